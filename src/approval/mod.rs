@@ -1,0 +1,190 @@
+//! Approval statements: who approved which exact change, when and why.
+//!
+//! A statement binds a proposal id, its candidate root hash and its parent root hash, so
+//! it cannot be moved onto another proposal. Its file bytes are what a signature covers
+//! (`<principal>.json` + `<principal>.json.sig`, DESIGN §1).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::baseline::{self, Proposal};
+use crate::store::{self, Store, StoreError};
+
+/// Schema of an approval statement.
+pub const STATEMENT_SCHEMA: &str = "driftgate.approval/v1";
+
+/// Errors of approvals.
+#[derive(Debug, thiserror::Error)]
+pub enum ApprovalError {
+    /// A principal that cannot be a file name.
+    #[error(
+        "principal `{0}` may only contain letters, digits and `@ . _ + -`, and must not start with `.`"
+    )]
+    BadPrincipal(String),
+    /// A statement file that does not decode.
+    #[error("cannot read approval `{}`: {message}", path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// Reading or writing failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What an approver states: "I approve exactly this change".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statement {
+    /// Always [`STATEMENT_SCHEMA`].
+    pub schema: String,
+    /// The proposal id.
+    pub proposal: String,
+    /// The candidate baseline's root hash.
+    pub root_hash: String,
+    /// The parent baseline's root hash (`None` for the first baseline).
+    pub parent: Option<String>,
+    /// Who approves (an email or user name; matches `allowed_signers` principals).
+    pub principal: String,
+    /// When (RFC 3339 UTC).
+    pub time: String,
+    /// Why the approver accepts the change.
+    pub reason: String,
+}
+
+impl Statement {
+    /// Returns a statement approving `proposal` as `principal`.
+    pub fn new(proposal: &Proposal, principal: &str, time: String, reason: String) -> Statement {
+        Statement {
+            schema: STATEMENT_SCHEMA.to_string(),
+            proposal: proposal.id.clone(),
+            root_hash: proposal.baseline.root_hash.clone(),
+            parent: proposal.baseline.parent.clone(),
+            principal: principal.to_string(),
+            time,
+            reason,
+        }
+    }
+
+    /// Returns the exact bytes written to `<principal>.json` (and signed).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        store::to_json_bytes(self)
+    }
+
+    /// Returns whether the statement binds exactly `proposal`.
+    pub fn binds(&self, proposal: &Proposal) -> bool {
+        self.schema == STATEMENT_SCHEMA
+            && self.proposal == proposal.id
+            && self.root_hash == proposal.baseline.root_hash
+            && self.parent == proposal.baseline.parent
+    }
+}
+
+/// A statement as found on disk, with its signature if there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// The decoded statement.
+    pub statement: Statement,
+    /// The statement file's exact bytes, as signed.
+    pub bytes: String,
+    /// The armored SSH signature (`.sig` file), when signed.
+    pub signature: Option<String>,
+}
+
+/// Returns `principal` if it is safe as a file name.
+pub fn check_principal(principal: &str) -> Result<&str, ApprovalError> {
+    let ok = !principal.is_empty()
+        && !principal.starts_with('.')
+        && principal.len() <= 200
+        && principal
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "@._+-".contains(c));
+    if ok {
+        Ok(principal)
+    } else {
+        Err(ApprovalError::BadPrincipal(principal.to_string()))
+    }
+}
+
+/// Returns the path of `principal`'s statement for proposal `id`.
+pub fn statement_path(store: &Store, id: &str, principal: &str) -> Result<PathBuf, ApprovalError> {
+    Ok(baseline::approvals_dir(store, id).join(format!("{}.json", check_principal(principal)?)))
+}
+
+/// Writes `statement` into the proposal's approvals directory; returns the file.
+pub fn write_statement(store: &Store, statement: &Statement) -> Result<PathBuf, ApprovalError> {
+    let path = statement_path(store, &statement.proposal, &statement.principal)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(StoreError::io("create", dir))?;
+    store::write_atomic(&path, &statement.to_bytes())?;
+    // A new statement replaces the old one; a signature over the old bytes is stale.
+    let sig = sig_path(&path);
+    if sig.exists() {
+        std::fs::remove_file(&sig).map_err(StoreError::io("remove", &sig))?;
+    }
+    Ok(path)
+}
+
+fn sig_path(statement: &Path) -> PathBuf {
+    let mut s = statement.as_os_str().to_owned();
+    s.push(".sig");
+    PathBuf::from(s)
+}
+
+/// Returns every approval recorded for proposal `id`, sorted by principal.
+pub fn load_approvals(store: &Store, id: &str) -> Result<Vec<Approval>, ApprovalError> {
+    let dir = baseline::approvals_dir(store, id);
+    let rd = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(StoreError::io("read", &dir)(e).into()),
+    };
+    let mut out = Vec::new();
+    for item in rd {
+        let path = item.map_err(StoreError::io("read", &dir))?.path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let raw = store::read(&path)?;
+        let bytes = String::from_utf8(raw).map_err(|_| ApprovalError::Corrupt {
+            path: path.clone(),
+            message: "not UTF-8".into(),
+        })?;
+        let statement: Statement =
+            serde_json::from_str(&bytes).map_err(|e| ApprovalError::Corrupt {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+        let sig = sig_path(&path);
+        let signature = match std::fs::read_to_string(&sig) {
+            Ok(s) => Some(s),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(StoreError::io("read", &sig)(e).into()),
+        };
+        out.push(Approval {
+            statement,
+            bytes,
+            signature,
+        });
+    }
+    out.sort_by(|a, b| a.statement.principal.cmp(&b.statement.principal));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn principals_are_file_safe() {
+        assert!(check_principal("alice@example.com").is_ok());
+        assert!(check_principal("../x").is_err());
+        assert!(check_principal(".hidden").is_err());
+        assert!(check_principal("a/b").is_err());
+        assert!(check_principal("").is_err());
+    }
+}

@@ -1,0 +1,366 @@
+//! Baselines, proposals and history records: what is accepted, what is pending, and
+//! the chain that links them.
+//!
+//! Owns their JSON shapes, root hashes and proposal ids, and reading/writing them in a
+//! [`Store`]. Does not decide whether a proposal may be accepted (see `policy`).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::approval::Approval;
+use crate::report::Report;
+use crate::store::{self, Store, StoreError};
+use crate::tree::{Entry, TRUST_FILE, Tree};
+
+/// Schema of `baseline.json` and of the candidate inside a proposal.
+pub const BASELINE_SCHEMA: &str = "driftgate.baseline/v1";
+/// Schema of `proposals/<id>.json`.
+pub const PROPOSAL_SCHEMA: &str = "driftgate.proposal/v1";
+/// Schema of `history/<root-hash>.json`.
+pub const RECORD_SCHEMA: &str = "driftgate.record/v1";
+
+/// A baseline: every entry of a tree, its parent and its root hash.
+///
+/// Its bytes are deterministic: the same tree with the same parent gives the same file,
+/// so a baseline change in a pull request shows exactly what was accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    /// Always [`BASELINE_SCHEMA`].
+    pub schema: String,
+    /// blake3 over the schema, parent, trust hash and every entry.
+    pub root_hash: String,
+    /// The root hash of the baseline this one replaces; `None` for the first.
+    pub parent: Option<String>,
+    /// blake3 of `.driftgate/allowed_signers` in this tree, if there is one.
+    pub trust: Option<String>,
+    /// The entries, sorted by path.
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Serialize)]
+struct HashInput<'a> {
+    schema: &'a str,
+    parent: &'a Option<String>,
+    trust: &'a Option<String>,
+    entries: &'a [Entry],
+}
+
+impl Baseline {
+    /// Returns the baseline of `tree` with `parent`, its root hash computed.
+    pub fn new(tree: &Tree, parent: Option<String>) -> Baseline {
+        let trust = tree.get(TRUST_FILE).map(|e| e.blake3.clone());
+        let mut b = Baseline {
+            schema: BASELINE_SCHEMA.to_string(),
+            root_hash: String::new(),
+            parent,
+            trust,
+            entries: tree.values().cloned().collect(),
+        };
+        b.root_hash = b.compute_root_hash();
+        b
+    }
+
+    /// Returns the root hash of the content, whatever `root_hash` says.
+    pub fn compute_root_hash(&self) -> String {
+        let input = HashInput {
+            schema: &self.schema,
+            parent: &self.parent,
+            trust: &self.trust,
+            entries: &self.entries,
+        };
+        let bytes = serde_json::to_vec(&input).unwrap_or_default();
+        blake3::keyed_hash(&domain_key(b"driftgate root hash"), &bytes)
+            .to_hex()
+            .to_string()
+    }
+
+    /// Returns the entries as a tree.
+    pub fn tree(&self) -> Tree {
+        self.entries
+            .iter()
+            .map(|e| (e.path.clone(), e.clone()))
+            .collect()
+    }
+
+    /// Checks that `root_hash` matches the content and the entries are well-formed.
+    pub fn check_integrity(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        let integrity = |message: String| StoreError::Integrity {
+            path: path.to_path_buf(),
+            message,
+        };
+        if self.schema != BASELINE_SCHEMA {
+            return Err(integrity(format!("unknown schema `{}`", self.schema)));
+        }
+        let computed = self.compute_root_hash();
+        if computed != self.root_hash {
+            return Err(integrity(format!(
+                "root hash {} does not match its content ({})",
+                short(&self.root_hash),
+                short(&computed)
+            )));
+        }
+        let mut prev: Option<&str> = None;
+        for e in &self.entries {
+            if crate::tree::normalize(std::path::Path::new(&e.path))
+                .ok()
+                .as_deref()
+                != Some(e.path.as_str())
+            {
+                return Err(integrity(format!("entry path `{}` is not allowed", e.path)));
+            }
+            if prev.is_some_and(|p| p >= e.path.as_str()) {
+                return Err(integrity("entries are not sorted and unique".into()));
+            }
+            prev = Some(&e.path);
+        }
+        Ok(())
+    }
+}
+
+fn domain_key(context: &[u8]) -> [u8; 32] {
+    *blake3::hash(context).as_bytes()
+}
+
+/// Returns the first 12 hex digits of a hash, for display.
+pub fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
+/// Returns the id of the proposal of `root_hash` on top of `parent`.
+///
+/// Derived from content, so proposing the same tree twice gives the same id.
+pub fn proposal_id(root_hash: &str, parent: Option<&str>) -> String {
+    let input = format!("{root_hash}\n{}", parent.unwrap_or(""));
+    blake3::keyed_hash(&domain_key(b"driftgate proposal id"), input.as_bytes())
+        .to_hex()
+        .as_str()[..12]
+        .to_string()
+}
+
+/// A pending proposal: the baseline it would accept, why, by whom, and what it changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Proposal {
+    /// Always [`PROPOSAL_SCHEMA`].
+    pub schema: String,
+    /// Derived from `baseline.root_hash` and `baseline.parent`.
+    pub id: String,
+    /// Who proposed it (git email, user name or `--as`).
+    pub requester: String,
+    /// Why (`snapshot -m`).
+    pub reason: String,
+    /// When (RFC 3339 UTC).
+    pub created_at: String,
+    /// The baseline that accepting it would write.
+    pub baseline: Baseline,
+    /// The change set from the parent baseline, secrets redacted.
+    pub changes: Report,
+}
+
+/// An accepted baseline's history record: the baseline and how it came to be accepted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// Always [`RECORD_SCHEMA`].
+    pub schema: String,
+    /// The accepted baseline.
+    pub baseline: Baseline,
+    /// The proposal's id.
+    pub proposal: String,
+    /// Who proposed it.
+    pub requester: String,
+    /// Why it was proposed.
+    pub reason: String,
+    /// When it was proposed.
+    pub created_at: String,
+    /// The approvals it was accepted with (statements and any signatures).
+    pub approvals: Vec<Approval>,
+    /// When it was accepted (RFC 3339 UTC).
+    pub accepted_at: String,
+    /// Who ran `accept`.
+    pub accepted_by: String,
+    /// Hash of the audit log's last line just before acceptance.
+    pub audit_head: Option<String>,
+}
+
+/// Returns the accepted baseline, `None` when there is none yet, checking its root hash.
+pub fn load_baseline(store: &Store) -> Result<Option<Baseline>, StoreError> {
+    let path = store.baseline_path();
+    if !path.exists() {
+        return Ok(None);
+    }
+    let b: Baseline = store::read_json(&path).map_err(|e| match e {
+        StoreError::Corrupt { path, message } => StoreError::Integrity { path, message },
+        other => other,
+    })?;
+    b.check_integrity(&path)?;
+    Ok(Some(b))
+}
+
+/// Returns the history record of the baseline with `root_hash`, if present.
+pub fn load_record(store: &Store, root_hash: &str) -> Result<Option<Record>, StoreError> {
+    let path = record_path(store, root_hash);
+    if !path.exists() {
+        return Ok(None);
+    }
+    store::read_json(&path).map(Some)
+}
+
+/// Returns `history/<root_hash>.json`.
+pub fn record_path(store: &Store, root_hash: &str) -> PathBuf {
+    store.history_dir().join(format!("{root_hash}.json"))
+}
+
+/// Returns `proposals/<id>.json`.
+pub fn proposal_path(store: &Store, id: &str) -> PathBuf {
+    store.proposals_dir().join(format!("{id}.json"))
+}
+
+/// Returns `proposals/<id>.approvals/`.
+pub fn approvals_dir(store: &Store, id: &str) -> PathBuf {
+    store.proposals_dir().join(format!("{id}.approvals"))
+}
+
+/// Returns every pending proposal, oldest first.
+pub fn list_proposals(store: &Store) -> Result<Vec<Proposal>, StoreError> {
+    let dir = store.proposals_dir();
+    let mut out = Vec::new();
+    let rd = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(StoreError::io("read", &dir)(e)),
+    };
+    for item in rd {
+        let item = item.map_err(StoreError::io("read", &dir))?;
+        let p = item.path();
+        if p.extension().is_some_and(|x| x == "json") {
+            out.push(store::read_json::<Proposal>(&p)?);
+        }
+    }
+    out.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+/// Errors choosing a proposal.
+#[derive(Debug, thiserror::Error)]
+pub enum PickError {
+    /// No proposal is pending.
+    #[error("no pending proposal")]
+    None,
+    /// Several are pending and no id was given.
+    #[error("{0} proposals are pending; name one: {1}")]
+    Ambiguous(usize, String),
+    /// The id matches none.
+    #[error("no pending proposal `{0}`")]
+    NotFound(String),
+    /// Reading failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Returns the proposal named by `id` (a unique prefix), or the only pending one.
+pub fn pick_proposal(store: &Store, id: Option<&str>) -> Result<Proposal, PickError> {
+    let all = list_proposals(store)?;
+    match id {
+        Some(id) => {
+            let mut m: Vec<Proposal> = all.into_iter().filter(|p| p.id.starts_with(id)).collect();
+            match m.len() {
+                1 => Ok(m.remove(0)),
+                0 => Err(PickError::NotFound(id.to_string())),
+                n => Err(PickError::Ambiguous(
+                    n,
+                    m.iter()
+                        .map(|p| p.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )),
+            }
+        }
+        None => match all.len() {
+            0 => Err(PickError::None),
+            1 => Ok(all.into_iter().next().ok_or(PickError::None)?),
+            n => Err(PickError::Ambiguous(
+                n,
+                all.iter()
+                    .map(|p| p.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )),
+        },
+    }
+}
+
+/// Returns the count of changed files per status of a proposal, for listings.
+pub fn files_changed(p: &Proposal) -> usize {
+    p.changes.files.len()
+}
+
+/// Returns per-path entries of `tree` that differ from `base` (for summaries).
+pub fn changed_paths(base: &Tree, tree: &Tree) -> BTreeMap<String, (bool, bool)> {
+    let mut out = BTreeMap::new();
+    for (p, e) in tree {
+        if base.get(p) != Some(e) {
+            out.insert(p.clone(), (base.contains_key(p), true));
+        }
+    }
+    for p in base.keys() {
+        if !tree.contains_key(p) {
+            out.insert(p.clone(), (true, false));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tree::EntryKind;
+
+    fn entry(path: &str, content: &str) -> Entry {
+        Entry {
+            path: path.into(),
+            kind: EntryKind::File,
+            size: content.len() as u64,
+            blake3: blake3::hash(content.as_bytes()).to_hex().to_string(),
+            format: "text".into(),
+            canonical: None,
+            object: None,
+            target: None,
+            error: None,
+        }
+    }
+
+    fn tree(items: &[(&str, &str)]) -> Tree {
+        items
+            .iter()
+            .map(|(p, c)| (p.to_string(), entry(p, c)))
+            .collect()
+    }
+
+    #[test]
+    fn root_hash_covers_entries_and_parent() {
+        let a = Baseline::new(&tree(&[("a", "1")]), None);
+        let b = Baseline::new(&tree(&[("a", "2")]), None);
+        let c = Baseline::new(&tree(&[("a", "1")]), Some(a.root_hash.clone()));
+        assert_ne!(a.root_hash, b.root_hash);
+        assert_ne!(a.root_hash, c.root_hash);
+        assert_eq!(a, Baseline::new(&tree(&[("a", "1")]), None));
+    }
+
+    #[test]
+    fn edited_entry_fails_integrity() {
+        let mut a = Baseline::new(&tree(&[("a", "1"), ("b", "2")]), None);
+        a.check_integrity(std::path::Path::new("b.json")).unwrap();
+        a.entries[0].size = 99;
+        assert!(a.check_integrity(std::path::Path::new("b.json")).is_err());
+    }
+
+    #[test]
+    fn proposal_id_depends_on_parent() {
+        assert_ne!(proposal_id("r", None), proposal_id("r", Some("p")));
+        assert_eq!(proposal_id("r", None).len(), 12);
+    }
+}

@@ -1,0 +1,61 @@
+//! `driftgate init`: write driftgate.toml with commented defaults and `.driftgate/`.
+
+use crate::cli::GlobalArgs;
+use crate::config::{self, CONFIG_FILE};
+use crate::error::{Error, Exit};
+use crate::store::{self, Store};
+use crate::ui::Ui;
+
+/// Create driftgate.toml (every key commented with its default) and .driftgate/
+///
+/// The first baseline is then proposed with `snapshot`, approved and accepted like any
+/// other. Existing state in .driftgate/ is kept.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Overwrite an existing driftgate.toml
+    #[arg(long)]
+    pub force: bool,
+    /// Allow self-approval, for a project with a single maintainer
+    ///
+    /// Sets `policy.allow_self_approval = true`: whoever proposes a change may also
+    /// approve it. Turn it off when a second reviewer joins.
+    #[arg(long)]
+    pub solo: bool,
+}
+
+/// Runs `init`.
+pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &InitArgs) -> Result<Exit, Error> {
+    let cwd = std::env::current_dir()?;
+    let root = match &g.root {
+        Some(r) if r.is_absolute() => r.clone(),
+        Some(r) => cwd.join(r),
+        None => cwd,
+    };
+    if !root.is_dir() {
+        return Err(Error::input(format!(
+            "`{}` is not a directory",
+            root.display()
+        )));
+    }
+    let config_path = g.config.clone().unwrap_or_else(|| root.join(CONFIG_FILE));
+    if config_path.exists() && !args.force {
+        return Err(
+            Error::input(format!("`{}` already exists", config_path.display()))
+                .hint("pass `--force` to overwrite it"),
+        );
+    }
+    let store = Store::at(&root);
+    store.create()?;
+    let _lock = store.lock()?;
+    store::write_atomic(&config_path, config::default_text(args.solo).as_bytes())?;
+    ui.status(format!(
+        "created `{}` and `{}/`",
+        CONFIG_FILE,
+        store::STATE_DIR
+    ));
+    if args.solo {
+        ui.warn("self-approval is allowed (`--solo`): a single person can accept any change");
+    }
+    ui.status("next: `driftgate snapshot -m \"first baseline\"`, then `approve` and `accept`");
+    Ok(Exit::Clean)
+}

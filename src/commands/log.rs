@@ -1,0 +1,50 @@
+//! `driftgate log`: the audit trail.
+
+use super::Context;
+use crate::audit;
+use crate::baseline::short;
+use crate::cli::{Format, GlobalArgs};
+use crate::error::{Error, Exit};
+use crate::ui::Ui;
+
+/// Show the audit trail: who proposed, approved, rejected and accepted what
+///
+/// The log's hash chain is checked first; a broken chain exits 3.
+#[derive(Debug, clap::Args)]
+pub struct LogArgs {}
+
+/// Runs `log`.
+pub fn run(ui: &mut Ui, g: &GlobalArgs, _args: &LogArgs) -> Result<Exit, Error> {
+    let cx = Context::load(g)?;
+    let (events, _) = audit::read_verified(&cx.store.audit_path())?;
+    if g.format == Format::Json {
+        serde_json::to_writer_pretty(ui.out(), &events).map_err(std::io::Error::from)?;
+        writeln!(ui.out())?;
+        return Ok(Exit::Clean);
+    }
+    if events.is_empty() {
+        ui.status("the audit log is empty");
+        return Ok(Exit::Clean);
+    }
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_header(["time", "event", "actor", "proposal", "root", "reason"]);
+    for e in &events {
+        let reason = e
+            .details
+            .get("reason")
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        table.add_row([
+            e.time.as_str(),
+            e.event.as_str(),
+            e.actor.as_str(),
+            e.proposal.as_deref().unwrap_or("-"),
+            e.root_hash.as_deref().map_or("-", short),
+            reason,
+        ]);
+    }
+    writeln!(ui.out(), "{table}")?;
+    Ok(Exit::Clean)
+}

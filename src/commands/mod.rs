@@ -1,0 +1,145 @@
+//! One module per subcommand; each wires domain calls and renders the result.
+//!
+//! Shared here: locating the root, loading the config, the requester identity and the
+//! clock, which domain modules take as arguments instead of reading the environment.
+
+pub mod accept;
+pub mod approve;
+pub mod check;
+pub mod completions;
+pub mod diff;
+pub mod init;
+pub mod log;
+pub mod proposals;
+pub mod reject;
+pub mod snapshot;
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::config::{self, Config};
+use crate::error::{Error, Exit};
+use crate::store::Store;
+use crate::tree::Settings;
+use crate::ui::Ui;
+
+/// Runs the subcommand of `cli`.
+pub fn run(ui: &mut Ui, cli: &Cli) -> Result<Exit, Error> {
+    let g = &cli.global;
+    match &cli.command {
+        Command::Init(a) => init::run(ui, g, a),
+        Command::Check(a) => check::run(ui, g, a),
+        Command::Diff(a) => diff::run(ui, g, a),
+        Command::Snapshot(a) => snapshot::run(ui, g, a),
+        Command::Approve(a) => approve::run(ui, g, a),
+        Command::Accept(a) => accept::run(ui, g, a),
+        Command::Reject(a) => reject::run(ui, g, a),
+        Command::Proposals(a) => proposals::run(ui, g, a),
+        Command::Log(a) => log::run(ui, g, a),
+        Command::Completions(a) => completions::run(ui, a),
+    }
+}
+
+/// A loaded project: root, config and state directory.
+pub struct Context {
+    /// The directory holding driftgate.toml.
+    pub root: PathBuf,
+    /// The parsed configuration.
+    pub config: Config,
+    /// Hashing and classification settings derived from `config`.
+    pub settings: Settings,
+    /// `.driftgate/`.
+    pub store: Store,
+}
+
+impl Context {
+    /// Returns the project found from `--root`/`--config` or the working directory.
+    pub fn load(g: &GlobalArgs) -> Result<Context, Error> {
+        let cwd = std::env::current_dir()?;
+        let root = match &g.root {
+            Some(r) => {
+                let r = absolute(&cwd, r);
+                if !r.is_dir() {
+                    return Err(Error::input(format!(
+                        "`{}` is not a directory",
+                        r.display()
+                    )));
+                }
+                r
+            }
+            None => match &g.config {
+                Some(c) => absolute(&cwd, c)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| cwd.clone()),
+                None => config::find_root(&cwd)?,
+            },
+        };
+        let config_path = g
+            .config
+            .as_ref()
+            .map(|c| absolute(&cwd, c))
+            .unwrap_or_else(|| root.join(config::CONFIG_FILE));
+        let config = Config::load(&config_path)?;
+        let store = Store::open(&root)
+            .map_err(|e| Error::from(e).hint("run `driftgate init` in the root"))?;
+        let settings = Settings::new(&config);
+        Ok(Context {
+            root,
+            config,
+            settings,
+            store,
+        })
+    }
+
+    /// Returns the root as shown in reports: relative to the working directory if inside.
+    pub fn display_root(&self) -> String {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        match self.root.strip_prefix(&cwd) {
+            Ok(p) if p.as_os_str().is_empty() => ".".to_string(),
+            Ok(p) => p.to_string_lossy().replace('\\', "/"),
+            Err(_) => self.root.to_string_lossy().into_owned(),
+        }
+    }
+}
+
+fn absolute(cwd: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.join(p)
+    }
+}
+
+/// Returns the identity of whoever runs the command: `--as`, else git's `user.email`,
+/// else `$USER`.
+pub fn identity(explicit: Option<&str>, root: &Path) -> Result<String, Error> {
+    if let Some(who) = explicit {
+        crate::approval::check_principal(who)?;
+        return Ok(who.to_string());
+    }
+    let from_git = git2::Repository::discover(root)
+        .ok()
+        .and_then(|r| r.config().ok())
+        .or_else(|| git2::Config::open_default().ok())
+        .and_then(|c| c.get_string("user.email").ok())
+        .filter(|s| !s.trim().is_empty());
+    let who = from_git
+        .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
+        .or_else(|| std::env::var("USERNAME").ok().filter(|s| !s.is_empty()))
+        .ok_or_else(|| {
+            Error::input("cannot tell who you are")
+                .hint("set git's `user.email`, or pass `--as NAME`")
+        })?;
+    crate::approval::check_principal(who.trim())
+        .map(String::from)
+        .map_err(|e| Error::from(e).hint("pass `--as NAME` with a simpler name"))
+}
+
+/// Returns the current time as RFC 3339 UTC with second precision.
+pub fn now() -> String {
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or_else(|_| jiff::Timestamp::now())
+        .to_string()
+}

@@ -1,0 +1,92 @@
+//! `driftgate proposals`: list pending proposals.
+
+use serde::Serialize;
+
+use super::Context;
+use crate::approval;
+use crate::baseline;
+use crate::cli::{Format, GlobalArgs};
+use crate::error::{Error, Exit};
+use crate::ui::Ui;
+
+/// List pending proposals
+///
+/// Shows each proposal's id, requester, age, files changed and approvals so far.
+#[derive(Debug, clap::Args)]
+pub struct ProposalsArgs {}
+
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    requester: String,
+    reason: String,
+    created_at: String,
+    root_hash: String,
+    files: usize,
+    approvals: Vec<String>,
+}
+
+/// Runs `proposals`.
+pub fn run(ui: &mut Ui, g: &GlobalArgs, _args: &ProposalsArgs) -> Result<Exit, Error> {
+    let cx = Context::load(g)?;
+    let mut rows = Vec::new();
+    for p in baseline::list_proposals(&cx.store)? {
+        let approvals = approval::load_approvals(&cx.store, &p.id)?
+            .into_iter()
+            .map(|a| a.statement.principal)
+            .collect();
+        rows.push(Row {
+            files: baseline::files_changed(&p),
+            id: p.id,
+            requester: p.requester,
+            reason: p.reason,
+            created_at: p.created_at,
+            root_hash: p.baseline.root_hash,
+            approvals,
+        });
+    }
+    if g.format == Format::Json {
+        serde_json::to_writer_pretty(ui.out(), &rows).map_err(std::io::Error::from)?;
+        writeln!(ui.out())?;
+        return Ok(Exit::Clean);
+    }
+    if rows.is_empty() {
+        ui.status("no pending proposals");
+        return Ok(Exit::Clean);
+    }
+    let now = jiff::Timestamp::now();
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_header(["id", "requester", "age", "files", "approvals", "reason"]);
+    for r in &rows {
+        table.add_row([
+            r.id.clone(),
+            r.requester.clone(),
+            age(now, &r.created_at),
+            r.files.to_string(),
+            if r.approvals.is_empty() {
+                "-".to_string()
+            } else {
+                r.approvals.join(", ")
+            },
+            r.reason.clone(),
+        ]);
+    }
+    writeln!(ui.out(), "{table}")?;
+    Ok(Exit::Clean)
+}
+
+/// Returns a rough age such as `5m`, `3h` or `2d` of an RFC 3339 time.
+pub fn age(now: jiff::Timestamp, then: &str) -> String {
+    let Ok(t) = then.parse::<jiff::Timestamp>() else {
+        return "?".into();
+    };
+    let secs = now.as_second().saturating_sub(t.as_second()).max(0);
+    match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m", s / 60),
+        s if s < 86_400 => format!("{}h", s / 3600),
+        s => format!("{}d", s / 86_400),
+    }
+}

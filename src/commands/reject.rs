@@ -1,0 +1,47 @@
+//! `driftgate reject`: close a proposal without accepting it.
+
+use super::{Context, identity, now};
+use crate::audit::{self, EventKind};
+use crate::baseline;
+use crate::cli::GlobalArgs;
+use crate::error::{Error, Exit};
+use crate::ui::Ui;
+
+/// Close a proposal without accepting it
+#[derive(Debug, clap::Args)]
+pub struct RejectArgs {
+    /// The proposal id (or a unique prefix)
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Why it is rejected
+    #[arg(short = 'm', long = "message", value_name = "REASON", required = true)]
+    pub reason: String,
+    /// Reject as NAME instead of git's user.email or $USER
+    #[arg(long = "as", value_name = "NAME")]
+    pub as_: Option<String>,
+}
+
+/// Runs `reject`.
+pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RejectArgs) -> Result<Exit, Error> {
+    let cx = Context::load(g)?;
+    if args.reason.trim().is_empty() {
+        return Err(Error::input("the reason must not be empty"));
+    }
+    let actor = identity(args.as_.as_deref(), &cx.root)?;
+    let _lock = cx.store.lock()?;
+    let proposal = baseline::pick_proposal(&cx.store, Some(&args.id))?;
+    let mut details = serde_json::Map::new();
+    details.insert("reason".into(), args.reason.clone().into());
+    audit::append(
+        &cx.store.audit_path(),
+        now(),
+        &actor,
+        EventKind::Rejected,
+        Some(&proposal.id),
+        Some(&proposal.baseline.root_hash),
+        details,
+    )?;
+    super::accept::remove_proposal(&cx, &proposal.id)?;
+    ui.status(format!("rejected {}", proposal.id));
+    Ok(Exit::Clean)
+}

@@ -1,0 +1,140 @@
+//! `driftgate snapshot`: propose the current tree as the next baseline.
+
+use anyhow::Context as _;
+
+use super::{Context, identity, now};
+use crate::audit::{self, EventKind};
+use crate::baseline::{self, Baseline, PROPOSAL_SCHEMA, Proposal, short};
+use crate::cli::GlobalArgs;
+use crate::compare::Comparer;
+use crate::error::{Error, Exit};
+use crate::report::Report;
+use crate::store::{self, Objects};
+use crate::tree::{self, DiskSource, FileData, Tree};
+use crate::ui::Ui;
+
+/// Propose the current tree as the next baseline
+///
+/// Scans the tree, stores the contents `diff` needs, and writes a proposal with the
+/// change set against the accepted baseline. Prints the proposal id. Nothing is
+/// written when the tree matches the baseline.
+#[derive(Debug, clap::Args)]
+pub struct SnapshotArgs {
+    /// Why the tree changed (recorded in the proposal and the audit log)
+    #[arg(short = 'm', long = "message", value_name = "REASON")]
+    pub reason: Option<String>,
+    /// Propose as NAME instead of git's user.email or $USER
+    #[arg(long = "as", value_name = "NAME")]
+    pub as_: Option<String>,
+    /// Do not honour .gitignore files
+    #[arg(long)]
+    pub no_ignore: bool,
+}
+
+/// Runs `snapshot`.
+pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Error> {
+    let cx = Context::load(g)?;
+    let requester = identity(args.as_.as_deref(), &cx.root)?;
+    let _lock = cx.store.lock()?;
+    let current = baseline::load_baseline(&cx.store)?;
+    let tree = super::check::scan(ui, &cx, args.no_ignore)?;
+    let parent = current.as_ref().map(|b| b.root_hash.clone());
+    let candidate = Baseline::new(&tree, parent.clone());
+    if current
+        .as_ref()
+        .is_some_and(|b| b.entries == candidate.entries)
+    {
+        ui.status("no change: the tree matches the accepted baseline; nothing written");
+        return Ok(Exit::Clean);
+    }
+    let id = baseline::proposal_id(&candidate.root_hash, parent.as_deref());
+    let path = baseline::proposal_path(&cx.store, &id);
+    if path.exists() {
+        ui.status(format!(
+            "proposal {id} already proposes this tree; nothing written"
+        ));
+        writeln_id(ui, &id)?;
+        return Ok(Exit::Clean);
+    }
+    let objects = cx.store.objects();
+    store_objects(&cx, &objects, &tree)?;
+    let old_tree = current.as_ref().map(Baseline::tree).unwrap_or_default();
+    let disk = DiskSource::new(&cx.root);
+    let files =
+        Comparer::new(&cx.config, &cx.settings).compare(&old_tree, &tree, &objects, &disk)?;
+    let changes = Report::new(
+        cx.display_root(),
+        current.as_ref().map(|b| crate::report::model::BaselineRef {
+            root_hash: b.root_hash.clone(),
+            accepted_at: None,
+        }),
+        files,
+        true,
+    );
+    let reason = args.reason.clone().unwrap_or_default();
+    if reason.is_empty() {
+        ui.warn("no reason given; pass `-m REASON` so reviewers know why");
+    }
+    let proposal = Proposal {
+        schema: PROPOSAL_SCHEMA.to_string(),
+        id: id.clone(),
+        requester: requester.clone(),
+        reason: reason.clone(),
+        created_at: now(),
+        baseline: candidate,
+        changes,
+    };
+    store::write_atomic(&path, &store::to_json_bytes(&proposal))?;
+    let mut details = serde_json::Map::new();
+    details.insert("reason".into(), reason.into());
+    details.insert("files".into(), proposal.changes.files.len().into());
+    audit::append(
+        &cx.store.audit_path(),
+        proposal.created_at.clone(),
+        &requester,
+        EventKind::Proposed,
+        Some(&id),
+        Some(&proposal.baseline.root_hash),
+        details,
+    )?;
+    if !ui.quiet {
+        let mut err = Vec::new();
+        crate::report::render::text::summary_table(&proposal.changes, &mut err)
+            .context("rendering the summary")?;
+        ui.status(String::from_utf8_lossy(&err).trim_end());
+        ui.status(format!(
+            "proposed {id} (root {}) as {requester}; next: `driftgate approve {id}` by a reviewer",
+            short(&proposal.baseline.root_hash)
+        ));
+    }
+    writeln_id(ui, &id)?;
+    Ok(Exit::Clean)
+}
+
+fn writeln_id(ui: &mut Ui, id: &str) -> Result<(), Error> {
+    writeln!(ui.out(), "{id}")?;
+    Ok(())
+}
+
+/// Stores the contents of every entry whose object the store does not have yet.
+///
+/// Re-reads those files: the scan keeps only hashes, so memory stays bounded. A file
+/// that changed since it was hashed stops the snapshot.
+fn store_objects(cx: &Context, objects: &Objects, tree: &Tree) -> Result<(), Error> {
+    use rayon::prelude::*;
+    tree.values()
+        .filter(|e| e.object.as_deref().is_some_and(|h| !objects.contains(h)))
+        .collect::<Vec<_>>()
+        .par_iter()
+        .try_for_each(|e| -> Result<(), Error> {
+            let disk = cx.root.join(&e.path);
+            let h = tree::hash_file(e.path.clone(), e.kind, FileData::Disk(&disk), &cx.settings)?;
+            if h.entry != **e {
+                return Err(tree::TreeError::Changed(e.path.clone()).into());
+            }
+            if let Some(bytes) = h.stored {
+                objects.put(&bytes)?;
+            }
+            Ok(())
+        })
+}

@@ -1,0 +1,350 @@
+//! Comparing two trees into a report: file-level status, and what changed inside each
+//! file (semantic changes for structured files, line diffs for text).
+//!
+//! Reads contents through [`Contents`], so the same code compares the working tree, the
+//! git index or a commit with a baseline, and a baseline with a proposal.
+
+use std::path::Path;
+
+use similar::TextDiff;
+
+use crate::config::Config;
+use crate::report::{Change, ChangeKind, FileReport, FileStatus, Severity};
+use crate::semantic::{self, Format, Parsed};
+use crate::store::{Objects, StoreError};
+use crate::tree::{DiskSource, Entry, EntryKind, Settings, Tree, TreeError};
+
+/// Errors comparing trees.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    /// Reading the tree failed.
+    #[error(transparent)]
+    Tree(#[from] TreeError),
+    /// Reading the object store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The content of one side of a file, as its source has it.
+#[derive(Debug)]
+pub enum Content {
+    /// The file's raw bytes.
+    Raw(Vec<u8>),
+    /// What the object store keeps: raw bytes for text, the canonical form for
+    /// structured files.
+    Stored(Vec<u8>),
+}
+
+/// Where file contents come from.
+pub trait Contents: Sync {
+    /// Returns the content of `entry`, or `None` if it is not available.
+    fn get(&self, entry: &Entry) -> Result<Option<Content>, CompareError>;
+}
+
+impl Contents for Objects {
+    fn get(&self, entry: &Entry) -> Result<Option<Content>, CompareError> {
+        let Some(hash) = &entry.object else {
+            return Ok(None);
+        };
+        Ok(Objects::get(self, hash)?.map(Content::Stored))
+    }
+}
+
+impl Contents for DiskSource {
+    fn get(&self, entry: &Entry) -> Result<Option<Content>, CompareError> {
+        if entry.kind == EntryKind::Symlink {
+            return Ok(None);
+        }
+        let bytes = self.read(&entry.path)?;
+        // The file may have changed since it was hashed; what is shown must be what
+        // was compared.
+        if blake3::hash(&bytes).to_hex().as_str() != entry.blake3 {
+            return Err(TreeError::Changed(entry.path.clone()).into());
+        }
+        Ok(Some(Content::Raw(bytes)))
+    }
+}
+
+/// How files are compared, from driftgate.toml.
+pub struct Comparer<'a> {
+    settings: &'a Settings,
+    ignore: Vec<(globset::GlobSet, Vec<String>)>,
+}
+
+impl<'a> Comparer<'a> {
+    /// Returns a comparer for `config` (validated) and its derived `settings`.
+    pub fn new(config: &Config, settings: &'a Settings) -> Comparer<'a> {
+        let ignore = config
+            .compare
+            .ignore
+            .iter()
+            .map(|rule| {
+                let mut b = globset::GlobSetBuilder::new();
+                for g in &rule.paths {
+                    if let Ok(g) = globset::Glob::new(g) {
+                        b.add(g);
+                    }
+                }
+                if rule.paths.is_empty()
+                    && let Ok(g) = globset::Glob::new("**")
+                {
+                    b.add(g);
+                }
+                let set = b.build().unwrap_or_else(|_| globset::GlobSet::empty());
+                (set, rule.keys.clone())
+            })
+            .collect();
+        Comparer { settings, ignore }
+    }
+
+    /// Returns whether every change in `path` is ignored.
+    fn file_ignored(&self, path: &str) -> bool {
+        self.ignore
+            .iter()
+            .any(|(set, keys)| keys.is_empty() && set.is_match(path))
+    }
+
+    fn options_for(&self, path: &str) -> semantic::Options {
+        let mut o = self.settings.semantic.clone();
+        for (set, keys) in &self.ignore {
+            if set.is_match(path) {
+                o.ignore_keys.extend(keys.iter().cloned());
+            }
+        }
+        o
+    }
+
+    /// Returns one report per file that differs between `old` and `new`.
+    pub fn compare(
+        &self,
+        old: &Tree,
+        new: &Tree,
+        old_src: &dyn Contents,
+        new_src: &dyn Contents,
+    ) -> Result<Vec<FileReport>, CompareError> {
+        use rayon::prelude::*;
+        let mut paths: Vec<&String> = old.keys().chain(new.keys()).collect();
+        paths.sort();
+        paths.dedup();
+        let reports: Vec<Option<FileReport>> = paths
+            .par_iter()
+            .map(|p| {
+                if self.file_ignored(p) {
+                    return Ok(None);
+                }
+                match (old.get(*p), new.get(*p)) {
+                    (None, Some(n)) => Ok(Some(whole(n, FileStatus::Added, ChangeKind::Added))),
+                    (Some(o), None) => Ok(Some(whole(o, FileStatus::Removed, ChangeKind::Removed))),
+                    (Some(o), Some(n)) => self.compare_file(o, n, old_src, new_src),
+                    (None, None) => Ok(None),
+                }
+            })
+            .collect::<Result<_, CompareError>>()?;
+        Ok(reports.into_iter().flatten().collect())
+    }
+
+    fn compare_file(
+        &self,
+        old: &Entry,
+        new: &Entry,
+        old_src: &dyn Contents,
+        new_src: &dyn Contents,
+    ) -> Result<Option<FileReport>, CompareError> {
+        if old.kind == new.kind && old.blake3 == new.blake3 && old.target == new.target {
+            return Ok(None);
+        }
+        let mut changes = Vec::new();
+        if old.kind != new.kind {
+            changes.push(change(
+                ChangeKind::TypeChanged,
+                "",
+                Some(old.kind.as_str().into()),
+                Some(new.kind.as_str().into()),
+            ));
+        }
+        if old.kind == EntryKind::Symlink || new.kind == EntryKind::Symlink {
+            if old.target != new.target {
+                let t = |e: &Entry| e.target.clone().map(serde_json::Value::String);
+                changes.push(change(ChangeKind::Changed, "", t(old), t(new)));
+            }
+            return Ok(Some(file_report(new, FileStatus::Modified, changes)));
+        }
+        if old.blake3 == new.blake3 {
+            return Ok(Some(file_report(new, FileStatus::Modified, changes)));
+        }
+        let (of, nf) = (old.format(), new.format());
+        if let Some(msg) = &new.error {
+            let mut r = file_report(new, FileStatus::Unparseable, changes);
+            r.message = Some(msg.clone());
+            return Ok(Some(r));
+        }
+        if of == nf
+            && of.is_structured()
+            && old.canonical.is_some()
+            && old.canonical == new.canonical
+        {
+            let status = if changes.is_empty() {
+                FileStatus::Cosmetic
+            } else {
+                FileStatus::Modified
+            };
+            return Ok(Some(file_report(new, status, changes)));
+        }
+        let inner = self.content_changes(old, new, old_src, new_src)?;
+        match inner {
+            Some(c) if c.is_empty() && changes.is_empty() => {
+                // Only ignored keys changed: the bytes differ, the data that counts
+                // does not.
+                Ok(Some(file_report(new, FileStatus::Cosmetic, changes)))
+            }
+            Some(c) => {
+                changes.extend(c);
+                Ok(Some(file_report(new, FileStatus::Modified, changes)))
+            }
+            None => {
+                changes.push(change(ChangeKind::Changed, "", None, None));
+                Ok(Some(file_report(new, FileStatus::Modified, changes)))
+            }
+        }
+    }
+
+    /// Returns the changes inside a file, or `None` when its contents are not available
+    /// on both sides or it is binary.
+    fn content_changes(
+        &self,
+        old: &Entry,
+        new: &Entry,
+        old_src: &dyn Contents,
+        new_src: &dyn Contents,
+    ) -> Result<Option<Vec<Change>>, CompareError> {
+        let (of, nf) = (old.format(), new.format());
+        if of == Format::Binary || nf == Format::Binary {
+            return Ok(None);
+        }
+        let (Some(oc), Some(nc)) = (old_src.get(old)?, new_src.get(new)?) else {
+            return Ok(None);
+        };
+        if of.is_structured() && nf.is_structured() && old.error.is_none() {
+            let (Some(o), Some(n)) = (load(oc, of), load(nc, nf)) else {
+                return Ok(None);
+            };
+            return Ok(Some(semantic::compare(
+                &o,
+                &n,
+                &self.options_for(&new.path),
+            )));
+        }
+        if of.is_structured() || nf.is_structured() {
+            // A format change (or a file that only now parses): the data cannot be
+            // compared key by key.
+            return Ok(None);
+        }
+        let (Content::Raw(o) | Content::Stored(o)) = oc;
+        let (Content::Raw(n) | Content::Stored(n)) = nc;
+        Ok(Some(text_changes(
+            &String::from_utf8_lossy(&o),
+            &String::from_utf8_lossy(&n),
+        )))
+    }
+}
+
+fn load(content: Content, format: Format) -> Option<Parsed> {
+    match content {
+        Content::Raw(b) => semantic::parse(&b, format).ok(),
+        Content::Stored(b) => Parsed::from_canonical(&b).ok(),
+    }
+}
+
+/// Returns one change per hunk of the line diff from `old` to `new`.
+pub fn text_changes(old: &str, new: &str) -> Vec<Change> {
+    let diff = TextDiff::from_lines(old, new);
+    diff.unified_diff()
+        .context_radius(2)
+        .iter_hunks()
+        .map(|hunk| {
+            let line = hunk.ops().first().map(|op| op.new_range().start as u32 + 1);
+            let mut c = change(ChangeKind::Changed, "", None, None);
+            c.line = line;
+            c.diff = Some(hunk.to_string());
+            c
+        })
+        .collect()
+}
+
+fn change(
+    kind: ChangeKind,
+    path: &str,
+    old: Option<serde_json::Value>,
+    new: Option<serde_json::Value>,
+) -> Change {
+    Change {
+        kind,
+        document: None,
+        path: path.to_string(),
+        old,
+        new,
+        severity: Severity::default(),
+        rule: None,
+        line: None,
+        diff: None,
+    }
+}
+
+fn whole(e: &Entry, status: FileStatus, kind: ChangeKind) -> FileReport {
+    file_report(e, status, vec![change(kind, "", None, None)])
+}
+
+fn file_report(e: &Entry, status: FileStatus, changes: Vec<Change>) -> FileReport {
+    let severity = changes.iter().map(|c| c.severity).max().unwrap_or_default();
+    FileReport {
+        path: e.path.clone(),
+        status,
+        format: e.format.clone(),
+        severity,
+        message: None,
+        changes,
+    }
+}
+
+/// Returns whether `path` (relative) is selected by the `diff` path filters.
+pub fn path_selected(path: &str, filters: &[String]) -> bool {
+    filters.is_empty()
+        || filters.iter().any(|f| {
+            let f = f.trim_end_matches('/');
+            path == f || path.starts_with(&format!("{f}/")) || f == "." || f.is_empty()
+        })
+}
+
+/// Returns `path` relative to `root` as a filter string for [`path_selected`].
+pub fn filter_for(root: &Path, cwd: &Path, arg: &Path) -> String {
+    let abs = if arg.is_absolute() {
+        arg.to_path_buf()
+    } else {
+        cwd.join(arg)
+    };
+    let rel = abs.strip_prefix(root).unwrap_or(&abs);
+    crate::tree::normalize(rel).unwrap_or_else(|_| rel.to_string_lossy().replace('\\', "/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_change_per_hunk_with_line() {
+        let old = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n";
+        let new = "a\nB\nc\nd\ne\nf\ng\nh\ni\nJ\n";
+        let c = text_changes(old, new);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].line, Some(1));
+        assert!(c[0].diff.as_deref().unwrap().contains("-b\n+B"));
+        assert!(c[1].diff.as_deref().unwrap().contains("+J"));
+    }
+
+    #[test]
+    fn filters_select_prefixes() {
+        assert!(path_selected("k8s/a.yaml", &["k8s".into()]));
+        assert!(!path_selected("k8sx/a.yaml", &["k8s".into()]));
+        assert!(path_selected("a", &[]));
+    }
+}

@@ -1,0 +1,327 @@
+//! `driftgate.toml`: finding it, parsing it strictly, and its commented default text.
+//!
+//! Owns the configuration model and its defaults; does not interpret globs or policy
+//! (the tree walk and `policy` do).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The file name searched for from the working directory upwards.
+pub const CONFIG_FILE: &str = "driftgate.toml";
+
+/// Errors reading or parsing the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// No driftgate.toml in the directory or any parent.
+    #[error("no `{CONFIG_FILE}` found in `{}` or any parent directory", start.display())]
+    NotFound {
+        /// Where the search started.
+        start: PathBuf,
+    },
+    /// The file could not be read.
+    #[error("cannot read `{}`: {source}", path.display())]
+    Io {
+        /// The config file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has unknown or mistyped keys.
+    #[error("invalid `{}`{}: {message}", path.display(), line.map(|l| format!(" at line {l}")).unwrap_or_default())]
+    Parse {
+        /// The config file.
+        path: PathBuf,
+        /// 1-based line of the offending key, when known.
+        line: Option<usize>,
+        /// The parser's message, one line.
+        message: String,
+    },
+    /// A value is well-formed TOML but not acceptable (a bad glob, say).
+    #[error("invalid `{}`: {message}", path.display())]
+    Invalid {
+        /// The config file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Which files make up the tree.
+    pub tree: TreeConfig,
+    /// Format overrides: glob -> format name (`yaml`, `json`, `toml`, `text`, `binary`).
+    pub formats: BTreeMap<String, String>,
+    /// How structured files are compared.
+    pub compare: CompareConfig,
+    /// Values that are never printed or stored.
+    pub redact: RedactConfig,
+    /// Who must approve a proposal before it is accepted.
+    pub policy: PolicyConfig,
+}
+
+/// `[tree]`: which files are scanned.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TreeConfig {
+    /// Globs of files to include (relative to the root).
+    pub include: Vec<String>,
+    /// Globs of files to exclude, applied after `include`.
+    pub exclude: Vec<String>,
+    /// Honour `.gitignore`, `.ignore` and git's exclude files.
+    pub gitignore: bool,
+    /// Largest file (bytes) whose contents are kept in the object store for `diff`.
+    pub store_max_size: u64,
+}
+
+impl Default for TreeConfig {
+    fn default() -> Self {
+        TreeConfig {
+            include: vec!["**".to_string()],
+            exclude: Vec::new(),
+            gitignore: true,
+            store_max_size: 1024 * 1024,
+        }
+    }
+}
+
+/// `[compare]`: semantic comparison settings.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CompareConfig {
+    /// Keys that identify items of a list of mappings, tried in order.
+    pub identity_keys: Vec<String>,
+    /// Changes that are not drift.
+    pub ignore: Vec<IgnoreRule>,
+}
+
+impl Default for CompareConfig {
+    fn default() -> Self {
+        CompareConfig {
+            identity_keys: vec!["name".into(), "id".into(), "key".into()],
+            ignore: Vec::new(),
+        }
+    }
+}
+
+/// One `[[compare.ignore]]` entry: key paths ignored in files matching path globs.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreRule {
+    /// File globs; all files when empty.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Key paths (with `*` and `**` wildcards); the whole file when empty.
+    #[serde(default)]
+    pub keys: Vec<String>,
+}
+
+/// `[redact]`: secret-looking keys.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RedactConfig {
+    /// A key whose lowercased name contains one of these is secret.
+    pub keys: Vec<String>,
+}
+
+impl Default for RedactConfig {
+    fn default() -> Self {
+        RedactConfig {
+            keys: [
+                "password",
+                "passwd",
+                "secret",
+                "token",
+                "api_key",
+                "apikey",
+                "private_key",
+                "credential",
+                "access_key",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+}
+
+/// `[policy]`: approval requirements.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PolicyConfig {
+    /// Distinct approvals needed before `accept`.
+    pub approvals: u32,
+    /// Whether the requester's own approval counts.
+    pub allow_self_approval: bool,
+    /// Whether only signed approvals count.
+    pub require_signatures: bool,
+}
+
+impl Default for PolicyConfig {
+    fn default() -> Self {
+        PolicyConfig {
+            approvals: 1,
+            allow_self_approval: false,
+            require_signatures: false,
+        }
+    }
+}
+
+impl Config {
+    /// Parses `text` read from `path`; unknown keys are errors naming the key and line.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                line,
+                message: e.message().trim().replace('\n', " "),
+            }
+        })?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    /// Reads and parses the config file at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    fn validate(&self, path: &Path) -> Result<(), ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        let globs = self
+            .tree
+            .include
+            .iter()
+            .chain(&self.tree.exclude)
+            .chain(self.formats.keys())
+            .chain(self.compare.ignore.iter().flat_map(|r| &r.paths));
+        for g in globs {
+            globset::Glob::new(g).map_err(|e| invalid(format!("bad glob `{g}`: {}", e.kind())))?;
+        }
+        for (glob, name) in &self.formats {
+            if crate::semantic::Format::from_name(name).is_none() {
+                return Err(invalid(format!(
+                    "unknown format `{name}` for `{glob}` (expected yaml, json, toml, text or binary)"
+                )));
+            }
+        }
+        if self.policy.approvals == 0 {
+            return Err(invalid(
+                "`policy.approvals` must be at least 1: no baseline is accepted without an approval"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Returns the directory holding driftgate.toml, searching from `start` upwards.
+pub fn find_root(start: &Path) -> Result<PathBuf, ConfigError> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        if d.join(CONFIG_FILE).is_file() {
+            return Ok(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    Err(ConfigError::NotFound {
+        start: start.to_path_buf(),
+    })
+}
+
+/// Returns the text `init` writes: every key, commented, with its default.
+pub fn default_text(solo: bool) -> String {
+    let self_approval = if solo {
+        "# `init --solo`: one person may approve their own proposals. Remove this line\n\
+         # (or set it to false) as soon as a second reviewer joins.\n\
+         allow_self_approval = true\n"
+    } else {
+        "# Whether the requester's own approval counts. Keep false: nobody approves\n\
+         # their own change. (`driftgate init --solo` sets true for one-person projects.)\n\
+         # allow_self_approval = false\n"
+    };
+    format!(
+        r#"# driftgate configuration. Every key is shown with its default; uncomment to change.
+# A change to this file is drift like any other and needs approval.
+
+[tree]
+# Globs of files that make up the tree, relative to this directory.
+# include = ["**"]
+# Globs excluded after include (`.driftgate/` and `.git/` are never scanned).
+# exclude = []
+# Honour .gitignore, .ignore and git's exclude files.
+# gitignore = true
+# Largest file, in bytes, whose contents are stored so `diff` can show old values.
+# store_max_size = 1048576
+
+[formats]
+# Format overrides by glob: yaml, json, toml, text or binary.
+# By default .yaml/.yml are YAML, .json JSON, .toml TOML, anything else text or binary.
+# "*.yaml.tmpl" = "text"
+
+[compare]
+# Keys that identify the items of a list of mappings, tried in order.
+# identity_keys = ["name", "id", "key"]
+# Changes that are not drift: key paths (with * and ** wildcards) in files matching paths.
+# [[compare.ignore]]
+# paths = ["k8s/**"]
+# keys = ['metadata.annotations."kubectl.kubernetes.io/last-applied-configuration"']
+
+[redact]
+# A key whose lowercased name contains one of these holds a secret: its value is never
+# printed or stored, only a short hash of it.
+# keys = ["password", "passwd", "secret", "token", "api_key", "apikey", "private_key", "credential", "access_key"]
+
+[policy]
+# Distinct approvals needed before `driftgate accept` promotes a proposal.
+# approvals = 1
+{self_approval}# Whether only SSH-signed approvals count.
+# require_signatures = false
+"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_text_parses_to_defaults() {
+        let c = Config::parse(&default_text(false), Path::new("driftgate.toml")).unwrap();
+        assert_eq!(c, Config::default());
+        let solo = Config::parse(&default_text(true), Path::new("driftgate.toml")).unwrap();
+        assert!(solo.policy.allow_self_approval);
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let err = Config::parse(
+            "[tree]\ngitignore = true\ncolour = 1\n",
+            Path::new("d.toml"),
+        )
+        .unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("line 3"), "{msg}");
+        assert!(msg.contains("colour"), "{msg}");
+        assert!(!msg.contains('\n'), "{msg}");
+    }
+
+    #[test]
+    fn zero_approvals_rejected() {
+        let err = Config::parse("[policy]\napprovals = 0\n", Path::new("d.toml")).unwrap_err();
+        assert!(err.to_string().contains("at least 1"));
+    }
+}

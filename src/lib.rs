@@ -1,0 +1,47 @@
+//! driftgate: detects configuration drift semantically and refuses to accept a new
+//! baseline until a human approves it.
+//!
+//! The binary calls [`run`]. Modules:
+//! - `cli`, `commands`, `ui`, `error`: the command line;
+//! - `config`: driftgate.toml;
+//! - `tree`, `store`, `baseline`, `approval`, `policy`, `audit`: the baseline lifecycle;
+//! - `semantic`, `compare`, `report`: what changed and how it is shown.
+
+pub mod approval;
+pub mod audit;
+pub mod baseline;
+pub mod cli;
+pub mod commands;
+pub mod compare;
+pub mod config;
+pub mod error;
+pub mod policy;
+pub mod report;
+pub mod semantic;
+pub mod store;
+pub mod tree;
+pub mod ui;
+
+use clap::Parser;
+
+/// Runs the command line of this process and returns its exit code.
+pub fn run() -> i32 {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr.
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let mut ui = ui::Ui::new(cli.global.color, cli.global.quiet, cli.global.verbose);
+    match commands::run(&mut ui, &cli) {
+        Ok(exit) => exit as i32,
+        Err(e) if e.kind == error::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            ui.error(&e);
+            e.kind.code()
+        }
+    }
+}

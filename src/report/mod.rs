@@ -1,0 +1,8 @@
+//! Reports: the model every format renders, and the renderers.
+//!
+//! The model is built by `compare`; renderers only read it.
+
+pub mod model;
+pub mod render;
+
+pub use model::{Change, ChangeKind, FileReport, FileStatus, Report, Severity, Summary};

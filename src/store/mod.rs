@@ -1,0 +1,261 @@
+//! The `.driftgate/` directory: layout, lock, atomic writes and the object store.
+//!
+//! Owns where things live on disk and how they are written safely; does not know what
+//! a baseline or proposal means (see `baseline`, `approval`).
+
+mod objects;
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub use objects::Objects;
+
+/// The state directory, relative to the root.
+pub const STATE_DIR: &str = ".driftgate";
+
+/// Errors of the state directory.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A file could not be read or written.
+    #[error("cannot {action} `{}`: {source}", path.display())]
+    Io {
+        /// What was being done ("read", "write", ...).
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Another mutating command holds the lock.
+    #[error("`{}` is locked by another driftgate command", path.display())]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+    },
+    /// A state file is not what driftgate wrote.
+    #[error("cannot read `{}`: {message}", path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A hash does not match the content it names.
+    #[error("integrity failure in `{}`: {message}", path.display())]
+    Integrity {
+        /// The file.
+        path: PathBuf,
+        /// What does not match.
+        message: String,
+    },
+    /// No `.driftgate/` directory.
+    #[error("no `{STATE_DIR}` directory in `{}`", root.display())]
+    Missing {
+        /// The root.
+        root: PathBuf,
+    },
+}
+
+impl StoreError {
+    /// Returns a `map_err` closure turning an I/O error on `path` into a `StoreError`.
+    pub fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
+        let path = path.to_path_buf();
+        move |source| StoreError::Io {
+            action,
+            path,
+            source,
+        }
+    }
+}
+
+/// The paths of one `.driftgate/` directory.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+    dir: PathBuf,
+}
+
+/// A held lock on the state directory; released on drop.
+#[derive(Debug)]
+pub struct Lock {
+    _file: File,
+}
+
+impl Store {
+    /// Returns the store of `root`, checking that `.driftgate/` exists.
+    pub fn open(root: &Path) -> Result<Store, StoreError> {
+        let store = Store::at(root);
+        if !store.dir.is_dir() {
+            return Err(StoreError::Missing {
+                root: root.to_path_buf(),
+            });
+        }
+        Ok(store)
+    }
+
+    /// Returns the store of `root` without checking it exists (for `init`).
+    pub fn at(root: &Path) -> Store {
+        Store {
+            root: root.to_path_buf(),
+            dir: root.join(STATE_DIR),
+        }
+    }
+
+    /// Creates the directory layout; existing content is kept.
+    pub fn create(&self) -> Result<(), StoreError> {
+        for d in [
+            self.dir.clone(),
+            self.history_dir(),
+            self.objects_dir(),
+            self.proposals_dir(),
+            self.cache_dir(),
+        ] {
+            fs::create_dir_all(&d).map_err(StoreError::io("create", &d))?;
+        }
+        let ignore = self.dir.join(".gitignore");
+        if !ignore.exists() {
+            write_atomic(
+                &ignore,
+                b"# derived data, safe to delete\ncache/\nlock\n*.tmp\n",
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Returns the root directory (the one holding driftgate.toml).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Returns `.driftgate/`.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Returns `.driftgate/baseline.json`.
+    pub fn baseline_path(&self) -> PathBuf {
+        self.dir.join("baseline.json")
+    }
+
+    /// Returns `.driftgate/history/`.
+    pub fn history_dir(&self) -> PathBuf {
+        self.dir.join("history")
+    }
+
+    /// Returns `.driftgate/objects/`.
+    pub fn objects_dir(&self) -> PathBuf {
+        self.dir.join("objects")
+    }
+
+    /// Returns `.driftgate/proposals/`.
+    pub fn proposals_dir(&self) -> PathBuf {
+        self.dir.join("proposals")
+    }
+
+    /// Returns `.driftgate/cache/`.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.dir.join("cache")
+    }
+
+    /// Returns `.driftgate/audit.jsonl`.
+    pub fn audit_path(&self) -> PathBuf {
+        self.dir.join("audit.jsonl")
+    }
+
+    /// Returns `.driftgate/allowed_signers`.
+    pub fn allowed_signers_path(&self) -> PathBuf {
+        self.dir.join("allowed_signers")
+    }
+
+    /// Returns the object store.
+    pub fn objects(&self) -> Objects {
+        Objects::new(self.objects_dir())
+    }
+
+    /// Takes the lock for a mutating command, failing at once if another holds it.
+    pub fn lock(&self) -> Result<Lock, StoreError> {
+        let path = self.dir.join("lock");
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(StoreError::io("open", &path))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Lock { _file: file }),
+            Err(fs::TryLockError::WouldBlock) => Err(StoreError::Locked { path }),
+            Err(fs::TryLockError::Error(e)) => Err(StoreError::io("lock", &path)(e)),
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temp file in the same directory, then rename.
+///
+/// A reader sees the old content or the new, never a mix; a killed run leaves at most
+/// a stray temp file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(StoreError::io("create a temp file in", dir))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(StoreError::io("write", tmp.path()))?;
+    tmp.persist(path)
+        .map_err(|e| StoreError::io("replace", path)(e.error))?;
+    Ok(())
+}
+
+/// Reads a whole state file, naming it in the error.
+pub fn read(path: &Path) -> Result<Vec<u8>, StoreError> {
+    fs::read(path).map_err(StoreError::io("read", path))
+}
+
+/// Reads and decodes a JSON state file.
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, StoreError> {
+    let bytes = read(path)?;
+    serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// Returns the pretty, newline-terminated JSON bytes of `value`.
+///
+/// Struct fields serialize in declaration order and maps are `BTreeMap`s, so the same
+/// value always gives the same bytes.
+pub fn to_json_bytes<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    // Serializing plain data structs with string keys cannot fail.
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.json");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn second_lock_fails_fast() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::at(dir.path());
+        s.create().unwrap();
+        let held = s.lock().unwrap();
+        assert!(matches!(s.lock(), Err(StoreError::Locked { .. })));
+        drop(held);
+        assert!(s.lock().is_ok());
+    }
+}

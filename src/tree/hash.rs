@@ -1,0 +1,184 @@
+//! Turning one file's bytes into an [`Entry`]: raw hash, format, canonical hash and the
+//! bytes to keep in the object store.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::{Entry, EntryKind, Settings, TreeError};
+use crate::semantic::{self, Format};
+
+/// Files at least this large are hashed through a memory map with rayon.
+const MMAP_THRESHOLD: u64 = 16 * 1024 * 1024;
+/// How many leading bytes decide between text and binary.
+const SNIFF_LEN: usize = 8 * 1024;
+
+/// Where a file's content comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum FileData<'a> {
+    /// Already in memory (a git blob).
+    Bytes(&'a [u8]),
+    /// A file on disk, read only as far as needed.
+    Disk(&'a Path),
+}
+
+/// An entry and, when asked for, the bytes the object store keeps for it.
+#[derive(Debug, Clone)]
+pub struct Hashed {
+    /// The baseline entry.
+    pub entry: Entry,
+    /// Raw bytes (text) or redacted canonical form (structured), if within the cap.
+    pub stored: Option<Vec<u8>>,
+}
+
+/// Returns the entry of a symlink at `path` pointing to `target`.
+pub fn symlink_entry(path: String, target: &str) -> Entry {
+    Entry {
+        path,
+        kind: EntryKind::Symlink,
+        size: target.len() as u64,
+        blake3: blake3::hash(target.as_bytes()).to_hex().to_string(),
+        format: "symlink".into(),
+        canonical: None,
+        object: None,
+        target: Some(target.to_string()),
+        error: None,
+    }
+}
+
+/// Returns the entry of the regular file `path` with content `data`.
+///
+/// Files over `store_max_size` are hashed without being read whole and are neither
+/// parsed nor stored.
+pub fn hash_file(
+    path: String,
+    kind: EntryKind,
+    data: FileData<'_>,
+    settings: &Settings,
+) -> Result<Hashed, TreeError> {
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| TreeError::Io { path: p, source }
+    };
+    let owned;
+    let bytes: &[u8] = match data {
+        FileData::Bytes(b) => b,
+        FileData::Disk(disk) => {
+            let size = std::fs::metadata(disk).map_err(io(disk))?.len();
+            if size > settings.store_max_size {
+                return hash_large(path, kind, disk, size, settings);
+            }
+            owned = std::fs::read(disk).map_err(io(disk))?;
+            &owned
+        }
+    };
+    let size = bytes.len() as u64;
+    let format = settings.format_of(&path, &bytes[..bytes.len().min(SNIFF_LEN)]);
+    let mut entry = Entry {
+        path,
+        kind,
+        size,
+        blake3: blake3::hash(bytes).to_hex().to_string(),
+        format: format.name().into(),
+        canonical: None,
+        object: None,
+        target: None,
+        error: None,
+    };
+    if size > settings.store_max_size {
+        return Ok(Hashed {
+            entry,
+            stored: None,
+        });
+    }
+    let stored = match format {
+        Format::Binary => None,
+        Format::Text => Some(bytes.to_vec()),
+        Format::Yaml | Format::Json | Format::Toml => match semantic::parse(bytes, format) {
+            Ok(parsed) => {
+                let canonical = parsed.canonical(&settings.semantic);
+                entry.canonical = Some(blake3::hash(&canonical).to_hex().to_string());
+                Some(canonical)
+            }
+            Err(e) => {
+                entry.error = Some(e.to_string());
+                None
+            }
+        },
+    };
+    if let Some(s) = &stored {
+        entry.object = Some(blake3::hash(s).to_hex().to_string());
+    }
+    Ok(Hashed { entry, stored })
+}
+
+fn hash_large(
+    path: String,
+    kind: EntryKind,
+    disk: &Path,
+    size: u64,
+    settings: &Settings,
+) -> Result<Hashed, TreeError> {
+    let io = |source| TreeError::Io {
+        path: disk.to_path_buf(),
+        source,
+    };
+    let mut prefix = Vec::with_capacity(SNIFF_LEN);
+    std::fs::File::open(disk)
+        .map_err(io)?
+        .take(SNIFF_LEN as u64)
+        .read_to_end(&mut prefix)
+        .map_err(io)?;
+    let mut hasher = blake3::Hasher::new();
+    if size >= MMAP_THRESHOLD {
+        hasher.update_mmap_rayon(disk).map_err(io)?;
+    } else {
+        hasher
+            .update_reader(std::fs::File::open(disk).map_err(io)?)
+            .map_err(io)?;
+    }
+    let format = settings.format_of(&path, &prefix);
+    Ok(Hashed {
+        entry: Entry {
+            path,
+            kind,
+            size,
+            blake3: hasher.finalize().to_hex().to_string(),
+            format: format.name().into(),
+            canonical: None,
+            object: None,
+            target: None,
+            error: None,
+        },
+        stored: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn large_file_is_hashed_not_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.txt");
+        let content = vec![b'a'; 5000];
+        std::fs::write(&p, &content).unwrap();
+        let mut c = Config::default();
+        c.tree.store_max_size = 1000;
+        let s = Settings::new(&c);
+        let h = hash_file("big.txt".into(), EntryKind::File, FileData::Disk(&p), &s).unwrap();
+        assert_eq!(h.entry.blake3, blake3::hash(&content).to_hex().to_string());
+        assert_eq!(h.entry.size, 5000);
+        assert_eq!(h.entry.format, "text");
+        assert!(h.stored.is_none() && h.entry.object.is_none());
+    }
+
+    #[test]
+    fn text_is_stored_raw() {
+        let s = Settings::new(&Config::default());
+        let h = hash_file("a.txt".into(), EntryKind::File, FileData::Bytes(b"x\n"), &s).unwrap();
+        assert_eq!(h.stored.as_deref(), Some(&b"x\n"[..]));
+        assert_eq!(h.entry.object.as_deref(), Some(h.entry.blake3.as_str()));
+    }
+}

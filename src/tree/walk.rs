@@ -1,0 +1,209 @@
+//! The working tree as a source: walking it (honouring `.gitignore` and the config's
+//! globs) and hashing its files in parallel.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use super::cache::{StatCache, StatKey};
+use super::hash::{FileData, hash_file, symlink_entry};
+use super::{Entry, EntryKind, Settings, Tree, TreeError, normalize};
+use crate::config::{CONFIG_FILE, Config};
+use crate::store::STATE_DIR;
+
+/// The trust file, relative to the root; part of every tree although it lives in
+/// `.driftgate/`, so changing who may approve is drift like any other change.
+pub const TRUST_FILE: &str = ".driftgate/allowed_signers";
+
+/// A file found by the walk, before hashing.
+#[derive(Debug)]
+struct Found {
+    rel: String,
+    abs: PathBuf,
+    kind: EntryKind,
+    key: Option<StatKey>,
+}
+
+/// The working tree under a root.
+#[derive(Debug, Clone)]
+pub struct DiskSource {
+    root: PathBuf,
+}
+
+impl DiskSource {
+    /// Returns the source for `root`.
+    pub fn new(root: &Path) -> DiskSource {
+        DiskSource {
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// Returns the current bytes of the file at relative path `rel`.
+    pub fn read(&self, rel: &str) -> Result<Vec<u8>, TreeError> {
+        let p = self.root.join(rel);
+        std::fs::read(&p).map_err(|source| TreeError::Io { path: p, source })
+    }
+
+    /// Returns the absolute path of `rel`.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+}
+
+fn build_globset(globs: &[String]) -> Result<globset::GlobSet, TreeError> {
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        b.add(globset::Glob::new(g).map_err(|e| TreeError::Walk(e.to_string()))?);
+    }
+    b.build().map_err(|e| TreeError::Walk(e.to_string()))
+}
+
+fn walk(root: &Path, config: &Config, no_ignore: bool) -> Result<Vec<Found>, TreeError> {
+    let include = build_globset(&config.tree.include)?;
+    let exclude = build_globset(&config.tree.exclude)?;
+    let gitignore = config.tree.gitignore && !no_ignore;
+    let state_dir = root.join(STATE_DIR);
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .follow_links(false)
+        .parents(gitignore)
+        .ignore(gitignore)
+        .git_ignore(gitignore)
+        .git_global(gitignore)
+        .git_exclude(gitignore)
+        .require_git(false)
+        .filter_entry(move |e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && (e.file_name() == ".git" || e.path() == state_dir))
+        });
+    let mut found = Vec::new();
+    for item in builder.build() {
+        let item = item.map_err(|e| TreeError::Walk(e.to_string()))?;
+        let Some(ft) = item.file_type() else { continue };
+        if ft.is_dir() {
+            continue;
+        }
+        let abs = item.path().to_path_buf();
+        let rel_path = abs.strip_prefix(root).unwrap_or(&abs).to_path_buf();
+        let rel = normalize(&rel_path)?;
+        let forced = rel == CONFIG_FILE;
+        if !forced && (!include.is_match(&rel) || exclude.is_match(&rel)) {
+            continue;
+        }
+        let meta = std::fs::symlink_metadata(&abs).map_err(|source| TreeError::Io {
+            path: abs.clone(),
+            source,
+        })?;
+        let kind = kind_of(&meta);
+        if !(meta.is_file() || meta.file_type().is_symlink()) {
+            continue; // sockets, fifos, devices: not configuration
+        }
+        found.push(Found {
+            rel,
+            abs,
+            kind,
+            key: Some(StatKey::of(&meta)),
+        });
+    }
+    let trust = root.join(TRUST_FILE);
+    if let Ok(meta) = std::fs::symlink_metadata(&trust)
+        && meta.is_file()
+    {
+        found.push(Found {
+            rel: TRUST_FILE.to_string(),
+            abs: trust,
+            kind: kind_of(&meta),
+            key: Some(StatKey::of(&meta)),
+        });
+    }
+    Ok(found)
+}
+
+fn kind_of(meta: &std::fs::Metadata) -> EntryKind {
+    if meta.file_type().is_symlink() {
+        return EntryKind::Symlink;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o111 != 0 {
+            return EntryKind::Executable;
+        }
+    }
+    EntryKind::File
+}
+
+/// How to scan the working tree.
+pub struct ScanOptions<'a> {
+    /// Turn off `.gitignore` handling (`--no-ignore`).
+    pub no_ignore: bool,
+    /// `.driftgate/cache/`, for the stat cache; `None` to neither read nor write it.
+    pub cache_dir: Option<&'a Path>,
+    /// Called once per file hashed, for a progress bar; gets the file count first.
+    pub progress: &'a (dyn Fn(ScanProgress) + Sync),
+}
+
+/// Progress events of a scan.
+#[derive(Debug, Clone, Copy)]
+pub enum ScanProgress {
+    /// The walk found this many files.
+    Found(u64),
+    /// One more file was hashed.
+    Hashed,
+}
+
+/// Returns the entries of the working tree under `root`, hashed in parallel.
+pub fn scan_disk(
+    root: &Path,
+    config: &Config,
+    settings: &Settings,
+    options: &ScanOptions<'_>,
+) -> Result<Tree, TreeError> {
+    let found = walk(root, config, options.no_ignore)?;
+    (options.progress)(ScanProgress::Found(found.len() as u64));
+    let cache = options
+        .cache_dir
+        .map(|d| StatCache::load(d, &settings.fingerprint))
+        .unwrap_or_default();
+    let fresh = Mutex::new(StatCache::new(&settings.fingerprint));
+    let now = std::time::SystemTime::now();
+    let entries = found
+        .par_iter()
+        .map(|f| {
+            let entry = match f.key.as_ref().and_then(|k| cache.get(&f.rel, k)) {
+                Some(e) => e.clone(),
+                None => hash_found(f, settings)?,
+            };
+            if let Some(k) = &f.key
+                && k.is_settled(now)
+                && let Ok(mut c) = fresh.lock()
+            {
+                c.insert(f.rel.clone(), *k, entry.clone());
+            }
+            (options.progress)(ScanProgress::Hashed);
+            Ok((f.rel.clone(), entry))
+        })
+        .collect::<Result<Tree, TreeError>>()?;
+    if let (Some(dir), Ok(c)) = (options.cache_dir, fresh.into_inner()) {
+        // The cache is derived data: failing to write it only costs speed next time.
+        let _ = c.save(dir);
+    }
+    Ok(entries)
+}
+
+fn hash_found(f: &Found, settings: &Settings) -> Result<Entry, TreeError> {
+    if f.kind == EntryKind::Symlink {
+        let target = std::fs::read_link(&f.abs).map_err(|source| TreeError::Io {
+            path: f.abs.clone(),
+            source,
+        })?;
+        let target = target.to_str().ok_or_else(|| TreeError::BadPath {
+            path: f.abs.clone(),
+            message: "the symlink target is not UTF-8".into(),
+        })?;
+        return Ok(symlink_entry(f.rel.clone(), target));
+    }
+    Ok(hash_file(f.rel.clone(), f.kind, FileData::Disk(&f.abs), settings)?.entry)
+}

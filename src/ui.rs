@@ -1,0 +1,175 @@
+//! Terminal input and output: stdout for data, stderr for everything else.
+//!
+//! The only place (with `main.rs`) that prints. Decides colour once, from `--color`,
+//! `NO_COLOR` and whether each stream is a terminal, and owns prompts and progress bars.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use crate::cli::ColorChoice;
+
+/// Returns the styles used for each meaning; plain when colour is off.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    /// Removed lines and old values.
+    pub removed: Style,
+    /// Added lines and new values.
+    pub added: Style,
+    /// Headings and paths.
+    pub heading: Style,
+    /// Secondary text (hashes, hints).
+    pub dim: Style,
+    /// Errors.
+    pub error: Style,
+    /// Warnings.
+    pub warn: Style,
+}
+
+impl Palette {
+    /// Returns the palette for coloured output, or a plain one.
+    pub fn new(color: bool) -> Self {
+        if !color {
+            let s = Style::new();
+            return Palette {
+                removed: s,
+                added: s,
+                heading: s,
+                dim: s,
+                error: s,
+                warn: s,
+            };
+        }
+        Palette {
+            removed: AnsiColor::Red.on_default(),
+            added: AnsiColor::Green.on_default(),
+            heading: Style::new().bold(),
+            dim: Style::new().dimmed(),
+            error: AnsiColor::Red.on_default().bold(),
+            warn: AnsiColor::Yellow.on_default().bold(),
+        }
+    }
+}
+
+/// The user interface of one run.
+pub struct Ui {
+    out: Box<dyn Write>,
+    err: Box<dyn Write>,
+    /// Colour styles for stdout.
+    pub palette: Palette,
+    err_palette: Palette,
+    /// `-q`: print only errors.
+    pub quiet: bool,
+    /// `-v`: print more on stderr.
+    pub verbose: bool,
+    stdin_tty: bool,
+    stderr_tty: bool,
+}
+
+impl Ui {
+    /// Returns the UI for the real process streams.
+    pub fn new(color: ColorChoice, quiet: bool, verbose: bool) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let stdout_tty = io::stdout().is_terminal();
+        let stderr_tty = io::stderr().is_terminal();
+        let decide = |tty: bool| match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        Ui {
+            out: Box::new(io::stdout()),
+            err: Box::new(io::stderr()),
+            palette: Palette::new(decide(stdout_tty)),
+            err_palette: Palette::new(decide(stderr_tty)),
+            quiet,
+            verbose,
+            stdin_tty: io::stdin().is_terminal(),
+            stderr_tty,
+        }
+    }
+
+    /// Returns stdout, for the data the user asked for.
+    pub fn out(&mut self) -> &mut dyn Write {
+        &mut self.out
+    }
+
+    /// Returns the colour styles for stderr.
+    pub fn err_palette(&self) -> Palette {
+        self.err_palette
+    }
+
+    /// Returns whether stdin is a terminal (interactive approval needs one).
+    pub fn stdin_is_terminal(&self) -> bool {
+        self.stdin_tty
+    }
+
+    /// Prints a status line on stderr unless `--quiet`.
+    pub fn status(&mut self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            let _ = writeln!(self.err, "{}", msg.as_ref());
+        }
+    }
+
+    /// Prints a detail line on stderr with `--verbose`.
+    pub fn detail(&mut self, msg: impl AsRef<str>) {
+        if self.verbose {
+            let _ = writeln!(self.err, "{}", msg.as_ref());
+        }
+    }
+
+    /// Prints `warning: msg` on stderr unless `--quiet`.
+    pub fn warn(&mut self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            let s = self.err_palette.warn;
+            let _ = writeln!(self.err, "{s}warning{s:#}: {}", msg.as_ref());
+        }
+    }
+
+    /// Prints an error and its hints on stderr.
+    pub fn error(&mut self, err: &crate::error::Error) {
+        let s = self.err_palette.error;
+        let _ = writeln!(self.err, "{s}error{s:#}: {}", err.message);
+        for h in &err.hints {
+            let _ = writeln!(self.err, "hint: {h}");
+        }
+    }
+
+    /// Asks a question on stderr and returns the line typed on stdin, trimmed.
+    ///
+    /// Returns `None` at end of input.
+    pub fn prompt(&mut self, question: &str) -> io::Result<Option<String>> {
+        write!(self.err, "{question}")?;
+        self.err.flush()?;
+        let mut line = String::new();
+        let n = io::stdin().lock().read_line(&mut line)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        Ok(Some(line.trim().to_string()))
+    }
+
+    /// Asks a yes/no question whose default is no; returns true only for `y`/`yes`.
+    pub fn confirm(&mut self, question: &str) -> io::Result<bool> {
+        let answer = self.prompt(&format!("{question} [y/N] "))?;
+        Ok(matches!(
+            answer.as_deref().map(str::to_ascii_lowercase).as_deref(),
+            Some("y" | "yes")
+        ))
+    }
+
+    /// Returns a progress bar on stderr when it is a terminal, else a hidden one.
+    pub fn progress(&self, len: u64, what: &str) -> indicatif::ProgressBar {
+        if !self.stderr_tty || self.quiet {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new(len);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta})")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(what.to_string());
+        bar
+    }
+}
