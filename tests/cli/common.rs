@@ -1,0 +1,220 @@
+//! The test environment shared by every end-to-end test.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use expectrl::Expect;
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_driftgate");
+
+/// A temp project root with a clean environment.
+pub struct TestEnv {
+    _dir: tempfile::TempDir,
+    /// The project root (`<tmp>/root`).
+    pub root: PathBuf,
+    /// `$HOME` of every command (`<tmp>/home`).
+    pub home: PathBuf,
+    /// Extra environment variables for every command.
+    pub vars: Vec<(String, String)>,
+}
+
+/// The outcome of one command.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code (`-1` when killed by a signal).
+    pub code: i32,
+    /// stdout, temp paths replaced by `[ROOT]`/`[HOME]`.
+    pub stdout: String,
+    /// stderr, normalized the same way.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Returns `stdout`, `--- stderr ---`, `stderr`, `[exit: N]`, for snapshots.
+    pub fn transcript(&self) -> String {
+        format!(
+            "{}--- stderr ---\n{}[exit: {}]",
+            self.stdout, self.stderr, self.code
+        )
+    }
+
+    /// Panics with the transcript unless the exit code is `code`.
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.code,
+            code,
+            "unexpected exit code:\n{}",
+            self.transcript()
+        );
+        self
+    }
+}
+
+impl TestEnv {
+    /// Returns a fresh environment with an empty root.
+    pub fn new() -> TestEnv {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("root");
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::create_dir_all(&home).unwrap();
+        TestEnv {
+            _dir: dir,
+            root,
+            home,
+            vars: Vec::new(),
+        }
+    }
+
+    /// Returns a fresh environment after `driftgate init` (plus `extra` args).
+    pub fn init(extra: &[&str]) -> TestEnv {
+        let env = TestEnv::new();
+        let mut args = vec!["init"];
+        args.extend_from_slice(extra);
+        env.run(&args).expect_code(0);
+        env
+    }
+
+    /// Returns a command for the binary with the cleared environment, run in the root.
+    pub fn command(&self, args: &[&str]) -> Command {
+        self.command_in(&self.root, args)
+    }
+
+    /// Like [`TestEnv::command`], run in `dir`.
+    pub fn command_in(&self, dir: &Path, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(args).current_dir(dir).env_clear();
+        c.env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("USER", "tester")
+            .env("LANG", "C.UTF-8")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"));
+        for (k, v) in &self.vars {
+            c.env(k, v);
+        }
+        c
+    }
+
+    /// Runs the binary with `args` in the root, stdin closed; returns the outcome.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_in(&self.root, args)
+    }
+
+    /// Runs the binary with `args` in `dir`, stdin closed.
+    pub fn run_in(&self, dir: &Path, args: &[&str]) -> Run {
+        let out = self
+            .command_in(dir, args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run driftgate");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: self.normalize(&String::from_utf8_lossy(&out.stdout)),
+            stderr: self.normalize(&String::from_utf8_lossy(&out.stderr)),
+        }
+    }
+
+    /// Returns `text` with temp paths replaced by `[ROOT]` and `[HOME]`.
+    pub fn normalize(&self, text: &str) -> String {
+        let mut t = text.replace(self.root.to_str().unwrap(), "[ROOT]");
+        t = t.replace(self.home.to_str().unwrap(), "[HOME]");
+        t.replace('\r', "")
+    }
+
+    /// Writes `content` to `rel` under the root, creating directories.
+    pub fn write(&self, rel: &str, content: &str) {
+        let p = self.root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+
+    /// Returns the content of `rel` under the root.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root.join(rel)).unwrap()
+    }
+
+    /// Returns whether `rel` exists under the root (symlinks not followed).
+    pub fn exists(&self, rel: &str) -> bool {
+        std::fs::symlink_metadata(self.root.join(rel)).is_ok()
+    }
+
+    /// Returns every file under `.driftgate/` (cache and lock excluded) with its bytes.
+    pub fn state(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let base = self.root.join(".driftgate");
+        let mut stack = vec![base.clone()];
+        while let Some(d) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                let rel = p
+                    .strip_prefix(&base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if rel.starts_with("cache") || rel == "lock" {
+                    continue;
+                }
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    out.insert(rel, std::fs::read(&p).unwrap());
+                }
+            }
+        }
+        out
+    }
+
+    /// Runs `snapshot -m REASON --as WHO`, expecting success; returns the proposal id.
+    pub fn propose(&self, who: &str, reason: &str) -> String {
+        let r = self.run(&["snapshot", "-m", reason, "--as", who]);
+        r.expect_code(0);
+        let id = r.stdout.trim().to_string();
+        assert_eq!(id.len(), 12, "no proposal id in:\n{}", r.transcript());
+        id
+    }
+
+    /// Approves `id` as `who` through a real pseudo-terminal, answering `y` and `reason`.
+    pub fn approve_pty(&self, id: &str, who: &str, reason: &str) -> i32 {
+        let mut s = self.pty(&["approve", id, "--as", who]);
+        s.expect("[y/N]").expect("confirmation prompt");
+        s.send_line("y").unwrap();
+        s.expect("reason: ").expect("reason prompt");
+        s.send_line(reason).unwrap();
+        wait_pty(s)
+    }
+
+    /// Spawns the binary with `args` in a real pseudo-terminal.
+    pub fn pty(&self, args: &[&str]) -> expectrl::session::OsSession {
+        let mut s = expectrl::Session::spawn(self.command(args)).expect("spawn in a pty");
+        s.set_expect_timeout(Some(Duration::from_secs(30)));
+        s
+    }
+
+    /// Runs the whole lifecycle once: snapshot as `alice`, approve as `bob` (pty),
+    /// accept; returns the proposal id.
+    pub fn accept_current(&self, reason: &str) -> String {
+        let id = self.propose("alice", reason);
+        assert_eq!(self.approve_pty(&id, "bob", "looks right"), 0);
+        self.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+        id
+    }
+}
+
+/// Waits for a pty session to end; returns its exit code.
+pub fn wait_pty(mut s: expectrl::session::OsSession) -> i32 {
+    let _ = s.expect(expectrl::Eof);
+    match s.get_process().wait() {
+        Ok(expectrl::process::unix::WaitStatus::Exited(_, code)) => code,
+        other => panic!("unexpected end of the pty session: {other:?}"),
+    }
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests: the real `driftgate` binary in temp directories.
+//!
+//! One target, one module per command or scenario; [`common::TestEnv`] gives each test a
+//! temp root, a cleared environment with its own `HOME`, and output normalized so that
+//! temp paths read `[ROOT]`.
+
+mod common;
+mod lifecycle;
