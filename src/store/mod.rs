@@ -196,9 +196,19 @@ impl Store {
 /// a stray temp file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".")
-        .suffix(".tmp")
+    fs::create_dir_all(dir).map_err(StoreError::io("create", dir))?;
+    // Keep the mode of the file being replaced; new files are world-readable like
+    // any config file (the temp file's default is owner-only).
+    let perms = match fs::metadata(path) {
+        Ok(m) => Some(m.permissions()),
+        Err(_) => default_permissions(),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".").suffix(".tmp");
+    if let Some(p) = perms {
+        builder.permissions(p);
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .map_err(StoreError::io("create a temp file in", dir))?;
     tmp.write_all(bytes)
@@ -207,6 +217,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     tmp.persist(path)
         .map_err(|e| StoreError::io("replace", path)(e.error))?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> Option<fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<fs::Permissions> {
+    None
 }
 
 /// Reads a whole state file, naming it in the error.

@@ -5,4 +5,5 @@
 //! temp paths read `[ROOT]`.
 
 mod common;
+mod demo;
 mod lifecycle;
