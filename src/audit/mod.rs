@@ -128,11 +128,14 @@ fn verify_text(text: &str, path: &Path) -> Result<(Vec<Event>, String), AuditErr
         let event: Event = serde_json::from_str(line)
             .map_err(|e| broken(i + 1, format!("not an audit event: {e}")))?;
         if event.prev != prev {
-            return Err(broken(
-                i + 1,
-                "it does not link to the line before it (edited, deleted or reordered lines)"
-                    .into(),
-            ));
+            let message = if i == 0 {
+                "the first line does not start the chain (lines deleted before it)".into()
+            } else {
+                format!(
+                    "it does not link to line {i} (that line was edited, or lines were deleted or reordered)"
+                )
+            };
+            return Err(broken(i + 1, message));
         }
         prev = line_hash(line);
         events.push(event);

@@ -7,3 +7,4 @@
 mod common;
 mod demo;
 mod lifecycle;
+mod spine;

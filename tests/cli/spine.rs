@@ -1,0 +1,440 @@
+//! The lifecycle's guarantees: what each command refuses, and what it writes or not.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::common::{TestEnv, wait_pty};
+use expectrl::Expect;
+
+#[test]
+fn init_refuses_to_overwrite_without_force() {
+    let env = TestEnv::init(&[]);
+    env.write("driftgate.toml", "[policy]\napprovals = 2\n");
+    let r = env.run(&["init"]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("already exists"), "{}", r.transcript());
+    assert!(r.stderr.contains("--force"), "{}", r.transcript());
+    assert_eq!(env.read("driftgate.toml"), "[policy]\napprovals = 2\n");
+    env.run(&["init", "--force"]).expect_code(0);
+    assert!(env.read("driftgate.toml").contains("# approvals = 1"));
+    assert!(env.read(".driftgate/.gitignore").contains("cache/"));
+}
+
+#[test]
+fn unknown_config_key_names_key_and_line_and_writes_nothing() {
+    let env = TestEnv::init(&[]);
+    env.write(
+        "driftgate.toml",
+        "[tree]\ngitignore = true\n\n[policy]\napprovls = 2\n",
+    );
+    env.write("a.txt", "x\n");
+    let before = env.state();
+    let r = env.run(&["snapshot", "-m", "x", "--as", "alice"]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("driftgate.toml"), "{}", r.transcript());
+    assert!(r.stderr.contains("line 5"), "{}", r.transcript());
+    assert!(r.stderr.contains("approvls"), "{}", r.transcript());
+    assert_eq!(
+        r.stderr.lines().filter(|l| l.starts_with("error")).count(),
+        1
+    );
+    assert_eq!(env.state(), before);
+}
+
+#[test]
+fn no_change_writes_nothing() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    let before = env.state();
+    let r = env.run(&["snapshot", "-m", "again", "--as", "alice"]);
+    r.expect_code(0);
+    assert!(r.stderr.contains("no change"), "{}", r.transcript());
+    assert_eq!(r.stdout, "");
+    assert_eq!(env.state(), before);
+}
+
+#[test]
+fn approve_without_terminal_is_refused_and_writes_nothing() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    let id = env.propose("alice", "first");
+    let before = env.state();
+    let r = env.run(&["approve", &id, "--as", "bob"]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("needs a terminal"), "{}", r.transcript());
+    assert!(r.stderr.contains("--sign"), "{}", r.transcript());
+    assert_eq!(env.state(), before);
+}
+
+#[test]
+fn approve_declined_at_the_prompt_writes_nothing() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    let id = env.propose("alice", "first");
+    let before = env.state();
+    let mut s = env.pty(&["approve", &id, "--as", "bob"]);
+    s.expect("a.txt").unwrap();
+    s.expect("[y/N]").unwrap();
+    // Enter alone takes the default, which is no.
+    s.send_line("").unwrap();
+    assert_eq!(wait_pty(s), 1);
+    assert_eq!(env.state(), before);
+}
+
+#[test]
+fn accept_without_approval_is_refused_and_baseline_untouched() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "one\n");
+    env.accept_current("first");
+    let baseline = env.read(".driftgate/baseline.json");
+    env.write("a.txt", "two\n");
+    let id = env.propose("alice", "second");
+    let before = env.state();
+    let r = env.run(&["accept", &id, "--as", "alice"]);
+    r.expect_code(1);
+    assert!(r.stderr.contains("0 of 1"), "{}", r.transcript());
+    assert_eq!(env.read(".driftgate/baseline.json"), baseline);
+    assert_eq!(env.state(), before);
+    env.run(&["check"]).expect_code(1);
+}
+
+#[test]
+fn self_approval_is_refused_by_default() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    let id = env.propose("alice", "first");
+    let before = env.state();
+    let s = env.pty(&["approve", &id, "--as", "alice"]);
+    assert_eq!(wait_pty(s), 2);
+    assert_eq!(env.state(), before);
+
+    // A statement written by hand for the requester does not count either.
+    let dir = env
+        .root
+        .join(format!(".driftgate/proposals/{id}.approvals"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p: serde_json::Value =
+        serde_json::from_str(&env.read(&format!(".driftgate/proposals/{id}.json"))).unwrap();
+    let statement = serde_json::json!({
+        "schema": "driftgate.approval/v1",
+        "proposal": id,
+        "root_hash": p["baseline"]["root_hash"],
+        "parent": p["baseline"]["parent"],
+        "principal": "alice",
+        "time": "2026-01-01T00:00:00Z",
+        "reason": "mine",
+    });
+    std::fs::write(dir.join("alice.json"), statement.to_string()).unwrap();
+    let r = env.run(&["accept", &id, "--as", "alice"]);
+    r.expect_code(1);
+    assert!(r.stderr.contains("self-approval"), "{}", r.transcript());
+    assert!(!env.exists(".driftgate/baseline.json"));
+}
+
+#[test]
+fn solo_init_allows_self_approval() {
+    let env = TestEnv::init(&["--solo"]);
+    env.write("a.txt", "x\n");
+    let id = env.propose("alice", "first");
+    assert_eq!(env.approve_pty(&id, "alice", "my own project"), 0);
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.run(&["check"]).expect_code(0);
+}
+
+#[test]
+fn baseline_bytes_are_deterministic() {
+    let make = || {
+        let env = TestEnv::init(&[]);
+        for i in 0..50 {
+            env.write(&format!("d{}/f{i}.txt", i % 7), &format!("line {i}\n"));
+        }
+        env.write("c.yaml", "a: 1\n");
+        env.accept_current("same tree");
+        env
+    };
+    let (a, b) = (make(), make());
+    let ba = a.read(".driftgate/baseline.json");
+    assert_eq!(ba, b.read(".driftgate/baseline.json"));
+    assert!(ba.contains("\"root_hash\""));
+    assert!(
+        !ba.contains(a.root.to_str().unwrap()),
+        "absolute path in baseline"
+    );
+}
+
+#[test]
+fn symlinks_are_recorded_not_followed() {
+    let env = TestEnv::init(&[]);
+    let outside = env.home.join("outside.txt");
+    std::fs::write(&outside, "secret outside the tree\n").unwrap();
+    std::os::unix::fs::symlink(&outside, env.root.join("link")).unwrap();
+    std::os::unix::fs::symlink("missing-target", env.root.join("dangling")).unwrap();
+    env.accept_current("links");
+    let baseline = env.read(".driftgate/baseline.json");
+    assert!(baseline.contains("\"type\": \"symlink\""), "{baseline}");
+    assert!(!baseline.contains("secret outside"));
+    // The outside file changing is not drift: its content was never read.
+    std::fs::write(&outside, "changed\n").unwrap();
+    env.run(&["check"]).expect_code(0);
+    // Retargeting the link is.
+    std::fs::remove_file(env.root.join("link")).unwrap();
+    std::os::unix::fs::symlink("elsewhere", env.root.join("link")).unwrap();
+    let r = env.run(&["check"]);
+    r.expect_code(1);
+    assert!(r.stdout.contains("\"elsewhere\""), "{}", r.transcript());
+}
+
+#[test]
+fn executable_bit_is_recorded() {
+    let env = TestEnv::init(&[]);
+    env.write("run.sh", "echo hi\n");
+    env.accept_current("script");
+    let p = env.root.join("run.sh");
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let r = env.run(&["check", "--format", "json"]);
+    r.expect_code(1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let change = &v["files"][0]["changes"][0];
+    assert_eq!(change["kind"], "type_changed");
+    assert_eq!(change["old"], "file");
+    assert_eq!(change["new"], "executable");
+}
+
+#[test]
+fn second_mutating_command_fails_fast_on_the_lock() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    let lock = std::fs::File::options()
+        .write(true)
+        .open(env.root.join(".driftgate/lock"))
+        .unwrap();
+    lock.try_lock().unwrap();
+    let before = env.state();
+    let started = std::time::Instant::now();
+    let r = env.run(&["snapshot", "-m", "x", "--as", "alice"]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("locked"), "{}", r.transcript());
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(env.state(), before);
+    drop(lock);
+    env.run(&["snapshot", "-m", "x", "--as", "alice"])
+        .expect_code(0);
+}
+
+#[test]
+fn audit_lines_link_by_hash() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    env.write("a.txt", "y\n");
+    let id = env.propose("alice", "second");
+    env.run(&["reject", &id, "-m", "not now", "--as", "bob"])
+        .expect_code(0);
+    assert!(!env.exists(&format!(".driftgate/proposals/{id}.json")));
+    let log = env.read(".driftgate/audit.jsonl");
+    let lines: Vec<&str> = log.lines().collect();
+    let events: Vec<String> = lines
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["event"].to_string())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "\"proposed\"",
+            "\"approved\"",
+            "\"accepted\"",
+            "\"proposed\"",
+            "\"rejected\""
+        ]
+    );
+    let mut prev = "0".repeat(64);
+    for l in &lines {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        assert_eq!(v["prev"], prev.as_str());
+        prev = blake3::hash(l.as_bytes()).to_hex().to_string();
+    }
+    // The log command reads the same chain.
+    let r = env.run(&["log", "--format", "json"]);
+    r.expect_code(0);
+    assert_eq!(
+        serde_json::from_str::<Vec<serde_json::Value>>(&r.stdout)
+            .unwrap()
+            .len(),
+        5
+    );
+}
+
+#[test]
+fn edited_audit_line_is_an_integrity_error() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    let log = env.read(".driftgate/audit.jsonl");
+    env.write(
+        ".driftgate/audit.jsonl",
+        &log.replacen("\"bob\"", "\"mallory\"", 1),
+    );
+    let r = env.run(&["log"]);
+    r.expect_code(3);
+    assert!(
+        r.stderr
+            .contains("broken at line 3: it does not link to line 2"),
+        "{}",
+        r.transcript()
+    );
+}
+
+#[test]
+fn hand_edited_baseline_is_an_integrity_error() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    let b = env.read(".driftgate/baseline.json");
+    env.write(
+        ".driftgate/baseline.json",
+        &b.replacen("\"size\": 2", "\"size\": 3", 1),
+    );
+    let r = env.run(&["check"]);
+    r.expect_code(3);
+    assert!(r.stderr.contains("root hash"), "{}", r.transcript());
+}
+
+#[test]
+fn gitignore_is_honoured_and_state_dirs_never_scanned() {
+    let env = TestEnv::init(&[]);
+    env.write(".gitignore", "build/\n*.log\n");
+    env.write("build/out.txt", "generated\n");
+    env.write("x.log", "noise\n");
+    env.write(".git/config", "[core]\n");
+    env.write("kept.txt", "kept\n");
+    let id = env.propose("alice", "first");
+    let p = env.read(&format!(".driftgate/proposals/{id}.json"));
+    assert!(p.contains("\"kept.txt\""));
+    assert!(!p.contains("build/out.txt") && !p.contains("x.log"));
+    assert!(!p.contains(".git/config") && !p.contains("\"path\": \".driftgate/proposals"));
+    env.run(&["reject", &id, "-m", "redo", "--as", "bob"])
+        .expect_code(0);
+    let r = env.run(&["snapshot", "--no-ignore", "-m", "all", "--as", "alice"]);
+    r.expect_code(0);
+    let id = r.stdout.trim();
+    assert!(
+        env.read(&format!(".driftgate/proposals/{id}.json"))
+            .contains("build/out.txt")
+    );
+}
+
+#[test]
+fn config_globs_select_files() {
+    let env = TestEnv::init(&[]);
+    env.write(
+        "driftgate.toml",
+        "[tree]\ninclude = [\"k8s/**\"]\nexclude = [\"**/*.bak\"]\n",
+    );
+    env.write("k8s/a.yaml", "a: 1\n");
+    env.write("k8s/a.yaml.bak", "a: 0\n");
+    env.write("other.txt", "x\n");
+    let id = env.propose("alice", "first");
+    let p = env.read(&format!(".driftgate/proposals/{id}.json"));
+    assert!(p.contains("\"k8s/a.yaml\""));
+    // The policy file is always part of the tree, whatever the globs say.
+    assert!(p.contains("\"driftgate.toml\""));
+    assert!(!p.contains("a.yaml.bak") && !p.contains("other.txt"));
+}
+
+#[test]
+fn check_without_baseline_says_how_to_make_one() {
+    let env = TestEnv::init(&[]);
+    let r = env.run(&["check"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr.contains("no accepted baseline"),
+        "{}",
+        r.transcript()
+    );
+    assert!(r.stderr.contains("hint:"), "{}", r.transcript());
+}
+
+#[test]
+fn outside_a_project_the_error_says_where_it_looked() {
+    let env = TestEnv::new();
+    let r = env.run(&["check"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr.contains("no `driftgate.toml` found"),
+        "{}",
+        r.transcript()
+    );
+    assert!(r.stderr.contains("driftgate init"), "{}", r.transcript());
+}
+
+#[test]
+fn root_option_and_subdirectory_discovery() {
+    let env = TestEnv::init(&[]);
+    env.write("sub/a.txt", "x\n");
+    env.accept_current("first");
+    env.run_in(&env.root.join("sub"), &["check"]).expect_code(0);
+    env.run_in(&env.home, &["--root", env.root.to_str().unwrap(), "check"])
+        .expect_code(0);
+}
+
+#[test]
+fn diff_exit_codes_and_path_filters() {
+    let env = TestEnv::init(&[]);
+    env.write("a/one.txt", "1\n");
+    env.write("b/two.txt", "2\n");
+    env.accept_current("first");
+    env.run(&["diff"]).expect_code(0);
+    env.write("b/two.txt", "two\n");
+    let r = env.run(&["diff"]);
+    r.expect_code(1);
+    assert!(
+        r.stdout.contains("-2") && r.stdout.contains("+two"),
+        "{}",
+        r.transcript()
+    );
+    env.run(&["diff", "a"]).expect_code(0);
+    env.run(&["diff", "b/two.txt"]).expect_code(1);
+    env.run_in(&env.root.join("a"), &["diff", "."])
+        .expect_code(0);
+}
+
+#[test]
+fn proposals_lists_pending_ones() {
+    let env = TestEnv::init(&[]);
+    env.run(&["proposals"]).expect_code(0);
+    env.write("a.txt", "x\n");
+    let id = env.propose("alice", "first change");
+    let r = env.run(&["proposals"]);
+    r.expect_code(0);
+    assert!(
+        r.stdout.contains(&id) && r.stdout.contains("alice"),
+        "{}",
+        r.transcript()
+    );
+    assert!(r.stdout.contains("first change"), "{}", r.transcript());
+    let r = env.run(&["proposals", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v[0]["id"], id.as_str());
+    assert_eq!(v[0]["files"], 2); // a.txt and driftgate.toml
+}
+
+#[test]
+fn accept_of_a_stale_proposal_is_refused() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "1\n");
+    let first = env.propose("alice", "one");
+    env.write("a.txt", "2\n");
+    let second = env.propose("alice", "two");
+    assert_eq!(env.approve_pty(&first, "bob", "ok"), 0);
+    assert_eq!(env.approve_pty(&second, "bob", "ok"), 0);
+    env.run(&["accept", &second, "--as", "bob"]).expect_code(0);
+    let before = env.state();
+    let r = env.run(&["accept", &first, "--as", "bob"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr.contains("was made on baseline"),
+        "{}",
+        r.transcript()
+    );
+    assert_eq!(env.state(), before);
+}
