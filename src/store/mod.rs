@@ -195,6 +195,15 @@ impl Store {
 /// A reader sees the old content or the new, never a mix; a killed run leaves at most
 /// a stray temp file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    write_atomic_with(path, bytes, true)
+}
+
+/// Like [`write_atomic`]; `durable` also syncs the data to disk before the rename.
+///
+/// Objects skip the sync: they are content-addressed and checked on every read, so a
+/// torn object after a crash is reported, never trusted, and syncing thousands of small
+/// files would dominate a snapshot's time.
+pub fn write_atomic_with(path: &Path, bytes: &[u8], durable: bool) -> Result<(), StoreError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(StoreError::io("create", dir))?;
     // Keep the mode of the file being replaced; new files are world-readable like
@@ -212,7 +221,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         .tempfile_in(dir)
         .map_err(StoreError::io("create a temp file in", dir))?;
     tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
+        .and_then(|()| {
+            if durable {
+                tmp.as_file().sync_all()
+            } else {
+                Ok(())
+            }
+        })
         .map_err(StoreError::io("write", tmp.path()))?;
     tmp.persist(path)
         .map_err(|e| StoreError::io("replace", path)(e.error))?;

@@ -9,7 +9,7 @@ use flate2::Compression;
 use flate2::read::ZlibDecoder;
 use flate2::write::ZlibEncoder;
 
-use super::{StoreError, write_atomic};
+use super::{StoreError, write_atomic_with};
 
 /// The object store of one `.driftgate/`.
 #[derive(Debug, Clone)]
@@ -46,7 +46,7 @@ impl Objects {
         enc.write_all(bytes)
             .map_err(StoreError::io("compress", &path))?;
         let compressed = enc.finish().map_err(StoreError::io("compress", &path))?;
-        write_atomic(&path, &compressed)?;
+        write_atomic_with(&path, &compressed, false)?;
         Ok(hash)
     }
 
