@@ -438,3 +438,35 @@ fn accept_of_a_stale_proposal_is_refused() {
     );
     assert_eq!(env.state(), before);
 }
+
+#[test]
+fn requester_defaults_to_git_email_then_user() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    // No git repository: $USER.
+    let r = env.run(&["snapshot", "-m", "by user"]);
+    r.expect_code(0);
+    let id = r.stdout.trim().to_string();
+    let p = env.read(&format!(".driftgate/proposals/{id}.json"));
+    assert!(p.contains("\"requester\": \"tester\""), "{p}");
+    env.run(&["reject", &id, "-m", "redo", "--as", "bob"])
+        .expect_code(0);
+
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&env.root)
+            .env("HOME", &env.home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "dev@example.com"]);
+    let r = env.run(&["snapshot", "-m", "by git"]);
+    r.expect_code(0);
+    let p = env.read(&format!(".driftgate/proposals/{}.json", r.stdout.trim()));
+    assert!(p.contains("\"requester\": \"dev@example.com\""), "{p}");
+}
