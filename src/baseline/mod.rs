@@ -4,7 +4,6 @@
 //! Owns their JSON shapes, root hashes and proposal ids, and reading/writing them in a
 //! [`Store`]. Does not decide whether a proposal may be accepted (see `policy`).
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -296,22 +295,6 @@ pub fn pick_proposal(store: &Store, id: Option<&str>) -> Result<Proposal, PickEr
 /// Returns the count of changed files per status of a proposal, for listings.
 pub fn files_changed(p: &Proposal) -> usize {
     p.changes.files.len()
-}
-
-/// Returns per-path entries of `tree` that differ from `base` (for summaries).
-pub fn changed_paths(base: &Tree, tree: &Tree) -> BTreeMap<String, (bool, bool)> {
-    let mut out = BTreeMap::new();
-    for (p, e) in tree {
-        if base.get(p) != Some(e) {
-            out.insert(p.clone(), (base.contains_key(p), true));
-        }
-    }
-    for p in base.keys() {
-        if !tree.contains_key(p) {
-            out.insert(p.clone(), (true, false));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
