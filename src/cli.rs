@@ -79,5 +79,6 @@ pub enum Command {
     Reject(commands::reject::RejectArgs),
     Proposals(commands::proposals::ProposalsArgs),
     Log(commands::log::LogArgs),
+    Rules(commands::rules::RulesArgs),
     Completions(commands::completions::CompletionsArgs),
 }

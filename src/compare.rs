@@ -10,6 +10,7 @@ use similar::TextDiff;
 
 use crate::config::Config;
 use crate::report::{Change, ChangeKind, FileReport, FileStatus, Severity};
+use crate::rules::RuleSet;
 use crate::semantic::{self, Format, Parsed};
 use crate::store::{Objects, StoreError};
 use crate::tree::{DiskSource, Entry, EntryKind, Settings, Tree, TreeError};
@@ -68,12 +69,14 @@ impl Contents for DiskSource {
 /// How files are compared, from driftgate.toml.
 pub struct Comparer<'a> {
     settings: &'a Settings,
+    rules: &'a RuleSet,
     ignore: Vec<(globset::GlobSet, Vec<String>)>,
 }
 
 impl<'a> Comparer<'a> {
-    /// Returns a comparer for `config` (validated) and its derived `settings`.
-    pub fn new(config: &Config, settings: &'a Settings) -> Comparer<'a> {
+    /// Returns a comparer for `config` (validated), its derived `settings`, and the
+    /// `rules` that set the severity of each change.
+    pub fn new(config: &Config, settings: &'a Settings, rules: &'a RuleSet) -> Comparer<'a> {
         let ignore = config
             .compare
             .ignore
@@ -94,7 +97,11 @@ impl<'a> Comparer<'a> {
                 (set, rule.keys.clone())
             })
             .collect();
-        Comparer { settings, ignore }
+        Comparer {
+            settings,
+            rules,
+            ignore,
+        }
     }
 
     /// Returns whether every change in `path` is ignored.
@@ -132,12 +139,16 @@ impl<'a> Comparer<'a> {
                 if self.file_ignored(p) {
                     return Ok(None);
                 }
-                match (old.get(*p), new.get(*p)) {
-                    (None, Some(n)) => Ok(Some(whole(n, FileStatus::Added, ChangeKind::Added))),
-                    (Some(o), None) => Ok(Some(whole(o, FileStatus::Removed, ChangeKind::Removed))),
-                    (Some(o), Some(n)) => self.compare_file(o, n, old_src, new_src),
-                    (None, None) => Ok(None),
-                }
+                let report = match (old.get(*p), new.get(*p)) {
+                    (None, Some(n)) => Some(whole(n, FileStatus::Added, ChangeKind::Added)),
+                    (Some(o), None) => Some(whole(o, FileStatus::Removed, ChangeKind::Removed)),
+                    (Some(o), Some(n)) => self.compare_file(o, n, old_src, new_src)?,
+                    (None, None) => None,
+                };
+                Ok(report.map(|mut r| {
+                    self.rules.apply(&mut r, None);
+                    r
+                }))
             })
             .collect::<Result<_, CompareError>>()?;
         Ok(reports.into_iter().flatten().collect())
@@ -285,6 +296,7 @@ fn change(
         new,
         severity: Severity::default(),
         rule: None,
+        rules: Vec::new(),
         line: None,
         diff: None,
     }

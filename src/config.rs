@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::report::{ChangeKind, Severity};
+
 /// The file name searched for from the working directory upwards.
 pub const CONFIG_FILE: &str = "driftgate.toml";
 
@@ -62,6 +64,10 @@ pub struct Config {
     pub redact: RedactConfig,
     /// Who must approve a proposal before it is accepted.
     pub policy: PolicyConfig,
+    /// The built-in rule pack and the severity of changes no rule matches.
+    pub rules: RulesConfig,
+    /// `[[rule]]` entries: severities of changes by file, document and key path.
+    pub rule: Vec<toml::Spanned<RuleConfig>>,
 }
 
 /// `[tree]`: which files are scanned.
@@ -158,6 +164,20 @@ pub struct PolicyConfig {
     pub allow_self_approval: bool,
     /// Whether only signed approvals count.
     pub require_signatures: bool,
+    /// Stricter requirements for proposals whose highest severity is at least the key.
+    pub severity: BTreeMap<Severity, SeverityPolicy>,
+}
+
+/// `[policy.severity.<level>]`: what a proposal of that severity (or above) needs.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SeverityPolicy {
+    /// Distinct approvals needed; never fewer than `policy.approvals`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approvals: Option<u32>,
+    /// The only principals whose approvals count; anyone when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approvers: Option<Vec<String>>,
 }
 
 impl Default for PolicyConfig {
@@ -166,24 +186,166 @@ impl Default for PolicyConfig {
             approvals: 1,
             allow_self_approval: false,
             require_signatures: false,
+            severity: BTreeMap::new(),
         }
     }
+}
+
+/// `[rules]`: which rules are active and the default severity.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RulesConfig {
+    /// Whether the built-in rule pack is active.
+    pub builtin: bool,
+    /// Ids of built-in rules to turn off.
+    pub disable: Vec<String>,
+    /// Severity of a change that no rule matches.
+    pub default_severity: Severity,
+}
+
+impl Default for RulesConfig {
+    fn default() -> Self {
+        RulesConfig {
+            builtin: true,
+            disable: Vec::new(),
+            default_severity: Severity::Medium,
+        }
+    }
+}
+
+/// One `[[rule]]` (the built-in pack uses the same schema).
+///
+/// A change matches when every selector that is set matches; list selectors match
+/// when any of their items does. Selectors that take a list also take one string.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleConfig {
+    /// Unique id, shown in reports; a config rule with a built-in's id replaces it.
+    pub id: String,
+    /// What the rule guards against, for `driftgate rules`.
+    #[serde(default)]
+    pub description: String,
+    /// Severity of the changes it matches.
+    pub severity: Severity,
+    /// Globs of files (relative to the root); all files when empty.
+    #[serde(default, skip_serializing_if = "Strings::is_empty")]
+    pub paths: Strings,
+    /// Globs of the Kubernetes `apiVersion` of the changed document.
+    #[serde(default, skip_serializing_if = "Strings::is_empty")]
+    pub api_version: Strings,
+    /// Globs of the Kubernetes `kind` of the changed document.
+    #[serde(default, skip_serializing_if = "Strings::is_empty")]
+    pub kind: Strings,
+    /// Globs of the Kubernetes `metadata.namespace` of the changed document.
+    #[serde(default, skip_serializing_if = "Strings::is_empty")]
+    pub namespace: Strings,
+    /// Globs of the Kubernetes `metadata.name` of the changed document.
+    #[serde(default, skip_serializing_if = "Strings::is_empty")]
+    pub name: Strings,
+    /// Key-path patterns (`*` one segment, `[*]` any list item, `**` any depth).
+    #[serde(default, skip_serializing_if = "Strings::is_empty")]
+    pub keys: Strings,
+    /// Kinds of change: `added`, `removed`, `changed`, `type_changed`, `moved`.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many_kinds"
+    )]
+    pub change: Vec<ChangeKind>,
+    /// The new value equals one of these (or is a list holding one of them).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many_values"
+    )]
+    pub new_equals: Vec<serde_json::Value>,
+    /// A string in the new value contains one of these.
+    #[serde(default, skip_serializing_if = "Strings::is_empty")]
+    pub new_contains: Strings,
+    /// A string in the new value matches one of these globs.
+    #[serde(default, skip_serializing_if = "Strings::is_empty")]
+    pub new_matches: Strings,
+    /// The changed key, or one above it, is secret-looking (see `[redact]`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
+    /// Keys looked up from the changed key upwards, whose value must match a glob.
+    #[serde(default, rename = "where", skip_serializing_if = "BTreeMap::is_empty")]
+    pub where_: BTreeMap<String, Strings>,
+    /// Like `where`, but the value must not match (a missing key passes).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub where_not: BTreeMap<String, Strings>,
+}
+
+/// A list of strings that may be written as one string.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Strings(pub Vec<String>);
+
+impl Strings {
+    /// Returns whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de> Deserialize<'de> for Strings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Strings;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Strings, E> {
+                Ok(Strings(vec![s.to_string()]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Strings, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = a.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(Strings(out))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// Reads one change kind or a list of them.
+fn one_or_many_kinds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ChangeKind>, D::Error> {
+    use serde::de::IntoDeserializer;
+    Strings::deserialize(d)?
+        .0
+        .into_iter()
+        .map(|s| ChangeKind::deserialize(s.into_deserializer()))
+        .collect()
+}
+
+/// Reads one value or a list of values (a list means "any of these").
+fn one_or_many_values<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<serde_json::Value>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Array(items) => items,
+        one => vec![one],
+    })
 }
 
 impl Config {
     /// Parses `text` read from `path`; unknown keys are errors naming the key and line.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            let line = e.span().map(|span| line_of(text, span.start));
             ConfigError::Parse {
                 path: path.to_path_buf(),
                 line,
                 message: e.message().trim().replace('\n', " "),
             }
         })?;
-        config.validate(path)?;
+        config.validate(path, text)?;
         Ok(config)
     }
 
@@ -196,7 +358,7 @@ impl Config {
         Config::parse(&text, path)
     }
 
-    fn validate(&self, path: &Path) -> Result<(), ConfigError> {
+    fn validate(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
         let invalid = |message: String| ConfigError::Invalid {
             path: path.to_path_buf(),
             message,
@@ -224,8 +386,50 @@ impl Config {
                     .into(),
             ));
         }
+        for (level, p) in &self.policy.severity {
+            let key = format!("policy.severity.{}", level.as_str());
+            if p.approvals == Some(0) {
+                return Err(invalid(format!(
+                    "`{key}.approvals` must be at least 1: no baseline is accepted without an approval"
+                )));
+            }
+            if let Some(who) = &p.approvers {
+                if who.is_empty() {
+                    return Err(invalid(format!(
+                        "`{key}.approvers` is empty: nobody could approve such a proposal"
+                    )));
+                }
+                for w in who {
+                    crate::approval::check_principal(w)
+                        .map_err(|e| invalid(format!("`{key}.approvers`: {e}")))?;
+                }
+            }
+        }
+        if let Err(e) = crate::rules::RuleSet::new(self) {
+            let line = e
+                .rule_index()
+                .and_then(|i| self.rule.get(i))
+                .map(|r| line_of(text, r.span().start));
+            return Err(match line {
+                Some(line) => ConfigError::Parse {
+                    path: path.to_path_buf(),
+                    line: Some(line),
+                    message: e.to_string(),
+                },
+                None => invalid(e.to_string()),
+            });
+        }
         Ok(())
     }
+}
+
+/// Returns the 1-based line of byte offset `at` in `text`.
+fn line_of(text: &str, at: usize) -> usize {
+    text.get(..at.min(text.len()))
+        .unwrap_or(text)
+        .matches('\n')
+        .count()
+        + 1
 }
 
 /// Returns the directory holding driftgate.toml, searching from `start` upwards.
@@ -290,6 +494,29 @@ pub fn default_text(solo: bool) -> String {
 # approvals = 1
 {self_approval}# Whether only SSH-signed approvals count.
 # require_signatures = false
+# More approvals, or only some approvers, for proposals whose highest severity is at
+# least a level (critical, high, medium, low, info). Never fewer than `approvals`.
+# [policy.severity.critical]
+# approvals = 2
+# approvers = ["alice@example.com", "bob@example.com"]
+
+[rules]
+# Each change gets the highest severity of the rules that match it; `driftgate rules`
+# lists them. Whether the built-in rule pack is active.
+# builtin = true
+# Built-in rules to turn off, by id.
+# disable = []
+# Severity of a change that no rule matches.
+# default_severity = "medium"
+
+# Your own rules. Selectors that are set must all match; lists match any item.
+# [[rule]]
+# id = "prod-replicas"
+# description = "Replica counts of production deployments"
+# severity = "low"
+# paths = ["k8s/prod/**"]
+# kind = ["Deployment", "StatefulSet"]
+# keys = ["spec.replicas"]
 "#
     )
 }

@@ -17,6 +17,7 @@ pub mod config;
 pub mod error;
 pub mod policy;
 pub mod report;
+pub mod rules;
 pub mod semantic;
 pub mod store;
 pub mod tree;

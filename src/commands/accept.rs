@@ -3,18 +3,21 @@
 use super::{Context, identity, now};
 use crate::approval;
 use crate::audit::{self, EventKind};
-use crate::baseline::{self, RECORD_SCHEMA, Record, short};
+use crate::baseline::{self, Baseline, Proposal, RECORD_SCHEMA, Record, short};
 use crate::cli::GlobalArgs;
+use crate::compare::Comparer;
 use crate::error::{Error, Exit};
 use crate::policy;
+use crate::report::Severity;
 use crate::store;
 use crate::ui::Ui;
 
 /// Promote an approved proposal to the accepted baseline
 ///
-/// Only when the policy is satisfied: enough distinct approvals, none by the requester
-/// unless self-approval is allowed. Otherwise exits 1 saying what is missing, and
-/// nothing is written.
+/// Only when the policy is satisfied: enough distinct approvals for the highest severity
+/// of its changes, none by the requester unless self-approval is allowed, and only by
+/// the approvers the policy names for that severity. Otherwise exits 1 saying what is
+/// missing, and nothing is written.
 #[derive(Debug, clap::Args)]
 pub struct AcceptArgs {
     /// The proposal id (or a unique prefix); may be omitted when only one is pending
@@ -58,7 +61,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         )));
     }
     let approvals = approval::load_approvals(&cx.store, &proposal.id)?;
-    let decision = policy::evaluate(&cx.config.policy, &proposal, &approvals);
+    let severity = proposal_severity(&cx, current.as_ref(), &proposal)?;
+    let decision = policy::evaluate(&cx.config.policy, &proposal, severity, &approvals);
     if !decision.satisfied() {
         ui.status(format!(
             "proposal {} is not accepted: {} of {} required approvals count",
@@ -66,13 +70,26 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
             decision.counted.len(),
             decision.required
         ));
+        ui.status(format!("  {}", decision.requirement.explain()));
         for (who, why) in &decision.not_counted {
             ui.status(format!("  approval by {who} does not count: {why}"));
         }
+        let who = match &decision.requirement.approvers {
+            Some(list) => {
+                let others: Vec<&str> = list
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|w| {
+                        *w != proposal.requester && !decision.counted.iter().any(|c| c == w)
+                    })
+                    .collect();
+                format!("one of {}", others.join(", "))
+            }
+            None => format!("someone other than {}", proposal.requester),
+        };
         ui.status(format!(
-            "needs {} more approval(s) by someone other than {}: `driftgate approve {}`",
+            "needs {} more approval(s) by {who}: `driftgate approve {}`",
             decision.missing(),
-            proposal.requester,
             proposal.id
         ));
         return Ok(Exit::Drift);
@@ -109,6 +126,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
     )?;
     let mut details = serde_json::Map::new();
     details.insert("approvals".into(), decision.counted.clone().into());
+    details.insert("severity".into(), severity.as_str().into());
     details.insert("parent".into(), proposal.baseline.parent.clone().into());
     audit::append(
         &audit_path,
@@ -127,6 +145,28 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         decision.counted.join(", ")
     ));
     Ok(Exit::Clean)
+}
+
+/// Returns the highest severity of the changes `proposal` makes to `current`.
+///
+/// Recomputed from the stored trees with the active rules rather than read from the
+/// proposal file, whose change set is only a display copy: editing it must not lower
+/// what the policy asks for.
+pub fn proposal_severity(
+    cx: &Context,
+    current: Option<&Baseline>,
+    proposal: &Proposal,
+) -> Result<Severity, Error> {
+    let old = current.map(Baseline::tree).unwrap_or_default();
+    let new = proposal.baseline.tree();
+    let objects = cx.store.objects();
+    let files = Comparer::new(&cx.config, &cx.settings, &cx.rules)
+        .compare(&old, &new, &objects, &objects)?;
+    Ok(files
+        .iter()
+        .map(|f| f.severity)
+        .max()
+        .unwrap_or(cx.rules.default_severity()))
 }
 
 /// Removes a proposal's file and its approvals directory.

@@ -44,6 +44,17 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
         ))
         .hint("ask another reviewer to approve it"));
     }
+    let current = baseline::load_baseline(&cx.store)?;
+    let severity = super::accept::proposal_severity(&cx, current.as_ref(), &proposal)?;
+    let requirement = crate::policy::requirement(&cx.config.policy, severity);
+    if !requirement.may_approve(&principal) {
+        return Err(Error::input(format!(
+            "`{principal}` may not approve proposal {}: {}",
+            proposal.id,
+            requirement.explain()
+        ))
+        .hint("ask one of the listed approvers to approve it"));
+    }
     ui.status(format!(
         "proposal {} by {} at {}: {}",
         proposal.id,
@@ -67,6 +78,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
     let mut shown = Vec::new();
     crate::report::render::text::render(&proposal.changes, &mut shown, &ui.err_palette(), true)?;
     ui.status(String::from_utf8_lossy(&shown).trim_end());
+    ui.status(requirement.explain());
     if !ui.confirm(&format!("approve proposal {} as {principal}?", proposal.id))? {
         ui.status("not approved; nothing written");
         return Ok(Exit::Drift);

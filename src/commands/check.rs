@@ -5,24 +5,55 @@ use crate::baseline::{self, Baseline};
 use crate::cli::GlobalArgs;
 use crate::compare::Comparer;
 use crate::error::{Error, Exit};
-use crate::report::Report;
 use crate::report::model::BaselineRef;
+use crate::report::{Report, Severity};
 use crate::tree::{self, DiskSource, ScanOptions, ScanProgress, Tree};
 use crate::ui::Ui;
 
 /// Compare the tree with the accepted baseline; exit 1 on unapproved drift
 ///
 /// For CI and hooks. Cosmetic changes (formatting, comments, key order) are reported
-/// but do not fail unless `--strict` is given. Exit codes: 0 no drift, 1 drift,
-/// 2 usage or input error, 3 integrity failure.
+/// but do not fail unless `--strict` is given. With `--fail-on`, drift below that
+/// severity is reported but does not fail. Exit codes: 0 no drift, 1 drift, 2 usage or
+/// input error, 3 integrity failure.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Count cosmetic changes as drift
     #[arg(long)]
     pub strict: bool,
+    /// Exit 1 only for drift of at least this severity (default: any drift)
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<Level>,
     /// Do not honour .gitignore files
     #[arg(long)]
     pub no_ignore: bool,
+}
+
+/// A severity threshold on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Level {
+    /// Only critical drift fails
+    Critical,
+    /// High or critical drift fails
+    High,
+    /// Medium drift or worse fails
+    Medium,
+    /// Low drift or worse fails
+    Low,
+    /// Any drift fails
+    Info,
+}
+
+impl From<Level> for Severity {
+    fn from(l: Level) -> Severity {
+        match l {
+            Level::Critical => Severity::Critical,
+            Level::High => Severity::High,
+            Level::Medium => Severity::Medium,
+            Level::Low => Severity::Low,
+            Level::Info => Severity::Info,
+        }
+    }
 }
 
 /// Runs `check`.
@@ -30,11 +61,24 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Error>
     let cx = Context::load(g)?;
     let report = build_report(ui, &cx, args.no_ignore, args.strict, &[])?;
     crate::report::render::render(ui, g.format, &report, false)?;
-    Ok(if report.drift {
-        Exit::Drift
-    } else {
-        Exit::Clean
-    })
+    if !report.drift {
+        return Ok(Exit::Clean);
+    }
+    let Some(threshold) = args.fail_on.map(Severity::from) else {
+        return Ok(Exit::Drift);
+    };
+    match report.drift_severity(args.strict) {
+        Some(worst) if worst >= threshold => Ok(Exit::Drift),
+        Some(worst) => {
+            ui.status(format!(
+                "drift is at most {}, below `--fail-on {}`: not failing",
+                worst.as_str(),
+                threshold.as_str()
+            ));
+            Ok(Exit::Clean)
+        }
+        None => Ok(Exit::Clean),
+    }
 }
 
 /// Returns the accepted baseline, or an error saying how to make one.
@@ -66,7 +110,8 @@ pub fn build_report(
     }
     let objects = cx.store.objects();
     let disk = DiskSource::new(&cx.root);
-    let files = Comparer::new(&cx.config, &cx.settings).compare(&old, &current, &objects, &disk)?;
+    let files = Comparer::new(&cx.config, &cx.settings, &cx.rules)
+        .compare(&old, &current, &objects, &disk)?;
     let accepted_at = baseline::load_record(&cx.store, &base.root_hash)
         .ok()
         .flatten()

@@ -12,6 +12,7 @@ pub mod init;
 pub mod log;
 pub mod proposals;
 pub mod reject;
+pub mod rules;
 pub mod snapshot;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::{self, Config};
 use crate::error::{Error, Exit};
+use crate::rules::RuleSet;
 use crate::store::Store;
 use crate::tree::Settings;
 use crate::ui::Ui;
@@ -36,6 +38,7 @@ pub fn run(ui: &mut Ui, cli: &Cli) -> Result<Exit, Error> {
         Command::Reject(a) => reject::run(ui, g, a),
         Command::Proposals(a) => proposals::run(ui, g, a),
         Command::Log(a) => log::run(ui, g, a),
+        Command::Rules(a) => rules::run(ui, g, a),
         Command::Completions(a) => completions::run(ui, a),
     }
 }
@@ -50,6 +53,8 @@ pub struct Context {
     pub settings: Settings,
     /// `.driftgate/`.
     pub store: Store,
+    /// The active risk rules of `config`.
+    pub rules: RuleSet,
 }
 
 impl Context {
@@ -84,11 +89,14 @@ impl Context {
         let store = Store::open(&root)
             .map_err(|e| Error::from(e).hint("run `driftgate init` in the root"))?;
         let settings = Settings::new(&config);
+        let rules = RuleSet::new(&config)
+            .map_err(|e| Error::input(format!("invalid `{}`: {e}", config_path.display())))?;
         Ok(Context {
             root,
             config,
             settings,
             store,
+            rules,
         })
     }
 

@@ -60,8 +60,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     store_objects(&cx, &objects, &tree)?;
     let old_tree = current.as_ref().map(Baseline::tree).unwrap_or_default();
     let disk = DiskSource::new(&cx.root);
-    let files =
-        Comparer::new(&cx.config, &cx.settings).compare(&old_tree, &tree, &objects, &disk)?;
+    let files = Comparer::new(&cx.config, &cx.settings, &cx.rules)
+        .compare(&old_tree, &tree, &objects, &disk)?;
     let changes = Report::new(
         cx.display_root(),
         current.as_ref().map(|b| crate::report::model::BaselineRef {

@@ -1,19 +1,27 @@
 //! The approval policy: which approvals count towards accepting a proposal.
 //!
-//! Pure: takes the policy, the proposal and the approvals found, and returns a
-//! [`Decision`] that says what counts, what does not and why.
+//! Pure: takes the policy, the proposal, the highest severity of its changes and the
+//! approvals found, and returns a [`Decision`] that says what counts, what does not
+//! and why.
+
+pub mod severity;
 
 use std::collections::BTreeSet;
 
 use crate::approval::Approval;
 use crate::baseline::Proposal;
 use crate::config::PolicyConfig;
+use crate::report::Severity;
+
+pub use severity::{Requirement, requirement};
 
 /// The outcome of evaluating a proposal's approvals.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
     /// Distinct approvals needed.
     pub required: u32,
+    /// What the proposal's severity needs, and why.
+    pub requirement: Requirement,
     /// Principals whose approvals count.
     pub counted: Vec<String>,
     /// Approvals that do not count, with the reason.
@@ -32,8 +40,15 @@ impl Decision {
     }
 }
 
-/// Returns which of `approvals` count for `proposal` under `policy`.
-pub fn evaluate(policy: &PolicyConfig, proposal: &Proposal, approvals: &[Approval]) -> Decision {
+/// Returns which of `approvals` count for `proposal`, whose highest severity is
+/// `severity`, under `policy`.
+pub fn evaluate(
+    policy: &PolicyConfig,
+    proposal: &Proposal,
+    severity: Severity,
+    approvals: &[Approval],
+) -> Decision {
+    let requirement = requirement(policy, severity);
     let mut counted = BTreeSet::new();
     let mut not_counted = Vec::new();
     for a in approvals {
@@ -47,6 +62,13 @@ pub fn evaluate(policy: &PolicyConfig, proposal: &Proposal, approvals: &[Approva
             ))
         } else if policy.require_signatures {
             Some("the policy requires a verified signature".to_string())
+        } else if !requirement.may_approve(&s.principal) {
+            Some(format!(
+                "`{}` may not approve {} changes (`policy.severity.{}.approvers`)",
+                s.principal,
+                severity.as_str(),
+                requirement.approvers_from.unwrap_or(severity).as_str()
+            ))
         } else if counted.contains(&s.principal) {
             Some(format!("`{}` already approved", s.principal))
         } else {
@@ -60,7 +82,8 @@ pub fn evaluate(policy: &PolicyConfig, proposal: &Proposal, approvals: &[Approva
         }
     }
     Decision {
-        required: policy.approvals,
+        required: requirement.approvals,
+        requirement,
         counted: counted.into_iter().collect(),
         not_counted,
     }

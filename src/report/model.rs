@@ -119,6 +119,9 @@ pub struct Change {
     pub severity: Severity,
     /// The id of the rule that set the severity.
     pub rule: Option<String>,
+    /// The ids of every rule that matched, in rule order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
     /// 1-based line in the new file (old file for removals), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
@@ -197,23 +200,15 @@ impl Severity {
     }
 }
 
-impl Report {
-    /// Returns a report over `files`, computing the summary and `drift`.
-    ///
-    /// `strict` makes cosmetic changes count as drift.
-    pub fn new(
-        root: String,
-        baseline: Option<BaselineRef>,
-        mut files: Vec<FileReport>,
-        strict: bool,
-    ) -> Report {
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+impl Summary {
+    /// Returns the counts over `files`.
+    pub fn of(files: &[FileReport]) -> Summary {
         let mut summary = Summary {
             files: files.len(),
             by_severity: Severity::ALL.iter().map(|s| (*s, 0)).collect(),
             ..Summary::default()
         };
-        for f in &files {
+        for f in files {
             match f.status {
                 FileStatus::Added => summary.added += 1,
                 FileStatus::Removed => summary.removed += 1,
@@ -225,6 +220,36 @@ impl Report {
                 *summary.by_severity.entry(c.severity).or_default() += 1;
             }
         }
+        summary
+    }
+}
+
+impl Report {
+    /// Recomputes the summary after the files' changes were edited (severities set).
+    pub fn recount(&mut self) {
+        self.summary = Summary::of(&self.files);
+    }
+
+    /// Returns the highest severity of the files that count as drift, if any do.
+    pub fn drift_severity(&self, strict: bool) -> Option<Severity> {
+        self.files
+            .iter()
+            .filter(|f| strict || f.status != FileStatus::Cosmetic)
+            .map(|f| f.severity)
+            .max()
+    }
+
+    /// Returns a report over `files`, computing the summary and `drift`.
+    ///
+    /// `strict` makes cosmetic changes count as drift.
+    pub fn new(
+        root: String,
+        baseline: Option<BaselineRef>,
+        mut files: Vec<FileReport>,
+        strict: bool,
+    ) -> Report {
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let summary = Summary::of(&files);
         let drift = files
             .iter()
             .any(|f| strict || f.status != FileStatus::Cosmetic);

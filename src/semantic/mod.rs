@@ -157,6 +157,7 @@ pub fn compare(old: &Parsed, new: &Parsed, options: &Options) -> Vec<Change> {
         new: None,
         severity: Default::default(),
         rule: None,
+        rules: Vec::new(),
         line: None,
         diff: None,
     }]

@@ -7,4 +7,6 @@
 mod common;
 mod demo;
 mod lifecycle;
+mod quorum;
+mod rules;
 mod spine;

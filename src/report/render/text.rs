@@ -6,7 +6,7 @@ use std::io::Write;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
-use crate::report::{Change, ChangeKind, FileStatus, Report};
+use crate::report::{Change, ChangeKind, FileStatus, Report, Severity};
 use crate::ui::Palette;
 
 /// Lines of a hunk shown by `check`; `diff` shows all.
@@ -36,7 +36,19 @@ pub fn summary_table(report: &Report, w: &mut dyn Write) -> std::io::Result<()> 
         w,
         "{} file(s) differ: {} added, {} removed, {} modified, {} cosmetic; {} change(s)",
         s.files, s.added, s.removed, s.modified, s.cosmetic, s.changes
-    )
+    )?;
+    let by: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .filter_map(|sev| {
+            let n = s.by_severity.get(sev).copied().unwrap_or(0);
+            (n > 0).then(|| format!("{n} {}", sev.as_str()))
+        })
+        .collect();
+    if !by.is_empty() {
+        writeln!(w, "by severity: {}", by.join(", "))?;
+    }
+    Ok(())
 }
 
 /// Writes `report` for people; `detail` shows whole line diffs.
@@ -96,6 +108,16 @@ fn value(v: &Option<serde_json::Value>) -> String {
     }
 }
 
+/// Returns ` [severity]`, or ` [severity: rule, other rules]` with the deciding rule first.
+fn rule_tag(c: &Change) -> String {
+    let Some(top) = &c.rule else {
+        return format!(" [{}]", c.severity.as_str());
+    };
+    let mut ids = vec![top.as_str()];
+    ids.extend(c.rules.iter().map(String::as_str).filter(|r| r != top));
+    format!(" [{}: {}]", c.severity.as_str(), ids.join(", "))
+}
+
 fn change_line(c: &Change, w: &mut dyn Write, p: &Palette, detail: bool) -> std::io::Result<()> {
     let mut path = String::new();
     if let Some(d) = &c.document {
@@ -105,11 +127,7 @@ fn change_line(c: &Change, w: &mut dyn Write, p: &Palette, detail: bool) -> std:
     if let Some(l) = c.line {
         path.push_str(&format!(" (line {l})"));
     }
-    let rule = c
-        .rule
-        .as_deref()
-        .map(|r| format!(" [{}: {r}]", c.severity.as_str()))
-        .unwrap_or_default();
+    let rule = rule_tag(c);
     match c.kind {
         ChangeKind::Added => {
             let v = c.new.as_ref().map(|_| format!(": {}", value(&c.new)));

@@ -1,0 +1,129 @@
+//! `driftgate rules`: the active risk rules, as a table, JSON, or one rule as TOML.
+
+use serde::Serialize;
+
+use super::Context;
+use crate::cli::{Format, GlobalArgs};
+use crate::config::RuleConfig;
+use crate::error::{Error, Exit};
+use crate::ui::Ui;
+
+/// List the active risk rules
+///
+/// Built-in rules first, then the `[[rule]]` entries of driftgate.toml, in the order they
+/// are tried. Each change gets the highest severity of the rules that match it. Given
+/// an ID, prints that rule as a `[[rule]]` entry to copy into driftgate.toml.
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// Print only this rule, as TOML
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
+    /// Also list the built-in rules that are turned off
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// One rule as listed.
+#[derive(Debug, Serialize)]
+struct Row<'a> {
+    #[serde(flatten)]
+    spec: &'a RuleConfig,
+    /// `builtin`, `config` or `config (replaces built-in)`.
+    source: &'a str,
+    /// Whether the rule is in force.
+    active: bool,
+}
+
+/// The JSON listing.
+#[derive(Debug, Serialize)]
+struct Listing<'a> {
+    default_severity: &'a str,
+    rules: Vec<Row<'a>>,
+}
+
+/// Runs `rules`.
+pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RulesArgs) -> Result<Exit, Error> {
+    let cx = Context::load(g)?;
+    let set = &cx.rules;
+    let mut rows: Vec<Row> = set
+        .rules()
+        .iter()
+        .map(|r| Row {
+            spec: &r.spec,
+            source: r.origin.as_str(),
+            active: true,
+        })
+        .collect();
+    if args.all || args.id.is_some() {
+        rows.extend(set.disabled().iter().map(|spec| Row {
+            spec,
+            source: "builtin",
+            active: false,
+        }));
+    }
+    if let Some(id) = &args.id {
+        let Some(row) = rows.iter().find(|r| &r.spec.id == id) else {
+            return Err(Error::input(format!("no rule `{id}`"))
+                .hint("run `driftgate rules --all` to list every rule"));
+        };
+        if g.format == Format::Json {
+            serde_json::to_writer_pretty(ui.out(), row).map_err(std::io::Error::from)?;
+            writeln!(ui.out())?;
+        } else {
+            #[derive(Serialize)]
+            struct One<'a> {
+                rule: [&'a RuleConfig; 1],
+            }
+            let text = toml::to_string(&One { rule: [row.spec] })
+                .map_err(|e| Error::input(format!("cannot print rule `{id}`: {e}")))?;
+            if !row.active {
+                writeln!(
+                    ui.out(),
+                    "# turned off by `rules.disable` or `rules.builtin`"
+                )?;
+            }
+            write!(ui.out(), "{text}")?;
+        }
+        return Ok(Exit::Clean);
+    }
+    if g.format == Format::Json {
+        let listing = Listing {
+            default_severity: set.default_severity().as_str(),
+            rules: rows,
+        };
+        serde_json::to_writer_pretty(ui.out(), &listing).map_err(std::io::Error::from)?;
+        writeln!(ui.out())?;
+        return Ok(Exit::Clean);
+    }
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_header(["id", "severity", "source", "description"]);
+    for r in &rows {
+        let source = if r.active {
+            r.source.to_string()
+        } else {
+            format!("{} (off)", r.source)
+        };
+        table.add_row([
+            r.spec.id.clone(),
+            r.spec.severity.as_str().to_string(),
+            source,
+            r.spec.description.clone(),
+        ]);
+    }
+    writeln!(ui.out(), "{table}")?;
+    let active = set.rules().len();
+    let own = set
+        .rules()
+        .iter()
+        .filter(|r| r.origin != crate::rules::Origin::Builtin)
+        .count();
+    ui.status(format!(
+        "{active} active rule(s), {own} from driftgate.toml; {} built-in rule(s) off; \
+         changes no rule matches are {}",
+        set.disabled().len(),
+        set.default_severity().as_str()
+    ));
+    Ok(Exit::Clean)
+}

@@ -1,0 +1,153 @@
+//! Approvals by severity: what a proposal needs given the highest severity of its
+//! changes (`[policy.severity.<level>]`).
+//!
+//! A level's settings apply to proposals of that severity and above, so raising a
+//! change's severity never loosens what it needs: the approval count is the largest of
+//! `policy.approvals` and every level at or below the proposal's severity, and the
+//! approver list is that of the closest level at or below it that sets one.
+
+use crate::config::PolicyConfig;
+use crate::report::Severity;
+
+/// What a proposal of a given severity needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirement {
+    /// The proposal's highest severity.
+    pub severity: Severity,
+    /// Distinct approvals needed.
+    pub approvals: u32,
+    /// The level whose `approvals` set the count; `None` for `policy.approvals`.
+    pub approvals_from: Option<Severity>,
+    /// The only principals whose approvals count; anyone when `None`.
+    pub approvers: Option<Vec<String>>,
+    /// The level whose `approvers` apply.
+    pub approvers_from: Option<Severity>,
+}
+
+impl Requirement {
+    /// Returns whether `principal` may approve at this severity.
+    pub fn may_approve(&self, principal: &str) -> bool {
+        self.approvers
+            .as_ref()
+            .is_none_or(|who| who.iter().any(|w| w == principal))
+    }
+
+    /// Returns one line saying what is needed and which setting says so.
+    pub fn explain(&self) -> String {
+        let level = self.severity.as_str();
+        let count = match self.approvals_from {
+            Some(from) => format!(
+                "{level} changes need {} approval(s) (`policy.severity.{}.approvals`)",
+                self.approvals,
+                from.as_str()
+            ),
+            None => format!(
+                "{level} changes need {} approval(s) (`policy.approvals`)",
+                self.approvals
+            ),
+        };
+        match (&self.approvers, self.approvers_from) {
+            (Some(who), Some(from)) => format!(
+                "{count}, from {} only (`policy.severity.{}.approvers`)",
+                who.join(", "),
+                from.as_str()
+            ),
+            _ => count,
+        }
+    }
+}
+
+/// Returns what a proposal whose highest severity is `severity` needs under `policy`.
+pub fn requirement(policy: &PolicyConfig, severity: Severity) -> Requirement {
+    let mut req = Requirement {
+        severity,
+        approvals: policy.approvals,
+        approvals_from: None,
+        approvers: None,
+        approvers_from: None,
+    };
+    for (level, p) in policy.severity.range(..=severity) {
+        if let Some(n) = p.approvals
+            && n > req.approvals
+        {
+            req.approvals = n;
+            req.approvals_from = Some(*level);
+        }
+        if let Some(who) = &p.approvers {
+            req.approvers = Some(who.clone());
+            req.approvers_from = Some(*level);
+        }
+    }
+    req
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SeverityPolicy;
+
+    /// A level of `[policy.severity]`: its count and approver list.
+    type Level<'a> = (Severity, Option<u32>, Option<&'a [&'a str]>);
+
+    fn policy(levels: &[Level]) -> PolicyConfig {
+        let mut p = PolicyConfig::default();
+        for (level, approvals, approvers) in levels {
+            p.severity.insert(
+                *level,
+                SeverityPolicy {
+                    approvals: *approvals,
+                    approvers: approvers.map(|a| a.iter().map(|s| s.to_string()).collect()),
+                },
+            );
+        }
+        p
+    }
+
+    #[test]
+    fn without_levels_the_base_count_applies() {
+        let r = requirement(&PolicyConfig::default(), Severity::Critical);
+        assert_eq!(
+            (r.approvals, r.approvals_from, &r.approvers),
+            (1, None, &None)
+        );
+        assert!(r.may_approve("anyone"));
+        assert_eq!(
+            r.explain(),
+            "critical changes need 1 approval(s) (`policy.approvals`)"
+        );
+    }
+
+    #[test]
+    fn levels_apply_at_and_above_and_never_loosen() {
+        let p = policy(&[
+            (Severity::High, Some(2), Some(&["alice", "bob", "carol"])),
+            (Severity::Critical, Some(1), Some(&["alice", "bob"])),
+        ]);
+        let medium = requirement(&p, Severity::Medium);
+        assert_eq!((medium.approvals, medium.approvers.clone()), (1, None));
+        let high = requirement(&p, Severity::High);
+        assert_eq!(high.approvals, 2);
+        assert!(high.may_approve("carol"));
+        let critical = requirement(&p, Severity::Critical);
+        // A lower level's larger count still holds; the closest approver list wins.
+        assert_eq!(
+            (critical.approvals, critical.approvals_from),
+            (2, Some(Severity::High))
+        );
+        assert!(!critical.may_approve("carol"));
+        assert!(critical.may_approve("bob"));
+        assert_eq!(
+            critical.explain(),
+            "critical changes need 2 approval(s) (`policy.severity.high.approvals`), \
+             from alice, bob only (`policy.severity.critical.approvers`)"
+        );
+    }
+
+    #[test]
+    fn base_count_is_a_floor() {
+        let mut p = policy(&[(Severity::Critical, Some(2), None)]);
+        p.approvals = 3;
+        let r = requirement(&p, Severity::Critical);
+        assert_eq!((r.approvals, r.approvals_from), (3, None));
+    }
+}

@@ -1,0 +1,733 @@
+//! Risk rules: which changes are dangerous, and how dangerous.
+//!
+//! Owns the rule model (the built-in pack and `[[rule]]` entries of driftgate.toml, one
+//! schema for both), matching a change against a rule, and setting the severity and
+//! rule ids of a report's changes. Pure: it neither reads files nor prints; the caller
+//! hands it the changes and, where it has them, the parsed documents of both sides.
+
+mod keypath;
+
+use std::collections::BTreeMap;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::{Config, RuleConfig, Strings};
+use crate::report::{Change, ChangeKind, FileReport, Report, Severity};
+
+pub use keypath::{PathError, Segment};
+
+/// The built-in rule pack, in the schema of `[[rule]]`.
+pub const BUILTIN: &str = include_str!("builtin.toml");
+
+/// Errors building the rule set.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    /// A `[[rule]]` entry (index `index` in the config) that cannot be used.
+    #[error("rule `{id}`: {message}")]
+    Invalid {
+        /// Position among the config's `[[rule]]` entries; `None` for the built-in pack.
+        index: Option<usize>,
+        /// The rule's id.
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// `rules.disable` names a rule the built-in pack does not have.
+    #[error(
+        "`rules.disable` names `{0}`, which is not a built-in rule (see `driftgate rules --all`)"
+    )]
+    UnknownDisabled(String),
+    /// The built-in pack does not parse (a defect caught by its unit test).
+    #[error("the built-in rule pack is invalid: {0}")]
+    Builtin(String),
+}
+
+impl RuleError {
+    /// Returns the position of the offending `[[rule]]` in the config, if it is one.
+    pub fn rule_index(&self) -> Option<usize> {
+        match self {
+            RuleError::Invalid { index, .. } => *index,
+            _ => None,
+        }
+    }
+}
+
+/// Where a rule comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// The built-in pack.
+    Builtin,
+    /// A `[[rule]]` of driftgate.toml.
+    Config,
+    /// A `[[rule]]` of driftgate.toml that replaces the built-in rule of the same id.
+    Replaced,
+}
+
+impl Origin {
+    /// Returns the spelling used in listings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Builtin => "builtin",
+            Origin::Config => "config",
+            Origin::Replaced => "config (replaces built-in)",
+        }
+    }
+}
+
+/// One compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// The rule as written.
+    pub spec: RuleConfig,
+    /// Where it comes from.
+    pub origin: Origin,
+    paths: Option<GlobSet>,
+    api_version: Option<GlobSet>,
+    kind: Option<GlobSet>,
+    namespace: Option<GlobSet>,
+    name: Option<GlobSet>,
+    keys: Vec<Vec<Segment>>,
+    new_contains: Vec<String>,
+    new_matches: Option<GlobSet>,
+    where_: Vec<(Vec<Segment>, GlobSet)>,
+    where_not: Vec<(Vec<Segment>, GlobSet)>,
+}
+
+/// The active rules, in order: built-ins first, then the config's own.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    disabled: Vec<RuleConfig>,
+    default: Severity,
+    secret_keys: Vec<String>,
+}
+
+/// One parsed document of a file, as rules see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The document's identity as changes name it (`apiVersion/kind/namespace/name`).
+    pub identity: Option<String>,
+    /// Its data, secret values already redacted.
+    pub value: Value,
+}
+
+/// The documents of both sides of one file; a side is empty when absent or unknown.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileData {
+    /// Documents in the baseline.
+    pub old: Vec<Document>,
+    /// Documents now.
+    pub new: Vec<Document>,
+}
+
+/// The Kubernetes identity of a document, parsed from a change's `document`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentId<'a> {
+    /// `apiVersion` (`v1`, `apps/v1`).
+    pub api_version: &'a str,
+    /// `kind`.
+    pub kind: &'a str,
+    /// `metadata.namespace`, empty for cluster-scoped objects.
+    pub namespace: &'a str,
+    /// `metadata.name`.
+    pub name: &'a str,
+}
+
+/// Returns the identity in `document` (`apiVersion/kind/namespace/name`), if it is one.
+///
+/// Parsed from the right, since only `apiVersion` may contain a `/`. The namespace slot
+/// may be missing for cluster-scoped objects: kinds start with an upper-case letter and
+/// namespaces (DNS labels) never do, which tells the two shapes apart.
+pub fn parse_document(document: &str) -> Option<DocumentId<'_>> {
+    let parts: Vec<&str> = document.split('/').collect();
+    let kind_ok = |k: &str| k.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+    let api_ok = |n: usize| (1..=2).contains(&n);
+    let n = parts.len();
+    let name = *parts.last()?;
+    if name.is_empty() {
+        return None;
+    }
+    let with_namespace = n >= 4 && api_ok(n - 3) && kind_ok(parts.get(n - 3)?);
+    let (kind, namespace, api_end) = if with_namespace {
+        (*parts.get(n - 3)?, *parts.get(n - 2)?, n - 3)
+    } else if n >= 3 && api_ok(n - 2) && kind_ok(parts.get(n - 2)?) {
+        (*parts.get(n - 2)?, "", n - 2)
+    } else {
+        return None;
+    };
+    // `api_end` is 1 or 2: the apiVersion's parts and the `/` between them.
+    let api_len = parts.get(..api_end)?.iter().map(|p| p.len()).sum::<usize>() + api_end - 1;
+    let api = document.get(..api_len)?;
+    if api.is_empty() || api.split('/').any(str::is_empty) {
+        return None;
+    }
+    Some(DocumentId {
+        api_version: api,
+        kind,
+        namespace,
+        name,
+    })
+}
+
+fn globs(id: &str, field: &str, list: &Strings) -> Result<Option<GlobSet>, String> {
+    if list.is_empty() {
+        return Ok(None);
+    }
+    let mut b = GlobSetBuilder::new();
+    for g in &list.0 {
+        b.add(Glob::new(g).map_err(|e| format!("bad glob `{g}` in `{field}`: {}", e.kind()))?);
+    }
+    b.build()
+        .map(Some)
+        .map_err(|e| format!("bad globs in `{field}` of `{id}`: {e}"))
+}
+
+impl Rule {
+    /// Returns the compiled form of `spec`.
+    pub fn compile(spec: RuleConfig, origin: Origin) -> Result<Rule, String> {
+        let id = spec.id.clone();
+        let id_ok = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        if !id_ok {
+            return Err("an id is letters, digits, `-`, `_` and `.`".into());
+        }
+        let keys = spec
+            .keys
+            .0
+            .iter()
+            .map(|k| keypath::parse(k, true).map_err(|e| format!("bad key pattern `{k}`: {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let lookups = |m: &BTreeMap<String, Strings>, field: &str| {
+            m.iter()
+                .map(|(k, v)| {
+                    let path = keypath::parse(k, false)
+                        .map_err(|e| format!("bad key `{k}` in `{field}`: {e}"))?;
+                    if path.is_empty() {
+                        return Err(format!("empty key in `{field}`"));
+                    }
+                    let set = globs(&id, field, v)?.unwrap_or_else(GlobSet::empty);
+                    Ok((path, set))
+                })
+                .collect::<Result<Vec<_>, String>>()
+        };
+        Ok(Rule {
+            paths: globs(&id, "paths", &spec.paths)?,
+            api_version: globs(&id, "api_version", &spec.api_version)?,
+            kind: globs(&id, "kind", &spec.kind)?,
+            namespace: globs(&id, "namespace", &spec.namespace)?,
+            name: globs(&id, "name", &spec.name)?,
+            new_contains: spec.new_contains.0.clone(),
+            new_matches: globs(&id, "new_matches", &spec.new_matches)?,
+            where_: lookups(&spec.where_, "where")?,
+            where_not: lookups(&spec.where_not, "where_not")?,
+            keys,
+            spec,
+            origin,
+        })
+    }
+
+    /// Returns the rule's id.
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// Returns the rule's severity.
+    pub fn severity(&self) -> Severity {
+        self.spec.severity
+    }
+
+    fn selects_document(&self, document: Option<&str>) -> bool {
+        let sets = [&self.api_version, &self.kind, &self.namespace, &self.name];
+        if sets.iter().all(|s| s.is_none()) {
+            return true;
+        }
+        let Some(id) = document.and_then(parse_document) else {
+            return false;
+        };
+        let fields = [id.api_version, id.kind, id.namespace, id.name];
+        sets.iter()
+            .zip(fields)
+            .all(|(set, field)| set.as_ref().is_none_or(|s| s.is_match(field)))
+    }
+
+    /// Returns whether the rule matches `view` of a change in file `path`.
+    fn matches(&self, path: &str, view: &View<'_>, secret_keys: &[String]) -> bool {
+        if self.paths.as_ref().is_some_and(|s| !s.is_match(path)) {
+            return false;
+        }
+        if !self.selects_document(view.document) {
+            return false;
+        }
+        self.targets(view)
+            .iter()
+            .any(|t| self.predicates_hold(t, view, secret_keys))
+    }
+
+    /// Returns the changes this rule's key patterns pick out of `view`: the view itself
+    /// when it is at or below a targeted key, and the targeted keys inside its values.
+    fn targets<'v>(&self, view: &View<'v>) -> Vec<Target<'v>> {
+        let whole = Target {
+            path: view.path.clone(),
+            kind: view.kind,
+            new: view.new,
+        };
+        let patterns: Vec<Vec<Segment>> = if !self.keys.is_empty() {
+            self.keys.clone()
+        } else if self.spec.secret {
+            // Secret-looking keys may sit anywhere inside an added or replaced value.
+            vec![vec![Segment::AnyDepth]]
+        } else {
+            return vec![whole];
+        };
+        let mut out = Vec::new();
+        for pattern in &patterns {
+            let rel = keypath::relate(pattern, &view.path);
+            if rel.at_or_below {
+                out.push(whole.clone());
+            }
+            // A move's values are positions, not data.
+            if view.kind == ChangeKind::Moved {
+                continue;
+            }
+            for rest in &rel.below {
+                out.extend(inner_changes(rest, view));
+            }
+        }
+        out
+    }
+
+    fn predicates_hold(&self, t: &Target<'_>, view: &View<'_>, secret_keys: &[String]) -> bool {
+        let s = &self.spec;
+        if !s.change.is_empty() && !s.change.contains(&t.kind) {
+            return false;
+        }
+        let value_tests =
+            !s.new_equals.is_empty() || !s.new_contains.is_empty() || self.new_matches.is_some();
+        if value_tests {
+            let Some(new) = t.new else {
+                return false;
+            };
+            if !s.new_equals.is_empty() && !equals_any(new, &s.new_equals) {
+                return false;
+            }
+            if !self.new_contains.is_empty()
+                && !any_string(new, &|x| {
+                    self.new_contains.iter().any(|c| x.contains(c.as_str()))
+                })
+            {
+                return false;
+            }
+            if let Some(set) = &self.new_matches
+                && !any_string(new, &|x| set.is_match(x))
+            {
+                return false;
+            }
+        }
+        if s.secret && !t.path.iter().any(|seg| is_secret_key(seg, secret_keys)) {
+            return false;
+        }
+        let side = if t.kind == ChangeKind::Removed {
+            Side::Old
+        } else {
+            Side::New
+        };
+        for (key, set) in &self.where_ {
+            match lookup_up(view, side, &t.path, key).and_then(keypath::scalar_text) {
+                Some(v) if set.is_match(&v) => {}
+                _ => return false,
+            }
+        }
+        for (key, set) in &self.where_not {
+            if let Some(v) = lookup_up(view, side, &t.path, key).and_then(keypath::scalar_text)
+                && set.is_match(&v)
+            {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// A change as one rule sees it: the reported change or one inside its values.
+#[derive(Debug, Clone)]
+struct Target<'v> {
+    path: Vec<Segment>,
+    kind: ChangeKind,
+    new: Option<&'v Value>,
+}
+
+/// One change of a file, with the documents it belongs to where known.
+#[derive(Debug, Clone)]
+struct View<'v> {
+    document: Option<&'v str>,
+    path: Vec<Segment>,
+    kind: ChangeKind,
+    old: Option<&'v Value>,
+    new: Option<&'v Value>,
+    doc_old: Option<&'v Value>,
+    doc_new: Option<&'v Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Old,
+    New,
+}
+
+/// Returns the changes at the keys `rest` selects inside the values of `view`.
+fn inner_changes<'v>(rest: &[Segment], view: &View<'v>) -> Vec<Target<'v>> {
+    let mut pairs: Vec<(Vec<Segment>, Option<&'v Value>, Option<&'v Value>)> = Vec::new();
+    if let Some(old) = view.old {
+        for (p, v) in keypath::select(rest, old) {
+            pairs.push((p, Some(v), None));
+        }
+    }
+    if let Some(new) = view.new {
+        for (p, v) in keypath::select(rest, new) {
+            match pairs.iter_mut().find(|(q, _, n)| *q == p && n.is_none()) {
+                Some(pair) => pair.2 = Some(v),
+                None => pairs.push((p, None, Some(v))),
+            }
+        }
+    }
+    pairs
+        .into_iter()
+        .filter_map(|(rel, old, new)| {
+            let kind = match (old, new) {
+                (None, Some(_)) => ChangeKind::Added,
+                (Some(_), None) => ChangeKind::Removed,
+                (Some(a), Some(b)) if a == b => return None,
+                (Some(a), Some(b)) if json_type(a) != json_type(b) => ChangeKind::TypeChanged,
+                (Some(_), Some(_)) => ChangeKind::Changed,
+                (None, None) => return None,
+            };
+            let mut path = view.path.clone();
+            path.extend(rel);
+            Some(Target { path, kind, new })
+        })
+        .collect()
+}
+
+fn json_type(v: &Value) -> u8 {
+    match v {
+        Value::Null => 0,
+        Value::Bool(_) => 1,
+        Value::Number(_) => 2,
+        Value::String(_) => 3,
+        Value::Array(_) => 4,
+        Value::Object(_) => 5,
+    }
+}
+
+/// Returns the value of `key` at the deepest node on `path` (itself included) that has
+/// it, on `side`: first inside the change's own value, then in the whole document.
+fn lookup_up<'v>(
+    view: &View<'v>,
+    side: Side,
+    path: &[Segment],
+    key: &[Segment],
+) -> Option<&'v Value> {
+    let (value, doc) = match side {
+        Side::Old => (view.old, view.doc_old),
+        Side::New => (view.new, view.doc_new),
+    };
+    let base = view.path.len();
+    for depth in (0..=path.len()).rev() {
+        let prefix = path.get(..depth)?;
+        let node = if depth >= base {
+            value.and_then(|v| keypath::get(v, prefix.get(base..)?))
+        } else {
+            None
+        }
+        .or_else(|| doc.and_then(|d| keypath::get(d, prefix)));
+        if let Some(found) = node.and_then(|n| keypath::get(n, key)) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+fn equals_any(value: &Value, wanted: &[Value]) -> bool {
+    let eq = |v: &Value| wanted.iter().any(|w| scalar_eq(v, w));
+    eq(value) || value.as_array().is_some_and(|items| items.iter().any(eq))
+}
+
+/// Compares two values; numbers by value, since the same number may be spelled two ways.
+fn scalar_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            x == y || (x.as_f64().is_some() && x.as_f64() == y.as_f64())
+        }
+        _ => a == b,
+    }
+}
+
+/// Returns whether any string in `value` (at any depth, mapping keys excluded) passes.
+fn any_string(value: &Value, test: &dyn Fn(&str) -> bool) -> bool {
+    match value {
+        Value::String(s) => test(s),
+        Value::Array(items) => items.iter().any(|v| any_string(v, test)),
+        Value::Object(m) => m.values().any(|v| any_string(v, test)),
+        _ => false,
+    }
+}
+
+fn is_secret_key(seg: &Segment, secret_keys: &[String]) -> bool {
+    match seg {
+        Segment::Key(k) => {
+            let k = k.to_lowercase();
+            secret_keys.iter().any(|s| k.contains(s.as_str()))
+        }
+        _ => false,
+    }
+}
+
+/// Reads the built-in pack.
+fn builtin_specs() -> Result<Vec<RuleConfig>, RuleError> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Pack {
+        rule: Vec<RuleConfig>,
+    }
+    let pack: Pack = toml::from_str(BUILTIN).map_err(|e| RuleError::Builtin(e.to_string()))?;
+    Ok(pack.rule)
+}
+
+impl RuleSet {
+    /// Returns the active rules of `config`: the built-in pack (unless turned off, less
+    /// the disabled ids, with config rules of the same id replacing built-ins), then
+    /// the config's own rules.
+    pub fn new(config: &Config) -> Result<RuleSet, RuleError> {
+        let builtin = builtin_specs()?;
+        let builtin_ids: Vec<String> = builtin.iter().map(|b| b.id.clone()).collect();
+        for id in &config.rules.disable {
+            if !builtin_ids.contains(id) {
+                return Err(RuleError::UnknownDisabled(id.clone()));
+            }
+        }
+        let own: Vec<&RuleConfig> = config.rule.iter().map(|r| r.get_ref()).collect();
+        for (i, r) in own.iter().enumerate() {
+            if own.iter().take(i).any(|o| o.id == r.id) {
+                return Err(RuleError::Invalid {
+                    index: Some(i),
+                    id: r.id.clone(),
+                    message: "another `[[rule]]` has the same id".into(),
+                });
+            }
+        }
+        let mut rules = Vec::new();
+        let mut disabled = Vec::new();
+        for spec in builtin {
+            let replaced = own.iter().any(|o| o.id == spec.id);
+            if !config.rules.builtin || config.rules.disable.contains(&spec.id) || replaced {
+                if !replaced {
+                    disabled.push(spec);
+                }
+                continue;
+            }
+            let id = spec.id.clone();
+            rules.push(Rule::compile(spec, Origin::Builtin).map_err(|message| {
+                RuleError::Invalid {
+                    index: None,
+                    id,
+                    message,
+                }
+            })?);
+        }
+        for (i, spec) in own.into_iter().enumerate() {
+            let origin = if builtin_ids.contains(&spec.id) {
+                Origin::Replaced
+            } else {
+                Origin::Config
+            };
+            rules.push(Rule::compile(spec.clone(), origin).map_err(|message| {
+                RuleError::Invalid {
+                    index: Some(i),
+                    id: spec.id.clone(),
+                    message,
+                }
+            })?);
+        }
+        Ok(RuleSet {
+            rules,
+            disabled,
+            default: config.rules.default_severity,
+            secret_keys: config
+                .redact
+                .keys
+                .iter()
+                .map(|k| k.to_lowercase())
+                .collect(),
+        })
+    }
+
+    /// Returns the active rules, in the order they are tried.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Returns the built-in rules that are turned off.
+    pub fn disabled(&self) -> &[RuleConfig] {
+        &self.disabled
+    }
+
+    /// Returns the severity of changes that no rule matches.
+    pub fn default_severity(&self) -> Severity {
+        self.default
+    }
+
+    /// Returns whether some rule may need the documents of file `path` to decide:
+    /// one that looks at keys, documents or values.
+    pub fn wants_documents(&self, path: &str) -> bool {
+        self.rules.iter().any(|r| {
+            r.paths.as_ref().is_none_or(|s| s.is_match(path))
+                && (!r.keys.is_empty()
+                    || r.spec.secret
+                    || !r.where_.is_empty()
+                    || !r.where_not.is_empty()
+                    || r.kind.is_some()
+                    || r.api_version.is_some()
+                    || r.namespace.is_some()
+                    || r.name.is_some())
+        })
+    }
+
+    /// Returns the ids of the rules matching `change` in file `path`, in rule order.
+    pub fn matching(&self, path: &str, change: &Change, data: Option<&FileData>) -> Vec<&Rule> {
+        let views = views(change, data);
+        self.rules
+            .iter()
+            .filter(|r| views.iter().any(|v| r.matches(path, v, &self.secret_keys)))
+            .collect()
+    }
+
+    /// Sets the severity and rule ids of every change of `file`, and the file's
+    /// severity (the highest of its changes, the default when it has none).
+    pub fn apply(&self, file: &mut FileReport, data: Option<&FileData>) {
+        let path = file.path.clone();
+        for change in &mut file.changes {
+            let matched = self.matching(&path, change, data);
+            let top = matched.iter().map(|r| r.severity()).max();
+            change.severity = top.unwrap_or(self.default);
+            change.rule = matched
+                .iter()
+                .find(|r| Some(r.severity()) == top)
+                .map(|r| r.id().to_string());
+            change.rules = matched.iter().map(|r| r.id().to_string()).collect();
+        }
+        file.severity = file
+            .changes
+            .iter()
+            .map(|c| c.severity)
+            .max()
+            .unwrap_or(self.default);
+    }
+
+    /// Applies the rules to every file of `report` (without documents) and recounts
+    /// its summary.
+    pub fn apply_report(&self, report: &mut Report) {
+        for f in &mut report.files {
+            self.apply(f, None);
+        }
+        report.recount();
+    }
+}
+
+/// Returns how rules see `change`: itself, or, for a change of a whole file whose
+/// values are not in the report, one view per document of that file.
+fn views<'v>(change: &'v Change, data: Option<&'v FileData>) -> Vec<View<'v>> {
+    let path = keypath::parse(&change.path, false).unwrap_or_default();
+    let doc = |side: &'v [Document]| -> Option<&'v Value> {
+        match (&change.document, side) {
+            (_, [only]) => Some(&only.value),
+            (Some(id), docs) => docs
+                .iter()
+                .find(|d| d.identity.as_deref() == Some(id.as_str()))
+                .map(|d| &d.value),
+            (None, _) => None,
+        }
+    };
+    let (doc_old, doc_new) = match data {
+        Some(d) => (doc(&d.old), doc(&d.new)),
+        None => (None, None),
+    };
+    let opaque = change.path.is_empty() && change.old.is_none() && change.new.is_none();
+    let base = View {
+        document: change.document.as_deref(),
+        path,
+        kind: change.kind,
+        old: change.old.as_ref(),
+        new: change.new.as_ref(),
+        doc_old,
+        doc_new,
+    };
+    let Some(data) = data.filter(|_| opaque) else {
+        return vec![base];
+    };
+    if change.document.is_some() {
+        return vec![View {
+            old: doc_old,
+            new: doc_new,
+            ..base
+        }];
+    }
+    // The whole file changed and the report holds no values: pair its documents by
+    // identity (by position when they have none) and look at each pair.
+    let mut out = Vec::new();
+    let mut used_new = vec![false; data.new.len()];
+    for (i, o) in data.old.iter().enumerate() {
+        let j = match &o.identity {
+            Some(id) => data
+                .new
+                .iter()
+                .position(|n| n.identity.as_ref() == Some(id)),
+            None if data.new.get(i).is_some_and(|n| n.identity.is_none()) => Some(i),
+            None => None,
+        };
+        if let Some(j) = j
+            && let Some(u) = used_new.get_mut(j)
+        {
+            *u = true;
+        }
+        let n = j.and_then(|j| data.new.get(j));
+        out.push(View {
+            document: o.identity.as_deref(),
+            path: Vec::new(),
+            kind: if n.is_some() {
+                ChangeKind::Changed
+            } else {
+                ChangeKind::Removed
+            },
+            old: Some(&o.value),
+            new: n.map(|n| &n.value),
+            doc_old: Some(&o.value),
+            doc_new: n.map(|n| &n.value),
+        });
+    }
+    for (j, n) in data.new.iter().enumerate() {
+        if used_new.get(j).copied().unwrap_or(true) {
+            continue;
+        }
+        out.push(View {
+            document: n.identity.as_deref(),
+            path: Vec::new(),
+            kind: ChangeKind::Added,
+            old: None,
+            new: Some(&n.value),
+            doc_old: None,
+            doc_new: Some(&n.value),
+        });
+    }
+    if out.is_empty() {
+        return vec![base];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,163 @@
+//! Approvals by severity end to end: `[policy.severity.<level>]` decides how many
+//! approvals, and whose, a proposal needs, from the highest severity of its changes.
+
+use crate::common::{TestEnv, wait_pty};
+use expectrl::Expect;
+
+const CONFIG: &str = r#"
+[policy]
+approvals = 1
+
+[policy.severity.high]
+approvals = 2
+
+[policy.severity.critical]
+approvers = ["bob", "dave"]
+
+[[rule]]
+id = "docs"
+severity = "low"
+paths = ["docs/**"]
+
+[[rule]]
+id = "ops"
+severity = "high"
+paths = ["ops/**"]
+
+[[rule]]
+id = "iam"
+severity = "critical"
+paths = ["iam/**"]
+"#;
+
+/// Returns an environment whose first baseline (critical: it adds driftgate.toml) was
+/// approved by bob and dave and accepted.
+fn env_with_baseline() -> TestEnv {
+    let env = TestEnv::init(&[]);
+    env.write("driftgate.toml", CONFIG);
+    env.write("docs/guide.txt", "read me\n");
+    env.write("ops/runbook.txt", "restart\n");
+    env.write("iam/policy.txt", "allow read\n");
+    let id = env.propose("alice", "first");
+    assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    assert_eq!(env.approve_pty(&id, "dave", "ok"), 0);
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env
+}
+
+#[test]
+fn low_changes_need_the_base_count() {
+    let env = env_with_baseline();
+    env.write("docs/guide.txt", "read me twice\n");
+    let id = env.propose("alice", "typo");
+    assert_eq!(env.approve_pty(&id, "carol", "fine"), 0);
+    let r = env.run(&["accept", &id, "--as", "alice"]);
+    r.expect_code(0);
+    let log = env.read(".driftgate/audit.jsonl");
+    let accepted: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
+    assert_eq!(accepted["details"]["severity"], "low");
+}
+
+#[test]
+fn high_changes_need_two_approvals() {
+    let env = env_with_baseline();
+    env.write("ops/runbook.txt", "restart twice\n");
+    let id = env.propose("alice", "runbook");
+    assert_eq!(env.approve_pty(&id, "carol", "fine"), 0);
+    let before = env.state();
+    let r = env.run(&["accept", &id, "--as", "alice"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr.contains("1 of 2 required approvals count"),
+        "{}",
+        r.transcript()
+    );
+    assert!(
+        r.stderr
+            .contains("high changes need 2 approval(s) (`policy.severity.high.approvals`)"),
+        "{}",
+        r.transcript()
+    );
+    assert_eq!(env.state(), before, "a refused accept writes nothing");
+    assert_eq!(env.approve_pty(&id, "erin", "fine"), 0);
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+}
+
+#[test]
+fn critical_changes_need_named_approvers() {
+    let env = env_with_baseline();
+    env.write("iam/policy.txt", "allow write\n");
+    env.write("docs/guide.txt", "read me twice\n");
+    let id = env.propose("alice", "widen access");
+
+    // carol is not a critical approver: approve refuses before asking anything.
+    let before = env.state();
+    let mut s = env.pty(&["approve", &id, "--as", "carol"]);
+    s.expect("may not approve").unwrap();
+    assert_eq!(wait_pty(s), 2);
+    assert_eq!(env.state(), before);
+
+    assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    let r = env.run(&["accept", &id, "--as", "alice"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr.contains("1 of 2 required approvals count"),
+        "{}",
+        r.transcript()
+    );
+    assert!(
+        r.stderr.contains(
+            "critical changes need 2 approval(s) (`policy.severity.high.approvals`), \
+             from bob, dave only (`policy.severity.critical.approvers`)"
+        ),
+        "{}",
+        r.transcript()
+    );
+    assert!(r.stderr.contains("by one of dave"), "{}", r.transcript());
+    assert_eq!(env.approve_pty(&id, "dave", "ok"), 0);
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.run(&["check"]).expect_code(0);
+}
+
+#[test]
+fn an_approval_outside_the_list_does_not_count() {
+    let env = env_with_baseline();
+    env.write("iam/policy.txt", "allow write\n");
+    let id = env.propose("alice", "widen access");
+    assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    // A statement written by hand (or before the list was narrowed) by erin.
+    let bob = env.read(&format!(".driftgate/proposals/{id}.approvals/bob.json"));
+    env.write(
+        &format!(".driftgate/proposals/{id}.approvals/erin.json"),
+        &bob.replace("\"bob\"", "\"erin\""),
+    );
+    let r = env.run(&["accept", &id, "--as", "alice"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr.contains(
+            "approval by erin does not count: `erin` may not approve critical changes \
+             (`policy.severity.critical.approvers`)"
+        ),
+        "{}",
+        r.transcript()
+    );
+}
+
+#[test]
+fn editing_the_proposal_file_does_not_lower_the_severity() {
+    let env = env_with_baseline();
+    env.write("iam/policy.txt", "allow write\n");
+    let id = env.propose("alice", "widen access");
+    let path = format!(".driftgate/proposals/{id}.json");
+    let text = env.read(&path);
+    assert!(text.contains("\"critical\""), "{text}");
+    env.write(&path, &text.replace("\"critical\"", "\"low\""));
+    assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    let r = env.run(&["accept", &id, "--as", "alice"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr.contains("critical changes need 2"),
+        "{}",
+        r.transcript()
+    );
+}
