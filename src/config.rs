@@ -164,20 +164,14 @@ pub struct PolicyConfig {
     pub allow_self_approval: bool,
     /// Whether only signed approvals count.
     pub require_signatures: bool,
-    /// Stricter requirements for proposals whose highest severity is at least the key.
-    pub severity: BTreeMap<Severity, SeverityPolicy>,
-}
-
-/// `[policy.severity.<level>]`: what a proposal of that severity (or above) needs.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SeverityPolicy {
-    /// Distinct approvals needed; never fewer than `policy.approvals`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub approvals: Option<u32>,
-    /// The only principals whose approvals count; anyone when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub approvers: Option<Vec<String>>,
+    /// Approvals needed when a proposal has a change of this severity or above; the
+    /// largest that applies wins over `approvals`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub severity: BTreeMap<Severity, u32>,
+    /// The only principals whose approvals count when a proposal has a change of this
+    /// severity or above; the list of the closest severity at or below applies.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub approvers: BTreeMap<Severity, Vec<String>>,
 }
 
 impl Default for PolicyConfig {
@@ -187,6 +181,7 @@ impl Default for PolicyConfig {
             allow_self_approval: false,
             require_signatures: false,
             severity: BTreeMap::new(),
+            approvers: BTreeMap::new(),
         }
     }
 }
@@ -386,23 +381,24 @@ impl Config {
                     .into(),
             ));
         }
-        for (level, p) in &self.policy.severity {
-            let key = format!("policy.severity.{}", level.as_str());
-            if p.approvals == Some(0) {
+        for (level, n) in &self.policy.severity {
+            if *n == 0 {
                 return Err(invalid(format!(
-                    "`{key}.approvals` must be at least 1: no baseline is accepted without an approval"
+                    "`policy.severity.{}` must be at least 1: no baseline is accepted without an approval",
+                    level.as_str()
                 )));
             }
-            if let Some(who) = &p.approvers {
-                if who.is_empty() {
-                    return Err(invalid(format!(
-                        "`{key}.approvers` is empty: nobody could approve such a proposal"
-                    )));
-                }
-                for w in who {
-                    crate::approval::check_principal(w)
-                        .map_err(|e| invalid(format!("`{key}.approvers`: {e}")))?;
-                }
+        }
+        for (level, who) in &self.policy.approvers {
+            let key = format!("policy.approvers.{}", level.as_str());
+            if who.is_empty() {
+                return Err(invalid(format!(
+                    "`{key}` is empty: nobody could approve such a proposal"
+                )));
+            }
+            for w in who {
+                crate::approval::check_principal(w)
+                    .map_err(|e| invalid(format!("`{key}`: {e}")))?;
             }
         }
         if let Err(e) = crate::rules::RuleSet::new(self) {
@@ -494,11 +490,13 @@ pub fn default_text(solo: bool) -> String {
 # approvals = 1
 {self_approval}# Whether only SSH-signed approvals count.
 # require_signatures = false
-# More approvals, or only some approvers, for proposals whose highest severity is at
-# least a level (critical, high, medium, low, info). Never fewer than `approvals`.
-# [policy.severity.critical]
-# approvals = 2
-# approvers = ["alice@example.com", "bob@example.com"]
+# More approvals when a proposal has a change of a severity or above (critical, high,
+# medium, low, info; a change that no rule matches is `medium`). The largest that
+# applies wins over `approvals`.
+# severity = {{ critical = 2, high = 2 }}
+# Only these principals' approvals count when a proposal has a change of a severity
+# or above (the closest list at or below the proposal's highest severity applies).
+# approvers = {{ critical = ["alice@example.com", "bob@example.com"] }}
 
 [rules]
 # Each change gets the highest severity of the rules that match it; `driftgate rules`

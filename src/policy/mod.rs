@@ -64,7 +64,7 @@ pub fn evaluate(
             Some("the policy requires a verified signature".to_string())
         } else if !requirement.may_approve(&s.principal) {
             Some(format!(
-                "`{}` may not approve {} changes (`policy.severity.{}.approvers`)",
+                "`{}` may not approve {} changes (`policy.approvers.{}`)",
                 s.principal,
                 severity.as_str(),
                 requirement.approvers_from.unwrap_or(severity).as_str()

@@ -1,10 +1,10 @@
 //! Approvals by severity: what a proposal needs given the highest severity of its
-//! changes (`[policy.severity.<level>]`).
+//! changes (`policy.severity`, `policy.approvers`).
 //!
 //! A level's settings apply to proposals of that severity and above, so raising a
 //! change's severity never loosens what it needs: the approval count is the largest of
 //! `policy.approvals` and every level at or below the proposal's severity, and the
-//! approver list is that of the closest level at or below it that sets one.
+//! approver list is that of the closest level at or below it that has one.
 
 use crate::config::PolicyConfig;
 use crate::report::Severity;
@@ -16,11 +16,11 @@ pub struct Requirement {
     pub severity: Severity,
     /// Distinct approvals needed.
     pub approvals: u32,
-    /// The level whose `approvals` set the count; `None` for `policy.approvals`.
+    /// The level of `policy.severity` that set the count; `None` for `policy.approvals`.
     pub approvals_from: Option<Severity>,
     /// The only principals whose approvals count; anyone when `None`.
     pub approvers: Option<Vec<String>>,
-    /// The level whose `approvers` apply.
+    /// The level of `policy.approvers` whose list applies.
     pub approvers_from: Option<Severity>,
 }
 
@@ -37,7 +37,7 @@ impl Requirement {
         let level = self.severity.as_str();
         let count = match self.approvals_from {
             Some(from) => format!(
-                "{level} changes need {} approval(s) (`policy.severity.{}.approvals`)",
+                "{level} changes need {} approval(s) (`policy.severity.{}`)",
                 self.approvals,
                 from.as_str()
             ),
@@ -48,7 +48,7 @@ impl Requirement {
         };
         match (&self.approvers, self.approvers_from) {
             (Some(who), Some(from)) => format!(
-                "{count}, from {} only (`policy.severity.{}.approvers`)",
+                "{count}, from {} only (`policy.approvers.{}`)",
                 who.join(", "),
                 from.as_str()
             ),
@@ -66,17 +66,15 @@ pub fn requirement(policy: &PolicyConfig, severity: Severity) -> Requirement {
         approvers: None,
         approvers_from: None,
     };
-    for (level, p) in policy.severity.range(..=severity) {
-        if let Some(n) = p.approvals
-            && n > req.approvals
-        {
-            req.approvals = n;
+    for (level, n) in policy.severity.range(..=severity) {
+        if *n > req.approvals {
+            req.approvals = *n;
             req.approvals_from = Some(*level);
         }
-        if let Some(who) = &p.approvers {
-            req.approvers = Some(who.clone());
-            req.approvers_from = Some(*level);
-        }
+    }
+    if let Some((level, who)) = policy.approvers.range(..=severity).next_back() {
+        req.approvers = Some(who.clone());
+        req.approvers_from = Some(*level);
     }
     req
 }
@@ -84,7 +82,6 @@ pub fn requirement(policy: &PolicyConfig, severity: Severity) -> Requirement {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::SeverityPolicy;
 
     /// A level of `[policy.severity]`: its count and approver list.
     type Level<'a> = (Severity, Option<u32>, Option<&'a [&'a str]>);
@@ -92,13 +89,13 @@ mod tests {
     fn policy(levels: &[Level]) -> PolicyConfig {
         let mut p = PolicyConfig::default();
         for (level, approvals, approvers) in levels {
-            p.severity.insert(
-                *level,
-                SeverityPolicy {
-                    approvals: *approvals,
-                    approvers: approvers.map(|a| a.iter().map(|s| s.to_string()).collect()),
-                },
-            );
+            if let Some(n) = approvals {
+                p.severity.insert(*level, *n);
+            }
+            if let Some(who) = approvers {
+                p.approvers
+                    .insert(*level, who.iter().map(|s| s.to_string()).collect());
+            }
         }
         p
     }
@@ -138,8 +135,8 @@ mod tests {
         assert!(critical.may_approve("bob"));
         assert_eq!(
             critical.explain(),
-            "critical changes need 2 approval(s) (`policy.severity.high.approvals`), \
-             from alice, bob only (`policy.severity.critical.approvers`)"
+            "critical changes need 2 approval(s) (`policy.severity.high`), \
+             from alice, bob only (`policy.approvers.critical`)"
         );
     }
 

@@ -1,5 +1,5 @@
-//! Approvals by severity end to end: `[policy.severity.<level>]` decides how many
-//! approvals, and whose, a proposal needs, from the highest severity of its changes.
+//! Approvals by severity end to end: `policy.severity` and `policy.approvers` decide
+//! how many approvals, and whose, a proposal needs, from its highest severity.
 
 use crate::common::{TestEnv, wait_pty};
 use expectrl::Expect;
@@ -7,12 +7,8 @@ use expectrl::Expect;
 const CONFIG: &str = r#"
 [policy]
 approvals = 1
-
-[policy.severity.high]
-approvals = 2
-
-[policy.severity.critical]
-approvers = ["bob", "dave"]
+severity = { high = 2 }
+approvers = { critical = ["bob", "dave"] }
 
 [[rule]]
 id = "docs"
@@ -74,7 +70,7 @@ fn high_changes_need_two_approvals() {
     );
     assert!(
         r.stderr
-            .contains("high changes need 2 approval(s) (`policy.severity.high.approvals`)"),
+            .contains("high changes need 2 approval(s) (`policy.severity.high`)"),
         "{}",
         r.transcript()
     );
@@ -107,8 +103,8 @@ fn critical_changes_need_named_approvers() {
     );
     assert!(
         r.stderr.contains(
-            "critical changes need 2 approval(s) (`policy.severity.high.approvals`), \
-             from bob, dave only (`policy.severity.critical.approvers`)"
+            "critical changes need 2 approval(s) (`policy.severity.high`), \
+             from bob, dave only (`policy.approvers.critical`)"
         ),
         "{}",
         r.transcript()
@@ -136,7 +132,7 @@ fn an_approval_outside_the_list_does_not_count() {
     assert!(
         r.stderr.contains(
             "approval by erin does not count: `erin` may not approve critical changes \
-             (`policy.severity.critical.approvers`)"
+             (`policy.approvers.critical`)"
         ),
         "{}",
         r.transcript()

@@ -311,10 +311,14 @@ fn bad_rules_stop_every_command_and_name_the_line() {
             "`k8s-imag`, which is not a built-in rule",
         ),
         (
-            "[policy.severity.critical]\napprovals = 0\n",
-            "`policy.severity.critical.approvals` must be at least 1",
+            "[policy]\nseverity = { critical = 0 }\n",
+            "`policy.severity.critical` must be at least 1",
         ),
-        ("[policy.severity.urgent]\napprovals = 2\n", "urgent"),
+        ("[policy]\nseverity = { urgent = 2 }\n", "urgent"),
+        (
+            "[policy]\napprovers = { high = [] }\n",
+            "`policy.approvers.high` is empty",
+        ),
     ] {
         env.write("driftgate.toml", text);
         for cmd in [
