@@ -5,4 +5,7 @@
 //! temp paths read `[ROOT]`.
 
 mod common;
+mod keys;
 mod lifecycle;
+mod signing;
+mod verify;
