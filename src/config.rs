@@ -353,7 +353,9 @@ pub fn default_text(solo: bool) -> String {
 # keys = ["password", "passwd", "secret", "token", "api_key", "apikey", "private_key", "credential", "access_key"]
 
 [policy]
-# Distinct approvals needed before `driftgate accept` promotes a proposal.
+# Approvals needed before `driftgate accept` promotes a proposal. Each principal and
+# each key counts once; the policy and allowed_signers in force are those of the
+# accepted baseline, so a change to them cannot approve itself.
 # approvals = 1
 {self_approval}# Whether only SSH-signed approvals count. Signers are listed in
 # .driftgate/allowed_signers (OpenSSH format, as git uses).
@@ -427,6 +429,28 @@ mod tests {
                 .to_string();
             assert!(err.contains(needle), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn policy_examples_parse_when_uncommented() {
+        let text = default_text(false);
+        let (head, policy) = text.split_once("[policy]\n").unwrap();
+        let uncommented: String = policy
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if rest.contains(" = ") || rest.starts_with("[[") => rest,
+                _ => l,
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let c = Config::parse(
+            &format!("{head}[policy]\n{uncommented}"),
+            Path::new("driftgate.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.policy.severity.get(&Severity::Critical), Some(&2));
+        assert_eq!(c.policy.paths[0].approvers, vec!["security@example.com"]);
+        assert!(!c.policy.allow_self_approval);
     }
 
     #[test]

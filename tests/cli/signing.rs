@@ -416,6 +416,19 @@ fn path_rules_need_their_approvers() {
       bob  signed, key [bob's key]
     missing: changes to `k8s/rbac/role.yaml` need 1 approval(s) from `security@example.com`; 0 counted
     ");
+    let r = env.run(&["explain", &id, "--format", "json"]);
+    r.expect_code(1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["schema"], "driftgate.explain/v1");
+    assert_eq!(v["satisfied"], false);
+    assert_eq!(v["judged_by"], parent.as_str());
+    assert_eq!(v["decision"]["required"], 1);
+    assert_eq!(v["decision"]["scoped"][0]["files"][0], "k8s/rbac/role.yaml");
+    assert_eq!(v["decision"]["counted"][0]["key"], bob.fingerprint.as_str());
+    assert_eq!(
+        v["may_approve"]["security@example.com"][0],
+        sec.fingerprint.as_str()
+    );
     env.sign(&id, "security@example.com", &sec).expect_code(0);
     env.run(&["explain", &id]).expect_code(0);
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
