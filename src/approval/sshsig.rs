@@ -299,9 +299,9 @@ pub fn verify(armored: &str, msg: &[u8]) -> Result<KeyData, BadSignature> {
     let sig = SshSig::from_pem(armored.trim().as_bytes())
         .map_err(|e| BadSignature::Malformed(e.to_string()))?;
     if sig.namespace() != NAMESPACE {
-        return Err(BadSignature::Namespace(
-            sig.namespace().chars().take(64).collect(),
-        ));
+        // Shown to people: bounded, control characters escaped.
+        let ns: String = sig.namespace().chars().take(64).collect();
+        return Err(BadSignature::Namespace(ns.escape_debug().to_string()));
     }
     let key = PublicKey::new(sig.public_key().clone(), "");
     key.verify(NAMESPACE, msg, &sig).map_err(|e| match e {

@@ -210,7 +210,7 @@ pub fn evaluate(
                 key: key.as_ref().map(fingerprint),
             }),
             Err(reason) => not_counted.push(NotCounted {
-                principal: a.statement.principal.clone(),
+                principal: shown(&a.statement.principal),
                 reason,
             }),
         }
@@ -254,6 +254,12 @@ pub fn evaluate(
     }
 }
 
+/// Returns `s` with control characters escaped: statements come from files anyone
+/// with write access may have crafted, and their text must not drive the terminal.
+fn shown(s: &str) -> String {
+    s.escape_debug().to_string()
+}
+
 fn globs(patterns: &[String]) -> globset::GlobSet {
     let mut b = globset::GlobSetBuilder::new();
     for p in patterns {
@@ -282,26 +288,30 @@ fn judge(
         Ok(decoded) if decoded == *s => {}
         _ => return Err("its recorded statement does not match the statement's bytes".into()),
     }
+    if crate::approval::check_principal(&s.principal).is_err() {
+        return Err("its principal is not a valid name".into());
+    }
     if !s.binds_to(&subject.id, &subject.root_hash, subject.parent.as_deref()) {
         return Err(if s.proposal != subject.id {
             format!(
                 "it approves proposal {}, not {}: statements cannot be moved between proposals",
-                s.proposal, subject.id
+                shown(&s.proposal),
+                subject.id
             )
         } else if s.root_hash != subject.root_hash {
             format!(
                 "it approves root {}, not {}",
-                short(&s.root_hash),
+                shown(short(&s.root_hash)),
                 short(&subject.root_hash)
             )
         } else if s.parent != subject.parent {
             format!(
                 "it approves parent {}, not {}",
-                s.parent.as_deref().map_or("(none)", short),
+                shown(s.parent.as_deref().map_or("(none)", short)),
                 subject.parent.as_deref().map_or("(none)", short)
             )
         } else {
-            format!("unknown statement schema `{}`", s.schema)
+            format!("unknown statement schema `{}`", shown(&s.schema))
         });
     }
     if !policy.allow_self_approval && s.principal == subject.requester {
@@ -314,7 +324,10 @@ fn judge(
         Some(sig) => {
             let key = sshsig::verify(sig, a.bytes.as_bytes()).map_err(|e| e.to_string())?;
             let Some(at) = s.timestamp() else {
-                return Err(format!("its time `{}` is not an RFC 3339 time", s.time));
+                return Err(format!(
+                    "its time `{}` is not an RFC 3339 time",
+                    shown(&s.time)
+                ));
             };
             let when: Vec<Timestamp> = match times {
                 KeyTimes::Statement => vec![at],
@@ -548,6 +561,12 @@ mod tests {
         edited.statement.reason = "OK".into();
         let mut mismatched = approval(&s, "bob", Some(&bob));
         mismatched.statement.principal = "carol".into();
+        let mut odd = approval(&s, "bob", Some(&bob));
+        odd.statement.principal = "\u{1b}[2Jbob".into();
+        odd.bytes = String::from_utf8(odd.statement.to_bytes()).unwrap();
+        let d = evaluate(&signed_policy(1), &t, &s, &[odd], now());
+        assert_eq!(d.not_counted[0].principal, "\\u{1b}[2Jbob");
+        assert!(d.not_counted[0].reason.contains("not a valid name"));
         for (a, needle) in [
             (replayed, "approves proposal bbbbbbbbbbbb"),
             (edited, "changed after signing"),
