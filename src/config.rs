@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::report::Severity;
+
 /// The file name searched for from the working directory upwards.
 pub const CONFIG_FILE: &str = "driftgate.toml";
 
@@ -149,7 +151,10 @@ impl Default for RedactConfig {
 }
 
 /// `[policy]`: approval requirements.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+///
+/// Also recorded in every baseline (covered by its root hash), so that a proposal is
+/// judged by the policy of its parent baseline, not by the one it brings.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PolicyConfig {
     /// Distinct approvals needed before `accept`.
@@ -158,6 +163,13 @@ pub struct PolicyConfig {
     pub allow_self_approval: bool,
     /// Whether only signed approvals count.
     pub require_signatures: bool,
+    /// Approvals needed when a proposal has a change of this severity; the largest
+    /// that applies wins over `approvals`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub severity: BTreeMap<Severity, u32>,
+    /// Path-scoped approver sets: who must approve changes to which files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<PathRule>,
 }
 
 impl Default for PolicyConfig {
@@ -166,8 +178,28 @@ impl Default for PolicyConfig {
             approvals: 1,
             allow_self_approval: false,
             require_signatures: false,
+            severity: BTreeMap::new(),
+            paths: Vec::new(),
         }
     }
+}
+
+/// One `[[policy.paths]]` entry: a proposal changing a file matching `paths` also
+/// needs `approvals` approvals from `approvers`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathRule {
+    /// File globs, relative to the root.
+    pub paths: Vec<String>,
+    /// Principals (`*` and `?` wildcards allowed) whose approvals satisfy the rule.
+    pub approvers: Vec<String>,
+    /// How many of them must approve.
+    #[serde(default = "one")]
+    pub approvals: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 impl Config {
@@ -223,6 +255,41 @@ impl Config {
                 "`policy.approvals` must be at least 1: no baseline is accepted without an approval"
                     .into(),
             ));
+        }
+        for (severity, n) in &self.policy.severity {
+            if *n == 0 {
+                return Err(invalid(format!(
+                    "`policy.severity.{}` must be at least 1",
+                    severity.as_str()
+                )));
+            }
+        }
+        for (i, rule) in self.policy.paths.iter().enumerate() {
+            let at = format!("`policy.paths` entry {}", i + 1);
+            if rule.paths.is_empty() {
+                return Err(invalid(format!("{at} has no `paths`")));
+            }
+            for g in &rule.paths {
+                globset::Glob::new(g)
+                    .map_err(|e| invalid(format!("{at}: bad glob `{g}`: {}", e.kind())))?;
+            }
+            if rule.approvers.is_empty() {
+                return Err(invalid(format!("{at} has no `approvers`")));
+            }
+            if let Some(bad) = rule.approvers.iter().find(|a| a.trim().is_empty()) {
+                return Err(invalid(format!("{at}: empty approver `{bad}`")));
+            }
+            if rule.approvals == 0 {
+                return Err(invalid(format!("{at}: `approvals` must be at least 1")));
+            }
+            let literal = rule.approvers.iter().all(|a| !a.contains(['*', '?', '!']));
+            if literal && rule.approvals as usize > rule.approvers.len() {
+                return Err(invalid(format!(
+                    "{at} needs {} approvals from {} approvers: it can never be satisfied",
+                    rule.approvals,
+                    rule.approvers.len()
+                )));
+            }
         }
         Ok(())
     }
@@ -286,10 +353,22 @@ pub fn default_text(solo: bool) -> String {
 # keys = ["password", "passwd", "secret", "token", "api_key", "apikey", "private_key", "credential", "access_key"]
 
 [policy]
-# Distinct approvals needed before `driftgate accept` promotes a proposal.
+# Approvals needed before `driftgate accept` promotes a proposal. Each principal and
+# each key counts once; the policy and allowed_signers in force are those of the
+# accepted baseline, so a change to them cannot approve itself.
 # approvals = 1
-{self_approval}# Whether only SSH-signed approvals count.
+{self_approval}# Whether only SSH-signed approvals count. Signers are listed in
+# .driftgate/allowed_signers (OpenSSH format, as git uses).
 # require_signatures = false
+# More approvals when a proposal has a change of a given severity (a change that no
+# rule matches is `medium`); the largest that applies wins over `approvals`.
+# severity = {{ critical = 2, high = 2 }}
+# Path-scoped approvers: a proposal changing a matching file also needs `approvals`
+# approvals from these principals (`*` and `?` wildcards allowed).
+# [[policy.paths]]
+# paths = ["k8s/rbac/**"]
+# approvers = ["security@example.com"]
+# approvals = 1
 "#
     )
 }
@@ -317,6 +396,61 @@ mod tests {
         assert!(msg.contains("line 3"), "{msg}");
         assert!(msg.contains("colour"), "{msg}");
         assert!(!msg.contains('\n'), "{msg}");
+    }
+
+    #[test]
+    fn policy_paths_and_severity_parse_and_validate() {
+        let c = Config::parse(
+            "[policy]\napprovals = 1\nseverity = { critical = 3 }\n\
+             [[policy.paths]]\npaths = [\"k8s/rbac/**\"]\napprovers = [\"security@example.com\"]\n",
+            Path::new("d.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.policy.severity.get(&Severity::Critical), Some(&3));
+        assert_eq!(c.policy.paths[0].approvals, 1);
+        for (text, needle) in [
+            ("[policy]\nseverity = { urgent = 2 }\n", "urgent"),
+            ("[policy]\nseverity = { high = 0 }\n", "at least 1"),
+            (
+                "[[policy.paths]]\npaths = [\"a\"]\napprovers = [\"x\"]\napprovals = 2\n",
+                "never be satisfied",
+            ),
+            (
+                "[[policy.paths]]\npaths = [\"a[\"]\napprovers = [\"x\"]\n",
+                "bad glob",
+            ),
+            (
+                "[[policy.paths]]\npaths = []\napprovers = [\"x\"]\n",
+                "no `paths`",
+            ),
+        ] {
+            let err = Config::parse(text, Path::new("d.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(needle), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn policy_examples_parse_when_uncommented() {
+        let text = default_text(false);
+        let (head, policy) = text.split_once("[policy]\n").unwrap();
+        let uncommented: String = policy
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if rest.contains(" = ") || rest.starts_with("[[") => rest,
+                _ => l,
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let c = Config::parse(
+            &format!("{head}[policy]\n{uncommented}"),
+            Path::new("driftgate.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.policy.severity.get(&Severity::Critical), Some(&2));
+        assert_eq!(c.policy.paths[0].approvers, vec!["security@example.com"]);
+        assert!(!c.policy.allow_self_approval);
     }
 
     #[test]

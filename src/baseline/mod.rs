@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::approval::Approval;
+use crate::config::PolicyConfig;
 use crate::report::Report;
 use crate::store::{self, Store, StoreError};
 use crate::tree::{Entry, TRUST_FILE, Tree};
@@ -29,12 +30,16 @@ pub const RECORD_SCHEMA: &str = "driftgate.record/v1";
 pub struct Baseline {
     /// Always [`BASELINE_SCHEMA`].
     pub schema: String,
-    /// blake3 over the schema, parent, trust hash and every entry.
+    /// blake3 over the schema, parent, trust hash, policy and every entry.
     pub root_hash: String,
     /// The root hash of the baseline this one replaces; `None` for the first.
     pub parent: Option<String>,
     /// blake3 of `.driftgate/allowed_signers` in this tree, if there is one.
     pub trust: Option<String>,
+    /// The effective `[policy]` when the baseline was proposed: the policy that the
+    /// *next* proposal is judged by. Kept here, under the root hash, rather than read
+    /// back from the stored driftgate.toml, whose stored form is not raw bytes.
+    pub policy: PolicyConfig,
     /// The entries, sorted by path.
     pub entries: Vec<Entry>,
 }
@@ -44,18 +49,20 @@ struct HashInput<'a> {
     schema: &'a str,
     parent: &'a Option<String>,
     trust: &'a Option<String>,
+    policy: &'a PolicyConfig,
     entries: &'a [Entry],
 }
 
 impl Baseline {
-    /// Returns the baseline of `tree` with `parent`, its root hash computed.
-    pub fn new(tree: &Tree, parent: Option<String>) -> Baseline {
+    /// Returns the baseline of `tree` with `parent` and `policy`, its root hash computed.
+    pub fn new(tree: &Tree, parent: Option<String>, policy: PolicyConfig) -> Baseline {
         let trust = tree.get(TRUST_FILE).map(|e| e.blake3.clone());
         let mut b = Baseline {
             schema: BASELINE_SCHEMA.to_string(),
             root_hash: String::new(),
             parent,
             trust,
+            policy,
             entries: tree.values().cloned().collect(),
         };
         b.root_hash = b.compute_root_hash();
@@ -68,6 +75,7 @@ impl Baseline {
             schema: &self.schema,
             parent: &self.parent,
             trust: &self.trust,
+            policy: &self.policy,
             entries: &self.entries,
         };
         let bytes = serde_json::to_vec(&input).unwrap_or_default();
@@ -297,6 +305,18 @@ pub fn files_changed(p: &Proposal) -> usize {
     p.changes.files.len()
 }
 
+/// Returns the paths whose entries differ between `base` and `tree` (added, removed or
+/// changed in any recorded way).
+pub fn changed_paths(base: &Tree, tree: &Tree) -> std::collections::BTreeSet<String> {
+    let mut out: std::collections::BTreeSet<String> = tree
+        .iter()
+        .filter(|(p, e)| base.get(*p) != Some(*e))
+        .map(|(p, _)| p.clone())
+        .collect();
+    out.extend(base.keys().filter(|p| !tree.contains_key(*p)).cloned());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,17 +345,28 @@ mod tests {
 
     #[test]
     fn root_hash_covers_entries_and_parent() {
-        let a = Baseline::new(&tree(&[("a", "1")]), None);
-        let b = Baseline::new(&tree(&[("a", "2")]), None);
-        let c = Baseline::new(&tree(&[("a", "1")]), Some(a.root_hash.clone()));
+        let p = PolicyConfig::default;
+        let a = Baseline::new(&tree(&[("a", "1")]), None, p());
+        let b = Baseline::new(&tree(&[("a", "2")]), None, p());
+        let c = Baseline::new(&tree(&[("a", "1")]), Some(a.root_hash.clone()), p());
+        let stricter = PolicyConfig {
+            approvals: 2,
+            ..p()
+        };
+        let d = Baseline::new(&tree(&[("a", "1")]), None, stricter);
         assert_ne!(a.root_hash, b.root_hash);
         assert_ne!(a.root_hash, c.root_hash);
-        assert_eq!(a, Baseline::new(&tree(&[("a", "1")]), None));
+        assert_ne!(a.root_hash, d.root_hash);
+        assert_eq!(a, Baseline::new(&tree(&[("a", "1")]), None, p()));
     }
 
     #[test]
     fn edited_entry_fails_integrity() {
-        let mut a = Baseline::new(&tree(&[("a", "1"), ("b", "2")]), None);
+        let mut a = Baseline::new(
+            &tree(&[("a", "1"), ("b", "2")]),
+            None,
+            PolicyConfig::default(),
+        );
         a.check_integrity(std::path::Path::new("b.json")).unwrap();
         a.entries[0].size = 99;
         assert!(a.check_integrity(std::path::Path::new("b.json")).is_err());

@@ -2,6 +2,7 @@
 
 use super::Context;
 use crate::baseline::{self, Baseline};
+use crate::chain;
 use crate::cli::GlobalArgs;
 use crate::compare::Comparer;
 use crate::error::{Error, Exit};
@@ -28,6 +29,10 @@ pub struct CheckArgs {
 /// Runs `check`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Error> {
     let cx = Context::load(g)?;
+    // A baseline whose own link does not hold (no history record, approvals that do
+    // not verify, a cut audit log) is no baseline to compare with.
+    chain::verify_current(&cx.store)
+        .map_err(|e| Error::from(e).or_hint("run `driftgate verify` to see the whole chain"))?;
     let report = build_report(ui, &cx, args.no_ignore, args.strict, &[])?;
     crate::report::render::render(ui, g.format, &report, false)?;
     Ok(if report.drift {

@@ -6,5 +6,8 @@
 
 mod common;
 mod demo;
+mod keys;
 mod lifecycle;
+mod signing;
 mod spine;
+mod verify;
