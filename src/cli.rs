@@ -78,7 +78,48 @@ pub enum Command {
     Accept(commands::accept::AcceptArgs),
     Reject(commands::reject::RejectArgs),
     Proposals(commands::proposals::ProposalsArgs),
+    Explain(commands::explain::ExplainArgs),
     Log(commands::log::LogArgs),
     Rules(commands::rules::RulesArgs),
+    Verify(commands::verify::VerifyArgs),
     Completions(commands::completions::CompletionsArgs),
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn signing_options_conflict_with_statement_only() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args).map(|_| ());
+        assert!(
+            parse(&[
+                "driftgate",
+                "approve",
+                "x",
+                "--sign",
+                "k",
+                "--statement-only"
+            ])
+            .is_err()
+        );
+        assert!(
+            parse(&[
+                "driftgate",
+                "approve",
+                "x",
+                "--sign-agent",
+                "--statement-only"
+            ])
+            .is_err()
+        );
+        assert!(parse(&["driftgate", "approve", "x", "--sign", "k", "--sign-agent"]).is_ok());
+    }
 }

@@ -10,7 +10,7 @@ use similar::TextDiff;
 
 use crate::config::Config;
 use crate::report::{Change, ChangeKind, FileReport, FileStatus, Severity};
-use crate::rules::RuleSet;
+use crate::rules::{RuleBook, RuleSet};
 use crate::semantic::{self, Format, Parsed};
 use crate::store::{Objects, StoreError};
 use crate::tree::{DiskSource, Entry, EntryKind, Settings, Tree, TreeError};
@@ -24,6 +24,9 @@ pub enum CompareError {
     /// Reading the object store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A recorded rule book cannot be used.
+    #[error("cannot use the rule book: {0}")]
+    Rules(#[from] crate::rules::RuleError),
 }
 
 /// The content of one side of a file, as its source has it.
@@ -264,6 +267,53 @@ fn load(content: Content, format: Format) -> Option<Parsed> {
         Content::Raw(b) => semantic::parse(&b, format).ok(),
         Content::Stored(b) => Parsed::from_canonical(&b).ok(),
     }
+}
+
+/// One change as the rules rated it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rated {
+    /// The file.
+    pub path: String,
+    /// The change's severity (the file's, for a file without changes).
+    pub severity: Severity,
+    /// The rule that set it.
+    pub rule: Option<String>,
+}
+
+/// Returns every change from `old` to `new` (both read from `objects`) with the
+/// severity `book` gives it: its comparison settings and its rules.
+///
+/// This is what the approval policy asks for: it depends only on what the baselines
+/// and the object store hold, never on a proposal's stored change set or on the
+/// configuration in the working tree.
+pub fn rate(
+    book: &RuleBook,
+    old: &Tree,
+    new: &Tree,
+    objects: &Objects,
+) -> Result<Vec<Rated>, CompareError> {
+    let rules = RuleSet::from_book(book)?;
+    let config = book.compare_config();
+    let settings = Settings::new(&config);
+    let files = Comparer::new(&config, &settings, &rules).compare(old, new, objects, objects)?;
+    let mut out = Vec::new();
+    for f in files {
+        if f.changes.is_empty() {
+            out.push(Rated {
+                path: f.path.clone(),
+                severity: f.severity,
+                rule: None,
+            });
+        }
+        for c in f.changes {
+            out.push(Rated {
+                path: f.path.clone(),
+                severity: c.severity,
+                rule: c.rule,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Returns one change per hunk of the line diff from `old` to `new`.

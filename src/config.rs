@@ -155,7 +155,10 @@ impl Default for RedactConfig {
 }
 
 /// `[policy]`: approval requirements.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+///
+/// Also recorded in every baseline (covered by its root hash), so that a proposal is
+/// judged by the policy of its parent baseline, not by the one it brings.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PolicyConfig {
     /// Distinct approvals needed before `accept`.
@@ -168,10 +171,14 @@ pub struct PolicyConfig {
     /// largest that applies wins over `approvals`.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub severity: BTreeMap<Severity, u32>,
-    /// The only principals whose approvals count when a proposal has a change of this
-    /// severity or above; the list of the closest severity at or below applies.
+    /// The only principals (`*` and `?` wildcards allowed) whose approvals count when a
+    /// proposal has a change of this severity or above; the list of the closest
+    /// severity at or below applies.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub approvers: BTreeMap<Severity, Vec<String>>,
+    /// Path-scoped approver sets: who must approve changes to which files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<PathRule>,
 }
 
 impl Default for PolicyConfig {
@@ -182,6 +189,7 @@ impl Default for PolicyConfig {
             require_signatures: false,
             severity: BTreeMap::new(),
             approvers: BTreeMap::new(),
+            paths: Vec::new(),
         }
     }
 }
@@ -329,6 +337,24 @@ fn one_or_many_values<'de, D: serde::Deserializer<'de>>(
     })
 }
 
+/// One `[[policy.paths]]` entry: a proposal changing a file matching `paths` also
+/// needs `approvals` approvals from `approvers`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathRule {
+    /// File globs, relative to the root.
+    pub paths: Vec<String>,
+    /// Principals (`*` and `?` wildcards allowed) whose approvals satisfy the rule.
+    pub approvers: Vec<String>,
+    /// How many of them must approve.
+    #[serde(default = "one")]
+    pub approvals: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
 impl Config {
     /// Parses `text` read from `path`; unknown keys are errors naming the key and line.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
@@ -381,11 +407,38 @@ impl Config {
                     .into(),
             ));
         }
-        for (level, n) in &self.policy.severity {
+        for (severity, n) in &self.policy.severity {
             if *n == 0 {
                 return Err(invalid(format!(
                     "`policy.severity.{}` must be at least 1: no baseline is accepted without an approval",
-                    level.as_str()
+                    severity.as_str()
+                )));
+            }
+        }
+        for (i, rule) in self.policy.paths.iter().enumerate() {
+            let at = format!("`policy.paths` entry {}", i + 1);
+            if rule.paths.is_empty() {
+                return Err(invalid(format!("{at} has no `paths`")));
+            }
+            for g in &rule.paths {
+                globset::Glob::new(g)
+                    .map_err(|e| invalid(format!("{at}: bad glob `{g}`: {}", e.kind())))?;
+            }
+            if rule.approvers.is_empty() {
+                return Err(invalid(format!("{at} has no `approvers`")));
+            }
+            if let Some(bad) = rule.approvers.iter().find(|a| a.trim().is_empty()) {
+                return Err(invalid(format!("{at}: empty approver `{bad}`")));
+            }
+            if rule.approvals == 0 {
+                return Err(invalid(format!("{at}: `approvals` must be at least 1")));
+            }
+            let literal = rule.approvers.iter().all(|a| !a.contains(['*', '?', '!']));
+            if literal && rule.approvals as usize > rule.approvers.len() {
+                return Err(invalid(format!(
+                    "{at} needs {} approvals from {} approvers: it can never be satisfied",
+                    rule.approvals,
+                    rule.approvers.len()
                 )));
             }
         }
@@ -396,9 +449,8 @@ impl Config {
                     "`{key}` is empty: nobody could approve such a proposal"
                 )));
             }
-            for w in who {
-                crate::approval::check_principal(w)
-                    .map_err(|e| invalid(format!("`{key}`: {e}")))?;
+            if let Some(bad) = who.iter().find(|a| a.trim().is_empty()) {
+                return Err(invalid(format!("`{key}`: empty approver `{bad}`")));
             }
         }
         if let Err(e) = crate::rules::RuleSet::new(self) {
@@ -486,17 +538,25 @@ pub fn default_text(solo: bool) -> String {
 # keys = ["password", "passwd", "secret", "token", "api_key", "apikey", "private_key", "credential", "access_key"]
 
 [policy]
-# Distinct approvals needed before `driftgate accept` promotes a proposal.
+# Approvals needed before `driftgate accept` promotes a proposal. Each principal and
+# each key counts once; the policy and allowed_signers in force are those of the
+# accepted baseline, so a change to them cannot approve itself.
 # approvals = 1
-{self_approval}# Whether only SSH-signed approvals count.
+{self_approval}# Whether only SSH-signed approvals count. Signers are listed in
+# .driftgate/allowed_signers (OpenSSH format, as git uses).
 # require_signatures = false
 # More approvals when a proposal has a change of a severity or above (critical, high,
-# medium, low, info; a change that no rule matches is `medium`). The largest that
-# applies wins over `approvals`.
+# medium, low, info; see [rules] below). The largest that applies wins over `approvals`.
 # severity = {{ critical = 2, high = 2 }}
 # Only these principals' approvals count when a proposal has a change of a severity
 # or above (the closest list at or below the proposal's highest severity applies).
 # approvers = {{ critical = ["alice@example.com", "bob@example.com"] }}
+# Path-scoped approvers: a proposal changing a matching file also needs `approvals`
+# approvals from these principals (`*` and `?` wildcards allowed).
+# [[policy.paths]]
+# paths = ["k8s/rbac/**"]
+# approvers = ["security@example.com"]
+# approvals = 1
 
 [rules]
 # Each change gets the highest severity of the rules that match it; `driftgate rules`
@@ -542,6 +602,61 @@ mod tests {
         assert!(msg.contains("line 3"), "{msg}");
         assert!(msg.contains("colour"), "{msg}");
         assert!(!msg.contains('\n'), "{msg}");
+    }
+
+    #[test]
+    fn policy_paths_and_severity_parse_and_validate() {
+        let c = Config::parse(
+            "[policy]\napprovals = 1\nseverity = { critical = 3 }\n\
+             [[policy.paths]]\npaths = [\"k8s/rbac/**\"]\napprovers = [\"security@example.com\"]\n",
+            Path::new("d.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.policy.severity.get(&Severity::Critical), Some(&3));
+        assert_eq!(c.policy.paths[0].approvals, 1);
+        for (text, needle) in [
+            ("[policy]\nseverity = { urgent = 2 }\n", "urgent"),
+            ("[policy]\nseverity = { high = 0 }\n", "at least 1"),
+            (
+                "[[policy.paths]]\npaths = [\"a\"]\napprovers = [\"x\"]\napprovals = 2\n",
+                "never be satisfied",
+            ),
+            (
+                "[[policy.paths]]\npaths = [\"a[\"]\napprovers = [\"x\"]\n",
+                "bad glob",
+            ),
+            (
+                "[[policy.paths]]\npaths = []\napprovers = [\"x\"]\n",
+                "no `paths`",
+            ),
+        ] {
+            let err = Config::parse(text, Path::new("d.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(needle), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn policy_examples_parse_when_uncommented() {
+        let text = default_text(false);
+        let (head, policy) = text.split_once("[policy]\n").unwrap();
+        let uncommented: String = policy
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if rest.contains(" = ") || rest.starts_with("[[") => rest,
+                _ => l,
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let c = Config::parse(
+            &format!("{head}[policy]\n{uncommented}"),
+            Path::new("driftgate.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.policy.severity.get(&Severity::Critical), Some(&2));
+        assert_eq!(c.policy.paths[0].approvers, vec!["security@example.com"]);
+        assert!(!c.policy.allow_self_approval);
     }
 
     #[test]

@@ -73,6 +73,15 @@ impl Error {
         self.hints.push(hint.into());
         self
     }
+
+    /// Returns the error with `hint` when it has none yet.
+    pub fn or_hint(self, hint: impl Into<String>) -> Self {
+        if self.hints.is_empty() {
+            self.hint(hint)
+        } else {
+            self
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -175,6 +184,7 @@ impl From<crate::compare::CompareError> for Error {
         match err {
             crate::compare::CompareError::Tree(e) => e.into(),
             crate::compare::CompareError::Store(e) => e.into(),
+            e @ crate::compare::CompareError::Rules(_) => Error::integrity(e.to_string()),
         }
     }
 }
@@ -196,6 +206,42 @@ impl From<crate::baseline::PickError> for Error {
             PickError::None => Error::input(err.to_string())
                 .hint("run `driftgate snapshot -m REASON` to propose the current tree"),
             other => Error::input(other.to_string()).hint("run `driftgate proposals` to list them"),
+        }
+    }
+}
+
+impl From<crate::approval::signers::SignersError> for Error {
+    fn from(err: crate::approval::signers::SignersError) -> Self {
+        Error::input(err.to_string())
+            .hint("each line is `PRINCIPALS [OPTIONS] KEYTYPE BASE64 [COMMENT]`, as for `ssh-keygen -Y verify`")
+    }
+}
+
+impl From<crate::approval::sshsig::SignError> for Error {
+    fn from(err: crate::approval::sshsig::SignError) -> Self {
+        use crate::approval::sshsig::SignError;
+        let hint = match &err {
+            SignError::NotAKey { .. } => Some(
+                "pass the private key file (`~/.ssh/id_ed25519`), or its `.pub` with a running ssh-agent",
+            ),
+            SignError::Agent { .. } => Some("check `SSH_AUTH_SOCK` and `ssh-add -l`"),
+            _ => None,
+        };
+        let e = Error::input(err.to_string());
+        match hint {
+            Some(h) => e.hint(h),
+            None => e,
+        }
+    }
+}
+
+impl From<crate::chain::ChainError> for Error {
+    fn from(err: crate::chain::ChainError) -> Self {
+        use crate::chain::ChainError;
+        match err {
+            ChainError::Broken(message) => Error::integrity(message),
+            ChainError::Store(e) => e.into(),
+            ChainError::Audit(e) => e.into(),
         }
     }
 }

@@ -5,11 +5,13 @@
 //! - `cli`, `commands`, `ui`, `error`: the command line;
 //! - `config`: driftgate.toml;
 //! - `tree`, `store`, `baseline`, `approval`, `policy`, `audit`: the baseline lifecycle;
+//! - `chain`: the policy and trust set in force, and verifying the accepted history;
 //! - `semantic`, `compare`, `report`: what changed and how it is shown.
 
 pub mod approval;
 pub mod audit;
 pub mod baseline;
+pub mod chain;
 pub mod cli;
 pub mod commands;
 pub mod compare;

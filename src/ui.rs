@@ -149,6 +149,16 @@ impl Ui {
         Ok(Some(line.trim().to_string()))
     }
 
+    /// Asks for a secret (a key's passphrase) on the terminal, without echo.
+    ///
+    /// Returns `None` when stdin is not a terminal: a secret is never read from a pipe.
+    pub fn secret(&mut self, question: &str) -> io::Result<Option<zeroize::Zeroizing<String>>> {
+        if !self.stdin_tty {
+            return Ok(None);
+        }
+        rpassword::prompt_password(question).map(|s| Some(zeroize::Zeroizing::new(s)))
+    }
+
     /// Asks a yes/no question whose default is no; returns true only for `y`/`yes`.
     pub fn confirm(&mut self, question: &str) -> io::Result<bool> {
         let answer = self.prompt(&format!("{question} [y/N] "))?;

@@ -3,6 +3,12 @@
 //! A statement binds a proposal id, its candidate root hash and its parent root hash, so
 //! it cannot be moved onto another proposal. Its file bytes are what a signature covers
 //! (`<principal>.json` + `<principal>.json.sig`, DESIGN §1).
+//!
+//! Submodules: `signers` (the trust file) and `sshsig` (making and checking
+//! signatures). Whether an approval counts is decided in `policy`.
+
+pub mod signers;
+pub mod sshsig;
 
 use std::path::{Path, PathBuf};
 
@@ -76,10 +82,24 @@ impl Statement {
 
     /// Returns whether the statement binds exactly `proposal`.
     pub fn binds(&self, proposal: &Proposal) -> bool {
+        self.binds_to(
+            &proposal.id,
+            &proposal.baseline.root_hash,
+            proposal.baseline.parent.as_deref(),
+        )
+    }
+
+    /// Returns whether the statement binds proposal `id` of `root_hash` on `parent`.
+    pub fn binds_to(&self, id: &str, root_hash: &str, parent: Option<&str>) -> bool {
         self.schema == STATEMENT_SCHEMA
-            && self.proposal == proposal.id
-            && self.root_hash == proposal.baseline.root_hash
-            && self.parent == proposal.baseline.parent
+            && self.proposal == id
+            && self.root_hash == root_hash
+            && self.parent.as_deref() == parent
+    }
+
+    /// Returns the statement time, if it is an RFC 3339 time.
+    pub fn timestamp(&self) -> Option<jiff::Timestamp> {
+        self.time.parse().ok()
     }
 }
 
@@ -129,7 +149,15 @@ pub fn write_statement(store: &Store, statement: &Statement) -> Result<PathBuf, 
     Ok(path)
 }
 
-fn sig_path(statement: &Path) -> PathBuf {
+/// Writes the armored `signature` of the statement file `statement`, next to it.
+pub fn write_signature(statement: &Path, signature: &str) -> Result<PathBuf, ApprovalError> {
+    let path = sig_path(statement);
+    store::write_atomic(&path, signature.as_bytes())?;
+    Ok(path)
+}
+
+/// Returns `<statement>.sig`, where `ssh-keygen -Y sign` writes its signature.
+pub fn sig_path(statement: &Path) -> PathBuf {
     let mut s = statement.as_os_str().to_owned();
     s.push(".sig");
     PathBuf::from(s)

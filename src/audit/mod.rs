@@ -91,13 +91,37 @@ pub fn line_hash(line: &str) -> String {
     blake3::hash(line.as_bytes()).to_hex().to_string()
 }
 
+/// One line of the log with its hash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// blake3 of the line's bytes (what the next line's `prev` names).
+    pub hash: String,
+    /// The decoded event.
+    pub event: Event,
+}
+
 /// Returns the events of the log at `path` after checking every link; a missing log
 /// is empty. Also returns the hash of the last line (or [`GENESIS`]).
 pub fn read_verified(path: &Path) -> Result<(Vec<Event>, String), AuditError> {
+    let lines = read_lines(path)?;
+    let head = lines
+        .last()
+        .map_or_else(|| GENESIS.to_string(), |l| l.hash.clone());
+    Ok((lines.into_iter().map(|l| l.event).collect(), head))
+}
+
+/// Returns every line of the log at `path` with its hash, after checking every link;
+/// a missing log is empty.
+pub fn read_lines(path: &Path) -> Result<Vec<Line>, AuditError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok((Vec::new(), GENESIS.to_string()));
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            return Err(AuditError::Broken {
+                path: path.to_path_buf(),
+                line: 1,
+                message: "the log is not UTF-8".into(),
+            });
         }
         Err(source) => {
             return Err(AuditError::Io {
@@ -110,14 +134,14 @@ pub fn read_verified(path: &Path) -> Result<(Vec<Event>, String), AuditError> {
     verify_text(&text, path)
 }
 
-fn verify_text(text: &str, path: &Path) -> Result<(Vec<Event>, String), AuditError> {
+fn verify_text(text: &str, path: &Path) -> Result<Vec<Line>, AuditError> {
     let broken = |line: usize, message: String| AuditError::Broken {
         path: path.to_path_buf(),
         line,
         message,
     };
     let mut prev = GENESIS.to_string();
-    let mut events = Vec::new();
+    let mut lines = Vec::new();
     if !text.is_empty() && !text.ends_with('\n') {
         return Err(broken(
             text.lines().count(),
@@ -138,9 +162,12 @@ fn verify_text(text: &str, path: &Path) -> Result<(Vec<Event>, String), AuditErr
             return Err(broken(i + 1, message));
         }
         prev = line_hash(line);
-        events.push(event);
+        lines.push(Line {
+            hash: prev.clone(),
+            event,
+        });
     }
-    Ok((events, prev))
+    Ok(lines)
 }
 
 /// Returns whether `head` is the hash of some line of the log (or [`GENESIS`]).

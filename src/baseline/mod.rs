@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::approval::Approval;
+use crate::config::PolicyConfig;
 use crate::report::Report;
 use crate::store::{self, Store, StoreError};
 use crate::tree::{Entry, TRUST_FILE, Tree};
@@ -29,12 +30,20 @@ pub const RECORD_SCHEMA: &str = "driftgate.record/v1";
 pub struct Baseline {
     /// Always [`BASELINE_SCHEMA`].
     pub schema: String,
-    /// blake3 over the schema, parent, trust hash and every entry.
+    /// blake3 over the schema, parent, trust hash, policy, rule book and every entry.
     pub root_hash: String,
     /// The root hash of the baseline this one replaces; `None` for the first.
     pub parent: Option<String>,
     /// blake3 of `.driftgate/allowed_signers` in this tree, if there is one.
     pub trust: Option<String>,
+    /// The effective `[policy]` when the baseline was proposed: the policy that the
+    /// *next* proposal is judged by. Kept here, under the root hash, rather than read
+    /// back from the stored driftgate.toml, whose stored form is not raw bytes.
+    pub policy: PolicyConfig,
+    /// blake3 of the rule book (in the object store) in effect when the baseline was
+    /// proposed: what judges the severity of the *next* proposal's changes, and of
+    /// drift from this baseline.
+    pub rules: String,
     /// The entries, sorted by path.
     pub entries: Vec<Entry>,
 }
@@ -44,18 +53,28 @@ struct HashInput<'a> {
     schema: &'a str,
     parent: &'a Option<String>,
     trust: &'a Option<String>,
+    policy: &'a PolicyConfig,
+    rules: &'a str,
     entries: &'a [Entry],
 }
 
 impl Baseline {
-    /// Returns the baseline of `tree` with `parent`, its root hash computed.
-    pub fn new(tree: &Tree, parent: Option<String>) -> Baseline {
+    /// Returns the baseline of `tree` with `parent`, `policy` and the hash of its rule
+    /// book, its root hash computed.
+    pub fn new(
+        tree: &Tree,
+        parent: Option<String>,
+        policy: PolicyConfig,
+        rules: String,
+    ) -> Baseline {
         let trust = tree.get(TRUST_FILE).map(|e| e.blake3.clone());
         let mut b = Baseline {
             schema: BASELINE_SCHEMA.to_string(),
             root_hash: String::new(),
             parent,
             trust,
+            policy,
+            rules,
             entries: tree.values().cloned().collect(),
         };
         b.root_hash = b.compute_root_hash();
@@ -68,6 +87,8 @@ impl Baseline {
             schema: &self.schema,
             parent: &self.parent,
             trust: &self.trust,
+            policy: &self.policy,
+            rules: &self.rules,
             entries: &self.entries,
         };
         let bytes = serde_json::to_vec(&input).unwrap_or_default();
@@ -297,6 +318,18 @@ pub fn files_changed(p: &Proposal) -> usize {
     p.changes.files.len()
 }
 
+/// Returns the paths whose entries differ between `base` and `tree` (added, removed or
+/// changed in any recorded way).
+pub fn changed_paths(base: &Tree, tree: &Tree) -> std::collections::BTreeSet<String> {
+    let mut out: std::collections::BTreeSet<String> = tree
+        .iter()
+        .filter(|(p, e)| base.get(*p) != Some(*e))
+        .map(|(p, _)| p.clone())
+        .collect();
+    out.extend(base.keys().filter(|p| !tree.contains_key(*p)).cloned());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,18 +357,33 @@ mod tests {
     }
 
     #[test]
-    fn root_hash_covers_entries_and_parent() {
-        let a = Baseline::new(&tree(&[("a", "1")]), None);
-        let b = Baseline::new(&tree(&[("a", "2")]), None);
-        let c = Baseline::new(&tree(&[("a", "1")]), Some(a.root_hash.clone()));
+    fn root_hash_covers_entries_parent_policy_and_rules() {
+        let p = PolicyConfig::default;
+        let r = || "rules-a".to_string();
+        let a = Baseline::new(&tree(&[("a", "1")]), None, p(), r());
+        let b = Baseline::new(&tree(&[("a", "2")]), None, p(), r());
+        let c = Baseline::new(&tree(&[("a", "1")]), Some(a.root_hash.clone()), p(), r());
+        let stricter = PolicyConfig {
+            approvals: 2,
+            ..p()
+        };
+        let d = Baseline::new(&tree(&[("a", "1")]), None, stricter, r());
+        let e = Baseline::new(&tree(&[("a", "1")]), None, p(), "rules-b".into());
         assert_ne!(a.root_hash, b.root_hash);
         assert_ne!(a.root_hash, c.root_hash);
-        assert_eq!(a, Baseline::new(&tree(&[("a", "1")]), None));
+        assert_ne!(a.root_hash, d.root_hash);
+        assert_ne!(a.root_hash, e.root_hash);
+        assert_eq!(a, Baseline::new(&tree(&[("a", "1")]), None, p(), r()));
     }
 
     #[test]
     fn edited_entry_fails_integrity() {
-        let mut a = Baseline::new(&tree(&[("a", "1"), ("b", "2")]), None);
+        let mut a = Baseline::new(
+            &tree(&[("a", "1"), ("b", "2")]),
+            None,
+            PolicyConfig::default(),
+            String::new(),
+        );
         a.check_integrity(std::path::Path::new("b.json")).unwrap();
         a.entries[0].size = 99;
         assert!(a.check_integrity(std::path::Path::new("b.json")).is_err());

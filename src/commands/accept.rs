@@ -1,23 +1,21 @@
 //! `driftgate accept`: promote an approved proposal to the baseline.
 
-use super::{Context, identity, now};
-use crate::approval;
+use super::{Context, checked_proposal, identity, judge, now};
 use crate::audit::{self, EventKind};
-use crate::baseline::{self, Baseline, Proposal, RECORD_SCHEMA, Record, short};
+use crate::baseline::{self, RECORD_SCHEMA, Record, short};
+use crate::chain;
 use crate::cli::GlobalArgs;
-use crate::compare::Comparer;
 use crate::error::{Error, Exit};
-use crate::policy;
-use crate::report::Severity;
 use crate::store;
 use crate::ui::Ui;
 
 /// Promote an approved proposal to the accepted baseline
 ///
-/// Only when the policy is satisfied: enough distinct approvals for the highest severity
-/// of its changes, none by the requester unless self-approval is allowed, and only by
-/// the approvers the policy names for that severity. Otherwise exits 1 saying what is
-/// missing, and nothing is written.
+/// Only when the policy is satisfied: enough approvals from distinct principals and
+/// distinct keys, none by the requester unless self-approval is allowed, signed when
+/// signatures are required. The policy and allowed_signers in force are the parent
+/// baseline's, so a proposal cannot lower its own bar. Otherwise exits 1 saying what
+/// is missing, and nothing is written.
 #[derive(Debug, clap::Args)]
 pub struct AcceptArgs {
     /// The proposal id (or a unique prefix); may be omitted when only one is pending
@@ -33,19 +31,10 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
     let cx = Context::load(g)?;
     let actor = identity(args.as_.as_deref(), &cx.root)?;
     let _lock = cx.store.lock()?;
-    let proposal = baseline::pick_proposal(&cx.store, args.id.as_deref())?;
-    let proposal_file = baseline::proposal_path(&cx.store, &proposal.id);
-    proposal.baseline.check_integrity(&proposal_file)?;
-    if baseline::proposal_id(
-        &proposal.baseline.root_hash,
-        proposal.baseline.parent.as_deref(),
-    ) != proposal.id
-    {
-        return Err(Error::integrity(format!(
-            "proposal `{}` does not match its id",
-            proposal_file.display()
-        )));
-    }
+    let proposal = checked_proposal(&cx, args.id.as_deref())?;
+    // Never extend a chain whose last link does not hold.
+    chain::verify_current(&cx.store)
+        .map_err(|e| Error::from(e).or_hint("run `driftgate verify` to see the whole chain"))?;
     let current = baseline::load_baseline(&cx.store)?;
     let current_root = current.as_ref().map(|b| b.root_hash.clone());
     if proposal.baseline.parent != current_root {
@@ -60,36 +49,25 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
             proposal.id
         )));
     }
-    let approvals = approval::load_approvals(&cx.store, &proposal.id)?;
-    let severity = proposal_severity(&cx, current.as_ref(), &proposal)?;
-    let decision = policy::evaluate(&cx.config.policy, &proposal, severity, &approvals);
+    let judged = judge(&cx, &proposal)?;
+    let decision = &judged.decision;
     if !decision.satisfied() {
         ui.status(format!(
-            "proposal {} is not accepted: {} of {} required approvals count",
+            "proposal {} is not accepted (policy and allowed_signers of {}):",
             proposal.id,
-            decision.counted.len(),
-            decision.required
+            judged.in_force.source()
         ));
-        ui.status(format!("  {}", decision.requirement.explain()));
-        for (who, why) in &decision.not_counted {
-            ui.status(format!("  approval by {who} does not count: {why}"));
+        for line in decision.shortfalls() {
+            ui.status(format!("  {line}"));
         }
-        let who = match &decision.requirement.approvers {
-            Some(list) => {
-                let others: Vec<&str> = list
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|w| {
-                        *w != proposal.requester && !decision.counted.iter().any(|c| c == w)
-                    })
-                    .collect();
-                format!("one of {}", others.join(", "))
-            }
-            None => format!("someone other than {}", proposal.requester),
-        };
+        for n in &decision.not_counted {
+            ui.status(format!(
+                "  approval by {} does not count: {}",
+                n.principal, n.reason
+            ));
+        }
         ui.status(format!(
-            "needs {} more approval(s) by {who}: `driftgate approve {}`",
-            decision.missing(),
+            "see `driftgate explain {}` for who may approve it; nothing written",
             proposal.id
         ));
         return Ok(Exit::Drift);
@@ -97,9 +75,11 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
     let audit_path = cx.store.audit_path();
     let (_, audit_head) = audit::read_verified(&audit_path)?;
     let accepted_at = now();
-    let counted: Vec<_> = approvals
+    let counted_principals = decision.counted_principals();
+    let counted: Vec<_> = judged
+        .approvals
         .into_iter()
-        .filter(|a| decision.counted.contains(&a.statement.principal))
+        .filter(|a| counted_principals.contains(&a.statement.principal))
         .collect();
     let record = Record {
         schema: RECORD_SCHEMA.to_string(),
@@ -125,9 +105,21 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         &store::to_json_bytes(&proposal.baseline),
     )?;
     let mut details = serde_json::Map::new();
-    details.insert("approvals".into(), decision.counted.clone().into());
-    details.insert("severity".into(), severity.as_str().into());
+    details.insert("approvals".into(), counted_principals.clone().into());
+    details.insert(
+        "keys".into(),
+        decision
+            .counted
+            .iter()
+            .filter_map(|c| c.key.clone())
+            .collect::<Vec<_>>()
+            .into(),
+    );
     details.insert("parent".into(), proposal.baseline.parent.clone().into());
+    details.insert(
+        "severity".into(),
+        judged.subject.severity().map(|s| s.as_str()).into(),
+    );
     audit::append(
         &audit_path,
         accepted_at,
@@ -142,31 +134,15 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         "accepted {} as the baseline (root {}), approved by {}",
         proposal.id,
         short(root),
-        decision.counted.join(", ")
+        counted_principals.join(", ")
     ));
+    if proposal.baseline.parent.is_none() {
+        ui.status(format!(
+            "this first baseline's allowed_signers and policy are trusted on first use; \
+             pin it in CI with `driftgate verify --trust-root {root}`"
+        ));
+    }
     Ok(Exit::Clean)
-}
-
-/// Returns the highest severity of the changes `proposal` makes to `current`.
-///
-/// Recomputed from the stored trees with the active rules rather than read from the
-/// proposal file, whose change set is only a display copy: editing it must not lower
-/// what the policy asks for.
-pub fn proposal_severity(
-    cx: &Context,
-    current: Option<&Baseline>,
-    proposal: &Proposal,
-) -> Result<Severity, Error> {
-    let old = current.map(Baseline::tree).unwrap_or_default();
-    let new = proposal.baseline.tree();
-    let objects = cx.store.objects();
-    let files = Comparer::new(&cx.config, &cx.settings, &cx.rules)
-        .compare(&old, &new, &objects, &objects)?;
-    Ok(files
-        .iter()
-        .map(|f| f.severity)
-        .max()
-        .unwrap_or(cx.rules.default_severity()))
 }
 
 /// Removes a proposal's file and its approvals directory.

@@ -1,18 +1,34 @@
-//! `driftgate approve`: review a proposal's change set and record an approval.
+//! `driftgate approve`: record an approval of a proposal, interactively at a terminal
+//! or signed with an SSH key (a key file, ssh-agent, or `ssh-keygen -Y sign`).
 
-use super::{Context, identity, now};
-use crate::approval::{self, Statement};
+use std::path::{Path, PathBuf};
+
+use super::{Context, checked_proposal, identity, now};
+use crate::approval::signers::fingerprint;
+use crate::approval::sshsig::{self, KeyFile};
+use crate::approval::{self, Approval, Statement};
 use crate::audit::{self, EventKind};
-use crate::baseline::{self, short};
+use crate::baseline::{self, Proposal, short};
+use crate::chain::{self, InForce};
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
+use crate::policy::{self, KeyTimes, Subject};
 use crate::ui::Ui;
 
 /// Review a proposal and approve it
 ///
-/// Shows the full change set, asks for confirmation (default no) and a reason, and
-/// records an approval statement. Needs a terminal on stdin. The requester's own
-/// approval is refused unless the policy allows self-approval.
+/// Without `--sign`: shows the full change set, asks for confirmation (default no) and
+/// a reason, and records an unsigned approval; needs a terminal on stdin.
+///
+/// With `--sign KEY` or `--sign-agent`: signs the approval statement with an SSH key
+/// (SSHSIG, namespace `driftgate`); needs no terminal unless the key has a
+/// passphrase. The key must be listed for the approver in the allowed_signers in force
+/// (the parent baseline's).
+///
+/// With `--statement-only`: writes the statement for signing elsewhere with
+/// `ssh-keygen -Y sign -f KEY -n driftgate <file>`, and prints its path.
+///
+/// The requester's own approval is refused unless the policy allows self-approval.
 #[derive(Debug, clap::Args)]
 pub struct ApproveArgs {
     /// The proposal id (or a unique prefix); may be omitted when only one is pending
@@ -24,37 +40,318 @@ pub struct ApproveArgs {
     /// The reason, instead of being asked for one
     #[arg(short = 'm', long = "message", value_name = "REASON")]
     pub reason: Option<String>,
+    /// Sign the approval with the SSH key in KEY (a private key, or a public key held
+    /// by ssh-agent)
+    #[arg(long, value_name = "KEY", conflicts_with = "statement_only")]
+    pub sign: Option<PathBuf>,
+    /// Sign with ssh-agent (SSH_AUTH_SOCK): the key given with --sign, or the first
+    /// agent key listed for the approver
+    #[arg(long, conflicts_with = "statement_only")]
+    pub sign_agent: bool,
+    /// Only write the statement, for `ssh-keygen -Y sign -n driftgate`
+    #[arg(long)]
+    pub statement_only: bool,
 }
 
 /// Runs `approve`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Error> {
     let cx = Context::load(g)?;
-    if !ui.stdin_is_terminal() {
+    let signing = args.sign.is_some() || args.sign_agent;
+    if !signing && !args.statement_only && !ui.stdin_is_terminal() {
         return Err(
             Error::input("interactive approval needs a terminal on stdin")
                 .hint("use `--sign KEY` to approve with an SSH signature instead"),
         );
     }
     let principal = identity(args.as_.as_deref(), &cx.root)?;
-    let proposal = baseline::pick_proposal(&cx.store, args.id.as_deref())?;
-    if principal == proposal.requester && !cx.config.policy.allow_self_approval {
+    let proposal = checked_proposal(&cx, args.id.as_deref())?;
+    let in_force = chain::in_force(&cx.store, &proposal.baseline)?;
+    if principal == proposal.requester && !in_force.policy.allow_self_approval {
         return Err(Error::input(format!(
             "`{principal}` requested proposal {}: nobody approves their own change",
             proposal.id
         ))
         .hint("ask another reviewer to approve it"));
     }
-    let current = baseline::load_baseline(&cx.store)?;
-    let severity = super::accept::proposal_severity(&cx, current.as_ref(), &proposal)?;
-    let requirement = crate::policy::requirement(&cx.config.policy, severity);
+    let subject = chain::subject(
+        &cx.store,
+        &proposal.id,
+        &proposal.requester,
+        &proposal.baseline,
+        in_force.parent.as_ref(),
+        &in_force.rules,
+    )?;
+    let requirement = subject.requirement(&in_force.policy);
     if !requirement.may_approve(&principal) {
         return Err(Error::input(format!(
             "`{principal}` may not approve proposal {}: {}",
-            proposal.id,
-            requirement.explain()
+            proposal.id, requirement.reason
         ))
-        .hint("ask one of the listed approvers to approve it"));
+        .hint(format!(
+            "ask one of the approvers it names; `driftgate explain {}` lists them",
+            proposal.id
+        )));
     }
+    if args.statement_only {
+        return statement_only(ui, &cx, args, &proposal, &principal);
+    }
+    if signing {
+        return signed(ui, &cx, args, &proposal, &in_force, &subject, &principal);
+    }
+    if in_force.policy.require_signatures {
+        return Err(Error::input(format!(
+            "the policy in force ({}) requires signed approvals; an unsigned one would not count",
+            in_force.source()
+        ))
+        .hint("sign it: `driftgate approve ID --sign ~/.ssh/id_ed25519 -m REASON`"));
+    }
+    interactive(ui, &cx, args, &proposal, &principal)
+}
+
+fn interactive(
+    ui: &mut Ui,
+    cx: &Context,
+    args: &ApproveArgs,
+    proposal: &Proposal,
+    principal: &str,
+) -> Result<Exit, Error> {
+    describe(ui, proposal);
+    let mut shown = Vec::new();
+    crate::report::render::text::render(&proposal.changes, &mut shown, &ui.err_palette(), true)?;
+    ui.status(String::from_utf8_lossy(&shown).trim_end());
+    if !ui.confirm(&format!("approve proposal {} as {principal}?", proposal.id))? {
+        ui.status("not approved; nothing written");
+        return Ok(Exit::Drift);
+    }
+    let Some(reason) = reason(ui, args)? else {
+        ui.status("no reason given; nothing written");
+        return Ok(Exit::Drift);
+    };
+    let statement = Statement::new(proposal, principal, now(), reason);
+    let path = record(cx, proposal, &statement, None, false)?;
+    ui.status(format!(
+        "approved {} as {principal} (`{}`); next: `driftgate accept {}`",
+        proposal.id,
+        path.strip_prefix(&cx.root).unwrap_or(&path).display(),
+        proposal.id
+    ));
+    Ok(Exit::Clean)
+}
+
+fn statement_only(
+    ui: &mut Ui,
+    cx: &Context,
+    args: &ApproveArgs,
+    proposal: &Proposal,
+    principal: &str,
+) -> Result<Exit, Error> {
+    let Some(reason) = reason(ui, args)? else {
+        return Err(Error::input("no reason given; nothing written"));
+    };
+    let statement = Statement::new(proposal, principal, now(), reason);
+    let path = record(cx, proposal, &statement, None, true)?;
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = path.strip_prefix(&cwd).unwrap_or(&path);
+    ui.status(format!(
+        "wrote the statement approving {} as {principal}; sign it with:\n  ssh-keygen -Y sign -f KEY -n {} {}",
+        proposal.id,
+        sshsig::NAMESPACE,
+        shown.display()
+    ));
+    writeln!(ui.out(), "{}", shown.display())?;
+    Ok(Exit::Clean)
+}
+
+fn signed(
+    ui: &mut Ui,
+    cx: &Context,
+    args: &ApproveArgs,
+    proposal: &Proposal,
+    in_force: &InForce,
+    subject: &Subject,
+    principal: &str,
+) -> Result<Exit, Error> {
+    let socket = std::env::var_os("SSH_AUTH_SOCK")
+        .filter(|s| !s.is_empty())
+        .map(PathBuf::from);
+    let now_ts = jiff::Timestamp::now();
+    let refuse = |key: &ssh_key::public::KeyData, why: String| {
+        Error::input(format!(
+            "cannot approve {} as `{principal}` with key {}: {why}",
+            proposal.id,
+            fingerprint(key)
+        ))
+        .hint(format!(
+            "the allowed_signers in force are those of {}; a new key is added by a proposal that existing signers approve",
+            in_force.source()
+        ))
+    };
+    // Refuse before asking for a reason or a passphrase: an untrusted key can only
+    // produce an approval that does not count.
+    let key_file = match &args.sign {
+        Some(path) => {
+            let k = KeyFile::read(path)?;
+            if let Some(public) = &k.public {
+                in_force
+                    .trust
+                    .allows(public.key_data(), principal, &[now_ts])
+                    .map_err(|r| {
+                        refuse(public.key_data(), r.describe(public.key_data(), principal))
+                    })?;
+            }
+            Some(k)
+        }
+        None => None,
+    };
+    describe(ui, proposal);
+    let Some(reason) = reason(ui, args)? else {
+        return Err(Error::input("no reason given; nothing written"));
+    };
+    let statement = Statement::new(proposal, principal, now(), reason);
+    let bytes = statement.to_bytes();
+    let signature = match &key_file {
+        Some(k) => sign_with_file(ui, k, socket.as_deref(), args.sign_agent, &bytes)?,
+        None => sign_with_any_agent(socket.as_deref(), in_force, principal, now_ts, &bytes)?,
+    };
+    // Whatever route signed, judge the result exactly as `accept` will.
+    let approval = Approval {
+        statement: statement.clone(),
+        bytes: String::from_utf8_lossy(&bytes).into_owned(),
+        signature: Some(signature.clone()),
+    };
+    let decision = policy::evaluate(
+        &in_force.policy,
+        &in_force.trust,
+        subject,
+        std::slice::from_ref(&approval),
+        KeyTimes::StatementAndNow(now_ts),
+    );
+    if let Some(n) = decision.not_counted.first() {
+        return Err(Error::input(format!(
+            "the signed approval of {} as `{principal}` would not count: {}; nothing written",
+            proposal.id, n.reason
+        )));
+    }
+    let key = decision.counted.first().and_then(|c| c.key.clone());
+    let path = record(
+        cx,
+        proposal,
+        &statement,
+        Some((&signature, key.as_deref())),
+        false,
+    )?;
+    ui.status(format!(
+        "approved {} as {principal}, signed with key {} (`{}.sig`); next: `driftgate accept {}`",
+        proposal.id,
+        key.as_deref().unwrap_or("?"),
+        path.strip_prefix(&cx.root).unwrap_or(&path).display(),
+        proposal.id
+    ));
+    Ok(Exit::Clean)
+}
+
+/// Signs with the key file `k`: through ssh-agent when it holds the key (or
+/// `--sign-agent` demands it), natively for Ed25519/ECDSA, else with `ssh-keygen`.
+fn sign_with_file(
+    ui: &mut Ui,
+    k: &KeyFile,
+    socket: Option<&Path>,
+    agent_only: bool,
+    bytes: &[u8],
+) -> Result<String, Error> {
+    if let (Some(sock), Some(public)) = (socket, &k.public) {
+        match sshsig::agent_keys(sock) {
+            Ok(keys) if keys.iter().any(|a| a.key_data() == public.key_data()) => {
+                ui.detail(format!(
+                    "signing with key {} through ssh-agent",
+                    fingerprint(public.key_data())
+                ));
+                return Ok(sshsig::sign_with_agent(sock, public, bytes)?);
+            }
+            Ok(_) => {}
+            // The agent is only a convenience here unless it was asked for.
+            Err(e) if !agent_only => ui.detail(format!("not using ssh-agent: {e}")),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let add_hint = |e: Error| e.hint(format!("load the key with `ssh-add {}`", k.path.display()));
+    if agent_only {
+        return Err(add_hint(match (socket, k.fingerprint()) {
+            (None, _) => Error::input(
+                "`--sign-agent` needs a running ssh-agent, and `SSH_AUTH_SOCK` is not set",
+            ),
+            (Some(_), Some(fp)) => Error::input(format!("ssh-agent does not hold key {fp}")),
+            (Some(_), None) => Error::input(format!(
+                "the public key of `{}` is unknown, so ssh-agent cannot be asked for it",
+                k.path.display()
+            )),
+        }));
+    }
+    if k.is_public_only() {
+        return Err(add_hint(Error::input(format!(
+            "`{}` is a public key, and no running ssh-agent holds its private key",
+            k.path.display()
+        ))));
+    }
+    if k.signs_natively() {
+        let pass = if k.is_encrypted() {
+            let Some(p) = ui.secret(&format!("passphrase for `{}`: ", k.path.display()))? else {
+                return Err(add_hint(Error::input(format!(
+                    "key `{}` is protected by a passphrase, and there is no terminal to ask for it",
+                    k.path.display()
+                ))));
+            };
+            Some(p)
+        } else {
+            None
+        };
+        return Ok(sshsig::sign_with_key(
+            k,
+            pass.as_ref().map(|p| p.as_bytes()),
+            bytes,
+        )?);
+    }
+    ui.detail(format!(
+        "signing with `ssh-keygen -Y sign -f {}`",
+        k.path.display()
+    ));
+    Ok(sshsig::sign_with_keygen(
+        Path::new("ssh-keygen"),
+        &k.path,
+        bytes,
+    )?)
+}
+
+/// Signs with the first ssh-agent key listed for `principal` in the trust set in force.
+fn sign_with_any_agent(
+    socket: Option<&Path>,
+    in_force: &InForce,
+    principal: &str,
+    now: jiff::Timestamp,
+    bytes: &[u8],
+) -> Result<String, Error> {
+    let Some(sock) = socket else {
+        return Err(Error::input(
+            "`--sign-agent` needs a running ssh-agent, and `SSH_AUTH_SOCK` is not set",
+        )
+        .hint("start one with `eval $(ssh-agent)` and `ssh-add KEY`, or pass `--sign KEY`"));
+    };
+    let keys = sshsig::agent_keys(sock)?;
+    let key = keys
+        .iter()
+        .find(|k| in_force.trust.allows(k.key_data(), principal, &[now]).is_ok())
+        .ok_or_else(|| {
+            Error::input(format!(
+                "none of the {} key(s) in ssh-agent may sign as `{principal}` under the allowed_signers of {}",
+                keys.len(),
+                in_force.source()
+            ))
+            .hint("`ssh-add -l` lists the agent's keys; `driftgate explain` lists who may approve")
+        })?;
+    Ok(sshsig::sign_with_agent(sock, key, bytes)?)
+}
+
+fn describe(ui: &mut Ui, proposal: &Proposal) {
     ui.status(format!(
         "proposal {} by {} at {}: {}",
         proposal.id,
@@ -75,27 +372,39 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
             .as_deref()
             .map_or("(none: first baseline)", short)
     ));
-    let mut shown = Vec::new();
-    crate::report::render::text::render(&proposal.changes, &mut shown, &ui.err_palette(), true)?;
-    ui.status(String::from_utf8_lossy(&shown).trim_end());
-    ui.status(requirement.explain());
-    if !ui.confirm(&format!("approve proposal {} as {principal}?", proposal.id))? {
-        ui.status("not approved; nothing written");
-        return Ok(Exit::Drift);
+}
+
+/// Returns `-m REASON`, or asks for one on a terminal; `None` when none is given.
+fn reason(ui: &mut Ui, args: &ApproveArgs) -> Result<Option<String>, Error> {
+    if let Some(r) = &args.reason {
+        if r.trim().is_empty() {
+            return Err(Error::input("the reason must not be empty"));
+        }
+        return Ok(Some(r.clone()));
     }
-    let reason = match &args.reason {
-        Some(r) => r.clone(),
-        None => loop {
-            match ui.prompt("reason: ")? {
-                None => {
-                    ui.status("no reason given; nothing written");
-                    return Ok(Exit::Drift);
-                }
-                Some(r) if r.is_empty() => continue,
-                Some(r) => break r,
-            }
-        },
-    };
+    if !ui.stdin_is_terminal() {
+        return Err(
+            Error::input("no reason given and no terminal to ask for one").hint("pass `-m REASON`"),
+        );
+    }
+    loop {
+        match ui.prompt("reason: ")? {
+            None => return Ok(None),
+            Some(r) if r.is_empty() => continue,
+            Some(r) => return Ok(Some(r)),
+        }
+    }
+}
+
+/// Writes the statement (and signature) under the lock and logs the approval; returns
+/// the statement file.
+fn record(
+    cx: &Context,
+    proposal: &Proposal,
+    statement: &Statement,
+    signature: Option<(&str, Option<&str>)>,
+    statement_only: bool,
+) -> Result<PathBuf, Error> {
     // The lock is taken after the prompts: a reviewer reading a change set must not
     // block other commands.
     let _lock = cx.store.lock()?;
@@ -105,25 +414,27 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
             proposal.id
         )));
     }
-    let statement = Statement::new(&proposal, &principal, now(), reason.clone());
-    let path = approval::write_statement(&cx.store, &statement)?;
+    let path = approval::write_statement(&cx.store, statement)?;
+    if let Some((sig, _)) = signature {
+        approval::write_signature(&path, sig)?;
+    }
     let mut details = serde_json::Map::new();
-    details.insert("reason".into(), reason.into());
-    details.insert("signed".into(), false.into());
+    details.insert("reason".into(), statement.reason.clone().into());
+    details.insert("signed".into(), signature.is_some().into());
+    if let Some((_, Some(key))) = signature {
+        details.insert("key".into(), key.into());
+    }
+    if statement_only {
+        details.insert("statement_only".into(), true.into());
+    }
     audit::append(
         &cx.store.audit_path(),
         statement.time.clone(),
-        &principal,
+        &statement.principal,
         EventKind::Approved,
         Some(&proposal.id),
         Some(&proposal.baseline.root_hash),
         details,
     )?;
-    ui.status(format!(
-        "approved {} as {principal} (`{}`); next: `driftgate accept {}`",
-        proposal.id,
-        path.strip_prefix(&cx.root).unwrap_or(&path).display(),
-        proposal.id
-    ));
-    Ok(Exit::Clean)
+    Ok(path)
 }

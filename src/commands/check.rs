@@ -2,6 +2,7 @@
 
 use super::Context;
 use crate::baseline::{self, Baseline};
+use crate::chain;
 use crate::cli::GlobalArgs;
 use crate::compare::Comparer;
 use crate::error::{Error, Exit};
@@ -59,6 +60,10 @@ impl From<Level> for Severity {
 /// Runs `check`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Error> {
     let cx = Context::load(g)?;
+    // A baseline whose own link does not hold (no history record, approvals that do
+    // not verify, a cut audit log) is no baseline to compare with.
+    chain::verify_current(&cx.store)
+        .map_err(|e| Error::from(e).or_hint("run `driftgate verify` to see the whole chain"))?;
     let report = build_report(ui, &cx, args.no_ignore, args.strict, &[])?;
     crate::report::render::render(ui, g.format, &report, false)?;
     if !report.drift {
@@ -110,8 +115,11 @@ pub fn build_report(
     }
     let objects = cx.store.objects();
     let disk = DiskSource::new(&cx.root);
-    let files = Comparer::new(&cx.config, &cx.settings, &cx.rules)
-        .compare(&old, &current, &objects, &disk)?;
+    // Drift is judged by the rules recorded in the baseline, not by rules the tree
+    // brings: a driftgate.toml that turns rules off is itself drift until approved.
+    let rules = super::rules_in_force(cx, &base)?;
+    let files =
+        Comparer::new(&cx.config, &cx.settings, &rules).compare(&old, &current, &objects, &disk)?;
     let accepted_at = baseline::load_record(&cx.store, &base.root_hash)
         .ok()
         .flatten()

@@ -8,18 +8,24 @@ pub mod approve;
 pub mod check;
 pub mod completions;
 pub mod diff;
+pub mod explain;
 pub mod init;
 pub mod log;
 pub mod proposals;
 pub mod reject;
 pub mod rules;
 pub mod snapshot;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 
+use crate::approval;
+use crate::baseline::{self, Baseline, Proposal};
+use crate::chain::{self, InForce};
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::{self, Config};
 use crate::error::{Error, Exit};
+use crate::policy::{self, Decision, KeyTimes, Subject};
 use crate::rules::RuleSet;
 use crate::store::Store;
 use crate::tree::Settings;
@@ -39,6 +45,8 @@ pub fn run(ui: &mut Ui, cli: &Cli) -> Result<Exit, Error> {
         Command::Proposals(a) => proposals::run(ui, g, a),
         Command::Log(a) => log::run(ui, g, a),
         Command::Rules(a) => rules::run(ui, g, a),
+        Command::Explain(a) => explain::run(ui, g, a),
+        Command::Verify(a) => verify::run(ui, g, a),
         Command::Completions(a) => completions::run(ui, a),
     }
 }
@@ -150,4 +158,77 @@ pub fn now() -> String {
         .round(jiff::Unit::Second)
         .unwrap_or_else(|_| jiff::Timestamp::now())
         .to_string()
+}
+
+/// Returns the proposal named by `id` (or the only pending one), after checking that
+/// its baseline matches its root hash and its id matches both hashes.
+pub fn checked_proposal(cx: &Context, id: Option<&str>) -> Result<Proposal, Error> {
+    let proposal = baseline::pick_proposal(&cx.store, id)?;
+    let file = baseline::proposal_path(&cx.store, &proposal.id);
+    proposal.baseline.check_integrity(&file)?;
+    if baseline::proposal_id(
+        &proposal.baseline.root_hash,
+        proposal.baseline.parent.as_deref(),
+    ) != proposal.id
+    {
+        return Err(Error::integrity(format!(
+            "proposal `{}` does not match its id",
+            file.display()
+        )));
+    }
+    Ok(proposal)
+}
+
+/// Returns the rules recorded in baseline `b`: what judges drift from it and the
+/// proposals made on it.
+pub fn rules_in_force(cx: &Context, b: &Baseline) -> Result<RuleSet, Error> {
+    let book = chain::load_rules(&cx.store, b)?;
+    RuleSet::from_book(&book).map_err(|e| {
+        Error::integrity(format!(
+            "cannot use the rule book of baseline {}: {e}",
+            baseline::short(&b.root_hash)
+        ))
+        .hint("a newer driftgate may have written it")
+    })
+}
+
+/// A proposal judged now: the policy and trust set in force, what it changes, and
+/// which of its approvals count.
+pub struct Judged {
+    /// The parent's policy, trust set and rules (or the proposal's own, first baseline).
+    pub in_force: InForce,
+    /// What is approved.
+    pub subject: Subject,
+    /// Which approvals count.
+    pub decision: Decision,
+    /// The approvals found.
+    pub approvals: Vec<approval::Approval>,
+}
+
+/// Returns `proposal` judged under its parent's policy, trust set and rules, keys
+/// checked at their statement's time and now.
+pub fn judge(cx: &Context, proposal: &Proposal) -> Result<Judged, Error> {
+    let in_force = chain::in_force(&cx.store, &proposal.baseline)?;
+    let subject = chain::subject(
+        &cx.store,
+        &proposal.id,
+        &proposal.requester,
+        &proposal.baseline,
+        in_force.parent.as_ref(),
+        &in_force.rules,
+    )?;
+    let approvals = approval::load_approvals(&cx.store, &proposal.id)?;
+    let decision = policy::evaluate(
+        &in_force.policy,
+        &in_force.trust,
+        &subject,
+        &approvals,
+        KeyTimes::StatementAndNow(jiff::Timestamp::now()),
+    );
+    Ok(Judged {
+        in_force,
+        subject,
+        decision,
+        approvals,
+    })
 }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::Context;
+use crate::baseline;
 use crate::cli::{Format, GlobalArgs};
 use crate::config::RuleConfig;
 use crate::error::{Error, Exit};
@@ -13,14 +14,21 @@ use crate::ui::Ui;
 /// Built-in rules first, then the `[[rule]]` entries of driftgate.toml, in the order they
 /// are tried. Each change gets the highest severity of the rules that match it. Given
 /// an ID, prints that rule as a `[[rule]]` entry to copy into driftgate.toml.
+///
+/// Rules take effect with the baseline that records them: drift from the accepted
+/// baseline, and proposals made on it, are judged by the rules it was accepted with.
+/// `--in-force` lists those.
 #[derive(Debug, clap::Args)]
 pub struct RulesArgs {
     /// Print only this rule, as TOML
     #[arg(value_name = "ID")]
     pub id: Option<String>,
     /// Also list the built-in rules that are turned off
-    #[arg(long)]
+    #[arg(long, conflicts_with = "in_force")]
     pub all: bool,
+    /// List the rules of the accepted baseline instead of driftgate.toml's
+    #[arg(long)]
+    pub in_force: bool,
 }
 
 /// One rule as listed.
@@ -44,7 +52,30 @@ struct Listing<'a> {
 /// Runs `rules`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RulesArgs) -> Result<Exit, Error> {
     let cx = Context::load(g)?;
-    let set = &cx.rules;
+    let current = baseline::load_baseline(&cx.store)?;
+    let recorded = match &current {
+        Some(b) => Some(super::rules_in_force(&cx, b)?),
+        None => None,
+    };
+    let set = match (&recorded, args.in_force) {
+        (Some(r), true) => r,
+        (None, true) => {
+            return Err(
+                Error::input("no accepted baseline: no rules are in force yet")
+                    .hint("without `--in-force`, `driftgate rules` lists those of driftgate.toml"),
+            );
+        }
+        (_, false) => &cx.rules,
+    };
+    if let (Some(b), false) = (&current, args.in_force)
+        && b.rules != cx.rules.book(&cx.config.compare).hash()
+    {
+        ui.status(format!(
+            "note: these differ from the rules of the accepted baseline {}, which judge drift \
+             and proposals until a baseline with these is accepted (`--in-force` lists them)",
+            baseline::short(&b.root_hash)
+        ));
+    }
     let mut rows: Vec<Row> = set
         .rules()
         .iter()
@@ -119,8 +150,13 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RulesArgs) -> Result<Exit, Error>
         .iter()
         .filter(|r| r.origin != crate::rules::Origin::Builtin)
         .count();
+    let source = if args.in_force {
+        "in the accepted baseline"
+    } else {
+        "from driftgate.toml"
+    };
     ui.status(format!(
-        "{active} active rule(s), {own} from driftgate.toml; {} built-in rule(s) off; \
+        "{active} active rule(s), {own} {source}; {} built-in rule(s) off; \
          changes no rule matches are {}",
         set.disabled().len(),
         set.default_severity().as_str()

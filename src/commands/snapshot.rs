@@ -3,6 +3,7 @@
 use anyhow::Context as _;
 
 use super::{Context, identity, now};
+use crate::approval::signers::TrustSet;
 use crate::audit::{self, EventKind};
 use crate::baseline::{self, Baseline, PROPOSAL_SCHEMA, Proposal, short};
 use crate::cli::GlobalArgs;
@@ -10,7 +11,7 @@ use crate::compare::Comparer;
 use crate::error::{Error, Exit};
 use crate::report::Report;
 use crate::store::{self, Objects};
-use crate::tree::{self, DiskSource, FileData, Tree};
+use crate::tree::{self, DiskSource, FileData, TRUST_FILE, Tree};
 use crate::ui::Ui;
 
 /// Propose the current tree as the next baseline
@@ -39,11 +40,14 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     let current = baseline::load_baseline(&cx.store)?;
     let tree = super::check::scan(ui, &cx, args.no_ignore)?;
     let parent = current.as_ref().map(|b| b.root_hash.clone());
-    let candidate = Baseline::new(&tree, parent.clone());
-    if current
-        .as_ref()
-        .is_some_and(|b| b.entries == candidate.entries)
-    {
+    let book = cx.rules.book(&cx.config.compare);
+    let candidate = Baseline::new(&tree, parent.clone(), cx.config.policy.clone(), book.hash());
+    if current.as_ref().is_some_and(|b| {
+        b.entries == candidate.entries
+            && b.policy == candidate.policy
+            && b.trust == candidate.trust
+            && b.rules == candidate.rules
+    }) {
         ui.status("no change: the tree matches the accepted baseline; nothing written");
         return Ok(Exit::Clean);
     }
@@ -57,10 +61,18 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         return Ok(Exit::Clean);
     }
     let objects = cx.store.objects();
+    store_trust(&cx, &objects, &tree)?;
     store_objects(&cx, &objects, &tree)?;
+    objects.put(&book.to_bytes())?;
     let old_tree = current.as_ref().map(Baseline::tree).unwrap_or_default();
     let disk = DiskSource::new(&cx.root);
-    let files = Comparer::new(&cx.config, &cx.settings, &cx.rules)
+    // The change set is shown with the severities that will judge it: those of the
+    // accepted baseline's rules (the proposal's own for a first baseline).
+    let in_force = match &current {
+        Some(b) => super::rules_in_force(&cx, b)?,
+        None => cx.rules.clone(),
+    };
+    let files = Comparer::new(&cx.config, &cx.settings, &in_force)
         .compare(&old_tree, &tree, &objects, &disk)?;
     let changes = Report::new(
         cx.display_root(),
@@ -97,6 +109,26 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         Some(&proposal.baseline.root_hash),
         details,
     )?;
+    if let Some(b) = &current {
+        if b.trust != proposal.baseline.trust {
+            ui.warn(format!(
+                "this proposal changes `{TRUST_FILE}`: it is judged under the allowed_signers of the accepted baseline {}",
+                short(&b.root_hash)
+            ));
+        }
+        if b.policy != proposal.baseline.policy {
+            ui.warn(format!(
+                "this proposal changes the `[policy]`: it is judged under the policy of the accepted baseline {}",
+                short(&b.root_hash)
+            ));
+        }
+        if b.rules != proposal.baseline.rules {
+            ui.warn(format!(
+                "this proposal changes the rules or how files are compared: its changes are judged by those of the accepted baseline {}",
+                short(&b.root_hash)
+            ));
+        }
+    }
     if !ui.quiet {
         let mut err = Vec::new();
         crate::report::render::text::summary_table(&proposal.changes, &mut err)
@@ -113,6 +145,26 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
 
 fn writeln_id(ui: &mut Ui, id: &str) -> Result<(), Error> {
     writeln!(ui.out(), "{id}")?;
+    Ok(())
+}
+
+/// Checks that the trust file parses and stores its raw bytes under its raw hash (the
+/// baseline's `trust`), whatever the format settings, so that the next proposal can be
+/// judged by exactly these signers.
+fn store_trust(cx: &Context, objects: &Objects, tree: &Tree) -> Result<(), Error> {
+    let Some(entry) = tree.get(TRUST_FILE) else {
+        return Ok(());
+    };
+    let path = cx.store.allowed_signers_path();
+    let bytes = std::fs::read(&path).map_err(|source| tree::TreeError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    if blake3::hash(&bytes).to_hex().as_str() != entry.blake3 {
+        return Err(tree::TreeError::Changed(TRUST_FILE.to_string()).into());
+    }
+    TrustSet::parse_bytes(&bytes, &path)?;
+    objects.put(&bytes)?;
     Ok(())
 }
 

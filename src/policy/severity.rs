@@ -6,11 +6,14 @@
 //! `policy.approvals` and every level at or below the proposal's severity, and the
 //! approver list is that of the closest level at or below it that has one.
 
+use serde::Serialize;
+
+use crate::approval::signers::match_list;
 use crate::config::PolicyConfig;
 use crate::report::Severity;
 
 /// What a proposal of a given severity needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Requirement {
     /// The proposal's highest severity.
     pub severity: Severity,
@@ -22,18 +25,27 @@ pub struct Requirement {
     pub approvers: Option<Vec<String>>,
     /// The level of `policy.approvers` whose list applies.
     pub approvers_from: Option<Severity>,
+    /// One line saying what is needed and which setting says so.
+    pub reason: String,
+    /// What has that severity: `file (rule)`.
+    pub causes: Vec<String>,
 }
 
 impl Requirement {
-    /// Returns whether `principal` may approve at this severity.
+    /// Returns whether `principal` may approve at this severity (`*` and `?`
+    /// wildcards and `!` negations in the list, as in allowed_signers).
     pub fn may_approve(&self, principal: &str) -> bool {
         self.approvers
             .as_ref()
-            .is_none_or(|who| who.iter().any(|w| w == principal))
+            .is_none_or(|who| match_list(principal, who))
     }
 
-    /// Returns one line saying what is needed and which setting says so.
-    pub fn explain(&self) -> String {
+    /// Returns whether the severity, not only `policy.approvals`, shapes the need.
+    pub fn by_severity(&self) -> bool {
+        self.approvals_from.is_some() || self.approvers_from.is_some()
+    }
+
+    fn explain(&self) -> String {
         let level = self.severity.as_str();
         let count = match self.approvals_from {
             Some(from) => format!(
@@ -65,6 +77,8 @@ pub fn requirement(policy: &PolicyConfig, severity: Severity) -> Requirement {
         approvals_from: None,
         approvers: None,
         approvers_from: None,
+        reason: String::new(),
+        causes: Vec::new(),
     };
     for (level, n) in policy.severity.range(..=severity) {
         if *n > req.approvals {
@@ -76,6 +90,7 @@ pub fn requirement(policy: &PolicyConfig, severity: Severity) -> Requirement {
         req.approvers = Some(who.clone());
         req.approvers_from = Some(*level);
     }
+    req.reason = req.explain();
     req
 }
 
@@ -133,8 +148,19 @@ mod tests {
         );
         assert!(!critical.may_approve("carol"));
         assert!(critical.may_approve("bob"));
+        let wild = policy(&[(
+            Severity::High,
+            None,
+            Some(&["*@sec.example", "!eve@sec.example"]),
+        )]);
+        let w = requirement(&wild, Severity::Critical);
+        assert!(w.may_approve("ann@sec.example"));
+        assert!(!w.may_approve("eve@sec.example"));
+        assert!(!w.may_approve("ann@example.com"));
+        assert!(critical.by_severity());
+        assert!(!requirement(&PolicyConfig::default(), Severity::Critical).by_severity());
         assert_eq!(
-            critical.explain(),
+            critical.reason,
             "critical changes need 2 approval(s) (`policy.severity.high`), \
              from alice, bob only (`policy.approvers.critical`)"
         );

@@ -10,10 +10,10 @@ mod keypath;
 use std::collections::BTreeMap;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::config::{Config, RuleConfig, Strings};
+use crate::config::{CompareConfig, Config, RuleConfig, Strings};
 use crate::report::{Change, ChangeKind, FileReport, Report, Severity};
 
 pub use keypath::{PathError, Segment};
@@ -42,6 +42,9 @@ pub enum RuleError {
     /// The built-in pack does not parse (a defect caught by its unit test).
     #[error("the built-in rule pack is invalid: {0}")]
     Builtin(String),
+    /// A recorded rule book this version cannot use.
+    #[error("{0}")]
+    Book(String),
 }
 
 impl RuleError {
@@ -55,7 +58,7 @@ impl RuleError {
 }
 
 /// Where a rule comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// The built-in pack.
@@ -94,6 +97,69 @@ pub struct Rule {
     new_matches: Option<GlobSet>,
     where_: Vec<(Vec<Segment>, GlobSet)>,
     where_not: Vec<(Vec<Segment>, GlobSet)>,
+}
+
+/// Schema of a [`RuleBook`].
+pub const BOOK_SCHEMA: &str = "driftgate.rules/v1";
+
+/// What decides the severity of changes, resolved from a configuration: the active
+/// rules (built-ins included, so a later version's pack does not change it), the
+/// default severity, the secret-looking keys and how files are compared.
+///
+/// Every baseline records one (by hash, in the object store): the next proposal, and
+/// `check` against that baseline, are judged by it, not by rules the tree brings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleBook {
+    /// Always [`BOOK_SCHEMA`].
+    pub schema: String,
+    /// Severity of changes no rule matches.
+    pub default_severity: Severity,
+    /// Lowercased fragments of secret-looking keys (`[redact] keys`).
+    pub secret_keys: Vec<String>,
+    /// How structured files are compared (`[compare]`), which decides the changes.
+    pub compare: CompareConfig,
+    /// The active rules, in the order they are tried.
+    pub rules: Vec<BookRule>,
+}
+
+/// One rule of a [`RuleBook`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookRule {
+    /// Where it came from.
+    pub origin: Origin,
+    /// The rule as written.
+    pub rule: RuleConfig,
+}
+
+impl RuleBook {
+    /// Returns the book of `config`.
+    pub fn of(config: &Config) -> Result<RuleBook, RuleError> {
+        Ok(RuleSet::new(config)?.book(&config.compare))
+    }
+
+    /// Returns the book's canonical bytes, as stored and hashed.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        crate::store::to_json_bytes(self)
+    }
+
+    /// Returns the blake3 hash of [`RuleBook::to_bytes`], as a baseline records it.
+    pub fn hash(&self) -> String {
+        blake3::hash(&self.to_bytes()).to_hex().to_string()
+    }
+
+    /// Returns a configuration holding the book's comparison settings, to compare
+    /// trees the way the book says.
+    pub fn compare_config(&self) -> Config {
+        Config {
+            compare: self.compare.clone(),
+            redact: crate::config::RedactConfig {
+                keys: self.secret_keys.clone(),
+            },
+            ..Config::default()
+        }
+    }
 }
 
 /// The active rules, in order: built-ins first, then the config's own.
@@ -564,6 +630,51 @@ impl RuleSet {
                 .map(|k| k.to_lowercase())
                 .collect(),
         })
+    }
+
+    /// Returns the rules of `book`.
+    pub fn from_book(book: &RuleBook) -> Result<RuleSet, RuleError> {
+        if book.schema != BOOK_SCHEMA {
+            return Err(RuleError::Book(format!(
+                "unknown rule book schema `{}`",
+                book.schema
+            )));
+        }
+        let rules = book
+            .rules
+            .iter()
+            .map(|r| {
+                Rule::compile(r.rule.clone(), r.origin).map_err(|message| RuleError::Invalid {
+                    index: None,
+                    id: r.rule.id.clone(),
+                    message,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(RuleSet {
+            rules,
+            disabled: Vec::new(),
+            default: book.default_severity,
+            secret_keys: book.secret_keys.clone(),
+        })
+    }
+
+    /// Returns the book of these rules with the comparison settings `compare`.
+    pub fn book(&self, compare: &CompareConfig) -> RuleBook {
+        RuleBook {
+            schema: BOOK_SCHEMA.to_string(),
+            default_severity: self.default,
+            secret_keys: self.secret_keys.clone(),
+            compare: compare.clone(),
+            rules: self
+                .rules
+                .iter()
+                .map(|r| BookRule {
+                    origin: r.origin,
+                    rule: r.spec.clone(),
+                })
+                .collect(),
+        }
     }
 
     /// Returns the active rules, in the order they are tried.

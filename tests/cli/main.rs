@@ -6,7 +6,10 @@
 
 mod common;
 mod demo;
+mod keys;
 mod lifecycle;
 mod quorum;
 mod rules;
+mod signing;
 mod spine;
+mod verify;

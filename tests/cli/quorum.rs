@@ -77,6 +77,7 @@ fn high_changes_need_two_approvals() {
     assert_eq!(env.state(), before, "a refused accept writes nothing");
     assert_eq!(env.approve_pty(&id, "erin", "fine"), 0);
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.run(&["verify"]).expect_code(0);
 }
 
 #[test]
@@ -109,10 +110,34 @@ fn critical_changes_need_named_approvers() {
         "{}",
         r.transcript()
     );
-    assert!(r.stderr.contains("by one of dave"), "{}", r.transcript());
+    let explain = env.run(&["explain", &id]);
+    explain.expect_code(1);
+    for line in [
+        "highest severity: critical: iam/policy.txt (iam)",
+        "requires 2 approval(s)",
+        "  critical changes need 2 approval(s) (`policy.severity.high`), from bob, dave only",
+        "may approve interactively: only bob, dave but the requester",
+    ] {
+        assert!(
+            explain.stdout.contains(line),
+            "{line}:\n{}",
+            explain.transcript()
+        );
+    }
+    let json = env.run(&["explain", &id, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let req = &v["decision"]["requirement"];
+    assert_eq!(req["severity"], "critical");
+    assert_eq!(req["approvals"], 2);
+    assert_eq!(req["approvals_from"], "high");
+    assert_eq!(req["approvers"], serde_json::json!(["bob", "dave"]));
+    assert_eq!(req["approvers_from"], "critical");
+    assert_eq!(req["causes"], serde_json::json!(["iam/policy.txt (iam)"]));
     assert_eq!(env.approve_pty(&id, "dave", "ok"), 0);
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
     env.run(&["check"]).expect_code(0);
+    // verify judges every link again, severities included.
+    env.run(&["verify"]).expect_code(0);
 }
 
 #[test]
@@ -144,10 +169,19 @@ fn editing_the_proposal_file_does_not_lower_the_severity() {
     let env = env_with_baseline();
     env.write("iam/policy.txt", "allow write\n");
     let id = env.propose("alice", "widen access");
+    // Lower every severity in the proposal's change set, which no hash covers.
     let path = format!(".driftgate/proposals/{id}.json");
-    let text = env.read(&path);
-    assert!(text.contains("\"critical\""), "{text}");
-    env.write(&path, &text.replace("\"critical\"", "\"low\""));
+    let mut v: serde_json::Value = serde_json::from_str(&env.read(&path)).unwrap();
+    let files = v["changes"]["files"].as_array_mut().unwrap();
+    assert_eq!(files[0]["severity"], "critical");
+    for f in files {
+        f["severity"] = "low".into();
+        for c in f["changes"].as_array_mut().unwrap() {
+            c["severity"] = "low".into();
+            c["rule"] = serde_json::Value::Null;
+        }
+    }
+    env.write(&path, &serde_json::to_string_pretty(&v).unwrap());
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
     let r = env.run(&["accept", &id, "--as", "alice"]);
     r.expect_code(1);

@@ -341,3 +341,84 @@ fn bad_rules_stop_every_command_and_name_the_line() {
         assert_eq!(env.state(), before);
     }
 }
+
+#[test]
+fn drift_is_judged_by_the_rules_of_the_accepted_baseline() {
+    let env = env_with_baseline();
+    // The tree turns the rule on `iam/` down to info and the config rule off, and
+    // changes a policy: until accepted, neither helps the change pass.
+    let weaker = CONFIG
+        .replace(
+            "severity = \"critical\"\npaths = [\"iam/**\"]",
+            "severity = \"info\"\npaths = [\"iam/**\"]",
+        )
+        .replace(
+            "default_severity = \"medium\"",
+            "default_severity = \"medium\"\ndisable = [\"driftgate-config\"]",
+        );
+    assert_ne!(weaker, CONFIG);
+    env.write("driftgate.toml", &weaker);
+    env.write("iam/policy.txt", "allow everything\n");
+    let r = env.run(&["check", "--fail-on", "critical", "--format", "json"]);
+    r.expect_code(1);
+    let rep = report(&r.stdout);
+    let iam = file(&rep, "iam/policy.txt");
+    assert_eq!(
+        (iam.severity.as_str(), iam.changes[0].rule.as_deref()),
+        ("critical", Some("iam"))
+    );
+    let config = file(&rep, "driftgate.toml");
+    assert_eq!(config.changes[0].rule.as_deref(), Some("driftgate-config"));
+
+    let listed = env.run(&["rules", "--format", "json"]);
+    listed.expect_code(0);
+    assert!(
+        listed
+            .stderr
+            .contains("note: these differ from the rules of the accepted baseline"),
+        "{}",
+        listed.transcript()
+    );
+    let v: serde_json::Value = serde_json::from_str(&listed.stdout).unwrap();
+    let iam_rule = |v: &serde_json::Value| {
+        v["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == "iam")
+            .unwrap()["severity"]
+            .clone()
+    };
+    assert_eq!(iam_rule(&v), "info");
+    let in_force = env.run(&["rules", "--in-force", "--format", "json"]);
+    in_force.expect_code(0);
+    assert!(
+        !in_force.stderr.contains("note:"),
+        "{}",
+        in_force.transcript()
+    );
+    assert_eq!(
+        iam_rule(&serde_json::from_str(&in_force.stdout).unwrap()),
+        "critical"
+    );
+
+    let snap = env.run(&["snapshot", "-m", "weaker rules", "--as", "alice"]);
+    snap.expect_code(0);
+    assert!(
+        snap.stderr.contains("this proposal changes the rules"),
+        "{}",
+        snap.transcript()
+    );
+    let id = snap.stdout.trim().to_string();
+    assert_eq!(env.approve_pty(&id, "bob", "agreed"), 0);
+    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.run(&["verify"]).expect_code(0);
+
+    // Accepted, the new rules judge the next drift.
+    env.write("iam/policy.txt", "allow nothing\n");
+    let r = env.run(&["check", "--fail-on", "low", "--format", "json"]);
+    r.expect_code(0);
+    assert_eq!(file(&report(&r.stdout), "iam/policy.txt").severity, "info");
+    let none = env.run(&["rules"]);
+    assert!(!none.stderr.contains("note:"), "{}", none.transcript());
+}

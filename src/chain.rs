@@ -1,0 +1,470 @@
+//! The chain of accepted baselines: which policy and trust set are in force for a
+//! proposal, and checking the history from the first baseline to `baseline.json`
+//! against them and the audit log.
+//!
+//! A proposal is judged by its *parent's* policy and `allowed_signers`, so a change
+//! to either cannot approve itself. The first baseline has no parent: it is judged by
+//! what it introduces (trust on first use), which `verify --trust-root` pins.
+//!
+//! Pure reading: never writes, prints or reads the environment.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::approval::signers::TrustSet;
+use crate::audit::{self, AuditError, EventKind, GENESIS};
+use crate::baseline::{self, Baseline, RECORD_SCHEMA, Record, short};
+use crate::compare::{self, CompareError};
+use crate::config::PolicyConfig;
+use crate::policy::{self, Decision, KeyTimes, Subject};
+use crate::rules::RuleBook;
+use crate::store::{self, Store, StoreError};
+
+/// Why the chain does not verify.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    /// A broken link: a missing or altered record, an approval that does not hold,
+    /// a cut audit log. Always an integrity failure.
+    #[error("{0}")]
+    Broken(String),
+    /// Reading a state file failed (or it fails its own hash check).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The audit log's hash chain is broken or unreadable.
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+}
+
+impl From<CompareError> for ChainError {
+    fn from(e: CompareError) -> Self {
+        match e {
+            CompareError::Store(s) => ChainError::Store(s),
+            other => ChainError::Broken(other.to_string()),
+        }
+    }
+}
+
+/// The policy and trust set a proposal is judged by.
+#[derive(Debug, Clone)]
+pub struct InForce {
+    /// The policy in force.
+    pub policy: PolicyConfig,
+    /// The trust set in force.
+    pub trust: TrustSet,
+    /// The rule book in force: what judges the severity of the proposal's changes.
+    pub rules: RuleBook,
+    /// The parent baseline they come from; `None` for a first baseline, judged by
+    /// what it introduces itself (trust on first use).
+    pub parent: Option<Baseline>,
+}
+
+impl InForce {
+    /// Returns where the policy and trust set come from, for messages.
+    pub fn source(&self) -> String {
+        match &self.parent {
+            Some(p) => format!("the parent baseline {}", short(&p.root_hash)),
+            None => "the first baseline itself (trust on first use)".into(),
+        }
+    }
+}
+
+/// Returns the policy and trust set in force for accepting `candidate`.
+pub fn in_force(store: &Store, candidate: &Baseline) -> Result<InForce, ChainError> {
+    match &candidate.parent {
+        Some(root) => {
+            let (_, record) = load_record(store, root, "the parent of the proposal")?;
+            let trust = load_trust(store, &record.baseline)?;
+            Ok(InForce {
+                policy: record.baseline.policy.clone(),
+                trust,
+                rules: load_rules(store, &record.baseline)?,
+                parent: Some(record.baseline),
+            })
+        }
+        None => Ok(InForce {
+            policy: candidate.policy.clone(),
+            trust: load_trust(store, candidate)?,
+            rules: load_rules(store, candidate)?,
+            parent: None,
+        }),
+    }
+}
+
+/// Returns the trust set recorded in `b` (its `allowed_signers` from the object store).
+pub fn load_trust(store: &Store, b: &Baseline) -> Result<TrustSet, ChainError> {
+    let Some(hash) = &b.trust else {
+        return Ok(TrustSet::default());
+    };
+    let bytes = store.objects().get(hash)?.ok_or_else(|| {
+        ChainError::Broken(format!(
+            "the allowed_signers of baseline {} (object {}) is missing from `{}`",
+            short(&b.root_hash),
+            short(hash),
+            store.objects_dir().display()
+        ))
+    })?;
+    TrustSet::parse_bytes(&bytes, &store.allowed_signers_path()).map_err(|e| {
+        ChainError::Broken(format!(
+            "the allowed_signers of baseline {} does not parse: {e}",
+            short(&b.root_hash)
+        ))
+    })
+}
+
+/// Returns the rule book recorded in `b` (by hash, from the object store).
+pub fn load_rules(store: &Store, b: &Baseline) -> Result<RuleBook, ChainError> {
+    let bytes = store.objects().get(&b.rules)?.ok_or_else(|| {
+        ChainError::Broken(format!(
+            "the rule book of baseline {} (object {}) is missing from `{}`",
+            short(&b.root_hash),
+            short(&b.rules),
+            store.objects_dir().display()
+        ))
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        ChainError::Broken(format!(
+            "the rule book of baseline {} does not decode: {e}",
+            short(&b.root_hash)
+        ))
+    })
+}
+
+/// Returns what accepting `candidate` on top of `parent` approves, its changes'
+/// severities judged by `rules` from the stored trees.
+pub fn subject(
+    store: &Store,
+    id: &str,
+    requester: &str,
+    candidate: &Baseline,
+    parent: Option<&Baseline>,
+    rules: &RuleBook,
+) -> Result<Subject, ChainError> {
+    let old = parent.map(Baseline::tree).unwrap_or_default();
+    let rated = compare::rate(rules, &old, &candidate.tree(), &store.objects())?;
+    Ok(Subject::new(id, requester, candidate, parent, &rated))
+}
+
+/// Returns the history record of `root` and its path, checked: present, decodable,
+/// its root hash matching its content and its file name. `role` names the baseline
+/// in messages ("the current baseline", "the parent of ...").
+fn load_record(store: &Store, root: &str, role: &str) -> Result<(PathBuf, Record), ChainError> {
+    let path = baseline::record_path(store, root);
+    if !path.exists() {
+        return Err(ChainError::Broken(format!(
+            "history record `{}` is missing: baseline {} is {role}",
+            path.display(),
+            short(root)
+        )));
+    }
+    let record: Record = store::read_json(&path).map_err(|e| match e {
+        StoreError::Corrupt { path, message } => ChainError::Broken(format!(
+            "history record `{}` does not decode: {message}",
+            path.display()
+        )),
+        other => other.into(),
+    })?;
+    if record.schema != RECORD_SCHEMA {
+        return Err(ChainError::Broken(format!(
+            "history record `{}` has unknown schema `{}`",
+            path.display(),
+            record.schema
+        )));
+    }
+    record.baseline.check_integrity(&path)?;
+    if record.baseline.root_hash != root {
+        return Err(ChainError::Broken(format!(
+            "history record `{}` holds baseline {}, not {}",
+            path.display(),
+            short(&record.baseline.root_hash),
+            short(root)
+        )));
+    }
+    Ok((path, record))
+}
+
+/// Checks one link: that `record` was properly approved under the policy and trust
+/// set of `parent` (or its own, for the first baseline) and that the audit log still
+/// holds its acceptance. Returns the decision and the index of its `accepted` line.
+fn verify_link(
+    store: &Store,
+    lines: &[audit::Line],
+    path: &Path,
+    record: &Record,
+    parent: Option<&Baseline>,
+) -> Result<(Decision, usize), ChainError> {
+    let b = &record.baseline;
+    let broken = |what: String| {
+        ChainError::Broken(format!(
+            "baseline {} (`{}`): {what}",
+            short(&b.root_hash),
+            path.display()
+        ))
+    };
+    if b.parent.as_deref() != parent.map(|p| p.root_hash.as_str()) {
+        return Err(broken(format!(
+            "its parent is {}, but the chain has {}",
+            b.parent.as_deref().map_or("(none)", short),
+            parent.map_or("(none)", |p| short(&p.root_hash))
+        )));
+    }
+    if record.proposal != baseline::proposal_id(&b.root_hash, b.parent.as_deref()) {
+        return Err(broken(format!(
+            "proposal id {} does not match the baseline",
+            record.proposal
+        )));
+    }
+    let (policy, trust, rules, source) = match parent {
+        Some(p) => (
+            &p.policy,
+            load_trust(store, p)?,
+            load_rules(store, p)?,
+            format!("its parent {}", short(&p.root_hash)),
+        ),
+        None => (
+            &b.policy,
+            load_trust(store, b)?,
+            load_rules(store, b)?,
+            "its own (first baseline, trust on first use)".to_string(),
+        ),
+    };
+    let subject = subject(
+        store,
+        &record.proposal,
+        &record.requester,
+        b,
+        parent,
+        &rules,
+    )?;
+    let decision = policy::evaluate(
+        policy,
+        &trust,
+        &subject,
+        &record.approvals,
+        KeyTimes::Statement,
+    );
+    if !decision.satisfied() {
+        let mut why = decision.shortfalls();
+        why.extend(
+            decision
+                .not_counted
+                .iter()
+                .map(|n| format!("approval by {} does not count: {}", n.principal, n.reason)),
+        );
+        return Err(broken(format!(
+            "not approved under the policy and allowed_signers of {source}: {}",
+            why.join("; ")
+        )));
+    }
+    let head = record
+        .audit_head
+        .as_deref()
+        .ok_or_else(|| broken("its record has no audit head".into()))?;
+    let start = if head == GENESIS {
+        0
+    } else {
+        lines
+            .iter()
+            .position(|l| l.hash == head)
+            .map(|i| i + 1)
+            .ok_or_else(|| {
+                broken(format!(
+                    "the audit log no longer holds line {} that preceded its acceptance \
+                     (lines were cut off or rewritten)",
+                    short(head)
+                ))
+            })?
+    };
+    let accepted = lines
+        .iter()
+        .enumerate()
+        .skip(start)
+        .find(|(_, l)| {
+            l.event.event == EventKind::Accepted
+                && l.event.root_hash.as_deref() == Some(b.root_hash.as_str())
+        })
+        .map(|(i, _)| i)
+        .ok_or_else(|| {
+            broken(
+                "the audit log has no `accepted` event for it (lines were cut off its end)".into(),
+            )
+        })?;
+    Ok((decision, accepted))
+}
+
+/// The state of the working tree that must match the current baseline.
+#[derive(Debug, Clone)]
+pub struct TreeState {
+    /// blake3 of `.driftgate/allowed_signers`, if present.
+    pub trust: Option<String>,
+    /// The effective `[policy]` of the configuration.
+    pub policy: PolicyConfig,
+}
+
+/// What a successful `verify` checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Verified {
+    /// Root hashes from the first baseline to the current one.
+    pub baselines: Vec<String>,
+    /// Approvals that counted, over all baselines.
+    pub approvals: usize,
+    /// Lines in the audit log.
+    pub audit_lines: usize,
+    /// Whether the first baseline was pinned with `--trust-root`.
+    pub pinned: bool,
+}
+
+/// Verifies the whole chain: every history record from the first baseline to
+/// `baseline.json`, each approved under its parent's policy and trust set, the audit
+/// log's hash chain and each acceptance in it, the pinned first baseline if any, and
+/// (when given) that the tree's trust file and policy are the current baseline's.
+pub fn verify(
+    store: &Store,
+    tree: Option<&TreeState>,
+    pin: Option<&str>,
+) -> Result<Verified, ChainError> {
+    let lines = audit::read_lines(&store.audit_path())?;
+    let Some(current) = read_current(store)? else {
+        let n = history_count(store)?;
+        if n > 0 {
+            return Err(ChainError::Broken(format!(
+                "`{}` is missing, but `{}` holds {n} accepted baseline(s)",
+                store.baseline_path().display(),
+                store.history_dir().display()
+            )));
+        }
+        if pin.is_some() {
+            return Err(ChainError::Broken(
+                "`--trust-root` pins a first baseline, but none has been accepted".into(),
+            ));
+        }
+        return Ok(Verified {
+            audit_lines: lines.len(),
+            ..Verified::default()
+        });
+    };
+    let mut chain: Vec<(PathBuf, Record)> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut next = Some(current.root_hash.clone());
+    while let Some(root) = next {
+        if !seen.insert(root.clone()) {
+            return Err(ChainError::Broken(format!(
+                "the history loops back to baseline {}",
+                short(&root)
+            )));
+        }
+        let role = match chain.last() {
+            None => "the current baseline".to_string(),
+            Some((_, child)) => format!("the parent of {}", short(&child.baseline.root_hash)),
+        };
+        let (path, record) = load_record(store, &root, &role)?;
+        next = record.baseline.parent.clone();
+        chain.push((path, record));
+    }
+    if let Some((path, record)) = chain.first()
+        && record.baseline != current
+    {
+        return Err(ChainError::Broken(format!(
+            "`{}` differs from its history record `{}`",
+            store.baseline_path().display(),
+            path.display()
+        )));
+    }
+    chain.reverse();
+    if let (Some(pin), Some((_, first))) = (pin, chain.first())
+        && first.baseline.root_hash != pin
+    {
+        return Err(ChainError::Broken(format!(
+            "the first baseline is {}, not the pinned trust root {}",
+            first.baseline.root_hash, pin
+        )));
+    }
+    let mut out = Verified {
+        audit_lines: lines.len(),
+        pinned: pin.is_some(),
+        ..Verified::default()
+    };
+    let mut last_accepted: Option<usize> = None;
+    let mut parent: Option<&Baseline> = None;
+    for (path, record) in &chain {
+        let (decision, accepted) = verify_link(store, &lines, path, record, parent)?;
+        if last_accepted.is_some_and(|prev| accepted <= prev) {
+            return Err(ChainError::Broken(format!(
+                "the audit log records the acceptance of baseline {} before its parent's",
+                short(&record.baseline.root_hash)
+            )));
+        }
+        last_accepted = Some(accepted);
+        out.approvals += decision.counted.len();
+        out.baselines.push(record.baseline.root_hash.clone());
+        parent = Some(&record.baseline);
+    }
+    if let Some(tree) = tree {
+        check_tree(store, &current, tree)?;
+    }
+    Ok(out)
+}
+
+/// Verifies the current baseline's own link only: its history record, its approvals
+/// under its parent's policy and trust set, and the audit log. Cheap enough for every
+/// `check`; `verify` walks the whole chain.
+pub fn verify_current(store: &Store) -> Result<(), ChainError> {
+    let Some(current) = read_current(store)? else {
+        return Ok(());
+    };
+    let lines = audit::read_lines(&store.audit_path())?;
+    let (path, record) = load_record(store, &current.root_hash, "the current baseline")?;
+    if record.baseline != current {
+        return Err(ChainError::Broken(format!(
+            "`{}` differs from its history record `{}`",
+            store.baseline_path().display(),
+            path.display()
+        )));
+    }
+    let parent = match &current.parent {
+        Some(root) => Some(
+            load_record(
+                store,
+                root,
+                &format!("the parent of {}", short(&current.root_hash)),
+            )?
+            .1
+            .baseline,
+        ),
+        None => None,
+    };
+    verify_link(store, &lines, &path, &record, parent.as_ref())?;
+    Ok(())
+}
+
+fn check_tree(store: &Store, current: &Baseline, tree: &TreeState) -> Result<(), ChainError> {
+    if tree.trust != current.trust {
+        return Err(ChainError::Broken(format!(
+            "`{}` differs from the accepted baseline {}: the trust set changed without approval",
+            store.allowed_signers_path().display(),
+            short(&current.root_hash)
+        )));
+    }
+    if tree.policy != current.policy {
+        return Err(ChainError::Broken(format!(
+            "the `[policy]` in effect differs from the accepted baseline {}: the policy changed without approval",
+            short(&current.root_hash)
+        )));
+    }
+    Ok(())
+}
+
+fn read_current(store: &Store) -> Result<Option<Baseline>, ChainError> {
+    Ok(baseline::load_baseline(store)?)
+}
+
+fn history_count(store: &Store) -> Result<usize, ChainError> {
+    let dir = store.history_dir();
+    match std::fs::read_dir(&dir) {
+        Ok(rd) => Ok(rd
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+            .count()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(e) => Err(StoreError::io("read", &dir)(e).into()),
+    }
+}

@@ -1,0 +1,177 @@
+//! `driftgate explain`: what a proposal needs before it can be accepted.
+
+use serde::Serialize;
+
+use super::{Context, checked_proposal, judge};
+use crate::baseline::short;
+use crate::cli::{Format, GlobalArgs};
+use crate::error::{Error, Exit};
+use crate::policy::{self, Decision};
+use crate::ui::Ui;
+
+/// Explain what a proposal needs before it can be accepted
+///
+/// Prints the approvals required (in total and per path rule), who may give them,
+/// which approvals it has, and which do not count and why, all under the policy and
+/// allowed_signers of the parent baseline. Exits 0 when `accept` would succeed,
+/// 1 when approvals are missing.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The proposal id (or a unique prefix); may be omitted when only one is pending
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Explained<'a> {
+    schema: &'static str,
+    proposal: &'a str,
+    requester: &'a str,
+    root_hash: &'a str,
+    parent: Option<&'a str>,
+    judged_by: Option<&'a str>,
+    satisfied: bool,
+    may_approve: std::collections::BTreeMap<String, Vec<String>>,
+    decision: &'a Decision,
+}
+
+/// Runs `explain`.
+pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Error> {
+    let cx = Context::load(g)?;
+    let proposal = checked_proposal(&cx, args.id.as_deref())?;
+    let j = judge(&cx, &proposal)?;
+    let d = &j.decision;
+    let may = policy::may_approve(&j.in_force.policy, &j.in_force.trust, &j.subject);
+    let exit = if d.satisfied() {
+        Exit::Clean
+    } else {
+        Exit::Drift
+    };
+    if g.format == Format::Json {
+        let e = Explained {
+            schema: "driftgate.explain/v1",
+            proposal: &proposal.id,
+            requester: &proposal.requester,
+            root_hash: &proposal.baseline.root_hash,
+            parent: proposal.baseline.parent.as_deref(),
+            judged_by: j.in_force.parent.as_ref().map(|p| p.root_hash.as_str()),
+            satisfied: d.satisfied(),
+            may_approve: may,
+            decision: d,
+        };
+        serde_json::to_writer_pretty(ui.out(), &e).map_err(std::io::Error::from)?;
+        writeln!(ui.out())?;
+        return Ok(exit);
+    }
+    let mut t = String::new();
+    t.push_str(&format!(
+        "proposal {} by {}: {}\n",
+        proposal.id,
+        proposal.requester,
+        if proposal.reason.is_empty() {
+            "(no reason given)"
+        } else {
+            &proposal.reason
+        }
+    ));
+    t.push_str(&format!(
+        "judged by the policy, allowed_signers and rules of {}\n",
+        j.in_force.source()
+    ));
+    let req = &d.requirement;
+    if let Some(top) = j.subject.severity() {
+        t.push_str(&format!(
+            "highest severity: {}: {}\n",
+            top.as_str(),
+            req.causes.join(", ")
+        ));
+    }
+    t.push_str(&format!(
+        "requires {} approval(s) from distinct principals and distinct keys\n",
+        d.required
+    ));
+    if req.by_severity() {
+        t.push_str(&format!("  {}\n", req.reason));
+    }
+    t.push_str(&format!(
+        "  {}; {}\n",
+        if d.require_signatures {
+            "signed approvals only"
+        } else {
+            "signed or interactive approvals"
+        },
+        if d.allow_self_approval {
+            format!("{} may approve their own proposal", proposal.requester)
+        } else {
+            format!("not by the requester {}", proposal.requester)
+        }
+    ));
+    for s in &d.scoped {
+        t.push_str(&format!(
+            "  and {} from {} for {}: {} counted\n",
+            s.required,
+            s.approvers
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            s.files
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            s.have.len()
+        ));
+    }
+    if may.is_empty() {
+        t.push_str("may sign: nobody (allowed_signers lists no key for namespace `driftgate`)\n");
+    } else {
+        t.push_str("may sign (allowed_signers):\n");
+        for (who, keys) in &may {
+            t.push_str(&format!("  {who}  {}\n", keys.join(", ")));
+        }
+    }
+    if !d.require_signatures {
+        let who = match &req.approvers {
+            Some(list) => format!("only {}", list.join(", ")),
+            None => "anyone".to_string(),
+        };
+        t.push_str(&format!(
+            "may approve interactively: {who}{}, at a terminal\n",
+            if d.allow_self_approval {
+                ""
+            } else {
+                " but the requester"
+            }
+        ));
+    }
+    t.push_str(&format!("counted ({}):\n", d.counted.len()));
+    for c in &d.counted {
+        t.push_str(&format!(
+            "  {}  {}\n",
+            c.principal,
+            c.key
+                .as_deref()
+                .map_or("unsigned".to_string(), |k| format!("signed, key {k}"))
+        ));
+    }
+    if !d.not_counted.is_empty() {
+        t.push_str(&format!("not counted ({}):\n", d.not_counted.len()));
+        for n in &d.not_counted {
+            t.push_str(&format!("  {}: {}\n", n.principal, n.reason));
+        }
+    }
+    if d.satisfied() {
+        t.push_str(&format!(
+            "satisfied: `driftgate accept {}` will accept it (root {})\n",
+            proposal.id,
+            short(&proposal.baseline.root_hash)
+        ));
+    } else {
+        for s in d.shortfalls() {
+            t.push_str(&format!("missing: {s}\n"));
+        }
+    }
+    write!(ui.out(), "{t}")?;
+    Ok(exit)
+}

@@ -1,0 +1,725 @@
+//! Signed approvals: every signing route with real keys from `ssh-keygen`, interop
+//! with `ssh-keygen -Y sign`/`-Y verify`, a real ssh-agent, passphrases on a real
+//! terminal, and the attacks of issue 4, each refused with the right exit code.
+
+use expectrl::Expect;
+
+use crate::common::TestEnv;
+use crate::keys::{Agent, Key, keygen_sign, keygen_verifies};
+
+/// Proposes `a.yaml` as alice, has `who` sign with `key`, accepts; returns the id.
+fn first_baseline(env: &TestEnv, signers: &[(&str, &Key)]) -> String {
+    env.write("a.yaml", "replicas: 1\n");
+    let id = env.propose("alice", "first baseline");
+    for (who, key) in signers {
+        env.sign(&id, who, key).expect_code(0);
+    }
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    id
+}
+
+fn signers_path(env: &TestEnv) -> std::path::PathBuf {
+    env.root.join(".driftgate/allowed_signers")
+}
+
+#[test]
+fn native_keys_sign_and_ssh_keygen_verifies() {
+    for kind in ["ed25519", "ecdsa", "ecdsa-384"] {
+        let env = TestEnv::init(&[]);
+        let bob = env.key("bob", kind);
+        env.policy("require_signatures = true\n");
+        env.signers(&bob.line("bob@example.com", ""));
+        env.write("a.yaml", "replicas: 1\n");
+        let id = env.propose("alice", "first");
+        let r = env.sign(&id, "bob@example.com", &bob);
+        r.expect_code(0);
+        assert!(
+            r.stderr
+                .contains(&format!("signed with key {}", bob.fingerprint)),
+            "{kind}: {}",
+            r.transcript()
+        );
+        let statement = env.statement(&id, "bob@example.com");
+        assert!(
+            keygen_verifies(&signers_path(&env), "bob@example.com", &statement),
+            "{kind}: ssh-keygen -Y verify rejects our signature"
+        );
+        env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+        env.run(&["verify"]).expect_code(0);
+        env.run(&["check"]).expect_code(0);
+    }
+}
+
+#[test]
+fn rsa_key_signs_through_ssh_keygen() {
+    let env = TestEnv::init(&[]);
+    let dave = env.key("dave", "rsa");
+    env.policy("require_signatures = true\n");
+    env.signers(&dave.line("dave", ""));
+    env.write("a.yaml", "replicas: 1\n");
+    let id = env.propose("alice", "first");
+    let r = env.run(&[
+        "approve",
+        &id,
+        "--sign",
+        dave.arg(),
+        "--as",
+        "dave",
+        "-m",
+        "ok",
+        "-v",
+    ]);
+    r.expect_code(0);
+    assert!(
+        r.stderr.contains("signing with `ssh-keygen -Y sign"),
+        "{}",
+        r.transcript()
+    );
+    let statement = env.statement(&id, "dave");
+    let sig = std::fs::read_to_string(format!("{}.sig", statement.display())).unwrap();
+    assert!(sig.starts_with("-----BEGIN SSH SIGNATURE-----"));
+    assert!(keygen_verifies(&signers_path(&env), "dave", &statement));
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.run(&["verify"]).expect_code(0);
+}
+
+#[test]
+fn statement_signed_by_ssh_keygen_is_accepted() {
+    let env = TestEnv::init(&[]);
+    let bob = env.key("bob", "ed25519");
+    env.policy("require_signatures = true\n");
+    env.signers(&bob.line("bob", ""));
+    env.write("a.yaml", "replicas: 1\n");
+    let id = env.propose("alice", "first");
+    let r = env.run(&[
+        "approve",
+        &id,
+        "--statement-only",
+        "--as",
+        "bob",
+        "-m",
+        "ok",
+    ]);
+    r.expect_code(0);
+    assert_eq!(
+        r.stdout,
+        format!(".driftgate/proposals/{id}.approvals/bob.json\n")
+    );
+    assert!(
+        r.stderr.contains("ssh-keygen -Y sign -f KEY -n driftgate"),
+        "{}",
+        r.transcript()
+    );
+    // Unsigned, the statement does not count yet.
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(1);
+    keygen_sign(&bob, &env.statement(&id, "bob"), "driftgate");
+    let r = env.run(&["explain", &id]);
+    r.expect_code(0);
+    assert!(
+        r.stdout
+            .contains(&format!("  bob  signed, key {}\n", bob.fingerprint)),
+        "{}",
+        r.transcript()
+    );
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.run(&["verify"]).expect_code(0);
+}
+
+#[test]
+fn ssh_agent_signs_rsa_and_ed25519_keys() {
+    let mut env = TestEnv::init(&[]);
+    let dave = env.key("dave", "rsa");
+    let bob = env.key("bob", "ed25519");
+    let other = env.key("other", "ed25519");
+    env.policy("require_signatures = true\napprovals = 2\n");
+    env.signers(&(dave.line("dave", "") + &bob.line("bob", "")));
+    env.write("a.yaml", "replicas: 1\n");
+    let id = env.propose("alice", "first");
+
+    // No agent: --sign-agent says what is missing.
+    let before = env.state();
+    let r = env.run(&["approve", &id, "--sign-agent", "--as", "dave", "-m", "ok"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr.contains("`SSH_AUTH_SOCK` is not set"),
+        "{}",
+        r.transcript()
+    );
+    assert_eq!(env.state(), before);
+
+    let agent = Agent::start(&env);
+    agent.add(&dave);
+    agent.add(&other);
+    env.vars
+        .push(("SSH_AUTH_SOCK".into(), agent.sock.to_str().unwrap().into()));
+
+    // The agent holds no key listed for carol.
+    let r = env.run(&["approve", &id, "--sign-agent", "--as", "carol", "-m", "ok"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr
+            .contains("none of the 2 key(s) in ssh-agent may sign as `carol`"),
+        "{}",
+        r.transcript()
+    );
+    assert_eq!(env.state(), before);
+
+    // --sign-agent picks the agent key listed for dave (an RSA key).
+    let r = env.run(&["approve", &id, "--sign-agent", "--as", "dave", "-m", "ok"]);
+    r.expect_code(0);
+    assert!(r.stderr.contains(&dave.fingerprint), "{}", r.transcript());
+    assert!(keygen_verifies(
+        &signers_path(&env),
+        "dave",
+        &env.statement(&id, "dave")
+    ));
+
+    // A public key file is enough when the agent holds the private key.
+    agent.add(&bob);
+    let r = env.run(&[
+        "approve",
+        &id,
+        "--sign",
+        bob.pub_path().to_str().unwrap(),
+        "--as",
+        "bob",
+        "-m",
+        "ok",
+        "-v",
+    ]);
+    r.expect_code(0);
+    assert!(r.stderr.contains("through ssh-agent"), "{}", r.transcript());
+    assert!(keygen_verifies(
+        &signers_path(&env),
+        "bob",
+        &env.statement(&id, "bob")
+    ));
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.run(&["verify"]).expect_code(0);
+
+    // Once the agent is gone, a public key file cannot sign.
+    drop(agent);
+    env.write("a.yaml", "replicas: 2\n");
+    let id2 = env.propose("alice", "more");
+    let before = env.state();
+    let r = env.run(&[
+        "approve",
+        &id2,
+        "--sign",
+        bob.pub_path().to_str().unwrap(),
+        "--as",
+        "bob",
+        "-m",
+        "ok",
+    ]);
+    r.expect_code(2);
+    assert!(
+        r.stderr
+            .contains("is a public key, and no running ssh-agent holds its private key"),
+        "{}",
+        r.transcript()
+    );
+    assert_eq!(env.state(), before);
+}
+
+const PASS: &str = "correct horse battery staple";
+
+#[test]
+fn passphrase_is_asked_on_the_terminal_without_echo() {
+    let env = TestEnv::init(&[]);
+    let bob = env.key_with_passphrase("bob", "ed25519", PASS);
+    env.policy("require_signatures = true\n");
+    env.signers(&bob.line("bob", ""));
+    env.write("a.yaml", "replicas: 1\n");
+    let id = env.propose("alice", "first");
+    let before = env.state();
+
+    // No terminal: refused with a hint, nothing written.
+    let r = env.sign(&id, "bob", &bob);
+    r.expect_code(2);
+    assert!(
+        r.stderr
+            .contains("is protected by a passphrase, and there is no terminal to ask for it"),
+        "{}",
+        r.transcript()
+    );
+    assert!(r.stderr.contains("hint: load the key with `ssh-add"));
+    assert_eq!(env.state(), before);
+
+    // A wrong passphrase on the terminal: refused, nothing written, nothing echoed.
+    let args = [
+        "approve",
+        &id,
+        "--sign",
+        bob.arg(),
+        "--as",
+        "bob",
+        "-m",
+        "ok",
+    ];
+    let mut s = env.pty_echo(&args);
+    s.expect("passphrase for").expect("passphrase prompt");
+    s.send_line("not the passphrase").unwrap();
+    let (code, out) = finish(s);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("wrong passphrase for key"), "{out}");
+    assert!(!out.contains("not the passphrase"), "{out}");
+    assert_eq!(env.state(), before);
+
+    let mut s = env.pty_echo(&args);
+    s.expect("passphrase for").expect("passphrase prompt");
+    s.send_line(PASS).unwrap();
+    let (code, out) = finish(s);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains(PASS), "the passphrase was echoed: {out}");
+    assert!(out.contains("signed with key"), "{out}");
+    assert!(keygen_verifies(
+        &signers_path(&env),
+        "bob",
+        &env.statement(&id, "bob")
+    ));
+    let log = env.read(".driftgate/audit.jsonl");
+    assert!(!log.contains(PASS));
+}
+
+/// Waits for a pty session to end; returns its exit code and everything it printed.
+fn finish(mut s: expectrl::session::OsSession) -> (i32, String) {
+    let found = s.expect(expectrl::Eof).expect("end of output");
+    // With `Eof` as the needle, everything up to the end is the match itself.
+    let out = String::from_utf8_lossy(found.as_bytes()).into_owned();
+    match s.get_process().wait() {
+        Ok(expectrl::process::unix::WaitStatus::Exited(_, code)) => (code, out),
+        other => panic!("unexpected end of the pty session: {other:?}"),
+    }
+}
+
+#[test]
+fn unsigned_approvals_do_not_count_when_signatures_are_required() {
+    let env = TestEnv::init(&[]);
+    let bob = env.key("bob", "ed25519");
+    env.policy("require_signatures = true\n");
+    env.signers(&bob.line("bob", ""));
+    env.write("a.yaml", "replicas: 1\n");
+    let id = env.propose("alice", "first");
+    let before = env.state();
+    let (code, out) = finish(env.pty(&["approve", &id, "--as", "bob"]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("requires signed approvals"), "{out}");
+    assert!(out.contains("hint: sign it"), "{out}");
+    assert_eq!(env.state(), before);
+
+    // A statement written without driftgate, unsigned, does not count either.
+    env.run(&[
+        "approve",
+        &id,
+        "--statement-only",
+        "--as",
+        "bob",
+        "-m",
+        "ok",
+    ])
+    .expect_code(0);
+    let before = env.state();
+    let r = env.run(&["accept", &id, "--as", "alice"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr.contains(
+            "approval by bob does not count: it is not signed, and the policy requires signatures"
+        ),
+        "{}",
+        r.transcript()
+    );
+    assert_eq!(env.state(), before);
+}
+
+#[test]
+fn allowed_signers_errors_name_file_and_line() {
+    let env = TestEnv::init(&[]);
+    let bob = env.key("bob", "ed25519");
+    env.signers(&format!(
+        "# reviewers\n{}bob frobnicate=\"x\" {}\n",
+        bob.line("carol", ""),
+        bob.public
+    ));
+    env.write("a.yaml", "replicas: 1\n");
+    let before = env.state();
+    let r = env.run(&["snapshot", "-m", "first", "--as", "alice"]);
+    r.expect_code(2);
+    insta::assert_snapshot!(r.transcript(), @r#"
+    --- stderr ---
+    error: invalid `[ROOT]/.driftgate/allowed_signers` at line 3: unknown option `frobnicate="x"`
+    hint: each line is `PRINCIPALS [OPTIONS] KEYTYPE BASE64 [COMMENT]`, as for `ssh-keygen -Y verify`
+    [exit: 2]
+    "#);
+    assert_eq!(env.state(), before);
+
+    env.signers(&bob.line("bob", "cert-authority"));
+    let r = env.run(&["snapshot", "-m", "first", "--as", "alice"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr
+            .contains("at line 1: `cert-authority` is not supported"),
+        "{}",
+        r.transcript()
+    );
+    env.signers(&bob.line("bob", "valid-before=\"20300101\""));
+    let r = env.run(&["snapshot", "-m", "first", "--as", "alice"]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("has no `Z`"), "{}", r.transcript());
+}
+
+#[test]
+fn path_rules_need_their_approvers() {
+    let env = TestEnv::init(&[]);
+    let bob = env.key("bob", "ed25519");
+    let sec = env.key("sec", "ecdsa");
+    env.policy(
+        "require_signatures = true\n\
+         [[policy.paths]]\npaths = [\"k8s/rbac/**\"]\napprovers = [\"security@example.com\"]\n",
+    );
+    env.signers(&(bob.line("bob", "") + &sec.line("security@example.com", "")));
+    first_baseline(&env, &[("bob", &bob)]);
+
+    env.write("k8s/rbac/role.yaml", "kind: Role\n");
+    let id = env.propose("alice", "new role");
+    env.sign(&id, "bob", &bob).expect_code(0);
+    let before = env.state();
+    let r = env.run(&["accept", &id, "--as", "alice"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr.contains(
+            "changes to `k8s/rbac/role.yaml` need 1 approval(s) from `security@example.com`; 0 counted"
+        ),
+        "{}",
+        r.transcript()
+    );
+    assert_eq!(env.state(), before);
+    let r = env.run(&["explain", &id]);
+    r.expect_code(1);
+    let parent = env.root_hash();
+    let out = r
+        .stdout
+        .replace(&bob.fingerprint, "[bob's key]")
+        .replace(&sec.fingerprint, "[security's key]")
+        .replace(&id, "[ID]")
+        .replace(&parent[..12], "[PARENT]");
+    insta::assert_snapshot!(out, @r"
+    proposal [ID] by alice: new role
+    judged by the policy, allowed_signers and rules of the parent baseline [PARENT]
+    highest severity: medium: k8s/rbac/role.yaml (no rule)
+    requires 1 approval(s) from distinct principals and distinct keys
+      signed approvals only; not by the requester alice
+      and 1 from `security@example.com` for `k8s/rbac/role.yaml`: 0 counted
+    may sign (allowed_signers):
+      bob  [bob's key]
+      security@example.com  [security's key]
+    counted (1):
+      bob  signed, key [bob's key]
+    missing: changes to `k8s/rbac/role.yaml` need 1 approval(s) from `security@example.com`; 0 counted
+    ");
+    let r = env.run(&["explain", &id, "--format", "json"]);
+    r.expect_code(1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["schema"], "driftgate.explain/v1");
+    assert_eq!(v["satisfied"], false);
+    assert_eq!(v["judged_by"], parent.as_str());
+    assert_eq!(v["decision"]["required"], 1);
+    assert_eq!(v["decision"]["scoped"][0]["files"][0], "k8s/rbac/role.yaml");
+    assert_eq!(v["decision"]["counted"][0]["key"], bob.fingerprint.as_str());
+    assert_eq!(
+        v["may_approve"]["security@example.com"][0],
+        sec.fingerprint.as_str()
+    );
+    env.sign(&id, "security@example.com", &sec).expect_code(0);
+    env.run(&["explain", &id]).expect_code(0);
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.run(&["verify"]).expect_code(0);
+}
+
+// ---- attacks (issue 4) ----
+
+/// Sets up a project whose first baseline bob approved, then proposes a change by
+/// `requester`; returns the proposal id.
+fn second_proposal(env: &TestEnv, requester: &str, signers: &[(&str, &Key)]) -> String {
+    first_baseline(env, signers);
+    env.write("a.yaml", "replicas: 5\n");
+    env.propose(requester, "scale up")
+}
+
+/// Checks that the forged acceptance of `id` is caught by `verify` and `check` with
+/// exit 3 and `needle` in the message.
+fn forged_accept_is_caught(env: &TestEnv, id: &str, needle: &str) {
+    env.forge_accept(id);
+    let r = env.run(&["verify"]);
+    r.expect_code(3);
+    assert!(r.stderr.contains(needle), "verify:\n{}", r.transcript());
+    assert!(
+        r.stderr
+            .contains("not approved under the policy and allowed_signers of its parent"),
+        "{}",
+        r.transcript()
+    );
+    let r = env.run(&["check"]);
+    r.expect_code(3);
+    assert!(r.stderr.contains(needle), "check:\n{}", r.transcript());
+}
+
+#[test]
+fn attack_self_approval() {
+    let env = TestEnv::init(&[]);
+    let (alice, bob) = (env.key("alice", "ed25519"), env.key("bob", "ed25519"));
+    env.policy("require_signatures = true\n");
+    env.signers(&(alice.line("alice", "") + &bob.line("bob", "")));
+    let id = second_proposal(&env, "alice", &[("bob", &bob)]);
+    let before = env.state();
+    let r = env.sign(&id, "alice", &alice);
+    r.expect_code(2);
+    assert!(
+        r.stderr.contains("`alice` requested proposal")
+            && r.stderr.contains("nobody approves their own change"),
+        "{}",
+        r.transcript()
+    );
+    env.run(&[
+        "approve",
+        &id,
+        "--statement-only",
+        "--as",
+        "alice",
+        "-m",
+        "x",
+    ])
+    .expect_code(2);
+    assert_eq!(env.state(), before);
+
+    env.forge_statement(&id, "alice", &alice);
+    let before = env.state();
+    let r = env.run(&["accept", &id, "--as", "alice"]);
+    r.expect_code(1);
+    let why = "approval by alice does not count: `alice` requested this proposal, and self-approval is not allowed";
+    assert!(r.stderr.contains(why), "{}", r.transcript());
+    assert_eq!(env.state(), before);
+    forged_accept_is_caught(&env, &id, why);
+}
+
+#[test]
+fn attack_key_not_in_allowed_signers() {
+    let env = TestEnv::init(&[]);
+    let (bob, stranger) = (env.key("bob", "ed25519"), env.key("stranger", "ed25519"));
+    env.policy("require_signatures = true\n");
+    env.signers(&bob.line("bob", ""));
+    let id = second_proposal(&env, "alice", &[("bob", &bob)]);
+    let before = env.state();
+    let r = env.sign(&id, "bob", &stranger);
+    r.expect_code(2);
+    let listed = format!(
+        "key {} is not listed in allowed_signers",
+        stranger.fingerprint
+    );
+    assert!(r.stderr.contains(&listed), "{}", r.transcript());
+    assert_eq!(env.state(), before);
+
+    env.forge_statement(&id, "bob", &stranger);
+    let r = env.run(&["accept", &id, "--as", "alice"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr
+            .contains(&format!("approval by bob does not count: its {listed}")),
+        "{}",
+        r.transcript()
+    );
+    forged_accept_is_caught(&env, &id, &listed);
+}
+
+#[test]
+fn attack_new_key_approves_its_own_admission() {
+    let env = TestEnv::init(&[]);
+    let (bob, mallory) = (env.key("bob", "ed25519"), env.key("mallory", "ed25519"));
+    env.policy("require_signatures = true\n");
+    env.signers(&bob.line("bob", ""));
+    first_baseline(&env, &[("bob", &bob)]);
+
+    env.signers(&(bob.line("bob", "") + &mallory.line("mallory", "")));
+    let r = env.run(&["snapshot", "-m", "add a reviewer", "--as", "ci-bot"]);
+    r.expect_code(0);
+    assert!(
+        r.stderr
+            .contains("this proposal changes `.driftgate/allowed_signers`"),
+        "{}",
+        r.transcript()
+    );
+    let id = r.stdout.trim().to_string();
+    let before = env.state();
+    let r = env.sign(&id, "mallory", &mallory);
+    r.expect_code(2);
+    let listed = format!(
+        "key {} is not listed in allowed_signers",
+        mallory.fingerprint
+    );
+    assert!(r.stderr.contains(&listed), "{}", r.transcript());
+    assert!(
+        r.stderr
+            .contains("hint: the allowed_signers in force are those of the parent baseline")
+    );
+    assert_eq!(env.state(), before);
+
+    // Signed without driftgate, the new key's approval still does not count.
+    env.forge_statement(&id, "mallory", &mallory);
+    let r = env.run(&["accept", &id, "--as", "ci-bot"]);
+    r.expect_code(1);
+    assert!(r.stderr.contains(&listed), "{}", r.transcript());
+    let r = env.run(&["explain", &id]);
+    r.expect_code(1);
+    assert!(
+        !r.stdout
+            .contains(&format!("  mallory  {}", mallory.fingerprint)),
+        "{}",
+        r.stdout
+    );
+    forged_accept_is_caught(&env, &id, &listed);
+}
+
+#[test]
+fn attack_policy_change_lowering_the_quorum() {
+    let env = TestEnv::init(&[]);
+    let (bob, carol) = (env.key("bob", "ed25519"), env.key("carol", "ed25519"));
+    env.policy("require_signatures = true\napprovals = 2\n");
+    env.signers(&(bob.line("bob", "") + &carol.line("carol", "")));
+    first_baseline(&env, &[("bob", &bob), ("carol", &carol)]);
+
+    env.policy("require_signatures = true\napprovals = 1\n");
+    let r = env.run(&["snapshot", "-m", "fewer reviews", "--as", "ci-bot"]);
+    r.expect_code(0);
+    assert!(
+        r.stderr.contains("this proposal changes the `[policy]`"),
+        "{}",
+        r.transcript()
+    );
+    let id = r.stdout.trim().to_string();
+    env.sign(&id, "bob", &bob).expect_code(0);
+    let before = env.state();
+    let r = env.run(&["accept", &id, "--as", "ci-bot"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr.contains("1 of 2 required approvals count"),
+        "{}",
+        r.transcript()
+    );
+    assert_eq!(env.state(), before);
+    let r = env.run(&["explain", &id]);
+    assert!(r.stdout.contains("requires 2 approval(s)"), "{}", r.stdout);
+    forged_accept_is_caught(&env, &id, "1 of 2 required approvals count");
+}
+
+#[test]
+fn attack_statement_replayed_onto_another_proposal() {
+    let env = TestEnv::init(&[]);
+    let bob = env.key("bob", "ed25519");
+    env.policy("require_signatures = true\n");
+    env.signers(&bob.line("bob", ""));
+    first_baseline(&env, &[("bob", &bob)]);
+    env.write("a.yaml", "replicas: 2\n");
+    let harmless = env.propose("ci-bot", "harmless");
+    env.write("a.yaml", "replicas: 200\n");
+    let other = env.propose("ci-bot", "the real change");
+    env.sign(&harmless, "bob", &bob).expect_code(0);
+
+    let dir = env
+        .root
+        .join(format!(".driftgate/proposals/{other}.approvals"));
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["bob.json", "bob.json.sig"] {
+        std::fs::copy(
+            env.root
+                .join(format!(".driftgate/proposals/{harmless}.approvals/{f}")),
+            dir.join(f),
+        )
+        .unwrap();
+    }
+    let before = env.state();
+    let r = env.run(&["accept", &other, "--as", "ci-bot"]);
+    r.expect_code(1);
+    let why = format!("it approves proposal {harmless}, not {other}");
+    assert!(r.stderr.contains(&why), "{}", r.transcript());
+    assert_eq!(env.state(), before);
+
+    // Rewriting the copied statement to name this proposal breaks its signature.
+    let store = driftgate::store::Store::open(&env.root).unwrap();
+    let p = driftgate::baseline::pick_proposal(&store, Some(&other)).unwrap();
+    let text = std::fs::read_to_string(dir.join("bob.json")).unwrap();
+    let mut st: driftgate::approval::Statement = serde_json::from_str(&text).unwrap();
+    st.proposal = p.id.clone();
+    st.root_hash = p.baseline.root_hash.clone();
+    std::fs::write(dir.join("bob.json"), st.to_bytes()).unwrap();
+    let r = env.run(&["accept", &other, "--as", "ci-bot"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr
+            .contains("its signature does not match the statement"),
+        "{}",
+        r.transcript()
+    );
+    forged_accept_is_caught(&env, &other, "its signature does not match the statement");
+}
+
+#[test]
+fn attack_signature_with_the_wrong_namespace() {
+    let env = TestEnv::init(&[]);
+    let bob = env.key("bob", "ed25519");
+    env.policy("require_signatures = true\n");
+    env.signers(&bob.line("bob", ""));
+    let id = second_proposal(&env, "alice", &[("bob", &bob)]);
+    let file = env.keygen_approve(&id, "bob", &bob, "git");
+    assert!(!keygen_verifies(&signers_path(&env), "bob", &file));
+    let r = env.run(&["accept", &id, "--as", "alice"]);
+    r.expect_code(1);
+    let why = "its signature was made for namespace `git`, not `driftgate`";
+    assert!(r.stderr.contains(why), "{}", r.transcript());
+    forged_accept_is_caught(&env, &id, why);
+}
+
+#[test]
+fn attack_expired_key() {
+    let env = TestEnv::init(&[]);
+    let (bob, carol) = (env.key("bob", "ed25519"), env.key("carol", "ed25519"));
+    env.policy("require_signatures = true\n");
+    env.signers(&(bob.line("bob", "valid-before=\"20200101Z\"") + &carol.line("carol", "")));
+    let id = second_proposal(&env, "alice", &[("carol", &carol)]);
+    let before = env.state();
+    let r = env.sign(&id, "bob", &bob);
+    r.expect_code(2);
+    let why = format!(
+        "key {} expired at 2020-01-01T00:00:00Z (`valid-before`",
+        bob.fingerprint
+    );
+    assert!(r.stderr.contains(&why), "{}", r.transcript());
+    assert_eq!(env.state(), before);
+
+    env.keygen_approve(&id, "bob", &bob, "driftgate");
+    let r = env.run(&["accept", &id, "--as", "alice"]);
+    r.expect_code(1);
+    assert!(r.stderr.contains(&why), "{}", r.transcript());
+    forged_accept_is_caught(&env, &id, &why);
+}
+
+#[test]
+fn attack_one_key_listed_twice_counts_once() {
+    let env = TestEnv::init(&[]);
+    let (shared, dave) = (env.key("shared", "ed25519"), env.key("dave", "ed25519"));
+    env.policy("require_signatures = true\napprovals = 2\n");
+    env.signers(&(shared.line("bob,carol", "") + &dave.line("dave", "")));
+    let id = second_proposal(&env, "alice", &[("bob", &shared), ("dave", &dave)]);
+    env.sign(&id, "bob", &shared).expect_code(0);
+    env.sign(&id, "carol", &shared).expect_code(0);
+    let before = env.state();
+    let r = env.run(&["accept", &id, "--as", "alice"]);
+    r.expect_code(1);
+    let why = format!(
+        "approval by carol does not count: key {} is already counted for `bob`: one key counts once",
+        shared.fingerprint
+    );
+    assert!(r.stderr.contains(&why), "{}", r.transcript());
+    assert!(r.stderr.contains("1 of 2 required approvals count"));
+    assert_eq!(env.state(), before);
+    forged_accept_is_caught(&env, &id, "one key counts once");
+}

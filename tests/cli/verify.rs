@@ -1,0 +1,351 @@
+//! `verify` and the chain checks that `check` and `accept` make: hand-edited
+//! baselines, edited, deleted, reordered and cut audit lines, deleted history files,
+//! trust changes judged by the parent's signers, `--trust-root`.
+
+use driftgate::baseline::{self, Baseline, Record};
+
+use crate::common::TestEnv;
+
+/// Accepts two baselines through the interactive route; returns their root hashes.
+fn two_baselines(env: &TestEnv) -> (String, String) {
+    env.write("a.yaml", "replicas: 1\n");
+    env.accept_current("first");
+    let first = env.root_hash();
+    env.write("a.yaml", "replicas: 2\n");
+    env.accept_current("second");
+    (first, env.root_hash())
+}
+
+fn short(h: &str) -> &str {
+    &h[..12]
+}
+
+#[test]
+fn verify_walks_an_intact_chain() {
+    let env = TestEnv::init(&[]);
+    let r = env.run(&["verify"]);
+    r.expect_code(0);
+    assert_eq!(
+        r.stdout,
+        "no accepted baseline yet; audit log of 0 line(s) verified\n"
+    );
+
+    let (first, second) = two_baselines(&env);
+    let r = env.run(&["verify"]);
+    r.expect_code(0);
+    assert_eq!(
+        r.stdout,
+        format!(
+            "verified 2 baseline(s) from {} to {}: 2 approval(s), audit log of 6 line(s)\n",
+            short(&first),
+            short(&second)
+        )
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "pin it in CI with `driftgate verify --trust-root {first}`"
+        )),
+        "{}",
+        r.transcript()
+    );
+
+    let r = env.run(&["verify", "--trust-root", &first]);
+    r.expect_code(0);
+    assert_eq!(r.stderr, "");
+
+    let r = env.run(&["verify", "--trust-root", &second]);
+    r.expect_code(3);
+    assert_eq!(
+        r.stderr,
+        format!("error: the first baseline is {first}, not the pinned trust root {second}\n")
+    );
+
+    let r = env.run(&["verify", "--trust-root", short(&first)]);
+    r.expect_code(2);
+    assert!(
+        r.stderr.contains("takes a full root hash"),
+        "{}",
+        r.transcript()
+    );
+
+    let r = env.run(&["verify", "--format", "json", "--trust-root", &first]);
+    r.expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["schema"], "driftgate.verify/v1");
+    assert_eq!(v["baselines"], serde_json::json!([first, second]));
+    assert_eq!(v["pinned"], true);
+    assert_eq!(v["audit_lines"], 6);
+}
+
+#[test]
+fn trust_change_is_judged_by_the_parent_signers() {
+    let env = TestEnv::init(&[]);
+    let (bob, carol) = (env.key("bob", "ed25519"), env.key("carol", "ecdsa"));
+    env.policy("require_signatures = true\n");
+    env.signers(&bob.line("bob", ""));
+    env.write("a.yaml", "replicas: 1\n");
+    let id = env.propose("alice", "first");
+    env.sign(&id, "bob", &bob).expect_code(0);
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    let first = env.root_hash();
+
+    env.signers(&(bob.line("bob", "") + &carol.line("carol", "")));
+    let id = env.propose("alice", "carol joins");
+    env.sign(&id, "carol", &carol).expect_code(2);
+    env.sign(&id, "bob", &bob).expect_code(0);
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+
+    env.write("a.yaml", "replicas: 3\n");
+    let id = env.propose("alice", "scale");
+    env.sign(&id, "carol", &carol).expect_code(0);
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+
+    let r = env.run(&["verify", "--trust-root", &first]);
+    r.expect_code(0);
+    assert!(
+        r.stdout.starts_with("verified 3 baseline(s)"),
+        "{}",
+        r.transcript()
+    );
+    env.run(&["check"]).expect_code(0);
+}
+
+#[test]
+fn hand_edited_root_hash_in_baseline_json() {
+    let env = TestEnv::init(&[]);
+    let (_, second) = two_baselines(&env);
+    let text = env.read(".driftgate/baseline.json");
+    let forged = "0".repeat(64);
+    env.write(".driftgate/baseline.json", &text.replace(&second, &forged));
+    for cmd in ["check", "verify"] {
+        let r = env.run(&[cmd]);
+        r.expect_code(3);
+        assert!(
+            r.stderr.starts_with(&format!(
+                "error: integrity failure in `[ROOT]/.driftgate/baseline.json`: root hash {} does not match its content ({})\n",
+                short(&forged),
+                short(&second)
+            )),
+            "{cmd}:\n{}",
+            r.transcript()
+        );
+    }
+}
+
+#[test]
+fn edited_entry_with_a_recomputed_root_hash() {
+    let env = TestEnv::init(&[]);
+    let (_, second) = two_baselines(&env);
+    let store = driftgate::store::Store::open(&env.root).unwrap();
+    let mut b: Baseline = serde_json::from_str(&env.read(".driftgate/baseline.json")).unwrap();
+    let e = b.entries.iter_mut().find(|e| e.path == "a.yaml").unwrap();
+    e.size += 1;
+    b.root_hash = b.compute_root_hash();
+    let forged = b.root_hash.clone();
+    env.write(
+        ".driftgate/baseline.json",
+        &String::from_utf8(driftgate::store::to_json_bytes(&b)).unwrap(),
+    );
+    let missing = format!(
+        "error: history record `[ROOT]/.driftgate/history/{forged}.json` is missing: baseline {} is the current baseline\n",
+        short(&forged)
+    );
+    for cmd in ["check", "verify"] {
+        let r = env.run(&[cmd]);
+        r.expect_code(3);
+        assert!(r.stderr.starts_with(&missing), "{cmd}:\n{}", r.transcript());
+    }
+
+    // The attacker also writes a history record, reusing the real approvals.
+    let mut record: Record =
+        serde_json::from_str(&env.read(&format!(".driftgate/history/{second}.json"))).unwrap();
+    let old_id = record.proposal.clone();
+    record.proposal = baseline::proposal_id(&forged, b.parent.as_deref());
+    record.baseline = b;
+    driftgate::store::write_atomic(
+        &baseline::record_path(&store, &forged),
+        &driftgate::store::to_json_bytes(&record),
+    )
+    .unwrap();
+    let r = env.run(&["verify"]);
+    r.expect_code(3);
+    assert!(
+        r.stderr.contains(&format!(
+            "approval by bob does not count: it approves proposal {old_id}, not {}",
+            record.proposal
+        )),
+        "{}",
+        r.transcript()
+    );
+    env.run(&["check"]).expect_code(3);
+}
+
+#[test]
+fn edited_deleted_and_reordered_audit_lines() {
+    type Edit = fn(&mut Vec<String>);
+    let edits: [(&str, Edit); 3] = [
+        ("edited", |l| l[0] = l[0].replace("\"first\"", "\"First\"")),
+        ("deleted", |l| {
+            l.remove(1);
+        }),
+        ("reordered", |l| l.swap(1, 2)),
+    ];
+    for (what, edit) in edits {
+        let env = TestEnv::init(&[]);
+        two_baselines(&env);
+        let mut lines: Vec<String> = env
+            .read(".driftgate/audit.jsonl")
+            .lines()
+            .map(String::from)
+            .collect();
+        let before = lines.clone();
+        edit(&mut lines);
+        assert_ne!(lines, before, "{what}: the edit changed nothing");
+        env.write(".driftgate/audit.jsonl", &(lines.join("\n") + "\n"));
+        for cmd in ["verify", "check", "log"] {
+            let r = env.run(&[cmd]);
+            r.expect_code(3);
+            assert!(
+                r.stderr.starts_with(
+                    "error: audit log `[ROOT]/.driftgate/audit.jsonl` is broken at line 2: \
+                     it does not link to line 1"
+                ),
+                "{what}, {cmd}:\n{}",
+                r.transcript()
+            );
+        }
+    }
+}
+
+#[test]
+fn audit_lines_cut_off_the_end() {
+    let env = TestEnv::init(&[]);
+    let (_, second) = two_baselines(&env);
+    let full = env.read(".driftgate/audit.jsonl");
+    let lines: Vec<&str> = full.lines().collect();
+    // Without its last line, the log no longer records the second acceptance.
+    env.write(".driftgate/audit.jsonl", &(lines[..5].join("\n") + "\n"));
+    let no_accept = format!(
+        "error: baseline {} (`[ROOT]/.driftgate/history/{second}.json`): the audit log has no `accepted` event for it (lines were cut off its end)\n",
+        short(&second)
+    );
+    for cmd in ["verify", "check"] {
+        let r = env.run(&[cmd]);
+        r.expect_code(3);
+        assert!(
+            r.stderr.starts_with(&no_accept),
+            "{cmd}:\n{}",
+            r.transcript()
+        );
+    }
+    // Cut further, the line recorded as the audit head at acceptance is gone too.
+    env.write(".driftgate/audit.jsonl", &(lines[..4].join("\n") + "\n"));
+    let r = env.run(&["verify"]);
+    r.expect_code(3);
+    assert!(
+        r.stderr
+            .contains("that preceded its acceptance (lines were cut off or rewritten)"),
+        "{}",
+        r.transcript()
+    );
+    // A whole log deleted is a log cut to nothing.
+    std::fs::remove_file(env.root.join(".driftgate/audit.jsonl")).unwrap();
+    env.run(&["verify"]).expect_code(3);
+    env.run(&["check"]).expect_code(3);
+}
+
+#[test]
+fn deleted_history_file() {
+    let env = TestEnv::init(&[]);
+    let (first, second) = two_baselines(&env);
+    let first_record = env.root.join(format!(".driftgate/history/{first}.json"));
+    let saved = std::fs::read(&first_record).unwrap();
+    std::fs::remove_file(&first_record).unwrap();
+    let missing = format!(
+        "error: history record `[ROOT]/.driftgate/history/{first}.json` is missing: baseline {} is the parent of {}\n",
+        short(&first),
+        short(&second)
+    );
+    for cmd in ["verify", "check"] {
+        let r = env.run(&[cmd]);
+        r.expect_code(3);
+        assert!(r.stderr.starts_with(&missing), "{cmd}:\n{}", r.transcript());
+    }
+    std::fs::write(&first_record, saved).unwrap();
+    env.run(&["verify"]).expect_code(0);
+
+    std::fs::remove_file(env.root.join(format!(".driftgate/history/{second}.json"))).unwrap();
+    let r = env.run(&["check"]);
+    r.expect_code(3);
+    assert!(
+        r.stderr.contains("is the current baseline"),
+        "{}",
+        r.transcript()
+    );
+
+    std::fs::remove_file(env.root.join(".driftgate/baseline.json")).unwrap();
+    let r = env.run(&["verify"]);
+    r.expect_code(3);
+    assert!(
+        r.stderr.contains("baseline.json` is missing, but `[ROOT]/.driftgate/history` holds 1 accepted baseline(s)"),
+        "{}",
+        r.transcript()
+    );
+}
+
+#[test]
+fn unapproved_trust_or_policy_change_in_the_tree() {
+    let env = TestEnv::init(&[]);
+    two_baselines(&env);
+    let config = env.read("driftgate.toml");
+    env.write(
+        "driftgate.toml",
+        &config.replacen("# approvals = 1", "approvals = 2", 1),
+    );
+    let r = env.run(&["verify"]);
+    r.expect_code(3);
+    assert!(
+        r.stderr
+            .contains("the `[policy]` in effect differs from the accepted baseline"),
+        "{}",
+        r.transcript()
+    );
+    env.run(&["check"]).expect_code(1);
+    env.write("driftgate.toml", &config);
+    env.run(&["verify"]).expect_code(0);
+
+    let bob = env.key("bob", "ed25519");
+    env.signers(&bob.line("bob", ""));
+    let r = env.run(&["verify"]);
+    r.expect_code(3);
+    assert!(
+        r.stderr.contains(
+            "error: `[ROOT]/.driftgate/allowed_signers` differs from the accepted baseline"
+        ) && r.stderr.contains("the trust set changed without approval"),
+        "{}",
+        r.transcript()
+    );
+    env.run(&["check"]).expect_code(1);
+}
+
+#[test]
+fn accept_refuses_to_extend_a_broken_chain() {
+    let env = TestEnv::init(&[]);
+    let (_, second) = two_baselines(&env);
+    let full = env.read(".driftgate/audit.jsonl");
+    let lines: Vec<&str> = full.lines().collect();
+    env.write(".driftgate/audit.jsonl", &(lines[..5].join("\n") + "\n"));
+    env.write("a.yaml", "replicas: 3\n");
+    let id = env.propose("alice", "third");
+    assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    let before = env.state();
+    let r = env.run(&["accept", &id, "--as", "carol"]);
+    r.expect_code(3);
+    assert!(
+        r.stderr.contains(&format!("baseline {}", short(&second))),
+        "{}",
+        r.transcript()
+    );
+    assert!(r.stderr.contains("hint: run `driftgate verify`"));
+    assert_eq!(env.state(), before);
+}
