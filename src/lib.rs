@@ -5,6 +5,7 @@
 //! - `cli`, `commands`, `ui`, `error`: the command line;
 //! - `config`: driftgate.toml;
 //! - `tree`, `store`, `baseline`, `approval`, `policy`, `audit`: the baseline lifecycle;
+//! - `git`: the git index and commits as trees, and the pre-commit hook;
 //! - `semantic`, `compare`, `report`: what changed and how it is shown.
 
 pub mod approval;
@@ -15,6 +16,7 @@ pub mod commands;
 pub mod compare;
 pub mod config;
 pub mod error;
+pub mod git;
 pub mod policy;
 pub mod report;
 pub mod semantic;

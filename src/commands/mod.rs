@@ -8,6 +8,7 @@ pub mod approve;
 pub mod check;
 pub mod completions;
 pub mod diff;
+pub mod hook;
 pub mod init;
 pub mod log;
 pub mod proposals;
@@ -36,8 +37,20 @@ pub fn run(ui: &mut Ui, cli: &Cli) -> Result<Exit, Error> {
         Command::Reject(a) => reject::run(ui, g, a),
         Command::Proposals(a) => proposals::run(ui, g, a),
         Command::Log(a) => log::run(ui, g, a),
+        Command::Hook(a) => hook::run(ui, g, a),
         Command::Completions(a) => completions::run(ui, a),
     }
+}
+
+/// Fails unless `--format` is one that listings (`log`, `proposals`) support.
+pub fn require_listing_format(g: &GlobalArgs) -> Result<(), Error> {
+    if g.format.suits_listings() {
+        return Ok(());
+    }
+    Err(Error::input(format!(
+        "`--format {}` is for drift reports (`check`, `diff`); this command prints text or json",
+        g.format.name()
+    )))
 }
 
 /// A loaded project: root, config and state directory.

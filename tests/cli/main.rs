@@ -5,4 +5,9 @@
 //! temp paths read `[ROOT]`.
 
 mod common;
+mod completions;
+mod formats;
+mod git;
+mod hook;
 mod lifecycle;
+mod repo;
