@@ -170,6 +170,7 @@ fn read_source(
     cx: &Context,
     source: &SourceArgs,
 ) -> Result<(Tree, Box<dyn Contents>), Error> {
+    let cache_dir = cx.store.cache_dir();
     let git = if source.staged {
         // git hands hooks the index of the commit being made (a temporary one for
         // `git commit -a` or `git commit PATH`) in GIT_INDEX_FILE, relative to the
@@ -183,7 +184,7 @@ fn read_source(
             crate::git::Source::Index(index.as_deref()),
             &cx.config,
             &cx.settings,
-            honour_ignore(cx, source),
+            &git_options(cx, source, &cache_dir),
         )?)
     } else if let Some(rev) = &source.rev {
         Some(crate::git::read_tree(
@@ -191,7 +192,7 @@ fn read_source(
             crate::git::Source::Rev(rev),
             &cx.config,
             &cx.settings,
-            honour_ignore(cx, source),
+            &git_options(cx, source, &cache_dir),
         )?)
     } else {
         None
@@ -211,8 +212,15 @@ fn read_source(
     }
 }
 
-fn honour_ignore(cx: &Context, source: &SourceArgs) -> bool {
-    cx.config.tree.gitignore && !source.no_ignore
+fn git_options<'a>(
+    cx: &Context,
+    source: &SourceArgs,
+    cache_dir: &'a std::path::Path,
+) -> crate::git::ReadOptions<'a> {
+    crate::git::ReadOptions {
+        honour_ignore: cx.config.tree.gitignore && !source.no_ignore,
+        cache_dir: Some(cache_dir),
+    }
 }
 
 /// Returns the entries of the working tree, with a progress bar on a terminal.

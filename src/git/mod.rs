@@ -15,6 +15,7 @@ use std::sync::Mutex;
 
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::compare::{CompareError, Content, Contents};
 use crate::config::{CONFIG_FILE, Config};
@@ -113,17 +114,24 @@ struct Found {
     oid: Oid,
 }
 
+/// How to read a git tree.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions<'a> {
+    /// Apply git's ignore rules of the working tree, as the disk walk does, so that a
+    /// tracked but ignored file is not part of one source and missing from the other.
+    pub honour_ignore: bool,
+    /// `.driftgate/cache/`, to reuse the entries of unchanged blobs; `None` to neither
+    /// read nor write the cache.
+    pub cache_dir: Option<&'a Path>,
+}
+
 /// Reads the tree of `source` for the driftgate root `root`.
-///
-/// `honour_ignore` applies git's ignore rules of the working tree, as the disk walk
-/// does, so that a tracked but ignored file is not part of one source and missing from
-/// the other.
 pub fn read_tree(
     root: &Path,
     source: Source<'_>,
     config: &Config,
     settings: &Settings,
-    honour_ignore: bool,
+    options: &ReadOptions<'_>,
 ) -> Result<GitTree, GitError> {
     let repo = Repository::discover(root).map_err(|_| GitError::NotARepository {
         root: root.to_path_buf(),
@@ -153,7 +161,7 @@ pub fn read_tree(
         if !selector.selects(&rel) {
             continue;
         }
-        if honour_ignore
+        if options.honour_ignore
             && rel != CONFIG_FILE
             && rel != TRUST_FILE
             && repo.is_path_ignored(&repo_path).unwrap_or(false)
@@ -167,6 +175,10 @@ pub fn read_tree(
             oid,
         });
     }
+    let cache = options
+        .cache_dir
+        .map(|d| BlobCache::load(d, &settings.fingerprint))
+        .unwrap_or_default();
     let git_dir = repo.path().to_path_buf();
     let tree = found
         .par_iter()
@@ -177,10 +189,14 @@ pub fn read_tree(
                     path: f.repo_path.clone(),
                     message: e.message().to_string(),
                 })?;
-                Ok((f.rel.clone(), entry_of(r, f, settings)?))
+                Ok((f.rel.clone(), entry_of(r, f, settings, cache.get(f))?))
             },
         )
         .collect::<Result<Tree, GitError>>()?;
+    if let Some(dir) = options.cache_dir {
+        // Derived data: failing to write it only costs time on the next run.
+        let _ = BlobCache::of(&settings.fingerprint, &found, &tree).save(dir);
+    }
     let blobs = found.into_iter().map(|f| (f.rel, f.oid)).collect();
     Ok(GitTree {
         tree,
@@ -315,12 +331,26 @@ fn list_commit(
     Ok((out, commit.id().to_string()))
 }
 
-fn entry_of(repo: &Repository, f: &Found, settings: &Settings) -> Result<Entry, GitError> {
+/// Returns the entry of `f`, reusing `cached` when the blob's bytes still hash to it.
+fn entry_of(
+    repo: &Repository,
+    f: &Found,
+    settings: &Settings,
+    cached: Option<&Entry>,
+) -> Result<Entry, GitError> {
     let obj_err = |e: git2::Error| GitError::Object {
         path: f.repo_path.clone(),
         message: e.message().to_string(),
     };
     let blob = repo.find_blob(f.oid).map_err(obj_err)?;
+    // The cache only saves parsing: the bytes are always hashed, so an edited cache
+    // file cannot make changed content pass for the baseline's.
+    if let Some(e) = cached
+        && f.kind != EntryKind::Symlink
+        && blake3::hash(blob.content()).to_hex().as_str() == e.blake3
+    {
+        return Ok(e.clone());
+    }
     if f.kind == EntryKind::Symlink {
         let target = std::str::from_utf8(blob.content()).map_err(|_| TreeError::BadPath {
             path: PathBuf::from(&f.rel),
@@ -335,6 +365,68 @@ fn entry_of(repo: &Repository, f: &Found, settings: &Settings) -> Result<Entry, 
         settings,
     )?
     .entry)
+}
+
+/// The entries of blobs read before, by path: a blob's content never changes, so an
+/// entry is reused while the path, mode and blob id are the same (and the settings,
+/// through their fingerprint). Derived data in `.driftgate/cache/`, safe to delete.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct BlobCache {
+    fingerprint: String,
+    files: HashMap<String, CachedBlob>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedBlob {
+    blob: String,
+    kind: EntryKind,
+    entry: Entry,
+}
+
+impl BlobCache {
+    const FILE: &'static str = "git-blobs.json";
+
+    fn load(dir: &Path, fingerprint: &str) -> BlobCache {
+        std::fs::read(dir.join(Self::FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<BlobCache>(&b).ok())
+            .filter(|c| c.fingerprint == fingerprint)
+            .unwrap_or_default()
+    }
+
+    fn get(&self, f: &Found) -> Option<&Entry> {
+        self.files
+            .get(&f.rel)
+            .filter(|c| c.kind == f.kind && c.blob == f.oid.to_string() && c.entry.path == f.rel)
+            .map(|c| &c.entry)
+    }
+
+    fn of(fingerprint: &str, found: &[Found], tree: &Tree) -> BlobCache {
+        let files = found
+            .iter()
+            .filter_map(|f| {
+                let entry = tree.get(&f.rel)?.clone();
+                Some((
+                    f.rel.clone(),
+                    CachedBlob {
+                        blob: f.oid.to_string(),
+                        kind: f.kind,
+                        entry,
+                    },
+                ))
+            })
+            .collect();
+        BlobCache {
+            fingerprint: fingerprint.to_string(),
+            files,
+        }
+    }
+
+    fn save(&self, dir: &Path) -> Result<(), crate::store::StoreError> {
+        std::fs::create_dir_all(dir).map_err(crate::store::StoreError::io("create", dir))?;
+        let bytes = serde_json::to_vec(self).unwrap_or_default();
+        crate::store::write_atomic(&dir.join(Self::FILE), &bytes)
+    }
 }
 
 /// The blobs of a [`GitTree`], read on demand for the files that differ.
@@ -368,5 +460,133 @@ impl Contents for GitContents {
             return Err(TreeError::Changed(entry.path.clone()).into());
         }
         Ok(Some(Content::Raw(bytes)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A repository with `files` staged and committed; returns its directory.
+    fn repo_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let mut index = repo.index().unwrap();
+        for (path, content) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, content).unwrap();
+            index.add_path(Path::new(path)).unwrap();
+        }
+        index.write().unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = git2::Signature::now("Dev", "dev@example.com").unwrap();
+        repo.commit(Some("HEAD"), &sig, &sig, "first", &tree, &[])
+            .unwrap();
+        dir
+    }
+
+    fn stage(dir: &Path, path: &str, content: &str) {
+        std::fs::write(dir.join(path), content).unwrap();
+        let repo = Repository::open(dir).unwrap();
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new(path)).unwrap();
+        index.write().unwrap();
+    }
+
+    fn read(dir: &Path, source: Source<'_>, cache: Option<&Path>) -> Tree {
+        let config = Config::default();
+        let settings = Settings::new(&config);
+        let options = ReadOptions {
+            honour_ignore: true,
+            cache_dir: cache,
+        };
+        read_tree(dir, source, &config, &settings, &options)
+            .unwrap()
+            .tree
+    }
+
+    #[test]
+    fn entries_are_those_of_the_bytes() {
+        let dir = repo_with(&[("a.txt", "x\n"), ("k8s/web.yaml", "replicas: 2\n")]);
+        let settings = Settings::new(&Config::default());
+        let tree = read(dir.path(), Source::Index(None), None);
+        assert_eq!(tree.keys().collect::<Vec<_>>(), ["a.txt", "k8s/web.yaml"]);
+        let expected = hash_file(
+            "k8s/web.yaml".into(),
+            EntryKind::File,
+            FileData::Bytes(b"replicas: 2\n"),
+            &settings,
+        )
+        .unwrap()
+        .entry;
+        assert_eq!(tree["k8s/web.yaml"], expected);
+        assert_eq!(read(dir.path(), Source::Rev("HEAD"), None), tree);
+    }
+
+    #[test]
+    fn the_cache_saves_parsing_but_never_hides_new_bytes() {
+        let dir = repo_with(&[("a.txt", "x\n")]);
+        let cache = tempfile::tempdir().unwrap();
+        let fresh = read(dir.path(), Source::Index(None), Some(cache.path()));
+        let file = cache.path().join(BlobCache::FILE);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains(&fresh["a.txt"].blake3));
+
+        // A cached entry is reused while the bytes hash to it...
+        let marked = text.replace("\"format\":\"text\"", "\"format\":\"cached\"");
+        assert_ne!(marked, text);
+        std::fs::write(&file, &marked).unwrap();
+        let again = read(dir.path(), Source::Index(None), Some(cache.path()));
+        assert_eq!(again["a.txt"].format, "cached");
+
+        // ...but not when it claims other bytes,
+        let forged = marked.replace(&fresh["a.txt"].blake3, &"0".repeat(64));
+        std::fs::write(&file, &forged).unwrap();
+        let again = read(dir.path(), Source::Index(None), Some(cache.path()));
+        assert_eq!(again["a.txt"], fresh["a.txt"]);
+
+        // nor for another blob at the same path.
+        std::fs::write(&file, &marked).unwrap();
+        stage(dir.path(), "a.txt", "y\n");
+        let changed = read(dir.path(), Source::Index(None), Some(cache.path()));
+        assert_eq!(changed["a.txt"].format, "text");
+        assert_ne!(changed["a.txt"].blake3, fresh["a.txt"].blake3);
+    }
+
+    #[test]
+    fn the_cache_is_dropped_when_the_settings_change() {
+        let dir = repo_with(&[("a.txt", "x\n")]);
+        let cache = tempfile::tempdir().unwrap();
+        read(dir.path(), Source::Index(None), Some(cache.path()));
+        let file = cache.path().join(BlobCache::FILE);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let marked = text.replace("\"format\":\"text\"", "\"format\":\"cached\"");
+        std::fs::write(&file, &marked).unwrap();
+        let config = Config::default();
+        let mut settings = Settings::new(&config);
+        settings.fingerprint = "other".into();
+        let options = ReadOptions {
+            honour_ignore: true,
+            cache_dir: Some(cache.path()),
+        };
+        let tree = read_tree(
+            dir.path(),
+            Source::Index(None),
+            &config,
+            &settings,
+            &options,
+        )
+        .unwrap()
+        .tree;
+        assert_eq!(tree["a.txt"].format, "text");
+    }
+
+    #[test]
+    fn a_missing_subtree_is_an_empty_tree() {
+        let dir = repo_with(&[("a.txt", "x\n")]);
+        let root = dir.path().join("later");
+        std::fs::create_dir_all(&root).unwrap();
+        assert!(read(&root, Source::Rev("HEAD"), None).is_empty());
     }
 }
