@@ -65,7 +65,7 @@ pub struct OutputArgs {
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Error> {
     let cx = Context::load(g)?;
     let report = build_report(ui, &cx, &args.source, args.strict, &[])?;
-    emit(ui, g, &report, false, &args.output)?;
+    emit(ui, g, &cx, &report, false, &args.output)?;
     Ok(if report.drift {
         Exit::Drift
     } else {
@@ -79,6 +79,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Error>
 pub fn emit(
     ui: &mut Ui,
     g: &GlobalArgs,
+    cx: &Context,
     report: &Report,
     detail: bool,
     output: &OutputArgs,
@@ -87,7 +88,17 @@ pub fn emit(
     let mut seen = BTreeSet::new();
     let mut rendered: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for spec in &output.outputs {
-        let path = cwd.join(&spec.path);
+        // Components drop `.` segments, so `a.sarif` and `./a.sarif` are one file.
+        let path: PathBuf = cwd.join(&spec.path).components().collect();
+        let state: PathBuf = cx.store.dir().components().collect();
+        if path.starts_with(&state) {
+            return Err(Error::input(format!(
+                "`{}` is inside `{}`: reports are never written there",
+                spec.path.display(),
+                crate::store::STATE_DIR
+            ))
+            .hint("write reports outside the tree, e.g. into the CI's temp directory"));
+        }
         if !seen.insert(path.clone()) {
             return Err(Error::input(format!(
                 "`{}` is given to `--output` twice",

@@ -38,7 +38,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &DiffArgs) -> Result<Exit, Error> 
         .map(|p| crate::compare::filter_for(&cx.root, &cwd, p))
         .collect();
     let report = super::check::build_report(ui, &cx, &args.source, args.strict, &filters)?;
-    super::check::emit(ui, g, &report, true, &args.output)?;
+    super::check::emit(ui, g, &cx, &report, true, &args.output)?;
     Ok(if report.drift {
         Exit::Drift
     } else {

@@ -465,14 +465,24 @@ fn bad_outputs_are_usage_errors_and_write_nothing() {
         "--output",
         "sarif=../out/a.out",
         "--output",
-        "json=../out/a.out",
+        "json=../out/./a.out",
     ]);
     r.expect_code(2);
     insta::assert_snapshot!(r.transcript(), @r"
     --- stderr ---
-    error: `../out/a.out` is given to `--output` twice
+    error: `../out/./a.out` is given to `--output` twice
     [exit: 2]
     ");
+    let before = env.state();
+    let r = env.run(&["check", "--output", "json=.driftgate/baseline.json"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr
+            .contains("error: `.driftgate/baseline.json` is inside `.driftgate`: reports are never written there"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.state(), before);
     assert!(
         !env.exists("../out/a.out")
             && !env.exists("../out/drift.xml")

@@ -256,7 +256,7 @@ fn describe(c: &Change) -> (String, String) {
     (title, message)
 }
 
-/// Returns `v` as compact JSON, cut to [`VALUE_CHARS`] characters.
+/// Returns `v` as compact JSON, cut to 120 characters (`VALUE_CHARS`).
 pub fn value(v: &serde_json::Value) -> String {
     let s = serde_json::to_string(v).unwrap_or_default();
     truncate(&s, VALUE_CHARS)
