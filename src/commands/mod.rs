@@ -9,6 +9,7 @@ pub mod check;
 pub mod completions;
 pub mod diff;
 pub mod explain;
+pub mod hook;
 pub mod init;
 pub mod log;
 pub mod proposals;
@@ -44,8 +45,20 @@ pub fn run(ui: &mut Ui, cli: &Cli) -> Result<Exit, Error> {
         Command::Log(a) => log::run(ui, g, a),
         Command::Explain(a) => explain::run(ui, g, a),
         Command::Verify(a) => verify::run(ui, g, a),
+        Command::Hook(a) => hook::run(ui, g, a),
         Command::Completions(a) => completions::run(ui, a),
     }
+}
+
+/// Fails unless `--format` is one that listings (`log`, `proposals`) support.
+pub fn require_listing_format(g: &GlobalArgs) -> Result<(), Error> {
+    if g.format.suits_listings() {
+        return Ok(());
+    }
+    Err(Error::input(format!(
+        "`--format {}` is for drift reports (`check`, `diff`); this command prints text or json",
+        g.format.name()
+    )))
 }
 
 /// A loaded project: root, config and state directory.

@@ -25,6 +25,12 @@ pub struct Report {
     pub summary: Summary,
     /// One entry per file that differs, sorted by path.
     pub files: Vec<FileReport>,
+    /// Whether cosmetic files count as drift (`--strict`).
+    ///
+    /// Not part of the JSON contract, which carries the outcome in `drift`; renderers
+    /// use it to tell which files fail the check.
+    #[serde(skip)]
+    pub strict: bool,
 }
 
 /// Which baseline a report compares against.
@@ -225,17 +231,23 @@ impl Report {
                 *summary.by_severity.entry(c.severity).or_default() += 1;
             }
         }
-        let drift = files
-            .iter()
-            .any(|f| strict || f.status != FileStatus::Cosmetic);
-        Report {
+        let mut report = Report {
             schema: REPORT_SCHEMA.to_string(),
             root,
             baseline,
-            drift,
+            drift: false,
             summary,
             files,
-        }
+            strict,
+        };
+        report.drift = report.files.iter().any(|f| report.is_drift(f));
+        report
+    }
+
+    /// Returns whether `file` counts as drift: anything but a cosmetic change, and
+    /// cosmetic changes too under `--strict`.
+    pub fn is_drift(&self, file: &FileReport) -> bool {
+        self.strict || file.status != FileStatus::Cosmetic
     }
 }
 

@@ -5,9 +5,14 @@
 //! temp paths read `[ROOT]`.
 
 mod common;
+mod completions;
 mod demo;
+mod formats;
+mod git;
+mod hook;
 mod keys;
 mod lifecycle;
+mod repo;
 mod signing;
 mod spine;
 mod verify;
