@@ -184,6 +184,50 @@ pub fn checked_proposal(cx: &Context, id: Option<&str>) -> Result<Proposal, Erro
     Ok(proposal)
 }
 
+/// Returns the change set of `proposal`, recomputed from hashed data: its parent
+/// baseline and its candidate, both read through the object store.
+///
+/// The `changes` stored in a proposal file are covered by no hash, so whoever can write
+/// the file could hide a change from a reviewer; what a reviewer approves is shown
+/// from the entries the root hash covers instead.
+pub fn proposal_report(cx: &Context, proposal: &Proposal) -> Result<crate::report::Report, Error> {
+    let parent = match &proposal.baseline.parent {
+        None => None,
+        Some(root) => Some(
+            baseline::load_record(&cx.store, root)?
+                .map(|r| r.baseline)
+                .ok_or_else(|| {
+                    Error::integrity(format!(
+                        "the parent baseline {} of proposal {} has no history record",
+                        baseline::short(root),
+                        proposal.id
+                    ))
+                    .hint("run `driftgate verify` to see what is broken")
+                })?,
+        ),
+    };
+    if let Some(p) = &parent {
+        p.check_integrity(&baseline::record_path(&cx.store, &p.root_hash))?;
+    }
+    let old = parent.as_ref().map(|b| b.tree()).unwrap_or_default();
+    let objects = cx.store.objects();
+    let files = crate::compare::Comparer::new(&cx.config, &cx.settings).compare(
+        &old,
+        &proposal.baseline.tree(),
+        &objects,
+        &objects,
+    )?;
+    Ok(crate::report::Report::new(
+        cx.display_root(),
+        parent.map(|b| crate::report::model::BaselineRef {
+            root_hash: b.root_hash,
+            accepted_at: None,
+        }),
+        files,
+        true,
+    ))
+}
+
 /// A proposal judged now: the policy and trust set in force, what it changes, and
 /// which of its approvals count.
 pub struct Judged {
