@@ -17,7 +17,7 @@ use crate::commands;
 #[command(name = "driftgate", version, propagate_version = true)]
 pub struct Cli {
     /// Global options, valid before or after the subcommand.
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Global options")]
     pub global: GlobalArgs,
     /// The subcommand to run.
     #[command(subcommand)]
@@ -54,6 +54,65 @@ pub enum Format {
     Text,
     /// One JSON object, schema `driftgate.report/v1`
     Json,
+    /// SARIF 2.1.0, for code scanning (one result per change)
+    Sarif,
+    /// GitHub Actions workflow commands: one annotation per change
+    Github,
+    /// Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments
+    Markdown,
+    /// JUnit XML for GitLab and Jenkins: a test case per file
+    Junit,
+}
+
+impl Format {
+    /// Returns the name used on the command line (`sarif`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Markdown => "markdown",
+            Format::Junit => "junit",
+        }
+    }
+
+    /// Returns whether listings (`log`, `proposals`) can be shown in this format.
+    ///
+    /// Listings are tables or JSON; the CI formats describe drift reports only.
+    pub fn suits_listings(self) -> bool {
+        matches!(self, Format::Text | Format::Json)
+    }
+}
+
+/// One `--output FORMAT=PATH`: a report format and the file to write it to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    /// The format.
+    pub format: Format,
+    /// The file, relative to the working directory.
+    pub path: PathBuf,
+}
+
+/// Parses `FORMAT=PATH` for `--output`.
+pub fn parse_output(s: &str) -> Result<OutputSpec, String> {
+    let (name, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=PATH, such as `sarif=drift.sarif`, got `{s}`"))?;
+    let format = Format::from_str(name, true).map_err(|_| {
+        let names: Vec<&str> = Format::value_variants().iter().map(|f| f.name()).collect();
+        format!("unknown format `{name}` (expected {})", names.join(", "))
+    })?;
+    if path.is_empty() {
+        return Err(format!("no file after `{name}=`"));
+    }
+    if path == "-" {
+        return Err("stdout carries the `--format` report; give `--output` a file".into());
+    }
+    Ok(OutputSpec {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 /// When to colour the output.
@@ -82,6 +141,9 @@ pub enum Command {
     Log(commands::log::LogArgs),
     Rules(commands::rules::RulesArgs),
     Verify(commands::verify::VerifyArgs),
+    /// Install or remove the git pre-commit hook that runs `check --staged`
+    #[command(subcommand)]
+    Hook(commands::hook::HookCommand),
     Completions(commands::completions::CompletionsArgs),
 }
 
@@ -121,5 +183,28 @@ mod tests {
             .is_err()
         );
         assert!(parse(&["driftgate", "approve", "x", "--sign", "k", "--sign-agent"]).is_ok());
+    }
+
+    #[test]
+    fn output_specs_parse_format_and_path() {
+        assert_eq!(
+            parse_output("sarif=out/drift.sarif").unwrap(),
+            OutputSpec {
+                format: Format::Sarif,
+                path: PathBuf::from("out/drift.sarif")
+            }
+        );
+        assert_eq!(
+            parse_output("junit=a=b.xml").unwrap().path,
+            PathBuf::from("a=b.xml")
+        );
+        assert!(parse_output("sarif").unwrap_err().contains("FORMAT=PATH"));
+        assert!(
+            parse_output("xml=a")
+                .unwrap_err()
+                .contains("sarif, github, markdown, junit")
+        );
+        assert!(parse_output("json=").is_err());
+        assert!(parse_output("json=-").is_err());
     }
 }

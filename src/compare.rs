@@ -323,7 +323,14 @@ pub fn text_changes(old: &str, new: &str) -> Vec<Change> {
         .context_radius(2)
         .iter_hunks()
         .map(|hunk| {
-            let line = hunk.ops().first().map(|op| op.new_range().start as u32 + 1);
+            // The first changed line, not the first line of context: annotations and
+            // SARIF regions point there.
+            let line = hunk
+                .ops()
+                .iter()
+                .find(|op| op.tag() != similar::DiffTag::Equal)
+                .or_else(|| hunk.ops().first())
+                .map(|op| op.new_range().start as u32 + 1);
             let mut c = change(ChangeKind::Changed, "", None, None);
             c.line = line;
             c.diff = Some(hunk.to_string());
@@ -398,7 +405,8 @@ mod tests {
         let new = "a\nB\nc\nd\ne\nf\ng\nh\ni\nJ\n";
         let c = text_changes(old, new);
         assert_eq!(c.len(), 2);
-        assert_eq!(c[0].line, Some(1));
+        assert_eq!(c[0].line, Some(2));
+        assert_eq!(c[1].line, Some(10));
         assert!(c[0].diff.as_deref().unwrap().contains("-b\n+B"));
         assert!(c[1].diff.as_deref().unwrap().contains("+J"));
     }

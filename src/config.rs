@@ -664,4 +664,21 @@ mod tests {
         let err = Config::parse("[policy]\napprovals = 0\n", Path::new("d.toml")).unwrap_err();
         assert!(err.to_string().contains("at least 1"));
     }
+
+    #[test]
+    fn readme_configuration_example_parses() {
+        let readme = include_str!("../README.md");
+        let section = readme
+            .split("## Configuration")
+            .nth(1)
+            .expect("README has a Configuration section");
+        let toml = section
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|s| s.split("```").next())
+            .expect("the section has a toml example");
+        let c = Config::parse(toml, Path::new("README.md")).unwrap();
+        assert_eq!(c.policy.paths.len(), 1);
+        assert_eq!(c.compare.ignore.len(), 1);
+    }
 }

@@ -235,6 +235,25 @@ impl From<crate::approval::sshsig::SignError> for Error {
     }
 }
 
+impl From<crate::git::GitError> for Error {
+    fn from(err: crate::git::GitError) -> Self {
+        use crate::git::GitError;
+        let hint = match &err {
+            GitError::NotARepository { .. } | GitError::Bare { .. } => {
+                Some("`--staged` and `--rev` read git; drop them to check the working tree")
+            }
+            GitError::Conflicts { .. } => Some("resolve the conflicts and `git add` the files"),
+            GitError::Rev { .. } => Some("give a commit, branch or tag that `git rev-parse` knows"),
+            _ => None,
+        };
+        let e = Error::input(err.to_string());
+        match hint {
+            Some(h) => e.hint(h),
+            None => e,
+        }
+    }
+}
+
 impl From<crate::chain::ChainError> for Error {
     fn from(err: crate::chain::ChainError) -> Self {
         use crate::chain::ChainError;
@@ -242,6 +261,25 @@ impl From<crate::chain::ChainError> for Error {
             ChainError::Broken(message) => Error::integrity(message),
             ChainError::Store(e) => e.into(),
             ChainError::Audit(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::git::hook::HookError> for Error {
+    fn from(err: crate::git::hook::HookError) -> Self {
+        use crate::git::hook::HookError;
+        match err {
+            HookError::Git(crate::git::GitError::NotARepository { root }) => Error::input(
+                format!("`{}` is not inside a git repository", root.display()),
+            )
+            .hint("run `git init` first, or install the hook from inside a repository"),
+            HookError::Git(e) => e.into(),
+            HookError::Foreign { .. } => Error::input(err.to_string()).hint(
+                "pass `--force` to keep it as `pre-commit.driftgate-chained` and run it before driftgate",
+            ),
+            HookError::ChainedExists { .. } => Error::input(err.to_string())
+                .hint("merge or remove the kept hook, then install again"),
+            HookError::Io { .. } => Error::input(err.to_string()),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! - `config`: driftgate.toml;
 //! - `tree`, `store`, `baseline`, `approval`, `policy`, `audit`: the baseline lifecycle;
 //! - `chain`: the policy and trust set in force, and verifying the accepted history;
+//! - `git`: the git index and commits as trees, and the pre-commit hook;
 //! - `semantic`, `compare`, `report`: what changed and how it is shown.
 
 pub mod approval;
@@ -17,6 +18,7 @@ pub mod commands;
 pub mod compare;
 pub mod config;
 pub mod error;
+pub mod git;
 pub mod policy;
 pub mod report;
 pub mod rules;

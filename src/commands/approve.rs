@@ -116,8 +116,9 @@ fn interactive(
     principal: &str,
 ) -> Result<Exit, Error> {
     describe(ui, proposal);
+    let changes = super::proposal_report(cx, proposal)?;
     let mut shown = Vec::new();
-    crate::report::render::text::render(&proposal.changes, &mut shown, &ui.err_palette(), true)?;
+    crate::report::render::text::render(&changes, &mut shown, &ui.err_palette(), true)?;
     ui.status(String::from_utf8_lossy(&shown).trim_end());
     if !ui.confirm(&format!("approve proposal {} as {principal}?", proposal.id))? {
         ui.status("not approved; nothing written");

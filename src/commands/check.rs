@@ -1,15 +1,21 @@
 //! `driftgate check`: the tree against the accepted baseline; exit 1 on unapproved drift.
+//!
+//! Also holds what `check` and `diff` share: where the tree comes from (working tree,
+//! git index, commit) and writing the report to more than one place.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
 
 use super::Context;
 use crate::baseline::{self, Baseline};
 use crate::chain;
-use crate::cli::GlobalArgs;
-use crate::compare::Comparer;
+use crate::cli::{GlobalArgs, OutputSpec, parse_output};
+use crate::compare::{Comparer, Contents};
 use crate::error::{Error, Exit};
 use crate::report::model::BaselineRef;
 use crate::report::{Report, Severity};
 use crate::tree::{self, DiskSource, ScanOptions, ScanProgress, Tree};
-use crate::ui::Ui;
+use crate::ui::{Palette, Ui};
 
 /// Compare the tree with the accepted baseline; exit 1 on unapproved drift
 ///
@@ -17,6 +23,9 @@ use crate::ui::Ui;
 /// but do not fail unless `--strict` is given. With `--fail-on`, drift below that
 /// severity is reported but does not fail. Exit codes: 0 no drift, 1 drift, 2 usage or
 /// input error, 3 integrity failure.
+///
+/// With `--staged` or `--rev`, the tree comes from git; the accepted baseline, the
+/// object store and driftgate.toml are still read from the working tree.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Count cosmetic changes as drift
@@ -25,9 +34,36 @@ pub struct CheckArgs {
     /// Exit 1 only for drift of at least this severity (default: any drift)
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<Level>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Where the compared tree comes from.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SourceArgs {
+    /// Compare the git index (what `git commit` would record) instead of the working tree
+    #[arg(long, conflicts_with = "rev")]
+    pub staged: bool,
+    /// Compare the tree of git commit REV instead of the working tree, without checking
+    /// it out
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
     /// Do not honour .gitignore files
     #[arg(long)]
     pub no_ignore: bool,
+}
+
+/// Report files written besides stdout.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct OutputArgs {
+    /// Also write the report in FORMAT to PATH; repeatable (e.g. `--output sarif=drift.sarif`)
+    ///
+    /// FORMAT is one of text, json, sarif, github, markdown, junit. Each file is
+    /// written atomically; the exit code does not depend on the formats.
+    #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub outputs: Vec<OutputSpec>,
 }
 
 /// A severity threshold on the command line.
@@ -64,15 +100,15 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Error>
     // not verify, a cut audit log) is no baseline to compare with.
     chain::verify_current(&cx.store)
         .map_err(|e| Error::from(e).or_hint("run `driftgate verify` to see the whole chain"))?;
-    let report = build_report(ui, &cx, args.no_ignore, args.strict, &[])?;
-    crate::report::render::render(ui, g.format, &report, false)?;
+    let report = build_report(ui, &cx, &args.source, args.strict, &[])?;
+    emit(ui, g, &cx, &report, false, &args.output)?;
     if !report.drift {
         return Ok(Exit::Clean);
     }
     let Some(threshold) = args.fail_on.map(Severity::from) else {
         return Ok(Exit::Drift);
     };
-    match report.drift_severity(args.strict) {
+    match report.drift_severity() {
         Some(worst) if worst >= threshold => Ok(Exit::Drift),
         Some(worst) => {
             ui.status(format!(
@@ -86,6 +122,59 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Error>
     }
 }
 
+/// Writes `report` to every `--output` file, then to stdout in `--format`.
+///
+/// Files first: a CI step that uploads them finds them even if stdout is cut off.
+pub fn emit(
+    ui: &mut Ui,
+    g: &GlobalArgs,
+    cx: &Context,
+    report: &Report,
+    detail: bool,
+    output: &OutputArgs,
+) -> Result<(), Error> {
+    let cwd = std::env::current_dir()?;
+    let mut seen = BTreeSet::new();
+    let mut rendered: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for spec in &output.outputs {
+        // Components drop `.` segments, so `a.sarif` and `./a.sarif` are one file.
+        let path: PathBuf = cwd.join(&spec.path).components().collect();
+        let state: PathBuf = cx.store.dir().components().collect();
+        if path.starts_with(&state) {
+            return Err(Error::input(format!(
+                "`{}` is inside `{}`: reports are never written there",
+                spec.path.display(),
+                crate::store::STATE_DIR
+            ))
+            .hint("write reports outside the tree, e.g. into the CI's temp directory"));
+        }
+        if !seen.insert(path.clone()) {
+            return Err(Error::input(format!(
+                "`{}` is given to `--output` twice",
+                spec.path.display()
+            )));
+        }
+        let mut bytes = Vec::new();
+        crate::report::render::write(
+            spec.format,
+            report,
+            &mut bytes,
+            &Palette::new(false),
+            detail,
+        )?;
+        rendered.push((path, bytes));
+    }
+    for (path, bytes) in &rendered {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::input(format!("cannot create `{}`: {e}", dir.display())))?;
+        }
+        crate::store::write_atomic(path, bytes)?;
+        ui.detail(format!("wrote `{}`", path.display()));
+    }
+    crate::report::render::render(ui, g.format, report, detail)
+}
+
 /// Returns the accepted baseline, or an error saying how to make one.
 pub fn require_baseline(cx: &Context) -> Result<Baseline, Error> {
     baseline::load_baseline(&cx.store)?.ok_or_else(|| {
@@ -97,29 +186,32 @@ pub fn require_baseline(cx: &Context) -> Result<Baseline, Error> {
     })
 }
 
-/// Returns the report of the working tree against the accepted baseline, limited to
-/// paths under `filters` (all when empty).
+/// Returns the report of the tree from `source` against the accepted baseline, limited
+/// to paths under `filters` (all when empty).
 pub fn build_report(
     ui: &mut Ui,
     cx: &Context,
-    no_ignore: bool,
+    source: &SourceArgs,
     strict: bool,
     filters: &[String],
 ) -> Result<Report, Error> {
     let base = require_baseline(cx)?;
-    let mut current = scan(ui, cx, no_ignore)?;
+    let (mut current, contents) = read_source(ui, cx, source)?;
     let mut old = base.tree();
     if !filters.is_empty() {
         current.retain(|p, _| crate::compare::path_selected(p, filters));
         old.retain(|p, _| crate::compare::path_selected(p, filters));
     }
     let objects = cx.store.objects();
-    let disk = DiskSource::new(&cx.root);
     // Drift is judged by the rules recorded in the baseline, not by rules the tree
     // brings: a driftgate.toml that turns rules off is itself drift until approved.
     let rules = super::rules_in_force(cx, &base)?;
-    let files =
-        Comparer::new(&cx.config, &cx.settings, &rules).compare(&old, &current, &objects, &disk)?;
+    let files = Comparer::new(&cx.config, &cx.settings, &rules).compare(
+        &old,
+        &current,
+        &objects,
+        contents.as_ref(),
+    )?;
     let accepted_at = baseline::load_record(&cx.store, &base.root_hash)
         .ok()
         .flatten()
@@ -133,6 +225,65 @@ pub fn build_report(
         files,
         strict,
     ))
+}
+
+/// Returns the tree of `source` and where its contents are read from.
+fn read_source(
+    ui: &mut Ui,
+    cx: &Context,
+    source: &SourceArgs,
+) -> Result<(Tree, Box<dyn Contents>), Error> {
+    let cache_dir = cx.store.cache_dir();
+    let git = if source.staged {
+        // git hands hooks the index of the commit being made (a temporary one for
+        // `git commit -a` or `git commit PATH`) in GIT_INDEX_FILE, relative to the
+        // working directory like every path git takes from the environment.
+        let index = match std::env::var_os("GIT_INDEX_FILE") {
+            Some(p) if !p.is_empty() => Some(std::env::current_dir()?.join(p)),
+            _ => None,
+        };
+        Some(crate::git::read_tree(
+            &cx.root,
+            crate::git::Source::Index(index.as_deref()),
+            &cx.config,
+            &cx.settings,
+            &git_options(cx, source, &cache_dir),
+        )?)
+    } else if let Some(rev) = &source.rev {
+        Some(crate::git::read_tree(
+            &cx.root,
+            crate::git::Source::Rev(rev),
+            &cx.config,
+            &cx.settings,
+            &git_options(cx, source, &cache_dir),
+        )?)
+    } else {
+        None
+    };
+    match git {
+        Some(g) => {
+            match &g.commit {
+                Some(id) => ui.detail(format!("comparing commit {id} with the baseline")),
+                None => ui.detail("comparing the git index with the baseline"),
+            }
+            Ok((g.tree, Box::new(g.contents)))
+        }
+        None => Ok((
+            scan(ui, cx, source.no_ignore)?,
+            Box::new(DiskSource::new(&cx.root)),
+        )),
+    }
+}
+
+fn git_options<'a>(
+    cx: &Context,
+    source: &SourceArgs,
+    cache_dir: &'a std::path::Path,
+) -> crate::git::ReadOptions<'a> {
+    crate::git::ReadOptions {
+        honour_ignore: cx.config.tree.gitignore && !source.no_ignore,
+        cache_dir: Some(cache_dir),
+    }
 }
 
 /// Returns the entries of the working tree, with a progress bar on a terminal.

@@ -11,6 +11,9 @@ use crate::ui::Ui;
 ///
 /// Like diff(1): exit 0 when there is no difference, 1 when there is, 2 on trouble.
 /// PATHs (files or directories) limit the comparison.
+///
+/// With `--staged` or `--rev`, the tree comes from git; the accepted baseline, the
+/// object store and driftgate.toml are still read from the working tree.
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
     /// Files or directories to compare (all when none)
@@ -19,9 +22,10 @@ pub struct DiffArgs {
     /// Count cosmetic changes as differences
     #[arg(long)]
     pub strict: bool,
-    /// Do not honour .gitignore files
-    #[arg(long)]
-    pub no_ignore: bool,
+    #[command(flatten)]
+    pub source: super::check::SourceArgs,
+    #[command(flatten)]
+    pub output: super::check::OutputArgs,
 }
 
 /// Runs `diff`.
@@ -33,8 +37,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &DiffArgs) -> Result<Exit, Error> 
         .iter()
         .map(|p| crate::compare::filter_for(&cx.root, &cwd, p))
         .collect();
-    let report = super::check::build_report(ui, &cx, args.no_ignore, args.strict, &filters)?;
-    crate::report::render::render(ui, g.format, &report, true)?;
+    let report = super::check::build_report(ui, &cx, &args.source, args.strict, &filters)?;
+    super::check::emit(ui, g, &cx, &report, true, &args.output)?;
     Ok(if report.drift {
         Exit::Drift
     } else {

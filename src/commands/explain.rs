@@ -37,6 +37,7 @@ struct Explained<'a> {
 
 /// Runs `explain`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Error> {
+    super::require_listing_format(g)?;
     let cx = Context::load(g)?;
     let proposal = checked_proposal(&cx, args.id.as_deref())?;
     let j = judge(&cx, &proposal)?;

@@ -15,6 +15,7 @@ pub struct LogArgs {}
 
 /// Runs `log`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, _args: &LogArgs) -> Result<Exit, Error> {
+    super::require_listing_format(g)?;
     let cx = Context::load(g)?;
     let (events, _) = audit::read_verified(&cx.store.audit_path())?;
     if g.format == Format::Json {

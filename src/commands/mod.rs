@@ -9,6 +9,7 @@ pub mod check;
 pub mod completions;
 pub mod diff;
 pub mod explain;
+pub mod hook;
 pub mod init;
 pub mod log;
 pub mod proposals;
@@ -47,8 +48,20 @@ pub fn run(ui: &mut Ui, cli: &Cli) -> Result<Exit, Error> {
         Command::Rules(a) => rules::run(ui, g, a),
         Command::Explain(a) => explain::run(ui, g, a),
         Command::Verify(a) => verify::run(ui, g, a),
+        Command::Hook(a) => hook::run(ui, g, a),
         Command::Completions(a) => completions::run(ui, a),
     }
+}
+
+/// Fails unless `--format` is one that listings (`log`, `proposals`) support.
+pub fn require_listing_format(g: &GlobalArgs) -> Result<(), Error> {
+    if g.format.suits_listings() {
+        return Ok(());
+    }
+    Err(Error::input(format!(
+        "`--format {}` is for drift reports (`check`, `diff`); this command prints text or json",
+        g.format.name()
+    )))
 }
 
 /// A loaded project: root, config and state directory.
@@ -190,6 +203,53 @@ pub fn rules_in_force(cx: &Context, b: &Baseline) -> Result<RuleSet, Error> {
         ))
         .hint("a newer driftgate may have written it")
     })
+}
+
+/// Returns the change set of `proposal`, recomputed from hashed data: its parent
+/// baseline and its candidate, both read through the object store.
+///
+/// The `changes` stored in a proposal file are covered by no hash, so whoever can write
+/// the file could hide a change from a reviewer; what a reviewer approves is shown
+/// from the entries the root hash covers instead.
+pub fn proposal_report(cx: &Context, proposal: &Proposal) -> Result<crate::report::Report, Error> {
+    let parent = match &proposal.baseline.parent {
+        None => None,
+        Some(root) => Some(
+            baseline::load_record(&cx.store, root)?
+                .map(|r| r.baseline)
+                .ok_or_else(|| {
+                    Error::integrity(format!(
+                        "the parent baseline {} of proposal {} has no history record",
+                        baseline::short(root),
+                        proposal.id
+                    ))
+                    .hint("run `driftgate verify` to see what is broken")
+                })?,
+        ),
+    };
+    if let Some(p) = &parent {
+        p.check_integrity(&baseline::record_path(&cx.store, &p.root_hash))?;
+    }
+    let old = parent.as_ref().map(|b| b.tree()).unwrap_or_default();
+    let objects = cx.store.objects();
+    // Severities as the rules in force judge them: the parent's, or a first
+    // baseline's own.
+    let rules = rules_in_force(cx, parent.as_ref().unwrap_or(&proposal.baseline))?;
+    let files = crate::compare::Comparer::new(&cx.config, &cx.settings, &rules).compare(
+        &old,
+        &proposal.baseline.tree(),
+        &objects,
+        &objects,
+    )?;
+    Ok(crate::report::Report::new(
+        cx.display_root(),
+        parent.map(|b| crate::report::model::BaselineRef {
+            root_hash: b.root_hash,
+            accepted_at: None,
+        }),
+        files,
+        true,
+    ))
 }
 
 /// A proposal judged now: the policy and trust set in force, what it changes, and

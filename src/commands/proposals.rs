@@ -28,6 +28,7 @@ struct Row {
 
 /// Runs `proposals`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, _args: &ProposalsArgs) -> Result<Exit, Error> {
+    super::require_listing_format(g)?;
     let cx = Context::load(g)?;
     let mut rows = Vec::new();
     for p in baseline::list_proposals(&cx.store)? {

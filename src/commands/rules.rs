@@ -51,6 +51,7 @@ struct Listing<'a> {
 
 /// Runs `rules`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RulesArgs) -> Result<Exit, Error> {
+    super::require_listing_format(g)?;
     let cx = Context::load(g)?;
     let current = baseline::load_baseline(&cx.store)?;
     let recorded = match &current {

@@ -25,6 +25,7 @@ pub struct VerifyArgs {
 
 /// Runs `verify`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &VerifyArgs) -> Result<Exit, Error> {
+    super::require_listing_format(g)?;
     let cx = Context::load(g)?;
     if let Some(h) = &args.trust_root
         && (h.len() != 64

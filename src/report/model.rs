@@ -25,6 +25,12 @@ pub struct Report {
     pub summary: Summary,
     /// One entry per file that differs, sorted by path.
     pub files: Vec<FileReport>,
+    /// Whether cosmetic files count as drift (`--strict`).
+    ///
+    /// Not part of the JSON contract, which carries the outcome in `drift`; renderers
+    /// use it to tell which files fail the check.
+    #[serde(skip)]
+    pub strict: bool,
 }
 
 /// Which baseline a report compares against.
@@ -231,10 +237,10 @@ impl Report {
     }
 
     /// Returns the highest severity of the files that count as drift, if any do.
-    pub fn drift_severity(&self, strict: bool) -> Option<Severity> {
+    pub fn drift_severity(&self) -> Option<Severity> {
         self.files
             .iter()
-            .filter(|f| strict || f.status != FileStatus::Cosmetic)
+            .filter(|f| self.is_drift(f))
             .map(|f| f.severity)
             .max()
     }
@@ -250,17 +256,23 @@ impl Report {
     ) -> Report {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let summary = Summary::of(&files);
-        let drift = files
-            .iter()
-            .any(|f| strict || f.status != FileStatus::Cosmetic);
-        Report {
+        let mut report = Report {
             schema: REPORT_SCHEMA.to_string(),
             root,
             baseline,
-            drift,
+            drift: false,
             summary,
             files,
-        }
+            strict,
+        };
+        report.drift = report.files.iter().any(|f| report.is_drift(f));
+        report
+    }
+
+    /// Returns whether `file` counts as drift: anything but a cosmetic change, and
+    /// cosmetic changes too under `--strict`.
+    pub fn is_drift(&self, file: &FileReport) -> bool {
+        self.strict || file.status != FileStatus::Cosmetic
     }
 }
 

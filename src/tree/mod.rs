@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 use crate::semantic::{self, Format};
 
-pub use hash::{FileData, hash_file};
-pub use walk::{DiskSource, ScanOptions, ScanProgress, TRUST_FILE, scan_disk};
+pub use hash::{FileData, Hashed, hash_file, symlink_entry};
+pub use walk::{DiskSource, ScanOptions, ScanProgress, Selector, TRUST_FILE, scan_disk};
 
 /// Errors reading a tree.
 #[derive(Debug, thiserror::Error)]

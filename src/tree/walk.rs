@@ -59,9 +59,42 @@ fn build_globset(globs: &[String]) -> Result<globset::GlobSet, TreeError> {
     b.build().map_err(|e| TreeError::Walk(e.to_string()))
 }
 
+/// Which relative paths belong to the tree by the config's `include`/`exclude` globs.
+///
+/// Shared by every source (working tree, git index, commit), so they agree on what the
+/// tree is. Ignore files are each source's business.
+#[derive(Debug, Clone)]
+pub struct Selector {
+    include: globset::GlobSet,
+    exclude: globset::GlobSet,
+}
+
+impl Selector {
+    /// Returns the selector of `config`.
+    pub fn new(config: &Config) -> Result<Selector, TreeError> {
+        Ok(Selector {
+            include: build_globset(&config.tree.include)?,
+            exclude: build_globset(&config.tree.exclude)?,
+        })
+    }
+
+    /// Returns whether the file at `rel` is part of the tree.
+    ///
+    /// driftgate.toml always is, and of `.driftgate/` only the trust file: the rest of
+    /// the state directory is driftgate's own bookkeeping.
+    pub fn selects(&self, rel: &str) -> bool {
+        if rel == CONFIG_FILE || rel == TRUST_FILE {
+            return true;
+        }
+        if rel == STATE_DIR || rel.starts_with(&format!("{STATE_DIR}/")) {
+            return false;
+        }
+        self.include.is_match(rel) && !self.exclude.is_match(rel)
+    }
+}
+
 fn walk(root: &Path, config: &Config, no_ignore: bool) -> Result<Vec<Found>, TreeError> {
-    let include = build_globset(&config.tree.include)?;
-    let exclude = build_globset(&config.tree.exclude)?;
+    let selector = Selector::new(config)?;
     let gitignore = config.tree.gitignore && !no_ignore;
     let state_dir = root.join(STATE_DIR);
     let mut builder = ignore::WalkBuilder::new(root);
@@ -88,8 +121,7 @@ fn walk(root: &Path, config: &Config, no_ignore: bool) -> Result<Vec<Found>, Tre
         let abs = item.path().to_path_buf();
         let rel_path = abs.strip_prefix(root).unwrap_or(&abs).to_path_buf();
         let rel = normalize(&rel_path)?;
-        let forced = rel == CONFIG_FILE;
-        if !forced && (!include.is_match(&rel) || exclude.is_match(&rel)) {
+        if !selector.selects(&rel) {
             continue;
         }
         let meta = std::fs::symlink_metadata(&abs).map_err(|source| TreeError::Io {

@@ -5,10 +5,15 @@
 //! temp paths read `[ROOT]`.
 
 mod common;
+mod completions;
 mod demo;
+mod formats;
+mod git;
+mod hook;
 mod keys;
 mod lifecycle;
 mod quorum;
+mod repo;
 mod rules;
 mod signing;
 mod spine;

@@ -283,6 +283,7 @@ fn one_rule_prints_as_toml_that_parses_back() {
         serde_json::json!(["actions/*", "github/*", "./*"])
     );
 
+    env.run(&["rules", "--format", "sarif"]).expect_code(2);
     let missing = env.run(&["rules", "no-such-rule"]);
     missing.expect_code(2);
     assert!(

@@ -470,3 +470,22 @@ fn requester_defaults_to_git_email_then_user() {
     let p = env.read(&format!(".driftgate/proposals/{}.json", r.stdout.trim()));
     assert!(p.contains("\"requester\": \"dev@example.com\""), "{p}");
 }
+
+#[test]
+fn reviewer_sees_the_hashed_change_set_not_the_proposal_file_text() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "one\n");
+    env.accept_current("first");
+    env.write("evil.txt", "grant everything\n");
+    let id = env.propose("alice", "harmless");
+    // Whoever can write the proposal file empties its stored change set.
+    let path = format!(".driftgate/proposals/{id}.json");
+    let mut p: serde_json::Value = serde_json::from_str(&env.read(&path)).unwrap();
+    p["changes"]["files"] = serde_json::json!([]);
+    env.write(&path, &serde_json::to_string_pretty(&p).unwrap());
+    let mut s = env.pty(&["approve", &id, "--as", "bob"]);
+    s.expect("evil.txt").expect("the hidden file is shown");
+    s.expect("[y/N]").unwrap();
+    s.send_line("n").unwrap();
+    assert_eq!(wait_pty(s), 1);
+}

@@ -1,21 +1,441 @@
 //! Renderers: one file per format, each reading the same [`Report`].
+//!
+//! Also owns what the CI formats (SARIF, GitHub, JUnit, Markdown) share: the list of
+//! [`Finding`]s of a report, their wording, rule ids and levels, so that an annotation,
+//! a SARIF result and a JUnit failure say the same thing in the same words.
 
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
+
+use std::io::Write;
 
 use crate::cli::Format;
 use crate::error::Error;
-use crate::report::Report;
-use crate::ui::Ui;
+use crate::report::{Change, ChangeKind, FileReport, FileStatus, Report, Severity};
+use crate::ui::{Palette, Ui};
+
+/// Longest rendering of one value in a one-line message, in characters.
+const VALUE_CHARS: usize = 120;
 
 /// Writes `report` to stdout in `format`; `detail` shows full line diffs in text.
 pub fn render(ui: &mut Ui, format: Format, report: &Report, detail: bool) -> Result<(), Error> {
     let palette = ui.palette;
     let out = ui.out();
-    match format {
-        Format::Text => text::render(report, out, &palette, detail)?,
-        Format::Json => json::render(report, out)?,
-    }
+    write(format, report, out, &palette, detail)?;
     out.flush()?;
     Ok(())
+}
+
+/// Writes `report` in `format` to `w`; `palette` and `detail` matter to text only.
+pub fn write(
+    format: Format,
+    report: &Report,
+    w: &mut dyn Write,
+    palette: &Palette,
+    detail: bool,
+) -> std::io::Result<()> {
+    match format {
+        Format::Text => text::render(report, w, palette, detail),
+        Format::Json => json::render(report, w),
+        Format::Sarif => sarif::render(report, w),
+        Format::Github => github::render(report, w),
+        Format::Markdown => markdown::render(report, w),
+        Format::Junit => junit::render(report, w),
+    }
+}
+
+/// How loudly a finding is reported, from its severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Low and info severities, and changes that are not drift (cosmetic).
+    Note,
+    /// Medium severity, the default.
+    Warning,
+    /// High and critical severities.
+    Error,
+}
+
+impl Level {
+    /// Returns the level of a change of `severity` that does (or does not) count as drift.
+    pub fn of(severity: Severity, drift: bool) -> Level {
+        if !drift {
+            return Level::Note;
+        }
+        match severity {
+            Severity::Critical | Severity::High => Level::Error,
+            Severity::Medium => Level::Warning,
+            Severity::Low | Severity::Info => Level::Note,
+        }
+    }
+}
+
+/// One reportable item: a change, or a file-level fact (unparseable, cosmetic).
+#[derive(Debug, Clone)]
+pub struct Finding<'a> {
+    /// The file it belongs to.
+    pub file: &'a FileReport,
+    /// The change, or `None` for a file-level fact.
+    pub change: Option<&'a Change>,
+    /// The rule that set the severity, else a stable id per kind (`drift/changed`).
+    pub rule_id: String,
+    /// Severity of the change (of the file, for file-level facts).
+    pub severity: Severity,
+    /// Whether it fails the check.
+    pub drift: bool,
+    /// Short heading: `changed spec.replicas`, `file added`.
+    pub title: String,
+    /// One line saying what changed, with the key path and values (already redacted).
+    pub message: String,
+    /// 1-based line in the current file, when known (never for removals, whose line
+    /// is in the baseline's file).
+    pub line: Option<u32>,
+    /// The unified line diff, for text files and multi-line strings.
+    pub diff: Option<&'a str>,
+}
+
+impl Finding<'_> {
+    /// Returns the level of this finding.
+    pub fn level(&self) -> Level {
+        Level::of(self.severity, self.drift)
+    }
+}
+
+/// The built-in rule ids, with what each means; changes matched by a severity rule of
+/// driftgate.toml carry that rule's id instead.
+pub const BUILTIN_RULES: [(&str, &str); 7] = [
+    (
+        "drift/added",
+        "A file, document, key or list item was added",
+    ),
+    (
+        "drift/removed",
+        "A file, document, key or list item was removed",
+    ),
+    ("drift/changed", "A value or a file's content changed"),
+    (
+        "drift/type_changed",
+        "A value or a file changed type (string to number, map to list, file to symlink)",
+    ),
+    (
+        "drift/moved",
+        "A list item matched by identity changed position",
+    ),
+    (
+        "drift/unparseable",
+        "A structured file no longer parses as its format",
+    ),
+    (
+        "drift/cosmetic",
+        "A file's bytes changed but its data did not (formatting, comments, key order)",
+    ),
+];
+
+/// Returns the description of a rule id.
+pub fn rule_description(id: &str) -> String {
+    BUILTIN_RULES
+        .iter()
+        .find(|(r, _)| *r == id)
+        .map(|(_, d)| (*d).to_string())
+        .unwrap_or_else(|| format!("Changes matched by the severity rule `{id}` of driftgate.toml"))
+}
+
+/// Returns the findings of `report`, in file order, then change order.
+///
+/// Each change is one finding. A file whose changes are not listed (cosmetic, or
+/// unparseable) gets one file-level finding, so every differing file appears.
+pub fn findings(report: &Report) -> Vec<Finding<'_>> {
+    let mut out = Vec::new();
+    for file in &report.files {
+        let drift = report.is_drift(file);
+        if file.status == FileStatus::Unparseable || file.changes.is_empty() {
+            let (title, message) = match file.status {
+                FileStatus::Unparseable => (
+                    "unparseable".to_string(),
+                    format!(
+                        "no longer parses as {}: {}",
+                        file.format,
+                        file.message.as_deref().unwrap_or("parse error")
+                    ),
+                ),
+                FileStatus::Cosmetic => (
+                    "formatting only".to_string(),
+                    "the bytes changed, the data did not".to_string(),
+                ),
+                other => (
+                    format!("file {}", other.as_str()),
+                    format!("file {}", other.as_str()),
+                ),
+            };
+            out.push(Finding {
+                file,
+                change: None,
+                rule_id: format!("drift/{}", file.status.as_str()),
+                severity: file.severity,
+                drift,
+                title,
+                message,
+                line: None,
+                diff: None,
+            });
+        }
+        for c in &file.changes {
+            let (title, message) = describe(c);
+            out.push(Finding {
+                file,
+                change: Some(c),
+                rule_id: c
+                    .rule
+                    .clone()
+                    .unwrap_or_else(|| format!("drift/{}", c.kind.as_str())),
+                severity: c.severity,
+                drift,
+                title,
+                message,
+                line: c.line.filter(|l| *l > 0 && c.kind != ChangeKind::Removed),
+                diff: c.diff.as_deref(),
+            });
+        }
+    }
+    out
+}
+
+/// Returns the title and one-line message of a change.
+fn describe(c: &Change) -> (String, String) {
+    let doc = c
+        .document
+        .as_deref()
+        .map(|d| format!("[{d}] "))
+        .unwrap_or_default();
+    let whole = c.path.is_empty();
+    let subject = if whole {
+        format!("{doc}file")
+    } else {
+        format!("{doc}{}", c.path)
+    };
+    let kind = c.kind.as_str().replace('_', " ");
+    let hunk =
+        c.kind == ChangeKind::Changed && c.diff.is_some() && c.old.is_none() && c.new.is_none();
+    let title = if hunk && whole && doc.is_empty() {
+        "changed lines".to_string()
+    } else {
+        format!("{kind} {subject}")
+    };
+    let (old, new) = (c.old.as_ref().map(value), c.new.as_ref().map(value));
+    let message = match (c.kind, old, new) {
+        (ChangeKind::Added, _, Some(n)) => format!("{subject} added: {n}"),
+        (ChangeKind::Added, _, None) if whole && doc.is_empty() => {
+            "file added: it is not in the baseline".to_string()
+        }
+        (ChangeKind::Removed, Some(o), _) => format!("{subject} removed (was {o})"),
+        (ChangeKind::Removed, None, _) if whole && doc.is_empty() => {
+            "file removed: it is in the baseline".to_string()
+        }
+        (_, Some(o), Some(n)) => format!("{subject} {kind}: {o} -> {n}"),
+        (_, None, Some(n)) => format!("{subject} {kind}: now {n}"),
+        (_, Some(o), None) => format!("{subject} {kind}: was {o}"),
+        (_, None, None) if hunk => {
+            let what = if whole && doc.is_empty() {
+                "lines changed".to_string()
+            } else {
+                format!("{subject}: lines changed")
+            };
+            match c.line {
+                Some(l) => format!("{what} at line {l}"),
+                None => what,
+            }
+        }
+        (ChangeKind::Changed, None, None) if whole && doc.is_empty() => {
+            "content changed (no line or key detail available)".to_string()
+        }
+        (_, None, None) => format!("{subject} {kind}"),
+    };
+    (title, message)
+}
+
+/// Returns `v` as compact JSON, cut to 120 characters (`VALUE_CHARS`).
+pub fn value(v: &serde_json::Value) -> String {
+    let s = serde_json::to_string(v).unwrap_or_default();
+    truncate(&s, VALUE_CHARS)
+}
+
+/// Returns `s` cut to `max` characters, with `…` when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}…", &s[..i]),
+    }
+}
+
+/// Returns the path of `file` as the CI sees it: joined to the report's root when that
+/// is relative (CI tools resolve paths from the repository checkout, where driftgate
+/// usually runs), as recorded otherwise.
+pub fn display_path(report: &Report, file: &FileReport) -> String {
+    match root_prefix(report) {
+        Some(prefix) => format!("{prefix}/{}", file.path),
+        None => file.path.clone(),
+    }
+}
+
+/// Returns the root to put before file paths, or `None` when paths are used as they are.
+fn root_prefix(report: &Report) -> Option<&str> {
+    let root = report.root.trim_end_matches('/');
+    if root.is_empty() || root == "." {
+        return None;
+    }
+    Some(root)
+}
+
+/// Returns whether the report's root is an absolute path (outside the working directory).
+pub fn root_is_absolute(report: &Report) -> bool {
+    std::path::Path::new(&report.root).is_absolute()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::report::model::BaselineRef;
+
+    pub(crate) fn change(kind: ChangeKind, path: &str) -> Change {
+        Change {
+            kind,
+            document: None,
+            path: path.into(),
+            old: None,
+            new: None,
+            severity: Severity::Medium,
+            rule: None,
+            rules: Vec::new(),
+            line: None,
+            diff: None,
+        }
+    }
+
+    pub(crate) fn file(path: &str, status: FileStatus, changes: Vec<Change>) -> FileReport {
+        let severity = changes.iter().map(|c| c.severity).max().unwrap_or_default();
+        FileReport {
+            path: path.into(),
+            status,
+            format: "yaml".into(),
+            severity,
+            message: None,
+            changes,
+        }
+    }
+
+    /// A report with one of each interesting shape.
+    pub(crate) fn sample() -> Report {
+        let mut image = change(
+            ChangeKind::Changed,
+            "spec.template.spec.containers[name=web].image",
+        );
+        image.document = Some("apps/v1/Deployment/prod/web".into());
+        image.old = Some("web:1.4".into());
+        image.new = Some("web:1.5".into());
+        image.line = Some(21);
+        image.severity = Severity::Critical;
+        image.rule = Some("images".into());
+        let mut token = change(ChangeKind::Changed, "data.api_token");
+        token.old = Some("<redacted blake3:1a2b3c4d>".into());
+        token.new = Some("<redacted blake3:5e6f7a8b>".into());
+        token.line = Some(4);
+        let mut gone = change(ChangeKind::Removed, "metadata.labels.\"a,b: c\"");
+        gone.old = Some("x%y\r\nz".into());
+        gone.line = Some(7);
+        gone.severity = Severity::Low;
+        let mut hunk = change(ChangeKind::Changed, "");
+        hunk.line = Some(2);
+        hunk.diff = Some("@@ -1,2 +1,2 @@\n a\n-b\n+B <&>\n".into());
+        let mut bad = file("broken.json", FileStatus::Unparseable, vec![]);
+        bad.format = "json".into();
+        bad.message = Some("line 3, column 1: expected `,` or `}`".into());
+        Report::new(
+            ".".into(),
+            Some(BaselineRef {
+                root_hash: "ab".repeat(32),
+                accepted_at: Some("2025-01-02T03:04:05Z".into()),
+            }),
+            vec![
+                file("k8s/web.yaml", FileStatus::Modified, vec![image, gone]),
+                file("k8s/secret.yaml", FileStatus::Modified, vec![token]),
+                file(
+                    "new.yaml",
+                    FileStatus::Added,
+                    vec![change(ChangeKind::Added, "")],
+                ),
+                file("notes.txt", FileStatus::Modified, vec![hunk]),
+                file("pretty.json", FileStatus::Cosmetic, vec![]),
+                bad,
+            ],
+            false,
+        )
+    }
+
+    #[test]
+    fn every_file_has_a_finding_and_every_change_one() {
+        let r = sample();
+        let f = findings(&r);
+        assert_eq!(f.len(), 7);
+        for file in &r.files {
+            assert!(f.iter().any(|x| x.file.path == file.path), "{}", file.path);
+        }
+    }
+
+    #[test]
+    fn levels_follow_severity_and_drift() {
+        let r = sample();
+        let f = findings(&r);
+        let by_title = |t: &str| f.iter().find(|x| x.title.contains(t)).unwrap();
+        assert_eq!(by_title("image").level(), Level::Error);
+        assert_eq!(by_title("api_token").level(), Level::Warning);
+        assert_eq!(by_title("a,b").level(), Level::Note);
+        assert_eq!(by_title("formatting").level(), Level::Note);
+        assert_eq!(by_title("image").rule_id, "images");
+        assert_eq!(by_title("api_token").rule_id, "drift/changed");
+        assert_eq!(by_title("unparseable").rule_id, "drift/unparseable");
+    }
+
+    #[test]
+    fn removals_have_no_current_line() {
+        let r = sample();
+        let f = findings(&r);
+        let gone = f.iter().find(|x| x.title.starts_with("removed")).unwrap();
+        assert_eq!(gone.line, None);
+        assert!(gone.message.contains("removed (was"), "{}", gone.message);
+    }
+
+    #[test]
+    fn messages_carry_key_path_document_and_values() {
+        let r = sample();
+        let f = findings(&r);
+        let image = f.iter().find(|x| x.rule_id == "images").unwrap();
+        assert_eq!(
+            image.message,
+            "[apps/v1/Deployment/prod/web] spec.template.spec.containers[name=web].image changed: \"web:1.4\" -> \"web:1.5\""
+        );
+        assert!(
+            f.iter()
+                .any(|x| x.message == "file added: it is not in the baseline")
+        );
+    }
+
+    #[test]
+    fn long_values_are_cut_on_char_boundaries() {
+        let s = "é".repeat(300);
+        let t = truncate(&s, 120);
+        assert_eq!(t.chars().count(), 121);
+        assert!(t.ends_with('…'));
+        assert_eq!(truncate("short", 120), "short");
+    }
+
+    #[test]
+    fn paths_are_joined_to_a_relative_root() {
+        let mut r = sample();
+        assert_eq!(display_path(&r, &r.files[0]), "broken.json");
+        r.root = "config".into();
+        assert_eq!(display_path(&r, &r.files[0]), "config/broken.json");
+    }
 }

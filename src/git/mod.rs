@@ -1,0 +1,592 @@
+//! git as a source of trees: the index (what `git commit` would record) and the tree of
+//! a commit, read through git2 without touching the working tree or checking anything
+//! out; and the pre-commit hook file ([`hook`]).
+//!
+//! Entries are built with [`crate::tree::hash_file`] from the blobs' bytes, and the
+//! files that make up the tree are chosen as the disk walk chooses them: the config's
+//! include/exclude globs, driftgate.toml and the trust file always, and git's ignore
+//! rules (of the working tree) unless turned off. Does not read the baseline or config.
+
+pub mod hook;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::compare::{CompareError, Content, Contents};
+use crate::config::{CONFIG_FILE, Config};
+use crate::tree::{
+    Entry, EntryKind, FileData, Selector, Settings, TRUST_FILE, Tree, TreeError, hash_file,
+    normalize, symlink_entry,
+};
+
+/// git's file modes (the octal numbers of tree entries and the index).
+const MODE_FILE: u32 = 0o100644;
+const MODE_EXECUTABLE: u32 = 0o100755;
+const MODE_SYMLINK: u32 = 0o120000;
+/// A submodule: a commit of another repository, not content of this one.
+const MODE_GITLINK: u32 = 0o160000;
+
+/// Errors reading trees from git.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    /// No repository contains the root.
+    #[error("`{}` is not inside a git repository", root.display())]
+    NotARepository {
+        /// The driftgate root.
+        root: PathBuf,
+    },
+    /// The repository has no working tree, so the root cannot be placed in it.
+    #[error("the git repository at `{}` has no working tree", repo.display())]
+    Bare {
+        /// The repository.
+        repo: PathBuf,
+    },
+    /// The index file could not be read.
+    #[error("cannot read the git index `{}`: {message}", path.display())]
+    Index {
+        /// The index file.
+        path: PathBuf,
+        /// git's message.
+        message: String,
+    },
+    /// The index holds unresolved merge conflicts: there is nothing to commit yet.
+    #[error("the git index has unresolved merge conflicts (`{path}`)")]
+    Conflicts {
+        /// The first conflicted path.
+        path: String,
+    },
+    /// A revision does not name a commit.
+    #[error("cannot resolve `{rev}` to a commit in `{}`: {message}", repo.display())]
+    Rev {
+        /// The revision as given.
+        rev: String,
+        /// The repository.
+        repo: PathBuf,
+        /// git's message.
+        message: String,
+    },
+    /// An object could not be read.
+    #[error("cannot read `{path}` from git: {message}")]
+    Object {
+        /// The file's path in the repository.
+        path: String,
+        /// git's message.
+        message: String,
+    },
+    /// A path or entry that cannot be recorded.
+    #[error(transparent)]
+    Tree(#[from] TreeError),
+}
+
+/// Which git tree to read.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// The index: git's own, or the index file given (git hands hooks a temporary one
+    /// in `GIT_INDEX_FILE` for `git commit -a` and `git commit PATH`).
+    Index(Option<&'a Path>),
+    /// The tree of the commit a revision names (`HEAD~1`, a tag, a hash).
+    Rev(&'a str),
+}
+
+/// A tree read from git, with access to its contents for line and key diffs.
+pub struct GitTree {
+    /// The entries, by path relative to the driftgate root.
+    pub tree: Tree,
+    /// The blobs behind the entries.
+    pub contents: GitContents,
+    /// The commit read, for `Source::Rev`.
+    pub commit: Option<String>,
+}
+
+/// One file as git lists it: repository path, mode and blob.
+type Listed = (String, u32, Oid);
+
+/// A file found in git, before hashing.
+struct Found {
+    rel: String,
+    repo_path: String,
+    kind: EntryKind,
+    oid: Oid,
+}
+
+/// How to read a git tree.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions<'a> {
+    /// Apply git's ignore rules of the working tree, as the disk walk does, so that a
+    /// tracked but ignored file is not part of one source and missing from the other.
+    pub honour_ignore: bool,
+    /// `.driftgate/cache/`, to reuse the entries of unchanged blobs; `None` to neither
+    /// read nor write the cache.
+    pub cache_dir: Option<&'a Path>,
+}
+
+/// Reads the tree of `source` for the driftgate root `root`.
+pub fn read_tree(
+    root: &Path,
+    source: Source<'_>,
+    config: &Config,
+    settings: &Settings,
+    options: &ReadOptions<'_>,
+) -> Result<GitTree, GitError> {
+    let repo = Repository::discover(root).map_err(|_| GitError::NotARepository {
+        root: root.to_path_buf(),
+    })?;
+    let prefix = root_prefix(&repo, root)?;
+    let selector = Selector::new(config)?;
+    let (listed, commit) = match source {
+        Source::Index(file) => (list_index(&repo, file)?, None),
+        Source::Rev(rev) => {
+            let (listed, id) = list_commit(&repo, rev, &prefix)?;
+            (listed, Some(id))
+        }
+    };
+    let mut found = Vec::new();
+    for (repo_path, mode, oid) in listed {
+        let Some(kind) = kind_of(mode) else { continue };
+        let rel = match &prefix {
+            None => repo_path.clone(),
+            Some(p) => match repo_path
+                .strip_prefix(p.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+            {
+                Some(r) => r.to_string(),
+                None => continue,
+            },
+        };
+        if !selector.selects(&rel) {
+            continue;
+        }
+        if options.honour_ignore
+            && rel != CONFIG_FILE
+            && rel != TRUST_FILE
+            && repo.is_path_ignored(&repo_path).unwrap_or(false)
+        {
+            continue;
+        }
+        found.push(Found {
+            rel,
+            repo_path,
+            kind,
+            oid,
+        });
+    }
+    let cache = options
+        .cache_dir
+        .map(|d| BlobCache::load(d, &settings.fingerprint))
+        .unwrap_or_default();
+    let git_dir = repo.path().to_path_buf();
+    let tree = found
+        .par_iter()
+        .map_init(
+            || Repository::open(&git_dir),
+            |r, f| {
+                let r = r.as_ref().map_err(|e| GitError::Object {
+                    path: f.repo_path.clone(),
+                    message: e.message().to_string(),
+                })?;
+                Ok((f.rel.clone(), entry_of(r, f, settings, cache.get(f))?))
+            },
+        )
+        .collect::<Result<Tree, GitError>>()?;
+    if let Some(dir) = options.cache_dir {
+        // Derived data: failing to write it only costs time on the next run.
+        let _ = BlobCache::of(&settings.fingerprint, &found, &tree).save(dir);
+    }
+    let blobs = found.into_iter().map(|f| (f.rel, f.oid)).collect();
+    Ok(GitTree {
+        tree,
+        contents: GitContents {
+            repo: Mutex::new(repo),
+            blobs,
+        },
+        commit,
+    })
+}
+
+/// Returns the root's path inside the repository's working tree, `None` at its top.
+fn root_prefix(repo: &Repository, root: &Path) -> Result<Option<String>, GitError> {
+    let workdir = repo.workdir().ok_or_else(|| GitError::Bare {
+        repo: repo.path().to_path_buf(),
+    })?;
+    // Compare real paths: the root may be reached through a symlink (`/tmp` on macOS).
+    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root_real, work_real) = (real(root), real(workdir));
+    let rel = root_real
+        .strip_prefix(&work_real)
+        .map_err(|_| GitError::NotARepository {
+            root: root.to_path_buf(),
+        })?;
+    if rel.as_os_str().is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(normalize(rel)?))
+}
+
+fn kind_of(mode: u32) -> Option<EntryKind> {
+    match mode {
+        MODE_FILE => Some(EntryKind::File),
+        MODE_EXECUTABLE => Some(EntryKind::Executable),
+        MODE_SYMLINK => Some(EntryKind::Symlink),
+        // Submodules (MODE_GITLINK) and anything unknown are not files of this tree.
+        _ => None,
+    }
+}
+
+fn path_str(bytes: &[u8]) -> Result<String, GitError> {
+    String::from_utf8(bytes.to_vec()).map_err(|_| {
+        GitError::Tree(TreeError::BadPath {
+            path: PathBuf::from(String::from_utf8_lossy(bytes).into_owned()),
+            message: "the path is not UTF-8".into(),
+        })
+    })
+}
+
+/// Returns `(path, mode, blob)` of every stage-0 entry of the index.
+fn list_index(repo: &Repository, file: Option<&Path>) -> Result<Vec<Listed>, GitError> {
+    let index_path = file
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| repo.path().join("index"));
+    let index_err = |e: git2::Error| GitError::Index {
+        path: index_path.clone(),
+        message: e.message().to_string(),
+    };
+    let index = match file {
+        Some(p) => git2::Index::open(p).map_err(index_err)?,
+        None => repo.index().map_err(index_err)?,
+    };
+    if index.has_conflicts() {
+        let path = index
+            .conflicts()
+            .ok()
+            .and_then(|mut c| c.next())
+            .and_then(|c| c.ok())
+            .and_then(|c| c.our.or(c.their).or(c.ancestor))
+            .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+            .unwrap_or_default();
+        return Err(GitError::Conflicts { path });
+    }
+    let mut out = Vec::new();
+    for e in index.iter() {
+        let extended = git2::IndexEntryExtendedFlag::from_bits_truncate(e.flags_extended);
+        // `git add -N` records that a file will be added, not its content.
+        if extended.is_intent_to_add() {
+            continue;
+        }
+        out.push((path_str(&e.path)?, e.mode, e.id));
+    }
+    Ok(out)
+}
+
+/// Returns `(path, mode, blob)` of every blob under `prefix` in the commit `rev` names,
+/// and the commit's id.
+fn list_commit(
+    repo: &Repository,
+    rev: &str,
+    prefix: &Option<String>,
+) -> Result<(Vec<Listed>, String), GitError> {
+    let rev_err = |e: git2::Error| GitError::Rev {
+        rev: rev.to_string(),
+        repo: repo.workdir().unwrap_or(repo.path()).to_path_buf(),
+        message: e.message().to_string(),
+    };
+    let commit = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(rev_err)?;
+    let mut tree = commit.tree().map_err(rev_err)?;
+    if let Some(p) = prefix {
+        // Only the root's subtree matters; a commit without it has no files there.
+        match tree.get_path(Path::new(p)) {
+            Ok(e) if e.kind() == Some(ObjectType::Tree) => {
+                tree = repo.find_tree(e.id()).map_err(rev_err)?;
+            }
+            _ => return Ok((Vec::new(), commit.id().to_string())),
+        }
+    }
+    let mut raw: Vec<(Vec<u8>, u32, Oid)> = Vec::new();
+    tree.walk(TreeWalkMode::PreOrder, |dir, e| {
+        if e.kind() == Some(ObjectType::Blob) || e.filemode() as u32 == MODE_GITLINK {
+            let mut path = dir.as_bytes().to_vec();
+            path.extend_from_slice(e.name_bytes());
+            raw.push((path, e.filemode() as u32, e.id()));
+        }
+        TreeWalkResult::Ok
+    })
+    .map_err(rev_err)?;
+    let mut out = Vec::with_capacity(raw.len());
+    for (path, mode, oid) in raw {
+        let rel = path_str(&path)?;
+        // Give back repository paths, as the index does.
+        let repo_path = match prefix {
+            Some(p) => format!("{p}/{rel}"),
+            None => rel,
+        };
+        out.push((repo_path, mode, oid));
+    }
+    Ok((out, commit.id().to_string()))
+}
+
+/// Returns the entry of `f`, reusing `cached` when the blob's bytes still hash to it.
+fn entry_of(
+    repo: &Repository,
+    f: &Found,
+    settings: &Settings,
+    cached: Option<&Entry>,
+) -> Result<Entry, GitError> {
+    let obj_err = |e: git2::Error| GitError::Object {
+        path: f.repo_path.clone(),
+        message: e.message().to_string(),
+    };
+    let blob = repo.find_blob(f.oid).map_err(obj_err)?;
+    // The cache only saves parsing: the bytes are always hashed, so an edited cache
+    // file cannot make changed content pass for the baseline's.
+    if let Some(e) = cached
+        && f.kind != EntryKind::Symlink
+        && blake3::hash(blob.content()).to_hex().as_str() == e.blake3
+    {
+        return Ok(e.clone());
+    }
+    if f.kind == EntryKind::Symlink {
+        let target = std::str::from_utf8(blob.content()).map_err(|_| TreeError::BadPath {
+            path: PathBuf::from(&f.rel),
+            message: "the symlink target is not UTF-8".into(),
+        })?;
+        return Ok(symlink_entry(f.rel.clone(), target));
+    }
+    Ok(hash_file(
+        f.rel.clone(),
+        f.kind,
+        FileData::Bytes(blob.content()),
+        settings,
+    )?
+    .entry)
+}
+
+/// The entries of blobs read before, by path: a blob's content never changes, so an
+/// entry is reused while the path, mode and blob id are the same (and the settings,
+/// through their fingerprint). Derived data in `.driftgate/cache/`, safe to delete.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct BlobCache {
+    fingerprint: String,
+    files: HashMap<String, CachedBlob>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedBlob {
+    blob: String,
+    kind: EntryKind,
+    entry: Entry,
+}
+
+impl BlobCache {
+    const FILE: &'static str = "git-blobs.json";
+
+    fn load(dir: &Path, fingerprint: &str) -> BlobCache {
+        std::fs::read(dir.join(Self::FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<BlobCache>(&b).ok())
+            .filter(|c| c.fingerprint == fingerprint)
+            .unwrap_or_default()
+    }
+
+    fn get(&self, f: &Found) -> Option<&Entry> {
+        self.files
+            .get(&f.rel)
+            .filter(|c| c.kind == f.kind && c.blob == f.oid.to_string() && c.entry.path == f.rel)
+            .map(|c| &c.entry)
+    }
+
+    fn of(fingerprint: &str, found: &[Found], tree: &Tree) -> BlobCache {
+        let files = found
+            .iter()
+            .filter_map(|f| {
+                let entry = tree.get(&f.rel)?.clone();
+                Some((
+                    f.rel.clone(),
+                    CachedBlob {
+                        blob: f.oid.to_string(),
+                        kind: f.kind,
+                        entry,
+                    },
+                ))
+            })
+            .collect();
+        BlobCache {
+            fingerprint: fingerprint.to_string(),
+            files,
+        }
+    }
+
+    fn save(&self, dir: &Path) -> Result<(), crate::store::StoreError> {
+        std::fs::create_dir_all(dir).map_err(crate::store::StoreError::io("create", dir))?;
+        let bytes = serde_json::to_vec(self).unwrap_or_default();
+        crate::store::write_atomic(&dir.join(Self::FILE), &bytes)
+    }
+}
+
+/// The blobs of a [`GitTree`], read on demand for the files that differ.
+pub struct GitContents {
+    // git2's repository is not `Sync`; comparisons read few blobs, so one lock is enough.
+    repo: Mutex<Repository>,
+    blobs: HashMap<String, Oid>,
+}
+
+impl Contents for GitContents {
+    fn get(&self, entry: &Entry) -> Result<Option<Content>, CompareError> {
+        if entry.kind == EntryKind::Symlink {
+            return Ok(None);
+        }
+        let Some(oid) = self.blobs.get(&entry.path) else {
+            return Ok(None);
+        };
+        let repo = self
+            .repo
+            .lock()
+            .map_err(|_| TreeError::Git("the git repository lock is poisoned".into()))?;
+        let blob = repo.find_blob(*oid).map_err(|e| {
+            TreeError::Git(format!(
+                "cannot read `{}` from git: {}",
+                entry.path,
+                e.message()
+            ))
+        })?;
+        let bytes = blob.content().to_vec();
+        if blake3::hash(&bytes).to_hex().as_str() != entry.blake3 {
+            return Err(TreeError::Changed(entry.path.clone()).into());
+        }
+        Ok(Some(Content::Raw(bytes)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A repository with `files` staged and committed; returns its directory.
+    fn repo_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let mut index = repo.index().unwrap();
+        for (path, content) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, content).unwrap();
+            index.add_path(Path::new(path)).unwrap();
+        }
+        index.write().unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = git2::Signature::now("Dev", "dev@example.com").unwrap();
+        repo.commit(Some("HEAD"), &sig, &sig, "first", &tree, &[])
+            .unwrap();
+        dir
+    }
+
+    fn stage(dir: &Path, path: &str, content: &str) {
+        std::fs::write(dir.join(path), content).unwrap();
+        let repo = Repository::open(dir).unwrap();
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new(path)).unwrap();
+        index.write().unwrap();
+    }
+
+    fn read(dir: &Path, source: Source<'_>, cache: Option<&Path>) -> Tree {
+        let config = Config::default();
+        let settings = Settings::new(&config);
+        let options = ReadOptions {
+            honour_ignore: true,
+            cache_dir: cache,
+        };
+        read_tree(dir, source, &config, &settings, &options)
+            .unwrap()
+            .tree
+    }
+
+    #[test]
+    fn entries_are_those_of_the_bytes() {
+        let dir = repo_with(&[("a.txt", "x\n"), ("k8s/web.yaml", "replicas: 2\n")]);
+        let settings = Settings::new(&Config::default());
+        let tree = read(dir.path(), Source::Index(None), None);
+        assert_eq!(tree.keys().collect::<Vec<_>>(), ["a.txt", "k8s/web.yaml"]);
+        let expected = hash_file(
+            "k8s/web.yaml".into(),
+            EntryKind::File,
+            FileData::Bytes(b"replicas: 2\n"),
+            &settings,
+        )
+        .unwrap()
+        .entry;
+        assert_eq!(tree["k8s/web.yaml"], expected);
+        assert_eq!(read(dir.path(), Source::Rev("HEAD"), None), tree);
+    }
+
+    #[test]
+    fn the_cache_saves_parsing_but_never_hides_new_bytes() {
+        let dir = repo_with(&[("a.txt", "x\n")]);
+        let cache = tempfile::tempdir().unwrap();
+        let fresh = read(dir.path(), Source::Index(None), Some(cache.path()));
+        let file = cache.path().join(BlobCache::FILE);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains(&fresh["a.txt"].blake3));
+
+        // A cached entry is reused while the bytes hash to it...
+        let marked = text.replace("\"format\":\"text\"", "\"format\":\"cached\"");
+        assert_ne!(marked, text);
+        std::fs::write(&file, &marked).unwrap();
+        let again = read(dir.path(), Source::Index(None), Some(cache.path()));
+        assert_eq!(again["a.txt"].format, "cached");
+
+        // ...but not when it claims other bytes,
+        let forged = marked.replace(&fresh["a.txt"].blake3, &"0".repeat(64));
+        std::fs::write(&file, &forged).unwrap();
+        let again = read(dir.path(), Source::Index(None), Some(cache.path()));
+        assert_eq!(again["a.txt"], fresh["a.txt"]);
+
+        // nor for another blob at the same path.
+        std::fs::write(&file, &marked).unwrap();
+        stage(dir.path(), "a.txt", "y\n");
+        let changed = read(dir.path(), Source::Index(None), Some(cache.path()));
+        assert_eq!(changed["a.txt"].format, "text");
+        assert_ne!(changed["a.txt"].blake3, fresh["a.txt"].blake3);
+    }
+
+    #[test]
+    fn the_cache_is_dropped_when_the_settings_change() {
+        let dir = repo_with(&[("a.txt", "x\n")]);
+        let cache = tempfile::tempdir().unwrap();
+        read(dir.path(), Source::Index(None), Some(cache.path()));
+        let file = cache.path().join(BlobCache::FILE);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let marked = text.replace("\"format\":\"text\"", "\"format\":\"cached\"");
+        std::fs::write(&file, &marked).unwrap();
+        let config = Config::default();
+        let mut settings = Settings::new(&config);
+        settings.fingerprint = "other".into();
+        let options = ReadOptions {
+            honour_ignore: true,
+            cache_dir: Some(cache.path()),
+        };
+        let tree = read_tree(
+            dir.path(),
+            Source::Index(None),
+            &config,
+            &settings,
+            &options,
+        )
+        .unwrap()
+        .tree;
+        assert_eq!(tree["a.txt"].format, "text");
+    }
+
+    #[test]
+    fn a_missing_subtree_is_an_empty_tree() {
+        let dir = repo_with(&[("a.txt", "x\n")]);
+        let root = dir.path().join("later");
+        std::fs::create_dir_all(&root).unwrap();
+        assert!(read(&root, Source::Rev("HEAD"), None).is_empty());
+    }
+}
