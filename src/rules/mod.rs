@@ -553,6 +553,15 @@ fn is_secret_key(seg: &Segment, secret_keys: &[String]) -> bool {
     }
 }
 
+/// Returns the description of the built-in rule `id`, if there is one.
+pub fn builtin_description(id: &str) -> Option<String> {
+    static PACK: std::sync::OnceLock<Vec<RuleConfig>> = std::sync::OnceLock::new();
+    PACK.get_or_init(|| builtin_specs().unwrap_or_default())
+        .iter()
+        .find(|r| r.id == id)
+        .map(|r| r.description.clone())
+}
+
 /// Reads the built-in pack.
 fn builtin_specs() -> Result<Vec<RuleConfig>, RuleError> {
     #[derive(serde::Deserialize)]

@@ -29,7 +29,10 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         if let Some(line) = f.line {
             props.push(format!("line={line}"));
         }
-        let severity = f.severity.as_str();
+        let severity = match f.change.and_then(|c| c.rule.as_deref()) {
+            Some(rule) => format!("{} ({rule})", f.severity.as_str()),
+            None => f.severity.as_str().to_string(),
+        };
         props.push(format!(
             "title={}",
             escape_property(&format!("driftgate {severity}: {}", f.title))
@@ -92,7 +95,7 @@ mod tests {
     fn one_command_per_finding_with_level_file_line_and_title() {
         let l = lines();
         assert_eq!(l.len(), 7);
-        assert!(l.contains(&"::error file=k8s/web.yaml,line=21,title=driftgate critical%3A changed [apps/v1/Deployment/prod/web] spec.template.spec.containers[name=web].image::[apps/v1/Deployment/prod/web] spec.template.spec.containers[name=web].image changed: \"web:1.4\" -> \"web:1.5\"".to_string()));
+        assert!(l.contains(&"::error file=k8s/web.yaml,line=21,title=driftgate critical (images)%3A changed [apps/v1/Deployment/prod/web] spec.template.spec.containers[name=web].image::[apps/v1/Deployment/prod/web] spec.template.spec.containers[name=web].image changed: \"web:1.4\" -> \"web:1.5\"".to_string()));
     }
 
     #[test]

@@ -121,7 +121,10 @@ fn file_block(
             code(&key),
             cell(&c.old).unwrap_or_default(),
             cell(&c.new).unwrap_or_default(),
-            c.severity.as_str()
+            match &c.rule {
+                Some(rule) => format!("{} ({})", c.severity.as_str(), code(rule)),
+                None => c.severity.as_str().to_string(),
+            }
         )?;
         if let Some(d) = f.diff {
             diffs.push((f.line, d));

@@ -134,12 +134,14 @@ pub const BUILTIN_RULES: [(&str, &str); 7] = [
     ),
 ];
 
-/// Returns the description of a rule id.
+/// Returns the description of a rule id: a kind of drift, a rule of the built-in
+/// pack, or else a rule of driftgate.toml.
 pub fn rule_description(id: &str) -> String {
     BUILTIN_RULES
         .iter()
         .find(|(r, _)| *r == id)
         .map(|(_, d)| (*d).to_string())
+        .or_else(|| crate::rules::builtin_description(id))
         .unwrap_or_else(|| format!("Changes matched by the severity rule `{id}` of driftgate.toml"))
 }
 

@@ -130,6 +130,9 @@ fn result(report: &Report, f: &Finding<'_>, rule_index: usize, absolute: bool) -
     });
     if let (Some(c), Some(obj)) = (f.change, props.as_object_mut()) {
         obj.insert("kind".into(), json!(c.kind.as_str()));
+        if !c.rules.is_empty() {
+            obj.insert("rules".into(), json!(c.rules));
+        }
         if !c.path.is_empty() {
             obj.insert("keyPath".into(), json!(c.path));
         }
