@@ -240,3 +240,51 @@ impl Parsed {
 pub fn compare(old: &Parsed, new: &Parsed, options: &Options) -> Vec<Change> {
     diff::compare(&old.doc, &new.doc, options)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The deepest document the loaders accept goes through every recursive step
+    /// (canonical form, reload, comparison, report values) on a test thread's small
+    /// stack without overflowing.
+    #[test]
+    fn deepest_allowed_document_is_handled() {
+        let depth = value::MAX_DEPTH;
+        let deep = |leaf: &str| {
+            let mut s = String::new();
+            for i in 0..depth {
+                if i % 2 == 0 {
+                    s.push('[');
+                } else {
+                    s.push_str("{\"k\":");
+                }
+            }
+            s.push_str(leaf);
+            for i in (0..depth).rev() {
+                s.push(if i % 2 == 0 { ']' } else { '}' });
+            }
+            s
+        };
+        let old = parse(deep("1").as_bytes(), Format::Json).unwrap();
+        let new = parse(deep("{\"password\":2}").as_bytes(), Format::Json);
+        // One level deeper than allowed.
+        assert!(new.is_err());
+        let new = parse(deep("2").as_bytes(), Format::Json).unwrap();
+        let options = Options::default();
+        let back = Parsed::from_canonical(&new.canonical(&options)).unwrap();
+        let changes = compare(&old, &back, &options);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].old, Some(serde_json::Value::from(1)));
+        let whole = compare(
+            &old,
+            &Parsed::from_canonical(b"driftgate-canonical/1\n").unwrap(),
+            &options,
+        );
+        assert_eq!(
+            whole.len(),
+            1,
+            "a removed document renders the whole deep value"
+        );
+    }
+}

@@ -281,6 +281,12 @@ fn key_text(doc: &Doc, node: &Node) -> String {
 
 /// Returns the core-schema value of a plain scalar.
 pub(crate) fn resolve_plain(b: &mut Builder, s: &str) -> Node {
+    // Most plain scalars are words: only these first bytes can start anything else.
+    match s.as_bytes().first() {
+        None | Some(b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'.' | b'+' | b'-') => {}
+        Some(c) if c.is_ascii_digit() => {}
+        Some(_) => return b.doc.string(s),
+    }
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Node::null(),
         "true" | "True" | "TRUE" => return Node::bool(true),
