@@ -12,7 +12,7 @@ use crate::semantic::{self, Format};
 use crate::tree::Settings;
 use crate::ui::Ui;
 
-/// Show every change between the tree and the accepted baseline
+/// Show every change between the tree and the accepted baseline, or between two files
 ///
 /// Like diff(1): exit 0 when there is no difference, 1 when there is, 2 on trouble.
 /// PATHs (files or directories) limit the comparison. With `--files A B`, compare two
