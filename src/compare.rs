@@ -104,7 +104,9 @@ impl<'a> Comparer<'a> {
             .any(|(set, keys)| keys.is_empty() && set.is_match(path))
     }
 
-    fn options_for(&self, path: &str) -> semantic::Options {
+    /// Returns the semantic options for the file at `path`: the settings plus the keys
+    /// of every ignore rule whose globs match it.
+    pub fn options_for(&self, path: &str) -> semantic::Options {
         let mut o = self.settings.semantic.clone();
         for (set, keys) in &self.ignore {
             if set.is_match(path) {

@@ -13,6 +13,7 @@ mod hook;
 mod keys;
 mod lifecycle;
 mod repo;
+mod semantic;
 mod signing;
 mod spine;
 mod verify;
