@@ -35,7 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftgate' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create driftgate.toml (every key commented with its default) and .driftgate/')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Compare the tree with the accepted baseline; exit 1 on unapproved drift')
-            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show every change between the tree and the accepted baseline')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show every change between the tree and the accepted baseline, or between two files')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Propose the current tree as the next baseline')
             [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Review a proposal and approve it')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Promote an approved proposal to the accepted baseline')
@@ -89,6 +89,9 @@ Register-ArgumentCompleter -Native -CommandName 'driftgate' -ScriptBlock {
             break
         }
         'driftgate;diff' {
+            [CompletionResult]::new('--files', '--files', [CompletionResultType]::ParameterName, 'Compare file A with file B instead of the tree with the baseline')
+            [CompletionResult]::new('--from-format', '--from-format', [CompletionResultType]::ParameterName, 'Read A as this format instead of guessing from its extension')
+            [CompletionResult]::new('--to-format', '--to-format', [CompletionResultType]::ParameterName, 'Read B as this format instead of guessing from its extension')
             [CompletionResult]::new('--rev', '--rev', [CompletionResultType]::ParameterName, 'Compare the tree of git commit REV instead of the working tree, without checking it out')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Also write the report in FORMAT to PATH; repeatable (e.g. `--output sarif=drift.sarif`)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Use DIR as the root instead of searching upwards for driftgate.toml')
@@ -342,7 +345,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftgate' -ScriptBlock {
         'driftgate;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create driftgate.toml (every key commented with its default) and .driftgate/')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Compare the tree with the accepted baseline; exit 1 on unapproved drift')
-            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show every change between the tree and the accepted baseline')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show every change between the tree and the accepted baseline, or between two files')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Propose the current tree as the next baseline')
             [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Review a proposal and approve it')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Promote an approved proposal to the accepted baseline')

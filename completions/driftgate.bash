@@ -319,12 +319,24 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__diff)
-            opts="-q -v -h -V --strict --staged --rev --no-ignore --output --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --files --from-format --to-format --strict --staged --rev --no-ignore --output --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --files)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-format)
+                    COMPREPLY=($(compgen -W "yaml json toml text" -- "${cur}"))
+                    return 0
+                    ;;
+                --to-format)
+                    COMPREPLY=($(compgen -W "yaml json toml text" -- "${cur}"))
+                    return 0
+                    ;;
                 --rev)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

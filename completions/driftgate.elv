@@ -32,7 +32,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --version 'Print version'
             cand init 'Create driftgate.toml (every key commented with its default) and .driftgate/'
             cand check 'Compare the tree with the accepted baseline; exit 1 on unapproved drift'
-            cand diff 'Show every change between the tree and the accepted baseline'
+            cand diff 'Show every change between the tree and the accepted baseline, or between two files'
             cand snapshot 'Propose the current tree as the next baseline'
             cand approve 'Review a proposal and approve it'
             cand accept 'Promote an approved proposal to the accepted baseline'
@@ -83,6 +83,9 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --version 'Print version'
         }
         &'driftgate;diff'= {
+            cand --files 'Compare file A with file B instead of the tree with the baseline'
+            cand --from-format 'Read A as this format instead of guessing from its extension'
+            cand --to-format 'Read B as this format instead of guessing from its extension'
             cand --rev 'Compare the tree of git commit REV instead of the working tree, without checking it out'
             cand --output 'Also write the report in FORMAT to PATH; repeatable (e.g. `--output sarif=drift.sarif`)'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
@@ -318,7 +321,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         &'driftgate;help'= {
             cand init 'Create driftgate.toml (every key commented with its default) and .driftgate/'
             cand check 'Compare the tree with the accepted baseline; exit 1 on unapproved drift'
-            cand diff 'Show every change between the tree and the accepted baseline'
+            cand diff 'Show every change between the tree and the accepted baseline, or between two files'
             cand snapshot 'Propose the current tree as the next baseline'
             cand approve 'Review a proposal and approve it'
             cand accept 'Promote an approved proposal to the accepted baseline'

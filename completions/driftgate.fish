@@ -41,7 +41,7 @@ complete -c driftgate -n "__fish_driftgate_needs_command" -s h -l help -d 'Print
 complete -c driftgate -n "__fish_driftgate_needs_command" -s V -l version -d 'Print version'
 complete -c driftgate -n "__fish_driftgate_needs_command" -f -a "init" -d 'Create driftgate.toml (every key commented with its default) and .driftgate/'
 complete -c driftgate -n "__fish_driftgate_needs_command" -f -a "check" -d 'Compare the tree with the accepted baseline; exit 1 on unapproved drift'
-complete -c driftgate -n "__fish_driftgate_needs_command" -f -a "diff" -d 'Show every change between the tree and the accepted baseline'
+complete -c driftgate -n "__fish_driftgate_needs_command" -f -a "diff" -d 'Show every change between the tree and the accepted baseline, or between two files'
 complete -c driftgate -n "__fish_driftgate_needs_command" -f -a "snapshot" -d 'Propose the current tree as the next baseline'
 complete -c driftgate -n "__fish_driftgate_needs_command" -f -a "approve" -d 'Review a proposal and approve it'
 complete -c driftgate -n "__fish_driftgate_needs_command" -f -a "accept" -d 'Promote an approved proposal to the accepted baseline'
@@ -96,6 +96,15 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand check" -s q -l quiet
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -s v -l verbose -d 'Print more detail on stderr'
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -s V -l version -d 'Print version'
+complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -l files -d 'Compare file A with file B instead of the tree with the baseline' -r -F
+complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -l from-format -d 'Read A as this format instead of guessing from its extension' -r -f -a "yaml\t'YAML 1.2, one or more documents'
+json\t'Strict JSON'
+toml\t'TOML'
+text\t'Lines of text'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -l to-format -d 'Read B as this format instead of guessing from its extension' -r -f -a "yaml\t'YAML 1.2, one or more documents'
+json\t'Strict JSON'
+toml\t'TOML'
+text\t'Lines of text'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -l rev -d 'Compare the tree of git commit REV instead of the working tree, without checking it out' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -l output -d 'Also write the report in FORMAT to PATH; repeatable (e.g. `--output sarif=drift.sarif`)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -l root -d 'Use DIR as the root instead of searching upwards for driftgate.toml' -r -F
@@ -334,7 +343,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand completions" -s h -l
 complete -c driftgate -n "__fish_driftgate_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c driftgate -n "__fish_driftgate_using_subcommand help; and not __fish_seen_subcommand_from init check diff snapshot approve accept reject proposals explain log rules verify hook completions help" -f -a "init" -d 'Create driftgate.toml (every key commented with its default) and .driftgate/'
 complete -c driftgate -n "__fish_driftgate_using_subcommand help; and not __fish_seen_subcommand_from init check diff snapshot approve accept reject proposals explain log rules verify hook completions help" -f -a "check" -d 'Compare the tree with the accepted baseline; exit 1 on unapproved drift'
-complete -c driftgate -n "__fish_driftgate_using_subcommand help; and not __fish_seen_subcommand_from init check diff snapshot approve accept reject proposals explain log rules verify hook completions help" -f -a "diff" -d 'Show every change between the tree and the accepted baseline'
+complete -c driftgate -n "__fish_driftgate_using_subcommand help; and not __fish_seen_subcommand_from init check diff snapshot approve accept reject proposals explain log rules verify hook completions help" -f -a "diff" -d 'Show every change between the tree and the accepted baseline, or between two files'
 complete -c driftgate -n "__fish_driftgate_using_subcommand help; and not __fish_seen_subcommand_from init check diff snapshot approve accept reject proposals explain log rules verify hook completions help" -f -a "snapshot" -d 'Propose the current tree as the next baseline'
 complete -c driftgate -n "__fish_driftgate_using_subcommand help; and not __fish_seen_subcommand_from init check diff snapshot approve accept reject proposals explain log rules verify hook completions help" -f -a "approve" -d 'Review a proposal and approve it'
 complete -c driftgate -n "__fish_driftgate_using_subcommand help; and not __fish_seen_subcommand_from init check diff snapshot approve accept reject proposals explain log rules verify hook completions help" -f -a "accept" -d 'Promote an approved proposal to the accepted baseline'

@@ -10,7 +10,7 @@ use similar::TextDiff;
 
 use crate::config::Config;
 use crate::report::{Change, ChangeKind, FileReport, FileStatus, Severity};
-use crate::rules::{RuleBook, RuleSet};
+use crate::rules::{FileData, RuleBook, RuleSet};
 use crate::semantic::{self, Format, Parsed};
 use crate::store::{Objects, StoreError};
 use crate::tree::{DiskSource, Entry, EntryKind, Settings, Tree, TreeError};
@@ -114,7 +114,9 @@ impl<'a> Comparer<'a> {
             .any(|(set, keys)| keys.is_empty() && set.is_match(path))
     }
 
-    fn options_for(&self, path: &str) -> semantic::Options {
+    /// Returns the semantic options for the file at `path`: the settings plus the keys
+    /// of every ignore rule whose globs match it.
+    pub fn options_for(&self, path: &str) -> semantic::Options {
         let mut o = self.settings.semantic.clone();
         for (set, keys) in &self.ignore {
             if set.is_match(path) {
@@ -142,14 +144,33 @@ impl<'a> Comparer<'a> {
                 if self.file_ignored(p) {
                     return Ok(None);
                 }
-                let report = match (old.get(*p), new.get(*p)) {
-                    (None, Some(n)) => Some(whole(n, FileStatus::Added, ChangeKind::Added)),
-                    (Some(o), None) => Some(whole(o, FileStatus::Removed, ChangeKind::Removed)),
-                    (Some(o), Some(n)) => self.compare_file(o, n, old_src, new_src)?,
-                    (None, None) => None,
+                let docs = self.rules.wants_documents(p);
+                let (report, loaded) = match (old.get(*p), new.get(*p)) {
+                    (None, Some(n)) => (
+                        Some(whole(n, FileStatus::Added, ChangeKind::Added)),
+                        (None, self.load_for_rules(docs, n, new_src)?),
+                    ),
+                    (Some(o), None) => (
+                        Some(whole(o, FileStatus::Removed, ChangeKind::Removed)),
+                        (self.load_for_rules(docs, o, old_src)?, None),
+                    ),
+                    (Some(o), Some(n)) => match self.compare_file(o, n, old_src, new_src)? {
+                        Some((r, loaded)) => (Some(r), loaded),
+                        None => (None, (None, None)),
+                    },
+                    (None, None) => (None, (None, None)),
                 };
                 Ok(report.map(|mut r| {
-                    self.rules.apply(&mut r, None);
+                    let data = match loaded {
+                        (None, None) => None,
+                        (o, n) if docs => Some(FileData::from_values(semantic::document_values(
+                            o.as_ref(),
+                            n.as_ref(),
+                            &self.options_for(p),
+                        ))),
+                        _ => None,
+                    };
+                    self.rules.apply(&mut r, data.as_ref());
                     r
                 }))
             })
@@ -157,13 +178,31 @@ impl<'a> Comparer<'a> {
         Ok(reports.into_iter().flatten().collect())
     }
 
+    /// Returns the parsed content of a whole added or removed file, when rules need
+    /// its documents (`wanted`) and it is structured and available.
+    fn load_for_rules(
+        &self,
+        wanted: bool,
+        entry: &Entry,
+        src: &dyn Contents,
+    ) -> Result<Option<Parsed>, CompareError> {
+        let format = entry.format();
+        if !wanted || !format.is_structured() || entry.error.is_some() {
+            return Ok(None);
+        }
+        Ok(src.get(entry)?.and_then(|c| load(c, format)))
+    }
+
+    /// Returns the report of a file on both sides, if it differs, with its parsed
+    /// contents where they were loaded (rules look into them).
     fn compare_file(
         &self,
         old: &Entry,
         new: &Entry,
         old_src: &dyn Contents,
         new_src: &dyn Contents,
-    ) -> Result<Option<FileReport>, CompareError> {
+    ) -> Result<Option<(FileReport, Loaded)>, CompareError> {
+        let none = (None, None);
         if old.kind == new.kind && old.blake3 == new.blake3 && old.target == new.target {
             return Ok(None);
         }
@@ -181,16 +220,22 @@ impl<'a> Comparer<'a> {
                 let t = |e: &Entry| e.target.clone().map(serde_json::Value::String);
                 changes.push(change(ChangeKind::Changed, "", t(old), t(new)));
             }
-            return Ok(Some(file_report(new, FileStatus::Modified, changes)));
+            return Ok(Some((
+                file_report(new, FileStatus::Modified, changes),
+                none,
+            )));
         }
         if old.blake3 == new.blake3 {
-            return Ok(Some(file_report(new, FileStatus::Modified, changes)));
+            return Ok(Some((
+                file_report(new, FileStatus::Modified, changes),
+                none,
+            )));
         }
         let (of, nf) = (old.format(), new.format());
         if let Some(msg) = &new.error {
             let mut r = file_report(new, FileStatus::Unparseable, changes);
             r.message = Some(msg.clone());
-            return Ok(Some(r));
+            return Ok(Some((r, none)));
         }
         if of == nf
             && of.is_structured()
@@ -202,65 +247,65 @@ impl<'a> Comparer<'a> {
             } else {
                 FileStatus::Modified
             };
-            return Ok(Some(file_report(new, status, changes)));
+            return Ok(Some((file_report(new, status, changes), none)));
         }
-        let inner = self.content_changes(old, new, old_src, new_src)?;
-        match inner {
+        let (inner, loaded) = self.content_changes(old, new, old_src, new_src)?;
+        let report = match inner {
             Some(c) if c.is_empty() && changes.is_empty() => {
                 // Only ignored keys changed: the bytes differ, the data that counts
                 // does not.
-                Ok(Some(file_report(new, FileStatus::Cosmetic, changes)))
+                file_report(new, FileStatus::Cosmetic, changes)
             }
             Some(c) => {
                 changes.extend(c);
-                Ok(Some(file_report(new, FileStatus::Modified, changes)))
+                file_report(new, FileStatus::Modified, changes)
             }
             None => {
                 changes.push(change(ChangeKind::Changed, "", None, None));
-                Ok(Some(file_report(new, FileStatus::Modified, changes)))
+                file_report(new, FileStatus::Modified, changes)
             }
-        }
+        };
+        Ok(Some((report, loaded)))
     }
 
     /// Returns the changes inside a file, or `None` when its contents are not available
-    /// on both sides or it is binary.
+    /// on both sides or it is binary; and the parsed contents of structured files.
     fn content_changes(
         &self,
         old: &Entry,
         new: &Entry,
         old_src: &dyn Contents,
         new_src: &dyn Contents,
-    ) -> Result<Option<Vec<Change>>, CompareError> {
+    ) -> Result<(Option<Vec<Change>>, Loaded), CompareError> {
+        let none = (None, None);
         let (of, nf) = (old.format(), new.format());
         if of == Format::Binary || nf == Format::Binary {
-            return Ok(None);
+            return Ok((None, none));
         }
         let (Some(oc), Some(nc)) = (old_src.get(old)?, new_src.get(new)?) else {
-            return Ok(None);
+            return Ok((None, none));
         };
         if of.is_structured() && nf.is_structured() && old.error.is_none() {
             let (Some(o), Some(n)) = (load(oc, of), load(nc, nf)) else {
-                return Ok(None);
+                return Ok((None, none));
             };
-            return Ok(Some(semantic::compare(
-                &o,
-                &n,
-                &self.options_for(&new.path),
-            )));
+            let changes = semantic::compare(&o, &n, &self.options_for(&new.path));
+            return Ok((Some(changes), (Some(o), Some(n))));
         }
         if of.is_structured() || nf.is_structured() {
             // A format change (or a file that only now parses): the data cannot be
             // compared key by key.
-            return Ok(None);
+            return Ok((None, none));
         }
         let (Content::Raw(o) | Content::Stored(o)) = oc;
         let (Content::Raw(n) | Content::Stored(n)) = nc;
-        Ok(Some(text_changes(
-            &String::from_utf8_lossy(&o),
-            &String::from_utf8_lossy(&n),
-        )))
+        let changes = text_changes(&String::from_utf8_lossy(&o), &String::from_utf8_lossy(&n));
+        Ok((Some(changes), none))
     }
 }
+
+/// The parsed contents of a file's two sides, where loaded.
+type Loaded = (Option<Parsed>, Option<Parsed>);
 
 fn load(content: Content, format: Format) -> Option<Parsed> {
     match content {

@@ -401,6 +401,12 @@ impl Config {
                 )));
             }
         }
+        for rule in &self.compare.ignore {
+            for k in &rule.keys {
+                crate::semantic::KeyPattern::parse(k)
+                    .map_err(|e| invalid(format!("in `[[compare.ignore]]`: {e}")))?;
+            }
+        }
         if self.policy.approvals == 0 {
             return Err(invalid(
                 "`policy.approvals` must be at least 1: no baseline is accepted without an approval"
@@ -657,6 +663,18 @@ mod tests {
         assert_eq!(c.policy.severity.get(&Severity::Critical), Some(&2));
         assert_eq!(c.policy.paths[0].approvers, vec!["security@example.com"]);
         assert!(!c.policy.allow_self_approval);
+    }
+
+    #[test]
+    fn bad_ignore_key_path_rejected() {
+        let err = Config::parse(
+            "[[compare.ignore]]\nkeys = [\"metadata..name\"]\n",
+            Path::new("d.toml"),
+        )
+        .unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("bad key path `metadata..name`"), "{msg}");
+        assert!(msg.contains("d.toml"), "{msg}");
     }
 
     #[test]

@@ -101,7 +101,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Error>
     chain::verify_current(&cx.store)
         .map_err(|e| Error::from(e).or_hint("run `driftgate verify` to see the whole chain"))?;
     let report = build_report(ui, &cx, &args.source, args.strict, &[])?;
-    emit(ui, g, &cx, &report, false, &args.output)?;
+    emit(ui, g, Some(cx.store.dir()), &report, false, &args.output)?;
     if !report.drift {
         return Ok(Exit::Clean);
     }
@@ -128,7 +128,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Error>
 pub fn emit(
     ui: &mut Ui,
     g: &GlobalArgs,
-    cx: &Context,
+    state_dir: Option<&std::path::Path>,
     report: &Report,
     detail: bool,
     output: &OutputArgs,
@@ -139,8 +139,9 @@ pub fn emit(
     for spec in &output.outputs {
         // Components drop `.` segments, so `a.sarif` and `./a.sarif` are one file.
         let path: PathBuf = cwd.join(&spec.path).components().collect();
-        let state: PathBuf = cx.store.dir().components().collect();
-        if path.starts_with(&state) {
+        let inside_state =
+            state_dir.is_some_and(|d| path.starts_with(d.components().collect::<PathBuf>()));
+        if inside_state {
             return Err(Error::input(format!(
                 "`{}` is inside `{}`: reports are never written there",
                 spec.path.display(),

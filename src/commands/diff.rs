@@ -1,16 +1,24 @@
-//! `driftgate diff`: the full comparison of the tree with the baseline.
+//! `driftgate diff`: the full comparison of the tree with the baseline, or of two files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::Context;
 use crate::cli::GlobalArgs;
+use crate::compare::{self, Comparer};
+use crate::config::{self, Config, ConfigError};
 use crate::error::{Error, Exit};
+use crate::report::{ChangeKind, FileReport, FileStatus, Report, Severity};
+use crate::rules::{FileData, RuleSet};
+use crate::semantic::{self, Format};
+use crate::tree::Settings;
 use crate::ui::Ui;
 
-/// Show every change between the tree and the accepted baseline
+/// Show every change between the tree and the accepted baseline, or between two files
 ///
 /// Like diff(1): exit 0 when there is no difference, 1 when there is, 2 on trouble.
-/// PATHs (files or directories) limit the comparison.
+/// PATHs (files or directories) limit the comparison. With `--files A B`, compare two
+/// files instead (YAML, JSON or TOML as data, in any combination); no baseline is
+/// needed, and driftgate.toml is used for its compare and redact settings when found.
 ///
 /// With `--staged` or `--rev`, the tree comes from git; the accepted baseline, the
 /// object store and driftgate.toml are still read from the working tree.
@@ -19,6 +27,20 @@ pub struct DiffArgs {
     /// Files or directories to compare (all when none)
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Compare file A with file B instead of the tree with the baseline
+    #[arg(
+        long,
+        num_args = 2,
+        value_names = ["A", "B"],
+        conflicts_with_all = ["paths", "staged", "rev"]
+    )]
+    pub files: Option<Vec<PathBuf>>,
+    /// Read A as this format instead of guessing from its extension
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "files")]
+    pub from_format: Option<FileFormat>,
+    /// Read B as this format instead of guessing from its extension
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "files")]
+    pub to_format: Option<FileFormat>,
     /// Count cosmetic changes as differences
     #[arg(long)]
     pub strict: bool,
@@ -28,20 +50,238 @@ pub struct DiffArgs {
     pub output: super::check::OutputArgs,
 }
 
+/// How `--from-format`/`--to-format` read a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FileFormat {
+    /// YAML 1.2, one or more documents
+    Yaml,
+    /// Strict JSON
+    Json,
+    /// TOML
+    Toml,
+    /// Lines of text
+    Text,
+}
+
+impl FileFormat {
+    fn format(self) -> Format {
+        match self {
+            FileFormat::Yaml => Format::Yaml,
+            FileFormat::Json => Format::Json,
+            FileFormat::Toml => Format::Toml,
+            FileFormat::Text => Format::Text,
+        }
+    }
+}
+
 /// Runs `diff`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &DiffArgs) -> Result<Exit, Error> {
+    if let Some(files) = &args.files {
+        let [a, b] = files.as_slice() else {
+            return Err(Error::input("`--files` takes exactly two files"));
+        };
+        return run_files(ui, g, args, a, b);
+    }
     let cx = Context::load(g)?;
     let cwd = std::env::current_dir()?;
     let filters: Vec<String> = args
         .paths
         .iter()
-        .map(|p| crate::compare::filter_for(&cx.root, &cwd, p))
+        .map(|p| compare::filter_for(&cx.root, &cwd, p))
         .collect();
     let report = super::check::build_report(ui, &cx, &args.source, args.strict, &filters)?;
-    super::check::emit(ui, g, &cx, &report, true, &args.output)?;
-    Ok(if report.drift {
+    super::check::emit(ui, g, Some(cx.store.dir()), &report, true, &args.output)?;
+    Ok(exit_of(&report))
+}
+
+fn exit_of(report: &Report) -> Exit {
+    if report.drift {
         Exit::Drift
     } else {
         Exit::Clean
-    })
+    }
+}
+
+/// One side of `--files`.
+struct Input {
+    shown: String,
+    bytes: Vec<u8>,
+    format: Format,
+}
+
+impl Input {
+    fn read(path: &Path, forced: Option<FileFormat>) -> Result<Input, Error> {
+        let shown = path.display().to_string();
+        if path.is_dir() {
+            return Err(Error::input(format!(
+                "`{shown}` is a directory, not a file"
+            )));
+        }
+        let bytes =
+            std::fs::read(path).map_err(|e| Error::input(format!("cannot read `{shown}`: {e}")))?;
+        let format = match forced {
+            Some(f) => f.format(),
+            None => Format::from_extension(path).unwrap_or_else(|| {
+                Format::sniff(bytes.get(..bytes.len().min(8192)).unwrap_or_default())
+            }),
+        };
+        Ok(Input {
+            shown,
+            bytes,
+            format,
+        })
+    }
+
+    fn parse(&self) -> Result<semantic::Parsed, Error> {
+        semantic::parse(&self.bytes, self.format).map_err(|e| {
+            let at = match e.line {
+                Some(_) => format!(" at {e}"),
+                None => format!(": {}", e.message),
+            };
+            Error::input(format!("cannot parse `{}`{at}", self.shown))
+                .hint(format!("check that it is valid {}", self.format.name()))
+        })
+    }
+}
+
+/// Returns the configuration for two-file mode: driftgate.toml when one is found (or
+/// given), else the defaults.
+fn two_file_config(g: &GlobalArgs) -> Result<(Config, Option<PathBuf>), Error> {
+    let cwd = std::env::current_dir()?;
+    let abs = |p: &Path| {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            cwd.join(p)
+        }
+    };
+    if let Some(c) = &g.config {
+        let path = abs(c);
+        let root = path.parent().map(Path::to_path_buf);
+        return Ok((Config::load(&path)?, root));
+    }
+    let root = match &g.root {
+        Some(r) => Some(abs(r)),
+        None => match config::find_root(&cwd) {
+            Ok(r) => Some(r),
+            Err(ConfigError::NotFound { .. }) => None,
+            Err(e) => return Err(e.into()),
+        },
+    };
+    match root {
+        Some(r) if r.join(config::CONFIG_FILE).is_file() => {
+            Ok((Config::load(&r.join(config::CONFIG_FILE))?, Some(r)))
+        }
+        _ => Ok((Config::default(), None)),
+    }
+}
+
+fn run_files(
+    ui: &mut Ui,
+    g: &GlobalArgs,
+    args: &DiffArgs,
+    a: &Path,
+    b: &Path,
+) -> Result<Exit, Error> {
+    let (config, root) = two_file_config(g)?;
+    let settings = Settings::new(&config);
+    let (old, new) = rayon::join(
+        || Input::read(a, args.from_format),
+        || Input::read(b, args.to_format),
+    );
+    let (old, new) = (old?, new?);
+    // Ignore rules name paths relative to the root; outside it, the path as given.
+    let rule_path = root
+        .as_ref()
+        .and_then(|r| {
+            let cwd = std::env::current_dir().ok()?;
+            let abs = cwd.join(b);
+            let rel = abs.strip_prefix(r).ok()?;
+            crate::tree::normalize(rel).ok()
+        })
+        .unwrap_or_else(|| b.to_string_lossy().replace('\\', "/"));
+    let rules = RuleSet::new(&config).map_err(|e| Error::input(format!("invalid rules: {e}")))?;
+    let options = Comparer::new(&config, &settings, &rules).options_for(&rule_path);
+    let files = if old.bytes == new.bytes && old.format == new.format {
+        Vec::new()
+    } else {
+        let (mut file, (po, pn)) = file_report(old, new, &options)?;
+        let data = (po.is_some() || pn.is_some()).then(|| {
+            FileData::from_values(semantic::document_values(
+                po.as_ref(),
+                pn.as_ref(),
+                &options,
+            ))
+        });
+        rules.apply_at(&rule_path, &mut file, data.as_ref());
+        vec![file]
+    };
+    let report = Report::new(".".into(), None, files, args.strict);
+    let state_dir = root.as_ref().map(|r| r.join(crate::store::STATE_DIR));
+    super::check::emit(ui, g, state_dir.as_deref(), &report, true, &args.output)?;
+    Ok(exit_of(&report))
+}
+
+/// The parsed data of two files, when both are structured.
+type Parsed2 = (Option<semantic::Parsed>, Option<semantic::Parsed>);
+
+/// Returns the report of two files, and their parsed data when both are structured.
+fn file_report(
+    old: Input,
+    new: Input,
+    options: &semantic::Options,
+) -> Result<(FileReport, Parsed2), Error> {
+    let (of, nf) = (old.format, new.format);
+    let path = new.shown.clone();
+    let mut parsed = (None, None);
+    let (status, changes) = if of.is_structured() && nf.is_structured() {
+        let (po, pn) = rayon::join(|| old.parse(), || new.parse());
+        let (po, pn) = (po?, pn?);
+        // The parsed data is all that is needed from here on.
+        drop((old, new));
+        let changes = semantic::compare(&po, &pn, options);
+        parsed = (Some(po), Some(pn));
+        let status = if changes.is_empty() {
+            FileStatus::Cosmetic
+        } else {
+            FileStatus::Modified
+        };
+        (status, changes)
+    } else if of == Format::Binary || nf == Format::Binary {
+        // Binary content is compared by hash only: it differs, nothing more to say.
+        let c = vec![crate::report::Change {
+            kind: ChangeKind::Changed,
+            document: None,
+            path: String::new(),
+            old: None,
+            new: None,
+            severity: Severity::default(),
+            rule: None,
+            rules: Vec::new(),
+            line: None,
+            diff: None,
+        }];
+        (FileStatus::Modified, c)
+    } else {
+        let changes = compare::text_changes(
+            &String::from_utf8_lossy(&old.bytes),
+            &String::from_utf8_lossy(&new.bytes),
+        );
+        let status = if changes.is_empty() {
+            FileStatus::Cosmetic
+        } else {
+            FileStatus::Modified
+        };
+        (status, changes)
+    };
+    let severity = changes.iter().map(|c| c.severity).max().unwrap_or_default();
+    let report = FileReport {
+        path,
+        status,
+        format: nf.name().into(),
+        severity,
+        message: None,
+        changes,
+    };
+    Ok((report, parsed))
 }

@@ -5,8 +5,6 @@
 //! rule ids of a report's changes. Pure: it neither reads files nor prints; the caller
 //! hands it the changes and, where it has them, the parsed documents of both sides.
 
-mod keypath;
-
 use std::collections::BTreeMap;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -14,9 +12,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::{CompareConfig, Config, RuleConfig, Strings};
-use crate::report::{Change, ChangeKind, FileReport, Report, Severity};
+use crate::report::{Change, ChangeKind, FileReport, FileStatus, Report, Severity};
 
-pub use keypath::{PathError, Segment};
+use crate::semantic::{
+    self,
+    keypath::{self, KeyPath, KeyPattern, Segment},
+};
 
 /// The built-in rule pack, in the schema of `[[rule]]`.
 pub const BUILTIN: &str = include_str!("builtin.toml");
@@ -92,11 +93,11 @@ pub struct Rule {
     kind: Option<GlobSet>,
     namespace: Option<GlobSet>,
     name: Option<GlobSet>,
-    keys: Vec<Vec<Segment>>,
+    keys: Vec<KeyPattern>,
     new_contains: Vec<String>,
     new_matches: Option<GlobSet>,
-    where_: Vec<(Vec<Segment>, GlobSet)>,
-    where_not: Vec<(Vec<Segment>, GlobSet)>,
+    where_: Vec<(KeyPath, GlobSet)>,
+    where_not: Vec<(KeyPath, GlobSet)>,
 }
 
 /// Schema of a [`RuleBook`].
@@ -189,6 +190,17 @@ pub struct FileData {
     pub new: Vec<Document>,
 }
 
+impl FileData {
+    /// Returns the data of labelled documents, as `semantic::document_values` gives them.
+    pub fn from_values([old, new]: [Vec<crate::semantic::DocumentValue>; 2]) -> FileData {
+        let doc = |(identity, value)| Document { identity, value };
+        FileData {
+            old: old.into_iter().map(doc).collect(),
+            new: new.into_iter().map(doc).collect(),
+        }
+    }
+}
+
 /// The Kubernetes identity of a document, parsed from a change's `document`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentId<'a> {
@@ -262,18 +274,26 @@ impl Rule {
         if !id_ok {
             return Err("an id is letters, digits, `-`, `_` and `.`".into());
         }
-        let keys = spec
-            .keys
-            .0
+        // Secret-looking keys may sit anywhere inside an added or replaced value, so
+        // a `secret` rule without keys looks at every depth.
+        let any_depth = ["**".to_string()];
+        let written = if spec.keys.is_empty() && spec.secret {
+            &any_depth[..]
+        } else {
+            &spec.keys.0[..]
+        };
+        let keys = written
             .iter()
-            .map(|k| keypath::parse(k, true).map_err(|e| format!("bad key pattern `{k}`: {e}")))
+            .map(|k| {
+                KeyPattern::parse(k).map_err(|e| format!("bad key pattern `{k}`: {}", e.message))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let lookups = |m: &BTreeMap<String, Strings>, field: &str| {
             m.iter()
                 .map(|(k, v)| {
-                    let path = keypath::parse(k, false)
-                        .map_err(|e| format!("bad key `{k}` in `{field}`: {e}"))?;
-                    if path.is_empty() {
+                    let path = KeyPath::parse(k)
+                        .map_err(|e| format!("bad key `{k}` in `{field}`: {}", e.message))?;
+                    if path.segments.is_empty() {
                         return Err(format!("empty key in `{field}`"));
                     }
                     let set = globs(&id, field, v)?.unwrap_or_else(GlobSet::empty);
@@ -326,7 +346,7 @@ impl Rule {
         if self.paths.as_ref().is_some_and(|s| !s.is_match(path)) {
             return false;
         }
-        if !self.selects_document(view.document) {
+        if !self.selects_document(view.identity.as_deref()) {
             return false;
         }
         self.targets(view)
@@ -340,28 +360,23 @@ impl Rule {
         let whole = Target {
             path: view.path.clone(),
             kind: view.kind,
+            old: view.old,
             new: view.new,
         };
-        let patterns: Vec<Vec<Segment>> = if !self.keys.is_empty() {
-            self.keys.clone()
-        } else if self.spec.secret {
-            // Secret-looking keys may sit anywhere inside an added or replaced value.
-            vec![vec![Segment::AnyDepth]]
-        } else {
+        if self.keys.is_empty() {
             return vec![whole];
-        };
+        }
         let mut out = Vec::new();
-        for pattern in &patterns {
-            let rel = keypath::relate(pattern, &view.path);
-            if rel.at_or_below {
+        for pattern in &self.keys {
+            if pattern.matches_prefix(&view.path) {
                 out.push(whole.clone());
             }
             // A move's values are positions, not data.
             if view.kind == ChangeKind::Moved {
                 continue;
             }
-            for rest in &rel.below {
-                out.extend(inner_changes(rest, view));
+            for rest in pattern.rests(&view.path) {
+                out.extend(inner_changes(&rest, view));
             }
         }
         out
@@ -394,7 +409,15 @@ impl Rule {
                 return false;
             }
         }
-        if s.secret && !t.path.iter().any(|seg| is_secret_key(seg, secret_keys)) {
+        if s.secret
+            && !t
+                .path
+                .segments
+                .iter()
+                .any(|seg| is_secret_key(seg, secret_keys))
+            && !t.old.is_some_and(semantic::is_redacted)
+            && !t.new.is_some_and(semantic::is_redacted)
+        {
             return false;
         }
         let side = if t.kind == ChangeKind::Removed {
@@ -422,16 +445,18 @@ impl Rule {
 /// A change as one rule sees it: the reported change or one inside its values.
 #[derive(Debug, Clone)]
 struct Target<'v> {
-    path: Vec<Segment>,
+    path: KeyPath,
     kind: ChangeKind,
+    old: Option<&'v Value>,
     new: Option<&'v Value>,
 }
 
 /// One change of a file, with the documents it belongs to where known.
 #[derive(Debug, Clone)]
 struct View<'v> {
-    document: Option<&'v str>,
-    path: Vec<Segment>,
+    /// The document's Kubernetes identity: from the change, else from its data.
+    identity: Option<String>,
+    path: KeyPath,
     kind: ChangeKind,
     old: Option<&'v Value>,
     new: Option<&'v Value>,
@@ -446,15 +471,15 @@ enum Side {
 }
 
 /// Returns the changes at the keys `rest` selects inside the values of `view`.
-fn inner_changes<'v>(rest: &[Segment], view: &View<'v>) -> Vec<Target<'v>> {
-    let mut pairs: Vec<(Vec<Segment>, Option<&'v Value>, Option<&'v Value>)> = Vec::new();
+fn inner_changes<'v>(rest: &KeyPattern, view: &View<'v>) -> Vec<Target<'v>> {
+    let mut pairs: Vec<(KeyPath, Option<&'v Value>, Option<&'v Value>)> = Vec::new();
     if let Some(old) = view.old {
-        for (p, v) in keypath::select(rest, old) {
+        for (p, v) in rest.select(old) {
             pairs.push((p, Some(v), None));
         }
     }
     if let Some(new) = view.new {
-        for (p, v) in keypath::select(rest, new) {
+        for (p, v) in rest.select(new) {
             match pairs.iter_mut().find(|(q, _, n)| *q == p && n.is_none()) {
                 Some(pair) => pair.2 = Some(v),
                 None => pairs.push((p, None, Some(v))),
@@ -473,8 +498,13 @@ fn inner_changes<'v>(rest: &[Segment], view: &View<'v>) -> Vec<Target<'v>> {
                 (None, None) => return None,
             };
             let mut path = view.path.clone();
-            path.extend(rel);
-            Some(Target { path, kind, new })
+            path.segments.extend(rel.segments);
+            Some(Target {
+                path,
+                kind,
+                old,
+                new,
+            })
         })
         .collect()
 }
@@ -492,26 +522,22 @@ fn json_type(v: &Value) -> u8 {
 
 /// Returns the value of `key` at the deepest node on `path` (itself included) that has
 /// it, on `side`: first inside the change's own value, then in the whole document.
-fn lookup_up<'v>(
-    view: &View<'v>,
-    side: Side,
-    path: &[Segment],
-    key: &[Segment],
-) -> Option<&'v Value> {
+fn lookup_up<'v>(view: &View<'v>, side: Side, path: &KeyPath, key: &KeyPath) -> Option<&'v Value> {
     let (value, doc) = match side {
         Side::Old => (view.old, view.doc_old),
         Side::New => (view.new, view.doc_new),
     };
-    let base = view.path.len();
+    let path = &path.segments;
+    let base = view.path.segments.len();
     for depth in (0..=path.len()).rev() {
         let prefix = path.get(..depth)?;
         let node = if depth >= base {
-            value.and_then(|v| keypath::get(v, prefix.get(base..)?))
+            value.and_then(|v| keypath::value_at(v, prefix.get(base..)?))
         } else {
             None
         }
-        .or_else(|| doc.and_then(|d| keypath::get(d, prefix)));
-        if let Some(found) = node.and_then(|n| keypath::get(n, key)) {
+        .or_else(|| doc.and_then(|d| keypath::value_at(d, prefix)));
+        if let Some(found) = node.and_then(|n| keypath::value_at(n, &key.segments)) {
             return Some(found);
         }
     }
@@ -727,11 +753,18 @@ impl RuleSet {
     }
 
     /// Sets the severity and rule ids of every change of `file`, and the file's
-    /// severity (the highest of its changes, the default when it has none).
+    /// severity: the highest of its changes; without changes, `info` for a cosmetic
+    /// file and the default for others.
     pub fn apply(&self, file: &mut FileReport, data: Option<&FileData>) {
         let path = file.path.clone();
+        self.apply_at(&path, file, data);
+    }
+
+    /// Like [`RuleSet::apply`], with path globs matched against `path` instead of the
+    /// file's own (two files compared outside the tree).
+    pub fn apply_at(&self, path: &str, file: &mut FileReport, data: Option<&FileData>) {
         for change in &mut file.changes {
-            let matched = self.matching(&path, change, data);
+            let matched = self.matching(path, change, data);
             let top = matched.iter().map(|r| r.severity()).max();
             change.severity = top.unwrap_or(self.default);
             change.rule = matched
@@ -740,12 +773,20 @@ impl RuleSet {
                 .map(|r| r.id().to_string());
             change.rules = matched.iter().map(|r| r.id().to_string()).collect();
         }
+        // A file without listed changes is judged by what it is: formatting only is
+        // informational; anything else (a file whose content cannot be compared) gets
+        // the default.
+        let bare = if file.status == FileStatus::Cosmetic {
+            Severity::Info
+        } else {
+            self.default
+        };
         file.severity = file
             .changes
             .iter()
             .map(|c| c.severity)
             .max()
-            .unwrap_or(self.default);
+            .unwrap_or(bare);
     }
 
     /// Applies the rules to every file of `report` (without documents) and recounts
@@ -758,10 +799,20 @@ impl RuleSet {
     }
 }
 
+/// Returns the Kubernetes identity of a document labelled `label` (which names it by
+/// position in files where some document has no identity) with data `value`.
+fn identity(label: Option<&str>, value: Option<&Value>) -> Option<String> {
+    match label {
+        Some(l) if parse_document(l).is_some() => Some(l.to_string()),
+        _ => value.and_then(keypath::object_id),
+    }
+}
+
 /// Returns how rules see `change`: itself, or, for a change of a whole file whose
 /// values are not in the report, one view per document of that file.
 fn views<'v>(change: &'v Change, data: Option<&'v FileData>) -> Vec<View<'v>> {
-    let path = keypath::parse(&change.path, false).unwrap_or_default();
+    // A path that does not parse (none should) is judged as the whole document.
+    let path = KeyPath::parse(&change.path).unwrap_or_default();
     let doc = |side: &'v [Document]| -> Option<&'v Value> {
         match (&change.document, side) {
             (_, [only]) => Some(&only.value),
@@ -778,7 +829,7 @@ fn views<'v>(change: &'v Change, data: Option<&'v FileData>) -> Vec<View<'v>> {
     };
     let opaque = change.path.is_empty() && change.old.is_none() && change.new.is_none();
     let base = View {
-        document: change.document.as_deref(),
+        identity: identity(change.document.as_deref(), doc_new.or(doc_old)),
         path,
         kind: change.kind,
         old: change.old.as_ref(),
@@ -816,8 +867,8 @@ fn views<'v>(change: &'v Change, data: Option<&'v FileData>) -> Vec<View<'v>> {
         }
         let n = j.and_then(|j| data.new.get(j));
         out.push(View {
-            document: o.identity.as_deref(),
-            path: Vec::new(),
+            identity: identity(o.identity.as_deref(), Some(&o.value)),
+            path: KeyPath::default(),
             kind: if n.is_some() {
                 ChangeKind::Changed
             } else {
@@ -834,8 +885,8 @@ fn views<'v>(change: &'v Change, data: Option<&'v FileData>) -> Vec<View<'v>> {
             continue;
         }
         out.push(View {
-            document: n.identity.as_deref(),
-            path: Vec::new(),
+            identity: identity(n.identity.as_deref(), Some(&n.value)),
+            path: KeyPath::default(),
             kind: ChangeKind::Added,
             old: None,
             new: Some(&n.value),

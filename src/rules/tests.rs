@@ -144,9 +144,19 @@ fn highest_severity_wins_and_every_id_is_listed() {
 #[test]
 fn default_severity_is_configurable_and_applies_to_empty_files() {
     let set = RuleSet::new(&config("[rules]\ndefault_severity = \"low\"\n")).unwrap();
+    let mut cosmetic = FileReport {
+        path: "a.yaml".into(),
+        status: FileStatus::Cosmetic,
+        format: "yaml".into(),
+        severity: Severity::Critical,
+        message: None,
+        changes: vec![],
+    };
+    set.apply(&mut cosmetic, None);
+    assert_eq!(cosmetic.severity, Severity::Info);
     let mut file = FileReport {
         path: "notes.txt".into(),
-        status: FileStatus::Cosmetic,
+        status: FileStatus::Unparseable,
         format: "text".into(),
         severity: Severity::Critical,
         message: None,

@@ -2,11 +2,32 @@
 //!
 //! Pure: parses bytes into one value model, writes its canonical form, and compares two
 //! parsed files into key-path changes. No I/O, no printing, no configuration files.
+//!
+//! - `value`: the compact arena model every format loads into;
+//! - `yaml`, `json`, `toml`: the loaders (`number`: exact numbers for all three);
+//! - `canonical`: the canonical form, its hash is the semantic hash; `redact`: secrets;
+//! - `diff`: the comparison; `keypath`: key paths and wildcard patterns.
+
+mod canonical;
+mod diff;
+mod json;
+pub mod keypath;
+mod number;
+mod redact;
+mod toml;
+mod value;
+mod yaml;
 
 use std::fmt;
 use std::path::Path;
 
-use crate::report::{Change, ChangeKind};
+pub use keypath::{KeyPath, KeyPathError, KeyPattern, Segment};
+
+/// The version of the canonical form (its first line); canonical hashes computed under
+/// another version are not comparable.
+pub const CANONICAL_FORMAT: &str = "driftgate-canonical/1";
+
+use crate::report::Change;
 
 /// How a file's bytes are interpreted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -101,6 +122,26 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+impl ParseError {
+    /// Returns an error without a position.
+    pub(crate) fn new(message: impl Into<String>) -> ParseError {
+        ParseError {
+            message: message.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    /// Returns an error at 1-based `line` and `column` (0 means unknown).
+    pub(crate) fn at(message: impl Into<String>, line: u32, column: u32) -> ParseError {
+        ParseError {
+            message: message.into(),
+            line: (line > 0).then_some(line as usize),
+            column: (column > 0).then_some(column as usize),
+        }
+    }
+}
+
 /// Settings of a comparison, from `[compare]` and `[redact]` of driftgate.toml.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -112,17 +153,36 @@ pub struct Options {
     pub ignore_keys: Vec<String>,
 }
 
-/// A parsed structured file: one or more documents.
-#[derive(Debug, Clone, PartialEq)]
+/// A parsed structured file: zero or more documents (YAML streams may hold several;
+/// JSON and TOML files hold one).
+#[derive(Debug, Clone)]
 pub struct Parsed {
-    bytes: Vec<u8>,
+    doc: value::Doc,
 }
 
 /// Returns the parsed documents of `bytes` read as `format`.
+///
+/// `Text` and `Binary` are not structured and always fail.
 pub fn parse(bytes: &[u8], format: Format) -> Result<Parsed, ParseError> {
-    let _ = format;
+    let doc = match format {
+        Format::Yaml => yaml::parse(bytes)?,
+        Format::Json => json::parse(bytes, json::Mode::Single)?,
+        Format::Toml => toml::parse(bytes)?,
+        Format::Text | Format::Binary => {
+            return Err(ParseError::new(format!(
+                "{} is not a structured format",
+                format.name()
+            )));
+        }
+    };
+    Ok(Parsed { doc })
+}
+
+/// Returns one document per JSON text in `bytes`: a sequence of JSON texts separated
+/// by white space (as in JSON Lines), possibly none.
+pub fn parse_json_sequence(bytes: &[u8]) -> Result<Parsed, ParseError> {
     Ok(Parsed {
-        bytes: bytes.to_vec(),
+        doc: json::parse(bytes, json::Mode::Sequence)?,
     })
 }
 
@@ -130,35 +190,121 @@ impl Parsed {
     /// Returns the canonical form: deterministic bytes that are equal for equal data.
     ///
     /// Secret values are replaced by their hash, so the canonical form may be stored.
+    /// Its format is described in the `canonical` module.
     pub fn canonical(&self, options: &Options) -> Vec<u8> {
-        let _ = options;
-        self.bytes.clone()
+        canonical::write(&self.doc, &options.redact_keys)
     }
 
     /// Returns the data of a canonical form written by [`Parsed::canonical`].
+    ///
+    /// The data has no positions; secrets are their hashes and compare by hash.
     pub fn from_canonical(bytes: &[u8]) -> Result<Parsed, ParseError> {
         Ok(Parsed {
-            bytes: bytes.to_vec(),
+            doc: canonical::read(bytes)?,
         })
     }
+
+    /// Returns how many documents the file holds.
+    pub fn documents(&self) -> usize {
+        self.doc.roots.len()
+    }
+
+    /// Returns the same data with custom tags dropped (`!Ref x` becomes `x`), as a
+    /// reader that ignores tags sees it.
+    pub fn without_tags(&self) -> Parsed {
+        let mut doc = self.doc.clone();
+        let inner = |nodes: &[value::Node], n: &mut value::Node| {
+            if n.kind == value::Kind::Tagged
+                && let Some(t) = nodes.get(n.b as usize)
+            {
+                *n = value::Node {
+                    key: n.key,
+                    line: n.line,
+                    col: n.col,
+                    ..*t
+                };
+            }
+        };
+        let snapshot = doc.nodes.clone();
+        for n in doc.nodes.iter_mut() {
+            inner(&snapshot, n);
+        }
+        for r in doc.roots.iter_mut() {
+            inner(&snapshot, r);
+        }
+        Parsed { doc }
+    }
+}
+
+/// Returns whether a report value is a redacted secret (`<redacted:1a2b3c4d>`).
+pub fn is_redacted(value: &serde_json::Value) -> bool {
+    value.as_str().is_some_and(redact::is_shown)
+}
+
+/// One document of a file as JSON, with the label changes carry in `document`.
+pub type DocumentValue = (Option<String>, serde_json::Value);
+
+/// Returns the documents of `old` and `new` (either may be absent) as JSON values,
+/// secret values redacted as [`compare`] shows them, each labelled as changes name it:
+/// by Kubernetes identity (`apiVersion/kind/namespace/name`), by position (`#N`) in a
+/// multi-document file without identities, or not at all.
+pub fn document_values(
+    old: Option<&Parsed>,
+    new: Option<&Parsed>,
+    options: &Options,
+) -> [Vec<DocumentValue>; 2] {
+    diff::document_values(old.map(|p| &p.doc), new.map(|p| &p.doc), options)
 }
 
 /// Returns the changes from `old` to `new`, values of secret keys redacted.
 pub fn compare(old: &Parsed, new: &Parsed, options: &Options) -> Vec<Change> {
-    let _ = options;
-    if old == new {
-        return Vec::new();
+    diff::compare(&old.doc, &new.doc, options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The deepest document the loaders accept goes through every recursive step
+    /// (canonical form, reload, comparison, report values) on a test thread's small
+    /// stack without overflowing.
+    #[test]
+    fn deepest_allowed_document_is_handled() {
+        let depth = value::MAX_DEPTH;
+        let deep = |leaf: &str| {
+            let mut s = String::new();
+            for i in 0..depth {
+                if i % 2 == 0 {
+                    s.push('[');
+                } else {
+                    s.push_str("{\"k\":");
+                }
+            }
+            s.push_str(leaf);
+            for i in (0..depth).rev() {
+                s.push(if i % 2 == 0 { ']' } else { '}' });
+            }
+            s
+        };
+        let old = parse(deep("1").as_bytes(), Format::Json).unwrap();
+        let new = parse(deep("{\"password\":2}").as_bytes(), Format::Json);
+        // One level deeper than allowed.
+        assert!(new.is_err());
+        let new = parse(deep("2").as_bytes(), Format::Json).unwrap();
+        let options = Options::default();
+        let back = Parsed::from_canonical(&new.canonical(&options)).unwrap();
+        let changes = compare(&old, &back, &options);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].old, Some(serde_json::Value::from(1)));
+        let whole = compare(
+            &old,
+            &Parsed::from_canonical(b"driftgate-canonical/1\n").unwrap(),
+            &options,
+        );
+        assert_eq!(
+            whole.len(),
+            1,
+            "a removed document renders the whole deep value"
+        );
     }
-    vec![Change {
-        kind: ChangeKind::Changed,
-        document: None,
-        path: String::new(),
-        old: None,
-        new: None,
-        severity: Default::default(),
-        rule: None,
-        rules: Vec::new(),
-        line: None,
-        diff: None,
-    }]
 }

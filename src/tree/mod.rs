@@ -141,11 +141,12 @@ impl Settings {
         };
         let fingerprint = blake3::hash(
             format!(
-                "{:?}|{}|{:?}|{}",
+                "{:?}|{}|{:?}|{}|{}",
                 config.formats,
                 config.tree.store_max_size,
                 config.redact.keys,
-                env!("CARGO_PKG_VERSION")
+                env!("CARGO_PKG_VERSION"),
+                semantic::CANONICAL_FORMAT
             )
             .as_bytes(),
         )

@@ -208,5 +208,21 @@ fn demo_fixture_reports_its_drift() {
     assert_eq!(status("k8s/debug-shell.yaml").as_deref(), Some("added"));
     assert_eq!(status("README.txt").as_deref(), Some("removed"));
     assert_eq!(status("iam/export-policy.json"), None);
+    // Reordered tables and a comment: the same data.
+    assert_eq!(status("app/settings.toml").as_deref(), Some("cosmetic"));
     assert_eq!(report["drift"], true);
+    let web = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "k8s/web.yaml")
+        .unwrap();
+    let change = &web["changes"][0];
+    assert_eq!(
+        change["path"],
+        "spec.template.spec.containers[name=web].image"
+    );
+    assert_eq!(change["old"], "registry.example.com/web:1.4.2");
+    assert_eq!(change["new"], "registry.example.com/web:1.5.0");
+    assert_eq!(change["line"], 12);
 }

@@ -15,6 +15,7 @@ mod lifecycle;
 mod quorum;
 mod repo;
 mod rules;
+mod semantic;
 mod signing;
 mod spine;
 mod verify;

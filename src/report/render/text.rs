@@ -123,7 +123,11 @@ fn change_line(c: &Change, w: &mut dyn Write, p: &Palette, detail: bool) -> std:
     if let Some(d) = &c.document {
         path.push_str(&format!("[{d}] "));
     }
-    path.push_str(if c.path.is_empty() { "(file)" } else { &c.path });
+    path.push_str(match (c.path.is_empty(), &c.document) {
+        (false, _) => &c.path,
+        (true, Some(_)) => "(document)",
+        (true, None) => "(file)",
+    });
     if let Some(l) = c.line {
         path.push_str(&format!(" (line {l})"));
     }
@@ -163,7 +167,11 @@ fn change_line(c: &Change, w: &mut dyn Write, p: &Palette, detail: bool) -> std:
             } else {
                 ""
             };
-            if c.old.is_some() || c.new.is_some() {
+            if c.diff.is_some() {
+                // A multi-line string: its line diff below says more than two escaped
+                // one-line values would.
+                writeln!(w, "  ~ {path}{kind}{rule}")?;
+            } else if c.old.is_some() || c.new.is_some() {
                 writeln!(
                     w,
                     "  ~ {path}: {}{}{:#} -> {}{}{:#}{kind}{rule}",
@@ -174,10 +182,8 @@ fn change_line(c: &Change, w: &mut dyn Write, p: &Palette, detail: bool) -> std:
                     value(&c.new),
                     p.added
                 )?;
-            } else if c.diff.is_none() {
-                writeln!(w, "  ~ {path}: content changed{kind}{rule}")?;
             } else {
-                writeln!(w, "  ~ {path}{kind}{rule}")?;
+                writeln!(w, "  ~ {path}: content changed{kind}{rule}")?;
             }
         }
     }

@@ -1,0 +1,790 @@
+//! Key paths (DESIGN §3): where a change is, and patterns that select changes.
+//!
+//! Syntax: keys joined by `.`; `[N]` for a list index; `[key=value]` for a list item
+//! matched by an identity key; `[apiVersion/kind/namespace/name]` for a list item
+//! matched by its Kubernetes identity. A key that is empty or contains `.`, `[`, `]`,
+//! `"`, `=` or white space is double-quoted (`\"` and `\\` escape inside quotes):
+//! `metadata.annotations."app.kubernetes.io/name"`. Inside brackets only `[`, `]`, `=`,
+//! `"` and white space force quotes, so `[name=nginx.conf]` stays readable.
+//!
+//! Patterns ([`KeyPattern`]) add `*` (any one segment, key or bracket), `[*]` (any one
+//! list item) and `**` (any number of segments, none included). They are used for
+//! `ignore` rules and severity rules.
+
+use std::fmt;
+
+/// One step of a [`KeyPath`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Segment {
+    /// A mapping key.
+    Key(String),
+    /// A list index.
+    Index(usize),
+    /// A list item whose identity key `key` has the value `value`.
+    Match {
+        /// The identity key (`name`, `id`, ...).
+        key: String,
+        /// Its value, as text.
+        value: String,
+    },
+    /// A list item matched by its Kubernetes identity (`v1/Service/prod/web`).
+    Object(String),
+}
+
+/// A parsed key path.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyPath {
+    /// The segments, outermost first; empty for a whole document.
+    pub segments: Vec<Segment>,
+}
+
+/// A key path or pattern that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("bad key path `{path}`: {message}")]
+pub struct KeyPathError {
+    /// The text given.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl KeyPath {
+    /// Returns the path written as `text` (wildcards are plain keys here).
+    pub fn parse(text: &str) -> Result<KeyPath, KeyPathError> {
+        let parts = parse_parts(text)?;
+        let segments = parts
+            .into_iter()
+            .map(|p| match p {
+                Part::Seg(s) => s,
+                Part::Star => Segment::Key("*".into()),
+                Part::StarStar => Segment::Key("**".into()),
+                Part::AnyItem => Segment::Object("*".into()),
+            })
+            .collect();
+        Ok(KeyPath { segments })
+    }
+}
+
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, s) in self.segments.iter().enumerate() {
+            match s {
+                Segment::Key(k) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    write_key(f, k)?;
+                }
+                Segment::Index(n) => write!(f, "[{n}]")?,
+                Segment::Match { key, value } => {
+                    f.write_str("[")?;
+                    write_bracketed(f, key)?;
+                    f.write_str("=")?;
+                    write_bracketed(f, value)?;
+                    f.write_str("]")?;
+                }
+                Segment::Object(id) => {
+                    f.write_str("[")?;
+                    write_bracketed(f, id)?;
+                    f.write_str("]")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Returns whether a key must be quoted outside brackets.
+pub(crate) fn key_needs_quotes(k: &str) -> bool {
+    k.is_empty()
+        || k == "*"
+        || k == "**"
+        || k.chars().any(|c| {
+            matches!(c, '.' | '[' | ']' | '"' | '=') || c.is_whitespace() || c.is_control()
+        })
+}
+
+fn bracket_needs_quotes(v: &str) -> bool {
+    v.is_empty()
+        || v == "*"
+        || v.chars()
+            .any(|c| matches!(c, '[' | ']' | '"' | '=') || c.is_whitespace() || c.is_control())
+}
+
+/// Writes a mapping key, quoted when needed.
+pub(crate) fn write_key(f: &mut dyn fmt::Write, k: &str) -> fmt::Result {
+    if key_needs_quotes(k) {
+        write_quoted(f, k)
+    } else {
+        f.write_str(k)
+    }
+}
+
+/// Writes the text inside brackets, quoted when needed.
+pub(crate) fn write_bracketed(f: &mut dyn fmt::Write, v: &str) -> fmt::Result {
+    if bracket_needs_quotes(v) {
+        write_quoted(f, v)
+    } else {
+        f.write_str(v)
+    }
+}
+
+fn write_quoted(f: &mut dyn fmt::Write, s: &str) -> fmt::Result {
+    f.write_char('"')?;
+    for c in s.chars() {
+        match c {
+            '"' => f.write_str("\\\"")?,
+            '\\' => f.write_str("\\\\")?,
+            '\n' => f.write_str("\\n")?,
+            '\t' => f.write_str("\\t")?,
+            '\r' => f.write_str("\\r")?,
+            c if c.is_control() => write!(f, "\\u{{{:x}}}", c as u32)?,
+            c => f.write_char(c)?,
+        }
+    }
+    f.write_char('"')
+}
+
+/// A parsed piece of a path or pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Seg(Segment),
+    /// `*`: any one segment.
+    Star,
+    /// `**`: any number of segments.
+    StarStar,
+    /// `[*]`: any one list item.
+    AnyItem,
+}
+
+fn parse_parts(text: &str) -> Result<Vec<Part>, KeyPathError> {
+    let err = |message: &str| KeyPathError {
+        path: text.to_string(),
+        message: message.to_string(),
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    // Whether a `.` is required (or allowed) before the next key.
+    let mut after_segment = false;
+    while i < chars.len() {
+        match chars.get(i) {
+            Some('.') => {
+                if !after_segment {
+                    return Err(err("empty key before `.`"));
+                }
+                i += 1;
+                if i >= chars.len() {
+                    return Err(err("the path ends with `.`"));
+                }
+                if chars.get(i) == Some(&'[') || chars.get(i) == Some(&'.') {
+                    return Err(err("empty key after `.`"));
+                }
+                after_segment = false;
+            }
+            Some('[') => {
+                i += 1;
+                let (first, quoted_first) = read_bracket_text(&chars, &mut i, &err)?;
+                let part = match chars.get(i) {
+                    Some(']') => {
+                        i += 1;
+                        if !quoted_first && first == "*" {
+                            Part::AnyItem
+                        } else if !quoted_first
+                            && !first.is_empty()
+                            && first.chars().all(|c| c.is_ascii_digit())
+                        {
+                            let n = first.parse().map_err(|_| err("list index too large"))?;
+                            Part::Seg(Segment::Index(n))
+                        } else if first.is_empty() && !quoted_first {
+                            return Err(err("empty `[]`"));
+                        } else {
+                            Part::Seg(Segment::Object(first))
+                        }
+                    }
+                    Some('=') => {
+                        i += 1;
+                        let (value, _) = read_bracket_text(&chars, &mut i, &err)?;
+                        if chars.get(i) != Some(&']') {
+                            return Err(err("expected `]`"));
+                        }
+                        i += 1;
+                        Part::Seg(Segment::Match { key: first, value })
+                    }
+                    _ => return Err(err("unclosed `[`")),
+                };
+                parts.push(part);
+                after_segment = true;
+            }
+            Some(']') => return Err(err("unexpected `]`")),
+            Some(_) => {
+                if after_segment {
+                    return Err(err("expected `.` or `[` between segments"));
+                }
+                let part = if chars.get(i) == Some(&'"') {
+                    i += 1;
+                    Part::Seg(Segment::Key(read_quoted(&chars, &mut i, &err)?))
+                } else {
+                    let start = i;
+                    while let Some(&c) = chars.get(i) {
+                        if matches!(c, '.' | '[') {
+                            break;
+                        }
+                        if matches!(c, ']' | '"' | '=') || c.is_whitespace() {
+                            return Err(err(&format!("`{c}` in a key: quote the key")));
+                        }
+                        i += 1;
+                    }
+                    let key: String = chars.get(start..i).unwrap_or_default().iter().collect();
+                    match key.as_str() {
+                        "*" => Part::Star,
+                        "**" => Part::StarStar,
+                        _ => Part::Seg(Segment::Key(key)),
+                    }
+                };
+                parts.push(part);
+                after_segment = true;
+            }
+            None => break,
+        }
+    }
+    Ok(parts)
+}
+
+/// Reads a quoted string; `i` is just after the opening quote and ends after the
+/// closing one.
+fn read_quoted(
+    chars: &[char],
+    i: &mut usize,
+    err: &dyn Fn(&str) -> KeyPathError,
+) -> Result<String, KeyPathError> {
+    let mut out = String::new();
+    loop {
+        match chars.get(*i) {
+            None => return Err(err("unterminated quote")),
+            Some('"') => {
+                *i += 1;
+                return Ok(out);
+            }
+            Some('\\') => {
+                *i += 1;
+                match chars.get(*i) {
+                    Some('"') => out.push('"'),
+                    Some('\\') => out.push('\\'),
+                    Some('n') => out.push('\n'),
+                    Some('t') => out.push('\t'),
+                    Some('r') => out.push('\r'),
+                    Some('u') => {
+                        // \u{hex}
+                        if chars.get(*i + 1) != Some(&'{') {
+                            return Err(err("expected `{` after `\\u`"));
+                        }
+                        let start = *i + 2;
+                        let end = (start..chars.len())
+                            .find(|&j| chars.get(j) == Some(&'}'))
+                            .ok_or_else(|| err("unterminated `\\u{`"))?;
+                        let hex: String =
+                            chars.get(start..end).unwrap_or_default().iter().collect();
+                        let c = u32::from_str_radix(&hex, 16)
+                            .ok()
+                            .and_then(char::from_u32)
+                            .ok_or_else(|| err("bad `\\u{...}` escape"))?;
+                        out.push(c);
+                        *i = end;
+                    }
+                    _ => return Err(err("unknown escape in a quoted key")),
+                }
+                *i += 1;
+            }
+            Some(&c) => {
+                out.push(c);
+                *i += 1;
+            }
+        }
+    }
+}
+
+/// Reads bracket text up to `=` or `]` (not consumed); returns it and whether it was
+/// quoted.
+fn read_bracket_text(
+    chars: &[char],
+    i: &mut usize,
+    err: &dyn Fn(&str) -> KeyPathError,
+) -> Result<(String, bool), KeyPathError> {
+    if chars.get(*i) == Some(&'"') {
+        *i += 1;
+        return Ok((read_quoted(chars, i, err)?, true));
+    }
+    let start = *i;
+    while let Some(&c) = chars.get(*i) {
+        if matches!(c, '=' | ']') {
+            break;
+        }
+        if matches!(c, '[' | '"') {
+            return Err(err(&format!("`{c}` inside brackets: quote the text")));
+        }
+        *i += 1;
+    }
+    Ok((
+        chars.get(start..*i).unwrap_or_default().iter().collect(),
+        false,
+    ))
+}
+
+/// A key-path pattern with wildcards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPattern {
+    text: String,
+    parts: Vec<Part>,
+}
+
+impl KeyPattern {
+    /// Returns the pattern written as `text`.
+    pub fn parse(text: &str) -> Result<KeyPattern, KeyPathError> {
+        Ok(KeyPattern {
+            text: text.to_string(),
+            parts: parse_parts(text)?,
+        })
+    }
+
+    /// Returns the pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Returns whether the pattern matches all of `path`.
+    pub fn matches(&self, path: &KeyPath) -> bool {
+        self.match_lengths(&path.segments)
+            .last()
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Returns whether the pattern matches `path` or one of its ancestors (a change
+    /// under an ignored key is ignored too).
+    pub fn matches_prefix(&self, path: &KeyPath) -> bool {
+        self.match_lengths(&path.segments).iter().any(|&m| m)
+    }
+
+    /// Returns the rests of the pattern that may still match below `path`: for a change
+    /// at `path` whose value holds more data (an added mapping, a replaced list item),
+    /// what selects targeted keys inside that value (see [`KeyPattern::select`]).
+    pub fn rests(&self, path: &KeyPath) -> Vec<KeyPattern> {
+        let n = path.segments.len();
+        let mut out = Vec::new();
+        let mut covered = false;
+        for (i, part) in self.parts.iter().enumerate() {
+            // An open `**` already covers every rest after it.
+            if covered {
+                break;
+            }
+            let reach = KeyPattern {
+                text: String::new(),
+                parts: self.parts.get(..i).unwrap_or_default().to_vec(),
+            }
+            .match_lengths(&path.segments);
+            // `**` stays open below the path if it started anywhere along it.
+            let open = match part {
+                Part::StarStar => reach.iter().any(|&r| r),
+                _ => reach.get(n).copied().unwrap_or(false),
+            };
+            if open {
+                covered = *part == Part::StarStar;
+                let rest = self.parts.get(i..).unwrap_or_default().to_vec();
+                out.push(KeyPattern {
+                    text: parts_text(&rest),
+                    parts: rest,
+                });
+            }
+        }
+        out
+    }
+
+    /// Returns the values inside `value` that the pattern selects, with their paths
+    /// relative to `value` (list items by index).
+    pub fn select<'v>(
+        &self,
+        value: &'v serde_json::Value,
+    ) -> Vec<(KeyPath, &'v serde_json::Value)> {
+        let mut out = Vec::new();
+        select_parts(&self.parts, value, &mut Vec::new(), &mut out);
+        out
+    }
+
+    /// Returns, for each `k` in `0..=len`, whether the pattern matches the first `k`
+    /// segments: dynamic programming over parts, so `**` never backtracks.
+    fn match_lengths(&self, path: &[Segment]) -> Vec<bool> {
+        let n = path.len();
+        // reach[k]: the parts so far can consume exactly the first k segments.
+        let mut reach = vec![false; n + 1];
+        if let Some(r) = reach.first_mut() {
+            *r = true;
+        }
+        for part in &self.parts {
+            let mut next = vec![false; n + 1];
+            match part {
+                Part::StarStar => {
+                    let mut any = false;
+                    for k in 0..=n {
+                        any |= reach.get(k).copied().unwrap_or(false);
+                        if let Some(x) = next.get_mut(k) {
+                            *x = any;
+                        }
+                    }
+                }
+                _ => {
+                    for k in 0..n {
+                        if reach.get(k).copied().unwrap_or(false)
+                            && path.get(k).is_some_and(|s| part_matches(part, s))
+                            && let Some(x) = next.get_mut(k + 1)
+                        {
+                            *x = true;
+                        }
+                    }
+                }
+            }
+            reach = next;
+        }
+        reach
+    }
+}
+
+impl fmt::Display for KeyPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Returns `parts` written as a pattern.
+fn parts_text(parts: &[Part]) -> String {
+    let mut out = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        let dot = if i > 0 { "." } else { "" };
+        match p {
+            Part::Star => out.push_str(&format!("{dot}*")),
+            Part::StarStar => out.push_str(&format!("{dot}**")),
+            Part::AnyItem => out.push_str("[*]"),
+            Part::Seg(seg) => {
+                let one = KeyPath {
+                    segments: vec![seg.clone()],
+                }
+                .to_string();
+                if matches!(seg, Segment::Key(_)) {
+                    out.push_str(dot);
+                }
+                out.push_str(&one);
+            }
+        }
+    }
+    out
+}
+
+/// Returns the text a scalar is matched by in `[key=value]`.
+pub fn scalar_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Returns the Kubernetes identity of an object (`apiVersion/kind/namespace/name`, or
+/// `apiVersion/kind/name` without a namespace), as documents and list items are named.
+pub fn object_id(v: &serde_json::Value) -> Option<String> {
+    fn s<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a str> {
+        v.get(key).and_then(|v| v.as_str())
+    }
+    let api = s(v, "apiVersion")?;
+    let kind = s(v, "kind")?;
+    let meta = v.get("metadata")?;
+    let name = s(meta, "name")?;
+    Some(match s(meta, "namespace") {
+        Some(ns) => format!("{api}/{kind}/{ns}/{name}"),
+        None => format!("{api}/{kind}/{name}"),
+    })
+}
+
+/// Returns whether list item `item` is the one `seg` names.
+fn item_is(seg: &Segment, item: &serde_json::Value) -> bool {
+    match seg {
+        Segment::Match { key, value } => {
+            item.get(key.as_str()).and_then(scalar_text).as_deref() == Some(value.as_str())
+        }
+        Segment::Object(id) => object_id(item).as_deref() == Some(id.as_str()),
+        _ => false,
+    }
+}
+
+/// Returns the value at `path` inside `value`.
+pub fn value_at<'v>(
+    value: &'v serde_json::Value,
+    path: &[Segment],
+) -> Option<&'v serde_json::Value> {
+    let mut v = value;
+    for seg in path {
+        v = match seg {
+            Segment::Key(k) => v.get(k.as_str())?,
+            Segment::Index(n) => v.as_array()?.get(*n)?,
+            Segment::Match { .. } | Segment::Object(_) => {
+                v.as_array()?.iter().find(|item| item_is(seg, item))?
+            }
+        };
+    }
+    Some(v)
+}
+
+fn select_parts<'v>(
+    parts: &[Part],
+    value: &'v serde_json::Value,
+    at: &mut Vec<Segment>,
+    out: &mut Vec<(KeyPath, &'v serde_json::Value)>,
+) {
+    let Some((first, rest)) = parts.split_first() else {
+        out.push((
+            KeyPath {
+                segments: at.clone(),
+            },
+            value,
+        ));
+        return;
+    };
+    let children: Vec<(Segment, &serde_json::Value)> = match value {
+        serde_json::Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| (Segment::Key(k.clone()), v))
+            .collect(),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Segment::Index(i), v))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let is_item = |s: &Segment| matches!(s, Segment::Index(_));
+    for (seg, child) in children {
+        let (take, next): (bool, &[Part]) = match first {
+            Part::Star => (true, rest),
+            Part::AnyItem => (is_item(&seg), rest),
+            // `**` may go on below this child, or stop here (tried after the loop).
+            Part::StarStar => (true, parts),
+            Part::Seg(want @ (Segment::Match { .. } | Segment::Object(_))) => {
+                (is_item(&seg) && item_is(want, child), rest)
+            }
+            Part::Seg(want) => (*want == seg, rest),
+        };
+        if take {
+            at.push(seg);
+            select_parts(next, child, at, out);
+            at.pop();
+        }
+    }
+    if *first == Part::StarStar {
+        select_parts(rest, value, at, out);
+    }
+}
+
+fn part_matches(part: &Part, seg: &Segment) -> bool {
+    match part {
+        Part::Star => true,
+        Part::StarStar => true,
+        Part::AnyItem => !matches!(seg, Segment::Key(_)),
+        Part::Seg(p) => p == seg,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(text: &str) {
+        let p = KeyPath::parse(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.to_string(), text);
+    }
+
+    #[test]
+    fn parse_and_format() {
+        roundtrip("spec.template.spec.containers[name=web].image");
+        roundtrip("metadata.annotations.\"app.kubernetes.io/name\"");
+        roundtrip("items[3].ports[0]");
+        roundtrip("[0]");
+        roundtrip("\"\"");
+        roundtrip("a.\"x y\".\"q\\\"\"");
+        roundtrip("items[v1/Pod/default/foo-1].metadata");
+        roundtrip("items[\"apps/v1/Deployment/a b\"]");
+        roundtrip("list[name=nginx.conf]");
+        roundtrip("list[name=\"a]b\"]");
+        roundtrip("\"*\"");
+        let p = KeyPath::parse("a[name=web].b").unwrap();
+        assert_eq!(
+            p.segments,
+            vec![
+                Segment::Key("a".into()),
+                Segment::Match {
+                    key: "name".into(),
+                    value: "web".into()
+                },
+                Segment::Key("b".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn format_quotes_what_needs_it() {
+        let p = KeyPath {
+            segments: vec![
+                Segment::Key("a.b".into()),
+                Segment::Key("".into()),
+                Segment::Key("line\nbreak".into()),
+                Segment::Match {
+                    key: "id".into(),
+                    value: "x=y".into(),
+                },
+            ],
+        };
+        assert_eq!(p.to_string(), "\"a.b\".\"\".\"line\\nbreak\"[id=\"x=y\"]");
+        assert_eq!(KeyPath::parse(&p.to_string()).unwrap(), p);
+    }
+
+    #[test]
+    fn bad_paths() {
+        for bad in [
+            "a..b", ".a", "a.", "a[", "a[0", "a]", "\"a", "a b", "a.[0]", "[]", "a\"b\"",
+        ] {
+            assert!(KeyPath::parse(bad).is_err(), "accepted {bad:?}");
+        }
+    }
+
+    fn m(pattern: &str, path: &str) -> bool {
+        KeyPattern::parse(pattern)
+            .unwrap()
+            .matches(&KeyPath::parse(path).unwrap())
+    }
+
+    #[test]
+    fn wildcards() {
+        assert!(m("a.*.c", "a.b.c"));
+        assert!(m("a.*", "a[0]"));
+        assert!(!m("a.*.c", "a.c"));
+        assert!(m("a[*].image", "a[name=web].image"));
+        assert!(m("a[*].image", "a[3].image"));
+        assert!(!m("a[*]", "a.b"));
+        assert!(m("**.image", "spec.containers[name=web].image"));
+        assert!(m("**.image", "image"));
+        assert!(m("**", "x.y"));
+        assert!(m("**", ""));
+        assert!(m("metadata.**", "metadata"));
+        assert!(m("a.**.z", "a.b.c.z"));
+        assert!(!m("a.**.z", "a.b.c"));
+        assert!(!m("\"*\"", "a"));
+        assert!(m("\"*\"", "\"*\""));
+    }
+
+    #[test]
+    fn prefixes_match_descendants() {
+        let p = KeyPattern::parse("metadata.annotations").unwrap();
+        assert!(p.matches_prefix(&KeyPath::parse("metadata.annotations.\"a.b/c\"").unwrap()));
+        assert!(!p.matches_prefix(&KeyPath::parse("metadata.labels").unwrap()));
+    }
+
+    #[test]
+    fn many_double_stars_stay_fast() {
+        let pattern = vec!["**"; 40].join(".") + ".x";
+        let path = vec!["a"; 200].join(".");
+        assert!(!m(&pattern, &path));
+    }
+
+    fn rests(pattern: &str, path: &str) -> Vec<String> {
+        KeyPattern::parse(pattern)
+            .unwrap()
+            .rests(&KeyPath::parse(path).unwrap())
+            .iter()
+            .map(|r| r.as_str().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn rests_say_what_is_left_below_a_path() {
+        assert_eq!(rests("rules[*].verbs", "rules[1]"), ["verbs"]);
+        assert_eq!(rests("rules[*].verbs", ""), ["rules[*].verbs"]);
+        assert!(rests("rules[*].verbs", "rules[0].verbs").is_empty());
+        assert!(rests("rules[*].verbs", "metadata").is_empty());
+        // `**` stays open below wherever it started.
+        assert_eq!(
+            rests("**.securityContext.privileged", "spec.template"),
+            ["**.securityContext.privileged"]
+        );
+        assert_eq!(
+            rests("**.securityContext.privileged", "spec.securityContext"),
+            ["**.securityContext.privileged"]
+        );
+        assert_eq!(
+            rests("spec.**.privileged", "spec.securityContext"),
+            ["**.privileged"]
+        );
+        assert_eq!(
+            rests("jobs.*.steps[*].with.*", "jobs.build"),
+            ["steps[*].with.*"]
+        );
+        assert_eq!(rests("a[name=\"x y\"].b", "a"), ["[name=\"x y\"].b"]);
+        let r = KeyPattern::parse("a[name=\"x y\"].b").unwrap();
+        let rest = r.rests(&KeyPath::parse("a").unwrap());
+        assert_eq!(rest.len(), 1);
+        // The rest's text parses back to the same pattern.
+        assert_eq!(KeyPattern::parse(rest[0].as_str()).unwrap(), rest[0]);
+    }
+
+    #[test]
+    fn select_walks_a_pattern_into_a_value() {
+        let v = serde_json::json!({
+            "rules": [{"verbs": ["get"]}, {"verbs": ["*"], "name": "x y"}],
+            "spec": {"template": {"spec": {"hostNetwork": true}}},
+        });
+        let sel = |p: &str| -> Vec<(String, serde_json::Value)> {
+            KeyPattern::parse(p)
+                .unwrap()
+                .select(&v)
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect()
+        };
+        assert_eq!(
+            sel("rules[*].verbs"),
+            [
+                ("rules[0].verbs".to_string(), serde_json::json!(["get"])),
+                ("rules[1].verbs".to_string(), serde_json::json!(["*"])),
+            ]
+        );
+        assert_eq!(
+            sel("rules[name=\"x y\"].verbs"),
+            [("rules[1].verbs".to_string(), serde_json::json!(["*"]))]
+        );
+        assert_eq!(
+            sel("**.hostNetwork"),
+            [(
+                "spec.template.spec.hostNetwork".to_string(),
+                serde_json::json!(true)
+            )]
+        );
+        assert_eq!(sel("*").len(), 2);
+        assert_eq!(sel("**").len(), 13, "every node, the root included");
+        assert!(sel("rules.verbs").is_empty());
+        let items = serde_json::json!({"items": [
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a", "namespace": "n"}, "x": 1}
+        ]});
+        let p = KeyPattern::parse("items[v1/Pod/n/a].x").unwrap();
+        assert_eq!(p.select(&items).len(), 1);
+    }
+
+    #[test]
+    fn value_at_follows_identity_segments() {
+        let v =
+            serde_json::json!({"c": [{"name": "web", "image": "w:1"}, {"name": 7, "image": "x"}]});
+        let at = |p: &str| value_at(&v, &KeyPath::parse(p).unwrap().segments).cloned();
+        assert_eq!(at("c[name=web].image"), Some(serde_json::json!("w:1")));
+        assert_eq!(at("c[name=7].image"), Some(serde_json::json!("x")));
+        assert_eq!(at("c[1].name"), Some(serde_json::json!(7)));
+        assert_eq!(at("c[name=db]"), None);
+        assert_eq!(at(""), Some(v.clone()));
+    }
+}
