@@ -15,6 +15,7 @@ mod lifecycle;
 mod quorum;
 mod repo;
 mod rules;
+mod rules_corpus;
 mod semantic;
 mod signing;
 mod spine;

@@ -423,3 +423,65 @@ fn drift_is_judged_by_the_rules_of_the_accepted_baseline() {
     let none = env.run(&["rules"]);
     assert!(!none.stderr.contains("note:"), "{}", none.transcript());
 }
+
+#[test]
+fn formatting_only_is_info_and_fails_only_strict_checks_at_info() {
+    let env = TestEnv::init(&[]);
+    env.write("a.json", "{\"a\": 1, \"b\": [1, 2]}\n");
+    env.accept_current("first");
+    env.write("a.json", "{\n  \"b\": [1,2],\n  \"a\": 1\n}\n");
+    let r = env.run(&["check", "--format", "json"]);
+    r.expect_code(0);
+    let rep = report(&r.stdout);
+    assert!(!rep.drift);
+    assert_eq!(file(&rep, "a.json").severity, "info");
+    env.run(&["check", "--strict"]).expect_code(1);
+    env.run(&["check", "--strict", "--fail-on", "low"])
+        .expect_code(0);
+    env.run(&["check", "--strict", "--fail-on", "info"])
+        .expect_code(1);
+}
+
+#[test]
+fn diff_files_applies_the_rules_of_the_config_or_the_built_ins() {
+    // Outside any root: the built-in rules.
+    let env = TestEnv::new();
+    let role = |verbs: &str| {
+        format!(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\n  namespace: ns\nrules:\n  - apiGroups: [\"\"]\n    resources: [pods]\n    verbs: [{verbs}]\n"
+        )
+    };
+    env.write("old.yaml", &role("get"));
+    env.write("new.yaml", &role("get, \"*\""));
+    let r = env.run(&[
+        "diff", "--files", "old.yaml", "new.yaml", "--format", "json",
+    ]);
+    r.expect_code(1);
+    let rep = report(&r.stdout);
+    let f = file(&rep, "new.yaml");
+    assert_eq!(f.severity, "critical");
+    assert_eq!(f.changes[0].rule.as_deref(), Some("k8s-rbac-wildcard"));
+    assert_eq!(rep.summary.by_severity["critical"], 1);
+
+    // Inside a root, its rules, with path globs relative to the root.
+    let env = TestEnv::init(&[]);
+    env.write(
+        "driftgate.toml",
+        "[rules]\nbuiltin = false\n\n[[rule]]\nid = \"roles\"\nseverity = \"low\"\npaths = \"k8s/**\"\nkind = \"Role\"\n",
+    );
+    env.write("k8s/old.yaml", &role("get"));
+    env.write("k8s/new.yaml", &role("get, \"*\""));
+    let r = env.run(&[
+        "diff",
+        "--files",
+        "k8s/old.yaml",
+        "k8s/new.yaml",
+        "--format",
+        "json",
+    ]);
+    r.expect_code(1);
+    let rep = report(&r.stdout);
+    let f = &rep.files[0];
+    assert_eq!(f.severity, "low");
+    assert_eq!(f.changes[0].rules, ["roles"]);
+}
