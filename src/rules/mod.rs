@@ -5,7 +5,8 @@
 //! rule ids of a report's changes. Pure: it neither reads files nor prints; the caller
 //! hands it the changes and, where it has them, the parsed documents of both sides.
 
-use std::collections::BTreeMap;
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, HashSet};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
@@ -274,15 +275,9 @@ impl Rule {
         if !id_ok {
             return Err("an id is letters, digits, `-`, `_` and `.`".into());
         }
-        // Secret-looking keys may sit anywhere inside an added or replaced value, so
-        // a `secret` rule without keys looks at every depth.
-        let any_depth = ["**".to_string()];
-        let written = if spec.keys.is_empty() && spec.secret {
-            &any_depth[..]
-        } else {
-            &spec.keys.0[..]
-        };
-        let keys = written
+        let keys = spec
+            .keys
+            .0
             .iter()
             .map(|k| {
                 KeyPattern::parse(k).map_err(|e| format!("bad key pattern `{k}`: {}", e.message))
@@ -349,14 +344,14 @@ impl Rule {
         if !self.selects_document(view.identity.as_deref()) {
             return false;
         }
-        self.targets(view)
+        self.targets(view, secret_keys)
             .iter()
             .any(|t| self.predicates_hold(t, view, secret_keys))
     }
 
     /// Returns the changes this rule's key patterns pick out of `view`: the view itself
     /// when it is at or below a targeted key, and the targeted keys inside its values.
-    fn targets<'v>(&self, view: &View<'v>) -> Vec<Target<'v>> {
+    fn targets<'v>(&self, view: &View<'v>, secret_keys: &[String]) -> Vec<Target<'v>> {
         let whole = Target {
             path: view.path.clone(),
             kind: view.kind,
@@ -364,7 +359,18 @@ impl Rule {
             new: view.new,
         };
         if self.keys.is_empty() {
-            return vec![whole];
+            // Secret-looking keys may sit anywhere inside an added or replaced value.
+            let mut out = vec![whole];
+            if self.spec.secret && view.kind != ChangeKind::Moved {
+                let mut walk = SecretWalk {
+                    secret_keys,
+                    path: view.path.clone(),
+                    out: Vec::new(),
+                };
+                walk.pair(view.old, view.new, false);
+                out.extend(walk.out);
+            }
+            return out;
         }
         let mut out = Vec::new();
         for pattern in &self.keys {
@@ -376,6 +382,15 @@ impl Rule {
                 continue;
             }
             for rest in pattern.rests(&view.path) {
+                // Walking a whole document for every pattern is what costs: skip the
+                // walk when the values lack a key the pattern names, or hold nothing
+                // secret for a `secret` rule.
+                let index = view.index(secret_keys);
+                if !rest.literal_keys().all(|k| index.keys.contains(k))
+                    || (self.spec.secret && !index.secret)
+                {
+                    continue;
+                }
                 out.extend(inner_changes(&rest, view));
             }
         }
@@ -451,6 +466,91 @@ struct Target<'v> {
     new: Option<&'v Value>,
 }
 
+/// Finds the secrets that differ inside two values: values under secret-looking keys
+/// and redacted values, topmost first, without walking below them.
+struct SecretWalk<'k, 'v> {
+    secret_keys: &'k [String],
+    path: KeyPath,
+    out: Vec<Target<'v>>,
+}
+
+impl<'v> SecretWalk<'_, 'v> {
+    fn pair(&mut self, old: Option<&'v Value>, new: Option<&'v Value>, under_secret: bool) {
+        if old == new {
+            return;
+        }
+        let redacted =
+            old.is_some_and(semantic::is_redacted) || new.is_some_and(semantic::is_redacted);
+        if under_secret || redacted {
+            let kind = match (old, new) {
+                (None, _) => ChangeKind::Added,
+                (_, None) => ChangeKind::Removed,
+                (Some(a), Some(b)) if json_type(a) != json_type(b) => ChangeKind::TypeChanged,
+                _ => ChangeKind::Changed,
+            };
+            self.out.push(Target {
+                path: self.path.clone(),
+                kind,
+                old,
+                new,
+            });
+            return;
+        }
+        let (om, nm) = (
+            old.and_then(Value::as_object),
+            new.and_then(Value::as_object),
+        );
+        if om.is_some() || nm.is_some() {
+            let keys: std::collections::BTreeSet<&String> =
+                om.iter().chain(nm.iter()).flat_map(|m| m.keys()).collect();
+            for k in keys {
+                let seg = Segment::Key(k.clone());
+                let secret = is_secret_key(&seg, self.secret_keys);
+                self.path.segments.push(seg);
+                self.pair(om.and_then(|m| m.get(k)), nm.and_then(|m| m.get(k)), secret);
+                self.path.segments.pop();
+            }
+            return;
+        }
+        let (oa, na) = (old.and_then(Value::as_array), new.and_then(Value::as_array));
+        let len = oa.map_or(0, Vec::len).max(na.map_or(0, Vec::len));
+        for i in 0..len {
+            self.path.segments.push(Segment::Index(i));
+            self.pair(oa.and_then(|a| a.get(i)), na.and_then(|a| a.get(i)), false);
+            self.path.segments.pop();
+        }
+    }
+}
+
+/// What a view's values hold, to skip walks that cannot select anything.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    /// Every mapping key in the old and new values.
+    keys: HashSet<String>,
+    /// Whether some key is secret-looking or some value redacted.
+    secret: bool,
+}
+
+impl Index {
+    fn add(&mut self, v: &Value, secret_keys: &[String]) {
+        match v {
+            Value::Object(m) => {
+                for (k, child) in m {
+                    if !self.secret && is_secret_key(&Segment::Key(k.clone()), secret_keys) {
+                        self.secret = true;
+                    }
+                    if !self.keys.contains(k) {
+                        self.keys.insert(k.clone());
+                    }
+                    self.add(child, secret_keys);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| self.add(i, secret_keys)),
+            other => self.secret |= semantic::is_redacted(other),
+        }
+    }
+}
+
 /// One change of a file, with the documents it belongs to where known.
 #[derive(Debug, Clone)]
 struct View<'v> {
@@ -462,6 +562,20 @@ struct View<'v> {
     new: Option<&'v Value>,
     doc_old: Option<&'v Value>,
     doc_new: Option<&'v Value>,
+    /// What `old` and `new` hold, built on first use.
+    index: OnceCell<Index>,
+}
+
+impl View<'_> {
+    fn index(&self, secret_keys: &[String]) -> &Index {
+        self.index.get_or_init(|| {
+            let mut index = Index::default();
+            for v in [self.old, self.new].into_iter().flatten() {
+                index.add(v, secret_keys);
+            }
+            index
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -836,6 +950,7 @@ fn views<'v>(change: &'v Change, data: Option<&'v FileData>) -> Vec<View<'v>> {
         new: change.new.as_ref(),
         doc_old,
         doc_new,
+        index: OnceCell::new(),
     };
     let Some(data) = data.filter(|_| opaque) else {
         return vec![base];
@@ -878,6 +993,7 @@ fn views<'v>(change: &'v Change, data: Option<&'v FileData>) -> Vec<View<'v>> {
             new: n.map(|n| &n.value),
             doc_old: Some(&o.value),
             doc_new: n.map(|n| &n.value),
+            index: OnceCell::new(),
         });
     }
     for (j, n) in data.new.iter().enumerate() {
@@ -892,6 +1008,7 @@ fn views<'v>(change: &'v Change, data: Option<&'v FileData>) -> Vec<View<'v>> {
             new: Some(&n.value),
             doc_old: None,
             doc_new: Some(&n.value),
+            index: OnceCell::new(),
         });
     }
     if out.is_empty() {

@@ -452,6 +452,16 @@ fn secret_keys_follow_the_redact_list() {
         Some(json!({"host": "y", "api_key": "h:3"})),
     );
     assert!(ids(&set, "a.yaml", &unchanged_secret, None).is_empty());
+    // The semantic engine also redacts values it recognises otherwise (an `env` item
+    // named like a token): a redacted value that changed is a secret that changed.
+    let env_item = change(
+        ChangeKind::Changed,
+        None,
+        "env",
+        Some(json!([{"name": "API_TOKEN", "value": "<redacted:0a1b2c3d>"}])),
+        Some(json!([{"name": "API_TOKEN", "value": "<redacted:4e5f6a7b>"}])),
+    );
+    assert_eq!(ids(&set, "a.yaml", &env_item, None), ["secret-keys"]);
     let custom = RuleSet::new(&config("[redact]\nkeys = [\"pin\"]\n")).unwrap();
     let pin = change(
         ChangeKind::Changed,

@@ -400,6 +400,15 @@ impl KeyPattern {
         out
     }
 
+    /// Returns the mapping keys the pattern names literally: any path it matches
+    /// holds them all.
+    pub fn literal_keys(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Seg(Segment::Key(k)) => Some(k.as_str()),
+            _ => None,
+        })
+    }
+
     /// Returns the values inside `value` that the pattern selects, with their paths
     /// relative to `value` (list items by index).
     pub fn select<'v>(
