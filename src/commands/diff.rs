@@ -244,6 +244,7 @@ fn file_report(old: Input, new: Input, options: &semantic::Options) -> Result<Fi
         let changes = compare::text_changes(
             &String::from_utf8_lossy(&old.bytes),
             &String::from_utf8_lossy(&new.bytes),
+            &options.redact_keys,
         );
         let status = if changes.is_empty() {
             FileStatus::Cosmetic

@@ -22,6 +22,7 @@ use std::fmt;
 use std::path::Path;
 
 pub use keypath::{KeyPath, KeyPathError, KeyPattern, Segment};
+pub use redact::redact_text;
 
 /// The version of the canonical form (its first line); canonical hashes computed under
 /// another version are not comparable.
