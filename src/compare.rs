@@ -299,7 +299,11 @@ impl<'a> Comparer<'a> {
         }
         let (Content::Raw(o) | Content::Stored(o)) = oc;
         let (Content::Raw(n) | Content::Stored(n)) = nc;
-        let changes = text_changes(&String::from_utf8_lossy(&o), &String::from_utf8_lossy(&n));
+        let changes = text_changes(
+            &String::from_utf8_lossy(&o),
+            &String::from_utf8_lossy(&n),
+            &self.settings.semantic.redact_keys,
+        );
         Ok((Some(changes), none))
     }
 }
@@ -362,7 +366,13 @@ pub fn rate(
 }
 
 /// Returns one change per hunk of the line diff from `old` to `new`.
-pub fn text_changes(old: &str, new: &str) -> Vec<Change> {
+///
+/// Values of secret-looking `KEY=VALUE` lines are redacted on both sides first
+/// ([`semantic::redact_text`]), so a line diff never shows a secret.
+pub fn text_changes(old: &str, new: &str, redact_keys: &[String]) -> Vec<Change> {
+    let old = semantic::redact_text(old, redact_keys);
+    let new = semantic::redact_text(new, redact_keys);
+    let (old, new) = (old.as_ref(), new.as_ref());
     let diff = TextDiff::from_lines(old, new);
     diff.unified_diff()
         .context_radius(2)
@@ -448,7 +458,7 @@ mod tests {
     fn one_change_per_hunk_with_line() {
         let old = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n";
         let new = "a\nB\nc\nd\ne\nf\ng\nh\ni\nJ\n";
-        let c = text_changes(old, new);
+        let c = text_changes(old, new, &[]);
         assert_eq!(c.len(), 2);
         assert_eq!(c[0].line, Some(2));
         assert_eq!(c[1].line, Some(10));

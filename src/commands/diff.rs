@@ -266,6 +266,7 @@ fn file_report(
         let changes = compare::text_changes(
             &String::from_utf8_lossy(&old.bytes),
             &String::from_utf8_lossy(&new.bytes),
+            &options.redact_keys,
         );
         let status = if changes.is_empty() {
             FileStatus::Cosmetic

@@ -424,15 +424,7 @@ impl Rule {
                 return false;
             }
         }
-        if s.secret
-            && !t
-                .path
-                .segments
-                .iter()
-                .any(|seg| is_secret_key(seg, secret_keys))
-            && !t.old.is_some_and(semantic::is_redacted)
-            && !t.new.is_some_and(semantic::is_redacted)
-        {
+        if s.secret && !is_secret(t, view, secret_keys) {
             return false;
         }
         let side = if t.kind == ChangeKind::Removed {
@@ -455,6 +447,19 @@ impl Rule {
         }
         true
     }
+}
+
+/// Returns whether target `t` of `view` changes a secret: it is at or under a
+/// secret-looking key, a value of it is redacted, or it is a line diff changing
+/// redacted values.
+fn is_secret(t: &Target<'_>, view: &View<'_>, secret_keys: &[String]) -> bool {
+    t.path
+        .segments
+        .iter()
+        .any(|seg| is_secret_key(seg, secret_keys))
+        || t.old.is_some_and(semantic::is_redacted)
+        || t.new.is_some_and(semantic::is_redacted)
+        || (view.secret_lines && t.path == view.path)
 }
 
 /// A change as one rule sees it: the reported change or one inside its values.
@@ -562,6 +567,8 @@ struct View<'v> {
     new: Option<&'v Value>,
     doc_old: Option<&'v Value>,
     doc_new: Option<&'v Value>,
+    /// Whether the change is a line diff that changes redacted values.
+    secret_lines: bool,
     /// What `old` and `new` hold, built on first use.
     index: OnceCell<Index>,
 }
@@ -950,9 +957,20 @@ fn views<'v>(change: &'v Change, data: Option<&'v FileData>) -> Vec<View<'v>> {
         new: change.new.as_ref(),
         doc_old,
         doc_new,
+        secret_lines: false,
         index: OnceCell::new(),
     };
     let Some(data) = data.filter(|_| opaque) else {
+        // A line diff whose changed lines hold redacted values changed a secret.
+        if let Some(d) = &change.diff
+            && d.lines()
+                .any(|l| (l.starts_with('+') || l.starts_with('-')) && semantic::has_redacted(l))
+        {
+            return vec![View {
+                secret_lines: true,
+                ..base
+            }];
+        }
         return vec![base];
     };
     if change.document.is_some() {
@@ -993,6 +1011,7 @@ fn views<'v>(change: &'v Change, data: Option<&'v FileData>) -> Vec<View<'v>> {
             new: n.map(|n| &n.value),
             doc_old: Some(&o.value),
             doc_new: n.map(|n| &n.value),
+            secret_lines: false,
             index: OnceCell::new(),
         });
     }
@@ -1008,6 +1027,7 @@ fn views<'v>(change: &'v Change, data: Option<&'v FileData>) -> Vec<View<'v>> {
             new: Some(&n.value),
             doc_old: None,
             doc_new: Some(&n.value),
+            secret_lines: false,
             index: OnceCell::new(),
         });
     }

@@ -462,6 +462,13 @@ fn secret_keys_follow_the_redact_list() {
         Some(json!([{"name": "API_TOKEN", "value": "<redacted:4e5f6a7b>"}])),
     );
     assert_eq!(ids(&set, "a.yaml", &env_item, None), ["secret-keys"]);
+    // A line diff of a text file whose changed lines hold redacted values.
+    let mut hunk = change(ChangeKind::Changed, None, "", None, None);
+    hunk.diff = Some("@@ -1,2 +1,2 @@\n HOST=db\n-DB_PASSWORD=<redacted:0a1b2c3d>\n+DB_PASSWORD=<redacted:4e5f6a7b>\n".into());
+    assert_eq!(ids(&set, ".env", &hunk, None), ["secret-keys"]);
+    hunk.diff =
+        Some("@@ -1,2 +1,2 @@\n DB_PASSWORD=<redacted:0a1b2c3d>\n-HOST=db\n+HOST=db2\n".into());
+    assert!(ids(&set, ".env", &hunk, None).is_empty());
     let custom = RuleSet::new(&config("[redact]\nkeys = [\"pin\"]\n")).unwrap();
     let pin = change(
         ChangeKind::Changed,

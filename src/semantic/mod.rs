@@ -22,6 +22,7 @@ use std::fmt;
 use std::path::Path;
 
 pub use keypath::{KeyPath, KeyPathError, KeyPattern, Segment};
+pub use redact::redact_text;
 
 /// The version of the canonical form (its first line); canonical hashes computed under
 /// another version are not comparable.
@@ -239,6 +240,11 @@ impl Parsed {
 /// Returns whether a report value is a redacted secret (`<redacted:1a2b3c4d>`).
 pub fn is_redacted(value: &serde_json::Value) -> bool {
     value.as_str().is_some_and(redact::is_shown)
+}
+
+/// Returns whether a line of text (of a line diff) holds a redacted secret.
+pub fn has_redacted(line: &str) -> bool {
+    redact::contains_shown(line)
 }
 
 /// One document of a file as JSON, with the label changes carry in `document`.

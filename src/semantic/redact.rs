@@ -116,5 +116,115 @@ pub(crate) fn shown(doc: &Doc, node: &Node) -> String {
 pub(crate) fn is_shown(text: &str) -> bool {
     text.strip_prefix("<redacted:")
         .and_then(|r| r.strip_suffix('>'))
-        .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()))
+        .is_some_and(is_short_hash)
+}
+
+/// Returns whether `text` holds what [`shown`] writes for a secret.
+pub(crate) fn contains_shown(text: &str) -> bool {
+    text.split("<redacted:")
+        .skip(1)
+        .any(|rest| rest.split_once('>').is_some_and(|(h, _)| is_short_hash(h)))
+}
+
+fn is_short_hash(h: &str) -> bool {
+    !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Returns `text` with the values of secret-looking `KEY=VALUE` and `KEY: VALUE` lines
+/// (`.env`, properties and INI files, shell `export`s) replaced by `<redacted:…>`.
+///
+/// Text files are not parsed, so this is a line heuristic: it keeps secrets out of line
+/// diffs and the object store for the common cases, and leaves every other line as it
+/// is. Already redacted values are left alone, so applying it twice changes nothing.
+pub fn redact_text<'t>(text: &'t str, words: &[String]) -> std::borrow::Cow<'t, str> {
+    let words: Vec<String> = words
+        .iter()
+        .map(|w| w.to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = String::new();
+    let mut changed = false;
+    for line in text.split_inclusive('\n') {
+        match secret_value(line, &words) {
+            Some((start, end)) => {
+                let value = &line[start..end];
+                let mut h = blake3::Hasher::new();
+                h.update(HASH_DOMAIN);
+                h.update(value.as_bytes());
+                let hex = h.finalize().to_hex();
+                out.push_str(&line[..start]);
+                out.push_str(&format!("<redacted:{}>", &hex.as_str()[..SHORT_HASH]));
+                out.push_str(&line[end..]);
+                changed = true;
+            }
+            None => out.push_str(line),
+        }
+    }
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Returns the byte range of the value of a secret-looking assignment line.
+fn secret_value(line: &str, words: &[String]) -> Option<(usize, usize)> {
+    let body = line.trim_end_matches(['\n', '\r']);
+    let indent = body.len() - body.trim_start().len();
+    let rest = &body[indent..];
+    let rest_start = indent + if rest.starts_with("export ") { 7 } else { 0 };
+    let rest = &body[rest_start..];
+    let sep = rest.find(['=', ':'])?;
+    let key = rest[..sep].trim();
+    let key_ok = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+    let lower = key.to_lowercase();
+    if !key_ok || !words.iter().any(|w| lower.contains(w.as_str())) {
+        return None;
+    }
+    let after = &rest[sep + 1..];
+    let value_start = rest_start + sep + 1 + (after.len() - after.trim_start().len());
+    let value = body[value_start..].trim_end();
+    let is_redacted = value.starts_with("<redacted:") && value.ends_with('>');
+    if value.is_empty() || is_redacted {
+        return None;
+    }
+    Some((value_start, value_start + value.len()))
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::redact_text;
+
+    fn words() -> Vec<String> {
+        vec!["password".into(), "token".into()]
+    }
+
+    #[test]
+    fn assignment_values_under_secret_keys_are_replaced() {
+        let text = "HOST=db\nDB_PASSWORD=hunter2\nexport API_TOKEN: abc def\n  # password policy\n";
+        let out = redact_text(text, &words());
+        assert!(
+            !out.contains("hunter2") && !out.contains("abc def"),
+            "{out}"
+        );
+        assert!(out.contains("HOST=db\n"));
+        assert!(out.contains("DB_PASSWORD=<redacted:"));
+        assert!(out.contains("export API_TOKEN: <redacted:"));
+        assert!(out.contains("  # password policy\n"));
+        assert_eq!(redact_text(&out, &words()), out, "idempotent");
+    }
+
+    #[test]
+    fn a_changed_secret_changes_its_hash_and_plain_text_is_borrowed() {
+        let a = redact_text("PASSWORD=one\n", &words()).into_owned();
+        let b = redact_text("PASSWORD=two\n", &words()).into_owned();
+        assert_ne!(a, b);
+        assert!(matches!(
+            redact_text("nothing here\n", &words()),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }

@@ -92,7 +92,13 @@ pub fn hash_file(
     }
     let stored = match format {
         Format::Binary => None,
-        Format::Text => Some(bytes.to_vec()),
+        // Secret-looking `KEY=VALUE` lines are stored redacted, like structured secrets.
+        Format::Text => Some(match std::str::from_utf8(bytes) {
+            Ok(t) => semantic::redact_text(t, &settings.semantic.redact_keys)
+                .into_owned()
+                .into_bytes(),
+            Err(_) => bytes.to_vec(),
+        }),
         Format::Yaml | Format::Json | Format::Toml => match semantic::parse(bytes, format) {
             Ok(parsed) => {
                 let canonical = parsed.canonical(&settings.semantic);

@@ -489,3 +489,44 @@ fn reviewer_sees_the_hashed_change_set_not_the_proposal_file_text() {
     s.send_line("n").unwrap();
     assert_eq!(wait_pty(s), 1);
 }
+
+#[test]
+fn secrets_in_text_files_never_reach_output_or_state() {
+    let env = TestEnv::init(&[]);
+    env.write("app.env", "HOST=db\nDB_PASSWORD=hunter2-old\n");
+    env.accept_current("first");
+    env.write("app.env", "HOST=db2\nDB_PASSWORD=hunter2-new\n");
+    for format in ["text", "json", "sarif", "github", "markdown", "junit"] {
+        let r = env.run(&["diff", "--format", format]);
+        r.expect_code(1);
+        assert!(
+            !r.stdout.contains("hunter2"),
+            "{format}:\n{}",
+            r.transcript()
+        );
+    }
+    let r = env.run(&["diff"]);
+    assert!(r.stdout.contains("+HOST=db2"), "{}", r.transcript());
+    assert!(
+        r.stdout.contains("+DB_PASSWORD=<redacted:"),
+        "{}",
+        r.transcript()
+    );
+    env.propose("alice", "second");
+    for (path, bytes) in env.state() {
+        let text = if path.starts_with("objects/") {
+            let mut out = Vec::new();
+            use std::io::Read;
+            flate2::read::ZlibDecoder::new(&bytes[..])
+                .read_to_end(&mut out)
+                .unwrap();
+            out
+        } else {
+            bytes
+        };
+        assert!(
+            !String::from_utf8_lossy(&text).contains("hunter2"),
+            "secret in .driftgate/{path}"
+        );
+    }
+}
