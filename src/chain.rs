@@ -1,9 +1,10 @@
-//! The chain of accepted baselines: which policy and trust set are in force for a
-//! proposal, and checking the history from the first baseline to `baseline.json`
+//! The chain of accepted baselines: which policy, trust set and rules are in force for
+//! a proposal, and checking the history from the first baseline to `baseline.json`
 //! against them and the audit log.
 //!
-//! A proposal is judged by its *parent's* policy and `allowed_signers`, so a change
-//! to either cannot approve itself. The first baseline has no parent: it is judged by
+//! A proposal is judged by its *parent's* policy, `allowed_signers` and rule book (which
+//! decides its changes' severities, and so how many approvals it needs), so a change
+//! to any of them cannot approve itself. The first baseline has no parent: it is judged by
 //! what it introduces (trust on first use), which `verify --trust-root` pins.
 //!
 //! Pure reading: never writes, prints or reads the environment.

@@ -5,9 +5,11 @@
 //! - `cli`, `commands`, `ui`, `error`: the command line;
 //! - `config`: driftgate.toml;
 //! - `tree`, `store`, `baseline`, `approval`, `policy`, `audit`: the baseline lifecycle;
-//! - `chain`: the policy and trust set in force, and verifying the accepted history;
+//! - `chain`: the policy, trust set and rules in force, and verifying the accepted
+//!   history;
 //! - `git`: the git index and commits as trees, and the pre-commit hook;
-//! - `semantic`, `compare`, `report`: what changed and how it is shown.
+//! - `semantic`, `compare`, `rules`, `report`: what changed, how dangerous it is, and
+//!   how it is shown.
 
 pub mod approval;
 pub mod audit;

@@ -231,11 +231,6 @@ impl Summary {
 }
 
 impl Report {
-    /// Recomputes the summary after the files' changes were edited (severities set).
-    pub fn recount(&mut self) {
-        self.summary = Summary::of(&self.files);
-    }
-
     /// Returns the highest severity of the files that count as drift, if any do.
     pub fn drift_severity(&self) -> Option<Severity> {
         self.files

@@ -13,12 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::{CompareConfig, Config, RuleConfig, Strings};
-use crate::report::{Change, ChangeKind, FileReport, FileStatus, Report, Severity};
-
-use crate::semantic::{
-    self,
-    keypath::{self, KeyPath, KeyPattern, Segment},
-};
+use crate::report::{Change, ChangeKind, FileReport, FileStatus, Severity};
+use crate::semantic;
+use crate::semantic::keypath::{self, KeyPath, KeyPattern, Segment};
 
 /// The built-in rule pack, in the schema of `[[rule]]`.
 pub const BUILTIN: &str = include_str!("builtin.toml");
@@ -136,11 +133,6 @@ pub struct BookRule {
 }
 
 impl RuleBook {
-    /// Returns the book of `config`.
-    pub fn of(config: &Config) -> Result<RuleBook, RuleError> {
-        Ok(RuleSet::new(config)?.book(&config.compare))
-    }
-
     /// Returns the book's canonical bytes, as stored and hashed.
     pub fn to_bytes(&self) -> Vec<u8> {
         crate::store::to_json_bytes(self)
@@ -864,7 +856,7 @@ impl RuleSet {
         })
     }
 
-    /// Returns the ids of the rules matching `change` in file `path`, in rule order.
+    /// Returns the rules matching `change` in file `path`, in rule order.
     pub fn matching(&self, path: &str, change: &Change, data: Option<&FileData>) -> Vec<&Rule> {
         let views = views(change, data);
         self.rules
@@ -908,15 +900,6 @@ impl RuleSet {
             .map(|c| c.severity)
             .max()
             .unwrap_or(bare);
-    }
-
-    /// Applies the rules to every file of `report` (without documents) and recounts
-    /// its summary.
-    pub fn apply_report(&self, report: &mut Report) {
-        for f in &mut report.files {
-            self.apply(f, None);
-        }
-        report.recount();
     }
 }
 

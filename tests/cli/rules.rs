@@ -284,6 +284,13 @@ fn one_rule_prints_as_toml_that_parses_back() {
     );
 
     env.run(&["rules", "--format", "sarif"]).expect_code(2);
+    let none = env.run(&["rules", "--in-force"]);
+    none.expect_code(2);
+    assert!(
+        none.stderr.contains("no accepted baseline"),
+        "{}",
+        none.transcript()
+    );
     let missing = env.run(&["rules", "no-such-rule"]);
     missing.expect_code(2);
     assert!(
