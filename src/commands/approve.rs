@@ -105,7 +105,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
         ))
         .hint("sign it: `driftgate approve ID --sign ~/.ssh/id_ed25519 -m REASON`"));
     }
-    interactive(ui, &cx, args, &proposal, &principal)
+    interactive(ui, &cx, args, &proposal, &requirement, &principal)
 }
 
 fn interactive(
@@ -113,6 +113,7 @@ fn interactive(
     cx: &Context,
     args: &ApproveArgs,
     proposal: &Proposal,
+    requirement: &policy::Requirement,
     principal: &str,
 ) -> Result<Exit, Error> {
     describe(ui, proposal);
@@ -120,6 +121,9 @@ fn interactive(
     let mut shown = Vec::new();
     crate::report::render::text::render(&changes, &mut shown, &ui.err_palette(), true)?;
     ui.status(String::from_utf8_lossy(&shown).trim_end());
+    if requirement.by_severity() {
+        ui.status(&requirement.reason);
+    }
     if !ui.confirm(&format!("approve proposal {} as {principal}?", proposal.id))? {
         ui.status("not approved; nothing written");
         return Ok(Exit::Drift);

@@ -133,7 +133,15 @@ fn critical_changes_need_named_approvers() {
     assert_eq!(req["approvers"], serde_json::json!(["bob", "dave"]));
     assert_eq!(req["approvers_from"], "critical");
     assert_eq!(req["causes"], serde_json::json!(["iam/policy.txt (iam)"]));
-    assert_eq!(env.approve_pty(&id, "dave", "ok"), 0);
+    // The reviewer sees what the change set needs before answering.
+    let mut s = env.pty(&["approve", &id, "--as", "dave"]);
+    s.expect("[critical: iam]").unwrap();
+    s.expect("critical changes need 2 approval(s)").unwrap();
+    s.expect("[y/N]").unwrap();
+    s.send_line("y").unwrap();
+    s.expect("reason: ").unwrap();
+    s.send_line("ok").unwrap();
+    assert_eq!(wait_pty(s), 0);
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
     env.run(&["check"]).expect_code(0);
     // verify judges every link again, severities included.
