@@ -80,8 +80,9 @@ pub fn requirement(policy: &PolicyConfig, severity: Severity) -> Requirement {
         reason: String::new(),
         causes: Vec::new(),
     };
+    // On a tie the closest level is named: it is the one a reader looks for.
     for (level, n) in policy.severity.range(..=severity) {
-        if *n > req.approvals {
+        if *n >= req.approvals {
             req.approvals = *n;
             req.approvals_from = Some(*level);
         }
@@ -163,6 +164,19 @@ mod tests {
             critical.reason,
             "critical changes need 2 approval(s) (`policy.severity.high`), \
              from alice, bob only (`policy.approvers.critical`)"
+        );
+    }
+
+    #[test]
+    fn a_tie_names_the_closest_level() {
+        let p = policy(&[
+            (Severity::High, Some(2), None),
+            (Severity::Critical, Some(2), None),
+        ]);
+        let r = requirement(&p, Severity::Critical);
+        assert_eq!(
+            (r.approvals, r.approvals_from),
+            (2, Some(Severity::Critical))
         );
     }
 
