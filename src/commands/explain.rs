@@ -133,17 +133,14 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
         }
     }
     if !d.require_signatures {
-        let who = match &req.approvers {
-            Some(list) => format!("only {}", list.join(", ")),
-            None => "anyone".to_string(),
+        let who = match (&req.approvers, d.allow_self_approval) {
+            (None, true) => "anyone".to_string(),
+            (None, false) => "anyone but the requester".to_string(),
+            (Some(list), true) => list.join(", "),
+            (Some(list), false) => format!("{} (not the requester)", list.join(", ")),
         };
         t.push_str(&format!(
-            "may approve interactively: {who}{}, at a terminal\n",
-            if d.allow_self_approval {
-                ""
-            } else {
-                " but the requester"
-            }
+            "may approve interactively: {who}, at a terminal\n"
         ));
     }
     t.push_str(&format!("counted ({}):\n", d.counted.len()));

@@ -116,7 +116,7 @@ fn critical_changes_need_named_approvers() {
         "highest severity: critical: iam/policy.txt (iam)",
         "requires 2 approval(s)",
         "  critical changes need 2 approval(s) (`policy.severity.high`), from bob, dave only",
-        "may approve interactively: only bob, dave but the requester",
+        "may approve interactively: bob, dave (not the requester), at a terminal",
     ] {
         assert!(
             explain.stdout.contains(line),
