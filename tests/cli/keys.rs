@@ -298,3 +298,20 @@ impl Drop for Agent {
         let _ = self.child.wait();
     }
 }
+
+/// Types `line` at a password prompt once the program has turned echo off.
+///
+/// The prompt is printed before echo is switched off, so typing as soon as it shows
+/// could race the program and be echoed.
+pub fn send_secret(s: &mut expectrl::session::OsSession, line: &str) {
+    use expectrl::Expect;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while s.get_process().get_echo().unwrap_or(false) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "echo was never turned off for the passphrase"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    s.send_line(line).unwrap();
+}

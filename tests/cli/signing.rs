@@ -259,7 +259,7 @@ fn passphrase_is_asked_on_the_terminal_without_echo() {
     ];
     let mut s = env.pty_echo(&args);
     s.expect("passphrase for").expect("passphrase prompt");
-    s.send_line("not the passphrase").unwrap();
+    crate::keys::send_secret(&mut s, "not the passphrase");
     let (code, out) = finish(s);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("wrong passphrase for key"), "{out}");
@@ -268,7 +268,7 @@ fn passphrase_is_asked_on_the_terminal_without_echo() {
 
     let mut s = env.pty_echo(&args);
     s.expect("passphrase for").expect("passphrase prompt");
-    s.send_line(PASS).unwrap();
+    crate::keys::send_secret(&mut s, PASS);
     let (code, out) = finish(s);
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains(PASS), "the passphrase was echoed: {out}");
