@@ -400,18 +400,7 @@ fn change(
     old: Option<serde_json::Value>,
     new: Option<serde_json::Value>,
 ) -> Change {
-    Change {
-        kind,
-        document: None,
-        path: path.to_string(),
-        old,
-        new,
-        severity: Severity::default(),
-        rule: None,
-        rules: Vec::new(),
-        line: None,
-        diff: None,
-    }
+    Change::new(kind, None, path, old, new)
 }
 
 fn whole(e: &Entry, status: FileStatus, kind: ChangeKind) -> FileReport {

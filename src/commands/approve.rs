@@ -73,14 +73,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
         ))
         .hint("ask another reviewer to approve it"));
     }
-    let subject = chain::subject(
-        &cx.store,
-        &proposal.id,
-        &proposal.requester,
-        &proposal.baseline,
-        in_force.parent.as_ref(),
-        &in_force.rules,
-    )?;
+    let subject = super::subject_of(&cx, &proposal, &in_force)?;
     let requirement = subject.requirement(&in_force.policy);
     if !requirement.may_approve(&principal) {
         return Err(Error::input(format!(

@@ -7,7 +7,7 @@ use crate::cli::GlobalArgs;
 use crate::compare::{self, Comparer};
 use crate::config::{self, Config, ConfigError};
 use crate::error::{Error, Exit};
-use crate::report::{ChangeKind, FileReport, FileStatus, Report, Severity};
+use crate::report::{ChangeKind, FileReport, FileStatus, Report};
 use crate::rules::{FileData, RuleSet};
 use crate::semantic::{self, Format};
 use crate::tree::Settings;
@@ -249,18 +249,13 @@ fn file_report(
         (status, changes)
     } else if of == Format::Binary || nf == Format::Binary {
         // Binary content is compared by hash only: it differs, nothing more to say.
-        let c = vec![crate::report::Change {
-            kind: ChangeKind::Changed,
-            document: None,
-            path: String::new(),
-            old: None,
-            new: None,
-            severity: Severity::default(),
-            rule: None,
-            rules: Vec::new(),
-            line: None,
-            diff: None,
-        }];
+        let c = vec![crate::report::Change::new(
+            ChangeKind::Changed,
+            None,
+            "",
+            None,
+            None,
+        )];
         (FileStatus::Modified, c)
     } else {
         let changes = compare::text_changes(

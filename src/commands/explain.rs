@@ -111,16 +111,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
         t.push_str(&format!(
             "  and {} from {} for {}: {} counted\n",
             s.required,
-            s.approvers
-                .iter()
-                .map(|a| format!("`{a}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            s.files
-                .iter()
-                .map(|f| format!("`{f}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
+            crate::policy::ticked(&s.approvers),
+            crate::policy::ticked(&s.files),
             s.have.len()
         ));
     }

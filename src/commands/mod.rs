@@ -265,18 +265,23 @@ pub struct Judged {
     pub approvals: Vec<approval::Approval>,
 }
 
-/// Returns `proposal` judged under its parent's policy, trust set and rules, keys
-/// checked at their statement's time and now.
-pub fn judge(cx: &Context, proposal: &Proposal) -> Result<Judged, Error> {
-    let in_force = chain::in_force(&cx.store, &proposal.baseline)?;
-    let subject = chain::subject(
+/// Returns what `proposal` asks to approve, its changes rated by the rules in force.
+pub fn subject_of(cx: &Context, proposal: &Proposal, in_force: &InForce) -> Result<Subject, Error> {
+    Ok(chain::subject(
         &cx.store,
         &proposal.id,
         &proposal.requester,
         &proposal.baseline,
         in_force.parent.as_ref(),
         &in_force.rules,
-    )?;
+    )?)
+}
+
+/// Returns `proposal` judged under its parent's policy, trust set and rules, keys
+/// checked at their statement's time and now.
+pub fn judge(cx: &Context, proposal: &Proposal) -> Result<Judged, Error> {
+    let in_force = chain::in_force(&cx.store, &proposal.baseline)?;
+    let subject = subject_of(cx, proposal, &in_force)?;
     let approvals = approval::load_approvals(&cx.store, &proposal.id)?;
     let decision = policy::evaluate(
         &in_force.policy,

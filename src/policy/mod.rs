@@ -197,23 +197,24 @@ impl Decision {
             if s.have.len() < s.required as usize {
                 out.push(format!(
                     "changes to {} need {} approval(s) from {}; {} counted",
-                    s.files
-                        .iter()
-                        .map(|f| format!("`{f}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    ticked(&s.files),
                     s.required,
-                    s.approvers
-                        .iter()
-                        .map(|a| format!("`{a}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    ticked(&s.approvers),
                     s.have.len()
                 ));
             }
         }
         out
     }
+}
+
+/// Returns `items` as a comma-separated list of backticked literals, for messages.
+pub fn ticked<S: AsRef<str>>(items: &[S]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{}`", i.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Returns which of `approvals` count for `subject` under `policy` and `trust`.

@@ -136,6 +136,31 @@ pub struct Change {
     pub diff: Option<String>,
 }
 
+impl Change {
+    /// Returns a change of `kind` at `path` with default severity and no rule, line or
+    /// line diff.
+    pub fn new(
+        kind: ChangeKind,
+        document: Option<String>,
+        path: impl Into<String>,
+        old: Option<serde_json::Value>,
+        new: Option<serde_json::Value>,
+    ) -> Change {
+        Change {
+            kind,
+            document,
+            path: path.into(),
+            old,
+            new,
+            severity: Severity::default(),
+            rule: None,
+            rules: Vec::new(),
+            line: None,
+            diff: None,
+        }
+    }
+}
+
 /// The kinds of change (DESIGN §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -19,18 +19,7 @@ fn change(
     old: Option<Value>,
     new: Option<Value>,
 ) -> Change {
-    Change {
-        kind,
-        document: doc.map(String::from),
-        path: path.into(),
-        old,
-        new,
-        severity: Severity::default(),
-        rule: None,
-        rules: Vec::new(),
-        line: None,
-        diff: None,
-    }
+    Change::new(kind, doc.map(String::from), path, old, new)
 }
 
 fn ids(set: &RuleSet, file: &str, c: &Change, data: Option<&FileData>) -> Vec<String> {

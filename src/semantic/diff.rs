@@ -24,7 +24,7 @@ use super::canonical::special_name;
 use super::keypath::{KeyPath, KeyPattern, Segment};
 use super::redact::{self, Redactor};
 use super::value::{Doc, Kind, Node};
-use crate::report::{Change, ChangeKind, Severity};
+use crate::report::{Change, ChangeKind};
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
@@ -582,18 +582,15 @@ impl<'a> Cx<'a> {
         if self.ignored(&path) {
             return;
         }
-        self.out.push(Change {
-            kind: ChangeKind::Moved,
-            document: self.document.clone(),
-            path: path.to_string(),
-            old: Some(Value::from(from)),
-            new: Some(Value::from(to)),
-            severity: Severity::default(),
-            rule: None,
-            rules: Vec::new(),
-            line: (line > 0).then_some(line),
-            diff: None,
-        });
+        let mut change = Change::new(
+            ChangeKind::Moved,
+            self.document.clone(),
+            path.to_string(),
+            Some(Value::from(from)),
+            Some(Value::from(to)),
+        );
+        change.line = (line > 0).then_some(line);
+        self.out.push(change);
     }
 
     fn emit(&mut self, kind: ChangeKind, o: Option<Side<'a>>, n: Option<Side<'a>>, line: u32) {
@@ -619,18 +616,10 @@ impl<'a> Cx<'a> {
         };
         let old = o.map(|s| to_json(self.old, &self.old_redact, s.node, s.secret));
         let new = n.map(|s| to_json(self.new, &self.new_redact, s.node, s.secret));
-        self.out.push(Change {
-            kind,
-            document: self.document.clone(),
-            path: path.to_string(),
-            old,
-            new,
-            severity: Severity::default(),
-            rule: None,
-            rules: Vec::new(),
-            line: (line > 0).then_some(line),
-            diff,
-        });
+        let mut change = Change::new(kind, self.document.clone(), path.to_string(), old, new);
+        change.line = (line > 0).then_some(line);
+        change.diff = diff;
+        self.out.push(change);
     }
 }
 
