@@ -90,7 +90,7 @@ impl Default for TreeConfig {
             include: vec!["**".to_string()],
             exclude: Vec::new(),
             gitignore: true,
-            store_max_size: 1024 * 1024,
+            store_max_size: 8 * 1024 * 1024,
         }
     }
 }
@@ -522,8 +522,9 @@ pub fn default_text(solo: bool) -> String {
 # exclude = []
 # Honour .gitignore, .ignore and git's exclude files.
 # gitignore = true
-# Largest file, in bytes, whose contents are stored so `diff` can show old values.
-# store_max_size = 1048576
+# Largest file, in bytes, that is parsed and stored so `diff` can show old values;
+# larger files are hashed without being read whole and compared by hash only.
+# store_max_size = 8388608
 
 [formats]
 # Format overrides by glob: yaml, json, toml, text or binary.
