@@ -404,7 +404,13 @@ fn change(
 }
 
 fn whole(e: &Entry, status: FileStatus, kind: ChangeKind) -> FileReport {
-    file_report(e, status, vec![change(kind, "", None, None)])
+    let mut r = file_report(e, status, vec![change(kind, "", None, None)]);
+    // A new structured file that does not parse is still `added`; the reviewer is told
+    // why its data cannot be shown.
+    if status == FileStatus::Added {
+        r.message = e.error.clone();
+    }
+    r
 }
 
 fn file_report(e: &Entry, status: FileStatus, changes: Vec<Change>) -> FileReport {

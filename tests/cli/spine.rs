@@ -530,3 +530,21 @@ fn secrets_in_text_files_never_reach_output_or_state() {
         );
     }
 }
+
+#[test]
+fn an_added_file_that_does_not_parse_says_why() {
+    let env = TestEnv::init(&[]);
+    env.write("a.yaml", "a: 1\n");
+    env.accept_current("first");
+    env.write("b.yaml", "b: [1,\n");
+    let r = env.run(&["check", "--format", "json"]);
+    r.expect_code(1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let f = &v["files"][0];
+    assert_eq!(f["path"], "b.yaml");
+    assert_eq!(f["status"], "added");
+    let message = f["message"].as_str().unwrap();
+    assert!(message.starts_with("line "), "{message}");
+    let r = env.run(&["check"]);
+    assert!(r.stdout.contains("! line "), "{}", r.transcript());
+}
