@@ -167,6 +167,7 @@ impl<'a> Comparer<'a> {
                             o.as_ref(),
                             n.as_ref(),
                             &self.options_for(p),
+                            crate::rules::paths_to_keep(&r).as_deref(),
                         ))),
                         _ => None,
                     };

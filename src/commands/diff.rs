@@ -211,6 +211,7 @@ fn run_files(
                 po.as_ref(),
                 pn.as_ref(),
                 &options,
+                crate::rules::paths_to_keep(&file).as_deref(),
             ))
         });
         rules.apply_at(&rule_path, &mut file, data.as_ref());

@@ -912,6 +912,19 @@ fn identity(label: Option<&str>, value: Option<&Value>) -> Option<String> {
     }
 }
 
+/// Returns the key paths of `file`'s changes, which is all of its documents rules look
+/// at ([`views`]: lookups go up from a changed key), or `None` when some change is of a
+/// whole file without values and rules must see every document whole.
+pub fn paths_to_keep(file: &FileReport) -> Option<Vec<KeyPath>> {
+    file.changes
+        .iter()
+        .map(|c| {
+            let opaque = c.path.is_empty() && c.old.is_none() && c.new.is_none();
+            (!opaque).then(|| KeyPath::parse(&c.path).unwrap_or_default())
+        })
+        .collect()
+}
+
 /// Returns how rules see `change`: itself, or, for a change of a whole file whose
 /// values are not in the report, one view per document of that file.
 fn views<'v>(change: &'v Change, data: Option<&'v FileData>) -> Vec<View<'v>> {

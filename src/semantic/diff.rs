@@ -634,7 +634,15 @@ pub(crate) fn document_values(
     old: Option<&Doc>,
     new: Option<&Doc>,
     options: &Options,
+    keep: Option<&[KeyPath]>,
 ) -> [Vec<(Option<String>, Value)>; 2] {
+    let trie = keep.map(|paths| {
+        let mut t = PathTrie::default();
+        for p in paths {
+            t.insert(&p.segments);
+        }
+        t
+    });
     let roots = |d: Option<&'_ Doc>| d.map_or(0, |d| d.roots.len());
     let single = roots(old) == 1 && roots(new) == 1;
     let ids = |d: Option<&Doc>| d.map_or(Some(Vec::new()), doc_identities);
@@ -662,11 +670,131 @@ pub(crate) fn document_values(
                 } else {
                     Some(format!("#{}", k + 1))
                 };
-                (label, to_json(d, &redactor, root, false))
+                let value = match &trie {
+                    Some(t) => to_json_pruned(d, &redactor, root, false, t),
+                    None => to_json(d, &redactor, root, false),
+                };
+                (label, value)
             })
             .collect()
     };
     [values(old), values(new)]
+}
+
+/// Key paths as a tree: which parts of a document rules may look at.
+#[derive(Debug, Default)]
+struct PathTrie {
+    children: Vec<(Segment, PathTrie)>,
+}
+
+impl PathTrie {
+    fn insert(&mut self, segments: &[Segment]) {
+        let Some((first, rest)) = segments.split_first() else {
+            return;
+        };
+        let pos = match self.children.iter().position(|(s, _)| s == first) {
+            Some(i) => i,
+            None => {
+                self.children.push((first.clone(), PathTrie::default()));
+                self.children.len() - 1
+            }
+        };
+        if let Some((_, child)) = self.children.get_mut(pos) {
+            child.insert(rest);
+        }
+    }
+
+    fn key(&self, key: &str) -> Option<&PathTrie> {
+        self.children
+            .iter()
+            .find(|(s, _)| matches!(s, Segment::Key(k) if k == key))
+            .map(|(_, t)| t)
+    }
+
+    /// Returns the subtree for item `i` of a list, matched by index or identity.
+    fn item(&self, doc: &Doc, redactor: &Redactor, i: usize, item: &Node) -> Option<&PathTrie> {
+        self.children
+            .iter()
+            .find(|(s, _)| match s {
+                Segment::Index(j) => *j == i,
+                Segment::Match { key, .. } => doc.get(item, key).is_some_and(|v| {
+                    let mut m = serde_json::Map::new();
+                    m.insert(key.clone(), to_json(doc, redactor, v, false));
+                    super::keypath::item_is(s, &Value::Object(m))
+                }),
+                Segment::Object(id) => k8s_identity(doc, item).as_deref() == Some(id.as_str()),
+                Segment::Key(_) => false,
+            })
+            .map(|(_, t)| t)
+    }
+}
+
+/// Collections up to this many nodes off the kept paths are kept whole: they hold the
+/// sibling keys rules look up (`Effect`, `uses`, `metadata`), and stay cheap.
+const KEEP_SMALL: usize = 256;
+
+/// Returns whether `n` has at most `budget` nodes.
+fn is_small(doc: &Doc, n: &Node, budget: &mut usize) -> bool {
+    if *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
+    match n.kind {
+        Kind::Seq | Kind::Map => doc.children(n).iter().all(|c| is_small(doc, c, budget)),
+        Kind::Tagged => is_small(doc, &doc.tagged(n), budget),
+        _ => true,
+    }
+}
+
+/// Like [`to_json`], but only along the paths of `trie`: elsewhere, small values are
+/// kept whole and large collections become empty (list items `null`, so indexes
+/// still line up). Rules on a 50 MB file then need memory for what they look at, not
+/// a second copy of the file.
+fn to_json_pruned(
+    doc: &Doc,
+    redactor: &Redactor,
+    n: &Node,
+    secret: bool,
+    trie: &PathTrie,
+) -> Value {
+    let off_path = |c: &Node, s: bool, in_list: bool| -> Value {
+        if is_small(doc, c, &mut KEEP_SMALL.clone()) {
+            to_json(doc, redactor, c, s)
+        } else if in_list {
+            Value::Null
+        } else if c.kind == Kind::Seq {
+            Value::Array(Vec::new())
+        } else {
+            Value::Object(serde_json::Map::new())
+        }
+    };
+    match n.kind {
+        Kind::Map => Value::Object(
+            doc.children(n)
+                .iter()
+                .map(|c| {
+                    let s = secret || redactor.is_secret(doc, n, c);
+                    let key = doc.key(c);
+                    let v = match trie.key(key) {
+                        Some(t) => to_json_pruned(doc, redactor, c, s, t),
+                        None => off_path(c, s, false),
+                    };
+                    (key.to_string(), v)
+                })
+                .collect(),
+        ),
+        Kind::Seq => Value::Array(
+            doc.children(n)
+                .iter()
+                .enumerate()
+                .map(|(i, c)| match trie.item(doc, redactor, i, c) {
+                    Some(t) => to_json_pruned(doc, redactor, c, secret, t),
+                    None => off_path(c, secret, true),
+                })
+                .collect(),
+        ),
+        _ => to_json(doc, redactor, n, secret),
+    }
 }
 
 /// Returns the documents' identities with their positions, when every non-empty

@@ -515,7 +515,7 @@ pub fn object_id(v: &serde_json::Value) -> Option<String> {
 }
 
 /// Returns whether list item `item` is the one `seg` names.
-fn item_is(seg: &Segment, item: &serde_json::Value) -> bool {
+pub(crate) fn item_is(seg: &Segment, item: &serde_json::Value) -> bool {
     match seg {
         Segment::Match { key, value } => {
             item.get(key.as_str()).and_then(scalar_text).as_deref() == Some(value.as_str())

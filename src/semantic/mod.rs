@@ -254,12 +254,16 @@ pub type DocumentValue = (Option<String>, serde_json::Value);
 /// secret values redacted as [`compare`] shows them, each labelled as changes name it:
 /// by Kubernetes identity (`apiVersion/kind/namespace/name`), by position (`#N`) in a
 /// multi-document file without identities, or not at all.
+///
+/// With `keep`, only the parts on those key paths are whole; elsewhere small values are
+/// kept and large collections left empty (see `diff::to_json_pruned`).
 pub fn document_values(
     old: Option<&Parsed>,
     new: Option<&Parsed>,
     options: &Options,
+    keep: Option<&[KeyPath]>,
 ) -> [Vec<DocumentValue>; 2] {
-    diff::document_values(old.map(|p| &p.doc), new.map(|p| &p.doc), options)
+    diff::document_values(old.map(|p| &p.doc), new.map(|p| &p.doc), options, keep)
 }
 
 /// Returns the changes from `old` to `new`, values of secret keys redacted.
@@ -270,6 +274,31 @@ pub fn compare(old: &Parsed, new: &Parsed, options: &Options) -> Vec<Change> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn document_values_kept_along_paths_are_pruned_elsewhere() {
+        let mut text = String::from("Statement:\n");
+        for i in 0..500 {
+            text.push_str(&format!(
+                "  - Sid: s{i}\n    Effect: Allow\n    Action: [a{i}, b{i}, c{i}]\n    Resource: {{arn: x{i}, tags: [{}]}}\n",
+                (0..300).map(|k| k.to_string()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let parsed = parse(text.as_bytes(), Format::Yaml).unwrap();
+        let options = Options::default();
+        let keep = [KeyPath::parse("Statement[7].Action[1]").unwrap()];
+        let [_, new] = document_values(None, Some(&parsed), &options, Some(&keep));
+        let statements = new[0].1["Statement"].as_array().unwrap();
+        assert_eq!(statements.len(), 500, "indexes still line up");
+        // The item on the path keeps its sibling keys, small ones whole.
+        assert_eq!(statements[7]["Effect"], "Allow");
+        assert_eq!(statements[7]["Action"][1], "b7");
+        // Large values off the path are left out.
+        assert_eq!(statements[7]["Resource"], serde_json::json!({}));
+        assert!(statements[8].is_null());
+        let [_, full] = document_values(None, Some(&parsed), &options, None);
+        assert_eq!(full[0].1["Statement"][8]["Effect"], "Allow");
+    }
 
     /// The deepest document the loaders accept goes through every recursive step
     /// (canonical form, reload, comparison, report values) on a test thread's small
