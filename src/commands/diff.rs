@@ -206,7 +206,8 @@ fn run_files(
         Vec::new()
     } else {
         let (mut file, (po, pn)) = file_report(old, new, &options)?;
-        let data = (po.is_some() || pn.is_some()).then(|| {
+        let wanted = rules.wants_documents(&rule_path) && (po.is_some() || pn.is_some());
+        let data = wanted.then(|| {
             FileData::from_values(semantic::document_values(
                 po.as_ref(),
                 pn.as_ref(),

@@ -711,21 +711,62 @@ impl PathTrie {
             .map(|(_, t)| t)
     }
 
-    /// Returns the subtree for item `i` of a list, matched by index or identity.
-    fn item(&self, doc: &Doc, redactor: &Redactor, i: usize, item: &Node) -> Option<&PathTrie> {
-        self.children
-            .iter()
-            .find(|(s, _)| match s {
-                Segment::Index(j) => *j == i,
-                Segment::Match { key, .. } => doc.get(item, key).is_some_and(|v| {
-                    let mut m = serde_json::Map::new();
-                    m.insert(key.clone(), to_json(doc, redactor, v, false));
-                    super::keypath::item_is(s, &Value::Object(m))
-                }),
-                Segment::Object(id) => k8s_identity(doc, item).as_deref() == Some(id.as_str()),
-                Segment::Key(_) => false,
-            })
-            .map(|(_, t)| t)
+    /// Returns a lookup of the subtrees for the items of a list, by index or identity.
+    fn items(&self) -> ItemLookup<'_> {
+        let mut l = ItemLookup::default();
+        for (seg, t) in &self.children {
+            match seg {
+                Segment::Index(i) => {
+                    l.by_index.insert(*i, t);
+                }
+                Segment::Match { key, value } => {
+                    l.by_match
+                        .entry(key.as_str())
+                        .or_default()
+                        .insert(value.as_str(), t);
+                }
+                Segment::Object(id) => {
+                    l.by_object.insert(id.as_str(), t);
+                }
+                Segment::Key(_) => {}
+            }
+        }
+        l
+    }
+}
+
+/// The kept subtrees of one list's items, looked up once per item rather than by
+/// scanning every kept path (a list may hold 100,000 items and the file 1,000 changes).
+#[derive(Default)]
+struct ItemLookup<'t> {
+    by_index: HashMap<usize, &'t PathTrie>,
+    by_match: HashMap<&'t str, HashMap<&'t str, &'t PathTrie>>,
+    by_object: HashMap<&'t str, &'t PathTrie>,
+}
+
+impl<'t> ItemLookup<'t> {
+    fn get(&self, doc: &Doc, redactor: &Redactor, i: usize, item: &Node) -> Option<&'t PathTrie> {
+        if let Some(t) = self.by_index.get(&i) {
+            return Some(t);
+        }
+        for (key, values) in &self.by_match {
+            let Some(v) = doc.get(item, key) else {
+                continue;
+            };
+            let text = match v.kind {
+                Kind::Str => Some(doc.str(v).to_string()),
+                _ => super::keypath::scalar_text(&to_json(doc, redactor, v, false)),
+            };
+            if let Some(t) = text.and_then(|t| values.get(t.as_str())) {
+                return Some(t);
+            }
+        }
+        if !self.by_object.is_empty()
+            && let Some(t) = k8s_identity(doc, item).and_then(|id| self.by_object.get(id.as_str()))
+        {
+            return Some(t);
+        }
+        None
     }
 }
 
@@ -746,9 +787,9 @@ fn is_small(doc: &Doc, n: &Node, budget: &mut usize) -> bool {
     }
 }
 
-/// Like [`to_json`], but only along the paths of `trie`: elsewhere, small values are
-/// kept whole and large collections become empty (list items `null`, so indexes
-/// still line up). Rules on a 50 MB file then need memory for what they look at, not
+/// Like [`to_json`], but only along the paths of `trie`: elsewhere, small values of
+/// mappings are kept whole, large ones become empty, and list items become `null`
+/// (so indexes still line up). Rules on a 50 MB file then need memory for what they look at, not
 /// a second copy of the file.
 fn to_json_pruned(
     doc: &Doc,
@@ -758,10 +799,12 @@ fn to_json_pruned(
     trie: &PathTrie,
 ) -> Value {
     let off_path = |c: &Node, s: bool, in_list: bool| -> Value {
-        if is_small(doc, c, &mut KEEP_SMALL.clone()) {
-            to_json(doc, redactor, c, s)
-        } else if in_list {
+        // Lookups go up a changed path and then down by key, never into a sibling list
+        // item, so items off the paths are placeholders.
+        if in_list {
             Value::Null
+        } else if is_small(doc, c, &mut KEEP_SMALL.clone()) {
+            to_json(doc, redactor, c, s)
         } else if c.kind == Kind::Seq {
             Value::Array(Vec::new())
         } else {
@@ -783,16 +826,19 @@ fn to_json_pruned(
                 })
                 .collect(),
         ),
-        Kind::Seq => Value::Array(
-            doc.children(n)
-                .iter()
-                .enumerate()
-                .map(|(i, c)| match trie.item(doc, redactor, i, c) {
-                    Some(t) => to_json_pruned(doc, redactor, c, secret, t),
-                    None => off_path(c, secret, true),
-                })
-                .collect(),
-        ),
+        Kind::Seq => {
+            let items = trie.items();
+            Value::Array(
+                doc.children(n)
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| match items.get(doc, redactor, i, c) {
+                        Some(t) => to_json_pruned(doc, redactor, c, secret, t),
+                        None => off_path(c, secret, true),
+                    })
+                    .collect(),
+            )
+        }
         _ => to_json(doc, redactor, n, secret),
     }
 }

@@ -293,9 +293,10 @@ mod tests {
         // The item on the path keeps its sibling keys, small ones whole.
         assert_eq!(statements[7]["Effect"], "Allow");
         assert_eq!(statements[7]["Action"][1], "b7");
-        // Large values off the path are left out.
+        // Large values off the path are left out, and so are other items.
         assert_eq!(statements[7]["Resource"], serde_json::json!({}));
         assert!(statements[8].is_null());
+        assert!(statements[6].is_null());
         let [_, full] = document_values(None, Some(&parsed), &options, None);
         assert_eq!(full[0].1["Statement"][8]["Effect"], "Allow");
     }
