@@ -369,15 +369,17 @@ impl KeyPattern {
     /// Returns the rests of the pattern that may still match below `path`: for a change
     /// at `path` whose value holds more data (an added mapping, a replaced list item),
     /// what selects targeted keys inside that value (see [`KeyPattern::select`]).
+    ///
+    /// Every split of the pattern whose head can consume all of `path` gives a rest,
+    /// those after a `**` included: `**.securityContext.privileged` below
+    /// `spec.containers[name=c].securityContext` leaves both itself (a nested
+    /// `securityContext`) and `privileged` (the key right inside the value).
     pub fn rests(&self, path: &KeyPath) -> Vec<KeyPattern> {
         let n = path.segments.len();
         let mut out = Vec::new();
-        let mut covered = false;
+        // Whether the previous part was a `**` whose rest was kept.
+        let mut after_open_star_star = false;
         for (i, part) in self.parts.iter().enumerate() {
-            // An open `**` already covers every rest after it.
-            if covered {
-                break;
-            }
             let reach = KeyPattern {
                 text: String::new(),
                 parts: self.parts.get(..i).unwrap_or_default().to_vec(),
@@ -388,8 +390,11 @@ impl KeyPattern {
                 Part::StarStar => reach.iter().any(|&r| r),
                 _ => reach.get(n).copied().unwrap_or(false),
             };
-            if open {
-                covered = *part == Part::StarStar;
+            // `**.R` already matches whatever `R` does (`**` may be empty), so the
+            // rest right after a kept `**` adds nothing.
+            let subsumed = after_open_star_star;
+            after_open_star_star = open && *part == Part::StarStar;
+            if open && !subsumed {
                 let rest = self.parts.get(i..).unwrap_or_default().to_vec();
                 out.push(KeyPattern {
                     text: parts_text(&rest),
@@ -723,14 +728,74 @@ mod tests {
             rests("**.securityContext.privileged", "spec.template"),
             ["**.securityContext.privileged"]
         );
+        // Below a key the pattern names after `**`, the rest after that key applies
+        // too: the value may hold the target right inside.
         assert_eq!(
             rests("**.securityContext.privileged", "spec.securityContext"),
+            ["**.securityContext.privileged", "privileged"]
+        );
+        assert_eq!(
+            rests("**.securityContext.privileged", ""),
             ["**.securityContext.privileged"]
         );
+        assert_eq!(
+            rests(
+                "**.securityContext.privileged",
+                "spec.containers[name=c].securityContext"
+            ),
+            ["**.securityContext.privileged", "privileged"]
+        );
+        assert_eq!(
+            rests(
+                "**.securityContext.capabilities.add",
+                "spec.containers[name=c].securityContext.capabilities"
+            ),
+            ["**.securityContext.capabilities.add", "add"]
+        );
+        assert_eq!(
+            rests(
+                "**.securityContext.capabilities.add",
+                "spec.containers[name=c].securityContext"
+            ),
+            ["**.securityContext.capabilities.add", "capabilities.add"]
+        );
+        // An added list item, and a whole added list.
+        assert_eq!(
+            rests("**.volumes[*].hostPath", "spec.volumes[name=h]"),
+            ["**.volumes[*].hostPath", "hostPath"]
+        );
+        assert_eq!(
+            rests("**.containers[*].image", "spec.containers[name=miner]"),
+            ["**.containers[*].image", "image"]
+        );
+        assert_eq!(
+            rests("**.initContainers[*].image", "spec.initContainers"),
+            ["**.initContainers[*].image", "[*].image"]
+        );
+        assert_eq!(
+            rests(
+                "**.Statement[*].Action",
+                "Properties.PolicyDocument.Statement[1]"
+            ),
+            ["**.Statement[*].Action", "Action"]
+        );
+        // A `**` in the middle: the rest after it, and the one after the key behind it.
         assert_eq!(
             rests("spec.**.privileged", "spec.securityContext"),
             ["**.privileged"]
         );
+        assert_eq!(
+            rests("spec.**.securityContext.privileged", "spec.securityContext"),
+            ["**.securityContext.privileged", "privileged"]
+        );
+        assert!(rests("spec.**.privileged", "metadata").is_empty());
+        // A key the pattern names only partly along the path leaves just the `**` rest.
+        assert_eq!(
+            rests("**.securityContext.privileged", "spec.containers[name=c]"),
+            ["**.securityContext.privileged"]
+        );
+        // Consecutive `**` give one rest, not one per star.
+        assert_eq!(rests("**.**.x", "a"), ["**.**.x"]);
         assert_eq!(
             rests("jobs.*.steps[*].with.*", "jobs.build"),
             ["steps[*].with.*"]

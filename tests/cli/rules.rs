@@ -492,3 +492,282 @@ fn diff_files_applies_the_rules_of_the_config_or_the_built_ins() {
     assert_eq!(f.severity, "low");
     assert_eq!(f.changes[0].rules, ["roles"]);
 }
+
+const POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+  volumes:
+    - name: data
+      emptyDir: {}
+";
+
+const COMPOSE: &str = "services:
+  web:
+    image: nginx:1.27
+";
+
+const POLICY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "Read",
+      "Effect": "Allow",
+      "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::bucket/key"
+    }
+  ]
+}
+"#;
+
+/// A change whose dangerous value arrives inside a bigger added value (a mapping, a
+/// list item, a whole list), or a harmless change of the same shape.
+struct Inside {
+    what: &'static str,
+    file: &'static str,
+    base: &'static str,
+    from: &'static str,
+    to: &'static str,
+    rule: &'static str,
+    /// The file's severity when the rule must fire; `None` when it must not.
+    severity: Option<&'static str>,
+}
+
+const INSIDE: &[Inside] = &[
+    Inside {
+        what: "an added securityContext mapping",
+        file: "pod.yaml",
+        base: POD,
+        from: "      image: nginx:1.27\n",
+        to: "      image: nginx:1.27\n      securityContext:\n        privileged: true\n",
+        rule: "k8s-privileged",
+        severity: Some("critical"),
+    },
+    Inside {
+        what: "an added container",
+        file: "pod.yaml",
+        base: POD,
+        from: "  volumes:\n",
+        to: "    - name: sidecar\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n  volumes:\n",
+        rule: "k8s-privileged",
+        severity: Some("critical"),
+    },
+    Inside {
+        what: "a whole added initContainers list",
+        file: "pod.yaml",
+        base: POD,
+        from: "  containers:\n",
+        to: "  initContainers:\n    - name: init\n      image: busybox:1.36\n      securityContext:\n        privileged: true\n  containers:\n",
+        rule: "k8s-privileged",
+        severity: Some("critical"),
+    },
+    Inside {
+        what: "an added resources mapping",
+        file: "pod.yaml",
+        base: POD,
+        from: "      image: nginx:1.27\n",
+        to: "      image: nginx:1.27\n      resources:\n        limits:\n          cpu: 100m\n",
+        rule: "k8s-privileged",
+        severity: None,
+    },
+    Inside {
+        what: "an added securityContext that is not privileged",
+        file: "pod.yaml",
+        base: POD,
+        from: "      image: nginx:1.27\n",
+        to: "      image: nginx:1.27\n      securityContext:\n        privileged: false\n",
+        rule: "k8s-privileged",
+        severity: None,
+    },
+    Inside {
+        what: "an added securityContext mapping",
+        file: "pod.yaml",
+        base: POD,
+        from: "      image: nginx:1.27\n",
+        to: "      image: nginx:1.27\n      securityContext:\n        capabilities:\n          add: [NET_ADMIN]\n",
+        rule: "k8s-capabilities",
+        severity: Some("high"),
+    },
+    Inside {
+        what: "an added capabilities mapping that only drops",
+        file: "pod.yaml",
+        base: POD,
+        from: "      image: nginx:1.27\n",
+        to: "      image: nginx:1.27\n      securityContext:\n        capabilities:\n          drop: [ALL]\n",
+        rule: "k8s-capabilities",
+        severity: None,
+    },
+    Inside {
+        what: "an added volume",
+        file: "pod.yaml",
+        base: POD,
+        from: "      emptyDir: {}\n",
+        to: "      emptyDir: {}\n    - name: host\n      hostPath:\n        path: /\n",
+        rule: "k8s-host-path",
+        severity: Some("high"),
+    },
+    Inside {
+        what: "an added emptyDir volume",
+        file: "pod.yaml",
+        base: POD,
+        from: "      emptyDir: {}\n",
+        to: "      emptyDir: {}\n    - name: cache\n      emptyDir: {}\n",
+        rule: "k8s-host-path",
+        severity: None,
+    },
+    Inside {
+        what: "an added container",
+        file: "pod.yaml",
+        base: POD,
+        from: "  volumes:\n",
+        to: "    - name: miner\n      image: evil/miner:latest\n  volumes:\n",
+        rule: "k8s-image",
+        severity: Some("high"),
+    },
+    Inside {
+        what: "a whole added initContainers list",
+        file: "pod.yaml",
+        base: POD,
+        from: "  containers:\n",
+        to: "  initContainers:\n    - name: init\n      image: evil/miner:latest\n  containers:\n",
+        rule: "k8s-image",
+        severity: Some("high"),
+    },
+    Inside {
+        what: "a whole added service",
+        file: "compose.yaml",
+        base: COMPOSE,
+        from: "    image: nginx:1.27\n",
+        to: "    image: nginx:1.27\n  miner:\n    image: evil/miner:latest\n    privileged: true\n",
+        rule: "compose-privileged",
+        severity: Some("critical"),
+    },
+    Inside {
+        what: "a whole added service that is not privileged",
+        file: "compose.yaml",
+        base: COMPOSE,
+        from: "    image: nginx:1.27\n",
+        to: "    image: nginx:1.27\n  worker:\n    image: busybox:1.36\n    init: true\n",
+        rule: "compose-privileged",
+        severity: None,
+    },
+    Inside {
+        what: "a whole added Allow statement",
+        file: "policy.json",
+        base: POLICY,
+        from: "    }\n  ]",
+        to: "    },\n    {\n      \"Sid\": \"All\",\n      \"Effect\": \"Allow\",\n      \"Action\": \"*\",\n      \"Resource\": \"arn:aws:s3:::bucket\"\n    }\n  ]",
+        rule: "iam-wildcard",
+        severity: Some("critical"),
+    },
+    // A wildcard in a Deny statement narrows access.
+    Inside {
+        what: "a whole added Deny statement",
+        file: "policy.json",
+        base: POLICY,
+        from: "    }\n  ]",
+        to: "    },\n    {\n      \"Sid\": \"NoAll\",\n      \"Effect\": \"Deny\",\n      \"Action\": \"*\",\n      \"Resource\": \"arn:aws:s3:::bucket\"\n    }\n  ]",
+        rule: "iam-wildcard",
+        severity: None,
+    },
+];
+
+#[test]
+fn builtin_rules_look_inside_added_mappings_and_list_items() {
+    let env = TestEnv::init(&[]);
+    for base in [
+        ("pod.yaml", POD),
+        ("compose.yaml", COMPOSE),
+        ("policy.json", POLICY),
+    ] {
+        env.write(base.0, base.1);
+    }
+    env.accept_current("first");
+    env.run(&["check"]).expect_code(0);
+
+    let mut failures = Vec::new();
+    for case in INSIDE {
+        assert!(
+            case.base.contains(case.from),
+            "{}: no {:?}",
+            case.what,
+            case.from
+        );
+        env.write(case.file, &case.base.replacen(case.from, case.to, 1));
+        let r = env.run(&["check", "--format", "json"]);
+        r.expect_code(1);
+        let rep = report(&r.stdout);
+        let f = file(&rep, case.file);
+        let fired = f
+            .changes
+            .iter()
+            .any(|c| c.rules.iter().any(|id| id == case.rule));
+        let gate = env.run(&["check", "--fail-on", "critical"]);
+        match case.severity {
+            Some(severity) => {
+                if !fired || f.severity != severity {
+                    failures.push(format!(
+                        "`{}` on {} in {}: want it at {severity}, got {f:?}",
+                        case.rule, case.what, case.file
+                    ));
+                }
+                let code = if severity == "critical" { 1 } else { 0 };
+                if gate.code != code {
+                    failures.push(format!(
+                        "`{}` on {}: `check --fail-on critical` exited {}, want {code}:\n{}",
+                        case.rule,
+                        case.what,
+                        gate.code,
+                        gate.transcript()
+                    ));
+                }
+            }
+            None => {
+                if fired {
+                    failures.push(format!(
+                        "`{}` fired on the harmless {} in {}: {f:?}",
+                        case.rule, case.what, case.file
+                    ));
+                }
+                if gate.code != 0 {
+                    failures.push(format!(
+                        "the harmless {} in {} fails `check --fail-on critical`:\n{}",
+                        case.what,
+                        case.file,
+                        gate.transcript()
+                    ));
+                }
+            }
+        }
+        env.write(case.file, case.base);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    env.run(&["check"]).expect_code(0);
+}
+
+#[test]
+fn diff_files_sees_a_privileged_flag_inside_an_added_mapping() {
+    let env = TestEnv::new();
+    env.write("old.yaml", POD);
+    env.write(
+        "new.yaml",
+        &POD.replacen(
+            "      image: nginx:1.27\n",
+            "      image: nginx:1.27\n      securityContext:\n        privileged: true\n",
+            1,
+        ),
+    );
+    let r = env.run(&[
+        "diff", "--files", "old.yaml", "new.yaml", "--format", "json",
+    ]);
+    r.expect_code(1);
+    let rep = report(&r.stdout);
+    let f = file(&rep, "new.yaml");
+    assert_eq!(f.severity, "critical", "{}", r.stdout);
+    assert_eq!(f.changes[0].rule.as_deref(), Some("k8s-privileged"));
+    assert_eq!(f.changes[0].severity, "critical");
+}
