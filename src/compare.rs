@@ -435,15 +435,26 @@ pub fn path_selected(path: &str, filters: &[String]) -> bool {
         })
 }
 
-/// Returns `path` relative to `root` as a filter string for [`path_selected`].
-pub fn filter_for(root: &Path, cwd: &Path, arg: &Path) -> String {
-    let abs = if arg.is_absolute() {
-        arg.to_path_buf()
-    } else {
-        cwd.join(arg)
-    };
-    let rel = abs.strip_prefix(root).unwrap_or(&abs);
-    crate::tree::normalize(rel).unwrap_or_else(|_| rel.to_string_lossy().replace('\\', "/"))
+/// Returns `arg` (relative to `cwd`) as a path relative to `root`, for
+/// [`path_selected`]: `""` for the root itself, `None` when it lies outside the root.
+///
+/// `..` is resolved lexically, as a shell user means it, without touching the disk.
+pub fn filter_for(root: &Path, cwd: &Path, arg: &Path) -> Option<String> {
+    let mut abs = std::path::PathBuf::new();
+    for c in cwd.join(arg).components() {
+        match c {
+            std::path::Component::ParentDir => {
+                abs.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => abs.push(other),
+        }
+    }
+    let rel = abs.strip_prefix(root).ok()?;
+    if rel.as_os_str().is_empty() {
+        return Some(String::new());
+    }
+    crate::tree::normalize(rel).ok()
 }
 
 #[cfg(test)]

@@ -200,6 +200,16 @@ pub fn build_report(
     let (mut current, contents) = read_source(ui, cx, source)?;
     let mut old = base.tree();
     if !filters.is_empty() {
+        // Like diff(1), a path that names nothing is an error, not "no difference".
+        for f in filters {
+            let one = std::slice::from_ref(f);
+            let known = |t: &tree::Tree| t.keys().any(|p| crate::compare::path_selected(p, one));
+            if !known(&current) && !known(&old) {
+                return Err(Error::input(format!(
+                    "`{f}` is in neither the tree nor the baseline"
+                )));
+            }
+        }
         current.retain(|p, _| crate::compare::path_selected(p, filters));
         old.retain(|p, _| crate::compare::path_selected(p, filters));
     }

@@ -87,8 +87,16 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &DiffArgs) -> Result<Exit, Error> 
     let filters: Vec<String> = args
         .paths
         .iter()
-        .map(|p| compare::filter_for(&cx.root, &cwd, p))
-        .collect();
+        .map(|p| {
+            compare::filter_for(&cx.root, &cwd, p).ok_or_else(|| {
+                Error::input(format!(
+                    "`{}` is outside the tree `{}`",
+                    p.display(),
+                    cx.root.display()
+                ))
+            })
+        })
+        .collect::<Result<_, _>>()?;
     let report = super::check::build_report(ui, &cx, &args.source, args.strict, &filters)?;
     super::check::emit(ui, g, Some(cx.store.dir()), &report, true, &args.output)?;
     Ok(exit_of(&report))

@@ -396,6 +396,21 @@ fn diff_exit_codes_and_path_filters() {
     env.run(&["diff", "b/two.txt"]).expect_code(1);
     env.run_in(&env.root.join("a"), &["diff", "."])
         .expect_code(0);
+    // `..` resolves as in a shell; a path naming nothing, or outside the tree, is an error.
+    env.run_in(&env.root.join("a"), &["diff", "../b/two.txt"])
+        .expect_code(1);
+    env.run_in(&env.root.join("a"), &["diff", ".."])
+        .expect_code(1);
+    let r = env.run(&["diff", "b/nonexistent.txt"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr.contains("neither the tree nor the baseline"),
+        "{}",
+        r.transcript()
+    );
+    let r = env.run(&["diff", env.home.to_str().unwrap()]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("outside the tree"), "{}", r.transcript());
 }
 
 #[test]
