@@ -59,6 +59,13 @@ pub struct Statement {
     pub time: String,
     /// Why the approver accepts the change.
     pub reason: String,
+    /// Written by `approve --statement-only` to be signed elsewhere: it counts only
+    /// with a valid signature, whatever the policy says about unsigned approvals.
+    ///
+    /// Part of the signed bytes, so it cannot be dropped from a signed statement;
+    /// left out of other statements, whose bytes stay as they were.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub for_signing: bool,
 }
 
 impl Statement {
@@ -72,6 +79,7 @@ impl Statement {
             principal: principal.to_string(),
             time,
             reason,
+            for_signing: false,
         }
     }
 

@@ -126,7 +126,7 @@ fn interactive(
         return Ok(Exit::Drift);
     };
     let statement = Statement::new(proposal, principal, now(), reason);
-    let path = record(cx, proposal, &statement, None, false)?;
+    let path = record(cx, proposal, &statement, None)?;
     ui.status(format!(
         "approved {} as {principal} (`{}`); next: `driftgate accept {}`",
         proposal.id,
@@ -146,12 +146,15 @@ fn statement_only(
     let Some(reason) = reason(ui, args)? else {
         return Err(Error::input("no reason given; nothing written"));
     };
-    let statement = Statement::new(proposal, principal, now(), reason);
-    let path = record(cx, proposal, &statement, None, true)?;
+    let mut statement = Statement::new(proposal, principal, now(), reason);
+    // Nobody saw the change set and nothing vouches for who wrote this: it counts
+    // once signed, never before.
+    statement.for_signing = true;
+    let path = write_only(cx, proposal, &statement)?;
     let cwd = std::env::current_dir().unwrap_or_default();
     let shown = path.strip_prefix(&cwd).unwrap_or(&path);
     ui.status(format!(
-        "wrote the statement approving {} as {principal}; sign it with:\n  ssh-keygen -Y sign -f KEY -n {} {}",
+        "wrote the statement approving {} as {principal}; it does not count until signed; sign it with:\n  ssh-keygen -Y sign -f KEY -n {} {}",
         proposal.id,
         sshsig::NAMESPACE,
         shown.display()
@@ -231,13 +234,7 @@ fn signed(
         )));
     }
     let key = decision.counted.first().and_then(|c| c.key.clone());
-    let path = record(
-        cx,
-        proposal,
-        &statement,
-        Some((&signature, key.as_deref())),
-        false,
-    )?;
+    let path = record(cx, proposal, &statement, Some((&signature, key.as_deref())))?;
     ui.status(format!(
         "approved {} as {principal}, signed with key {} (`{}.sig`); next: `driftgate accept {}`",
         proposal.id,
@@ -394,6 +391,25 @@ fn reason(ui: &mut Ui, args: &ApproveArgs) -> Result<Option<String>, Error> {
     }
 }
 
+/// Writes a statement to be signed elsewhere, under the lock; returns its file.
+///
+/// No `approved` event: nothing is approved until it is signed.
+fn write_only(cx: &Context, proposal: &Proposal, statement: &Statement) -> Result<PathBuf, Error> {
+    let _lock = cx.store.lock()?;
+    still_pending(cx, proposal)?;
+    Ok(approval::write_statement(&cx.store, statement)?)
+}
+
+fn still_pending(cx: &Context, proposal: &Proposal) -> Result<(), Error> {
+    if !baseline::proposal_path(&cx.store, &proposal.id).exists() {
+        return Err(Error::input(format!(
+            "proposal {} was accepted or rejected meanwhile; nothing written",
+            proposal.id
+        )));
+    }
+    Ok(())
+}
+
 /// Writes the statement (and signature) under the lock and logs the approval; returns
 /// the statement file.
 fn record(
@@ -401,17 +417,11 @@ fn record(
     proposal: &Proposal,
     statement: &Statement,
     signature: Option<(&str, Option<&str>)>,
-    statement_only: bool,
 ) -> Result<PathBuf, Error> {
     // The lock is taken after the prompts: a reviewer reading a change set must not
     // block other commands.
     let _lock = cx.store.lock()?;
-    if !baseline::proposal_path(&cx.store, &proposal.id).exists() {
-        return Err(Error::input(format!(
-            "proposal {} was accepted or rejected meanwhile; nothing written",
-            proposal.id
-        )));
-    }
+    still_pending(cx, proposal)?;
     let path = approval::write_statement(&cx.store, statement)?;
     if let Some((sig, _)) = signature {
         approval::write_signature(&path, sig)?;
@@ -421,9 +431,6 @@ fn record(
     details.insert("signed".into(), signature.is_some().into());
     if let Some((_, Some(key))) = signature {
         details.insert("key".into(), key.into());
-    }
-    if statement_only {
-        details.insert("statement_only".into(), true.into());
     }
     audit::append(
         &cx.store.audit_path(),

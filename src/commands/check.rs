@@ -197,6 +197,10 @@ pub fn build_report(
     filters: &[String],
 ) -> Result<Report, Error> {
     let base = require_baseline(cx)?;
+    // The tree is read and compared as the baseline's rule book says, not as its own
+    // driftgate.toml does: that file is drift like any other until approved.
+    let book = chain::load_rules(&cx.store, &base)?;
+    let cx = &cx.comparing_as(&book, &[])?;
     let (mut current, contents) = read_source(ui, cx, source)?;
     let mut old = base.tree();
     if !filters.is_empty() {

@@ -27,7 +27,7 @@ use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::{self, Config};
 use crate::error::{Error, Exit};
 use crate::policy::{self, Decision, KeyTimes, Subject};
-use crate::rules::RuleSet;
+use crate::rules::{RuleBook, RuleSet};
 use crate::store::Store;
 use crate::tree::Settings;
 use crate::ui::Ui;
@@ -121,6 +121,47 @@ impl Context {
         })
     }
 
+    /// Returns this project with `config` in place of driftgate.toml's, its settings
+    /// and rules derived from it.
+    fn with_config(&self, config: Config) -> Result<Context, Error> {
+        let rules = RuleSet::new(&config)
+            .map_err(|e| Error::input(format!("invalid `{}`: {e}", config::CONFIG_FILE)))?;
+        Ok(Context {
+            root: self.root.clone(),
+            settings: Settings::new(&config),
+            config,
+            store: self.store.clone(),
+            rules,
+        })
+    }
+
+    /// Returns this project reading, hashing and storing files with the redaction keys
+    /// of `books` added to driftgate.toml's.
+    ///
+    /// driftgate.toml is part of the tree, so until it is approved it may not drop a
+    /// key the baseline in force redacts: a secret would be shown and stored in clear.
+    /// A proposal can add redaction keys, never remove them.
+    pub fn keeping_redaction(&self, books: &[&RuleBook]) -> Result<Context, Error> {
+        let mut config = self.config.clone();
+        config.redact.keys = redaction_union(&config.redact.keys, books);
+        self.with_config(config)
+    }
+
+    /// Returns this project comparing as `book` (the rule book of the baseline in
+    /// force) says: its `[compare]` settings (ignore rules, identity keys), and the
+    /// redaction keys of `book` and `extra` added to driftgate.toml's.
+    ///
+    /// An ignore rule the tree brings must not hide changes, its own included, from
+    /// `check` or a reviewer before it is approved; changing it is drift like any other.
+    pub fn comparing_as(&self, book: &RuleBook, extra: &[&RuleBook]) -> Result<Context, Error> {
+        let mut books = vec![book];
+        books.extend_from_slice(extra);
+        let mut config = self.config.clone();
+        config.compare = book.compare.clone();
+        config.redact.keys = redaction_union(&config.redact.keys, &books);
+        self.with_config(config)
+    }
+
     /// Returns the root as shown in reports: relative to the working directory if inside.
     pub fn display_root(&self) -> String {
         let cwd = std::env::current_dir().unwrap_or_default();
@@ -130,6 +171,17 @@ impl Context {
             Err(_) => self.root.to_string_lossy().into_owned(),
         }
     }
+}
+
+/// Returns `keys` followed by every key of `books` not among them.
+fn redaction_union(keys: &[String], books: &[&RuleBook]) -> Vec<String> {
+    let mut out = keys.to_vec();
+    for k in books.iter().flat_map(|b| &b.secret_keys) {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(k)) {
+            out.push(k.clone());
+        }
+    }
+    out
 }
 
 fn absolute(cwd: &Path, p: &Path) -> PathBuf {
@@ -232,10 +284,14 @@ pub fn proposal_report(cx: &Context, proposal: &Proposal) -> Result<crate::repor
     }
     let old = parent.as_ref().map(|b| b.tree()).unwrap_or_default();
     let objects = cx.store.objects();
-    // Severities as the rules in force judge them: the parent's, or a first
-    // baseline's own.
-    let rules = rules_in_force(cx, parent.as_ref().unwrap_or(&proposal.baseline))?;
-    let files = crate::compare::Comparer::new(&cx.config, &cx.settings, &rules).compare(
+    // Severities, ignore rules and redaction as the rules in force say: the parent's,
+    // or a first baseline's own; the proposal's own redaction keys are added too.
+    let in_force = parent.as_ref().unwrap_or(&proposal.baseline);
+    let book = chain::load_rules(&cx.store, in_force)?;
+    let own = chain::load_rules(&cx.store, &proposal.baseline)?;
+    let view = cx.comparing_as(&book, &[&own])?;
+    let rules = rules_in_force(cx, in_force)?;
+    let files = crate::compare::Comparer::new(&view.config, &view.settings, &rules).compare(
         &old,
         &proposal.baseline.tree(),
         &objects,

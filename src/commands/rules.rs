@@ -52,8 +52,14 @@ struct Listing<'a> {
 /// Runs `rules`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RulesArgs) -> Result<Exit, Error> {
     super::require_listing_format(g)?;
-    let cx = Context::load(g)?;
-    let current = baseline::load_baseline(&cx.store)?;
+    let loaded = Context::load(g)?;
+    let current = baseline::load_baseline(&loaded.store)?;
+    // The tree's rule book as a snapshot would record it: with the baseline's
+    // redaction keys kept.
+    let cx = match &current {
+        Some(b) => loaded.keeping_redaction(&[&crate::chain::load_rules(&loaded.store, b)?])?,
+        None => loaded,
+    };
     let recorded = match &current {
         Some(b) => Some(super::rules_in_force(&cx, b)?),
         None => None,

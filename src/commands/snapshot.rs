@@ -34,10 +34,18 @@ pub struct SnapshotArgs {
 
 /// Runs `snapshot`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Error> {
-    let cx = Context::load(g)?;
-    let requester = identity(args.as_.as_deref(), &cx.root)?;
-    let _lock = cx.store.lock()?;
-    let current = baseline::load_baseline(&cx.store)?;
+    let loaded = Context::load(g)?;
+    let requester = identity(args.as_.as_deref(), &loaded.root)?;
+    let _lock = loaded.store.lock()?;
+    let current = baseline::load_baseline(&loaded.store)?;
+    // Hashed and stored with the redaction keys of the baseline in force kept, and
+    // recorded so in the candidate's rule book; the rest of driftgate.toml (formats,
+    // size cap, `[compare]`) is the candidate's own and goes into its hashes.
+    let in_force_book = match &current {
+        Some(b) => Some(crate::chain::load_rules(&loaded.store, b)?),
+        None => None,
+    };
+    let cx = loaded.keeping_redaction(&in_force_book.iter().collect::<Vec<_>>())?;
     let tree = super::check::scan(ui, &cx, args.no_ignore)?;
     let parent = current.as_ref().map(|b| b.root_hash.clone());
     let book = cx.rules.book(&cx.config.compare);
@@ -72,7 +80,16 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         Some(b) => super::rules_in_force(&cx, b)?,
         None => cx.rules.clone(),
     };
-    let files = Comparer::new(&cx.config, &cx.settings, &in_force)
+    // Shown with the ignore rules of the baseline in force, as reviewers see it.
+    let compared_as;
+    let view = match &in_force_book {
+        Some(book) => {
+            compared_as = cx.comparing_as(book, &[])?;
+            &compared_as
+        }
+        None => &cx,
+    };
+    let files = Comparer::new(&view.config, &view.settings, &in_force)
         .compare(&old_tree, &tree, &objects, &disk)?;
     let changes = Report::new(
         cx.display_root(),

@@ -393,6 +393,9 @@ fn judge(
         None if policy.require_signatures => {
             return Err("it is not signed, and the policy requires signatures".into());
         }
+        None if s.for_signing => {
+            return Err("it was written for signing with ssh-keygen, not signed yet".into());
+        }
         None => None,
     };
     if counted.iter().any(|c| c.principal == s.principal) {
@@ -480,6 +483,7 @@ mod tests {
             principal: who.into(),
             time: "2025-01-01T00:00:00Z".into(),
             reason: "ok".into(),
+            for_signing: false,
         };
         let bytes = String::from_utf8(statement.to_bytes()).unwrap();
         Approval {
@@ -520,6 +524,42 @@ mod tests {
         let d = evaluate(&signed_policy(1), &TrustSet::default(), &s, &a, now());
         assert!(!d.satisfied());
         assert!(d.not_counted[0].reason.contains("not signed"));
+    }
+
+    #[test]
+    fn statements_written_for_signing_count_only_signed() {
+        let s = subject(&["a"]);
+        let bob = Key::new();
+        let t = trust(&bob.line("bob"));
+        let for_signing = |key: Option<&Key>| {
+            let mut a = approval(&s, "bob", None);
+            a.statement.for_signing = true;
+            a.bytes = String::from_utf8(a.statement.to_bytes()).unwrap();
+            a.signature = key.map(|k| k.sign(&a.bytes, "driftgate"));
+            a
+        };
+        let d = evaluate(
+            &PolicyConfig::default(),
+            &t,
+            &s,
+            &[for_signing(None)],
+            now(),
+        );
+        assert!(!d.satisfied());
+        assert!(
+            d.not_counted[0]
+                .reason
+                .contains("written for signing with ssh-keygen, not signed yet"),
+            "{d:?}"
+        );
+        let d = evaluate(
+            &PolicyConfig::default(),
+            &t,
+            &s,
+            &[for_signing(Some(&bob))],
+            now(),
+        );
+        assert!(d.satisfied(), "{d:?}");
     }
 
     #[test]

@@ -19,4 +19,5 @@ mod rules_corpus;
 mod semantic;
 mod signing;
 mod spine;
+mod unapproved_config;
 mod verify;

@@ -23,6 +23,70 @@ fn signers_path(env: &TestEnv) -> std::path::PathBuf {
 }
 
 #[test]
+fn unsigned_statement_only_never_counts_under_the_default_policy() {
+    let env = TestEnv::init(&[]);
+    env.write("a.yaml", "replicas: 1\n");
+    let id = env.propose("alice", "first");
+    let audit_before = env.read(".driftgate/audit.jsonl");
+    let r = env.run(&[
+        "approve",
+        &id,
+        "--statement-only",
+        "--as",
+        "bob",
+        "-m",
+        "lgtm",
+    ]);
+    r.expect_code(0);
+    assert!(
+        r.stderr.contains("does not count until signed"),
+        "{}",
+        r.transcript()
+    );
+    // Nothing is approved yet, so nothing is logged as approved.
+    assert_eq!(env.read(".driftgate/audit.jsonl"), audit_before);
+    let reason = "approval by bob does not count: it was written for signing with ssh-keygen, not signed yet";
+    let r = env.run(&["explain", &id]);
+    assert!(
+        r.stdout
+            .contains("written for signing with ssh-keygen, not signed yet"),
+        "{}",
+        r.transcript()
+    );
+    let before = env.state();
+    let r = env.run(&["accept", &id, "--as", "carol"]);
+    r.expect_code(1);
+    assert!(r.stderr.contains(reason), "{}", r.transcript());
+    assert!(!env.exists(".driftgate/baseline.json"));
+    assert_eq!(env.state(), before);
+}
+
+#[test]
+fn statement_only_counts_once_signed_under_the_default_policy() {
+    let env = TestEnv::init(&[]);
+    let bob = env.key("bob", "ed25519");
+    env.signers(&bob.line("bob", ""));
+    env.write("a.yaml", "replicas: 1\n");
+    let id = env.propose("alice", "first");
+    env.run(&[
+        "approve",
+        &id,
+        "--statement-only",
+        "--as",
+        "bob",
+        "-m",
+        "lgtm",
+    ])
+    .expect_code(0);
+    keygen_sign(&bob, &env.statement(&id, "bob"), "driftgate");
+    let r = env.run(&["accept", &id, "--as", "carol"]);
+    r.expect_code(0);
+    assert!(r.stderr.contains("bob"), "{}", r.transcript());
+    assert!(env.exists(".driftgate/baseline.json"));
+    env.run(&["verify"]).expect_code(0);
+}
+
+#[test]
 fn native_keys_sign_and_ssh_keygen_verifies() {
     for kind in ["ed25519", "ecdsa", "ecdsa-384"] {
         let env = TestEnv::init(&[]);
