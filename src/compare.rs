@@ -146,14 +146,14 @@ impl<'a> Comparer<'a> {
                 }
                 let docs = self.rules.wants_documents(p);
                 let (report, loaded) = match (old.get(*p), new.get(*p)) {
-                    (None, Some(n)) => (
-                        Some(whole(n, FileStatus::Added, ChangeKind::Added)),
-                        (None, self.load_for_rules(docs, n, new_src)?),
-                    ),
-                    (Some(o), None) => (
-                        Some(whole(o, FileStatus::Removed, ChangeKind::Removed)),
-                        (self.load_for_rules(docs, o, old_src)?, None),
-                    ),
+                    (None, Some(n)) => {
+                        let (r, parsed) = self.whole_file(n, FileStatus::Added, new_src)?;
+                        (Some(r), (None, parsed))
+                    }
+                    (Some(o), None) => {
+                        let (r, parsed) = self.whole_file(o, FileStatus::Removed, old_src)?;
+                        (Some(r), (parsed, None))
+                    }
                     (Some(o), Some(n)) => match self.compare_file(o, n, old_src, new_src)? {
                         Some((r, loaded)) => (Some(r), loaded),
                         None => (None, (None, None)),
@@ -179,19 +179,80 @@ impl<'a> Comparer<'a> {
         Ok(reports.into_iter().flatten().collect())
     }
 
-    /// Returns the parsed content of a whole added or removed file, when rules need
-    /// its documents (`wanted`) and it is structured and available.
-    fn load_for_rules(
+    /// Returns the report of a whole added or removed file with its content, so a
+    /// reviewer sees what arrives or goes: each document's data (secrets redacted) for
+    /// structured files, every line for text. Also returns the parsed data, which rules
+    /// look into. Without content (binary, over the size cap, not stored) the file is
+    /// reported as a whole.
+    fn whole_file(
         &self,
-        wanted: bool,
         entry: &Entry,
+        status: FileStatus,
         src: &dyn Contents,
-    ) -> Result<Option<Parsed>, CompareError> {
+    ) -> Result<(FileReport, Option<Parsed>), CompareError> {
+        let added = status == FileStatus::Added;
+        let kind = if added {
+            ChangeKind::Added
+        } else {
+            ChangeKind::Removed
+        };
         let format = entry.format();
-        if !wanted || !format.is_structured() || entry.error.is_some() {
-            return Ok(None);
+        let bare = || (whole(entry, status, kind), None);
+        if entry.kind == EntryKind::Symlink || format == Format::Binary || entry.error.is_some() {
+            return Ok(bare());
         }
-        Ok(src.get(entry)?.and_then(|c| load(c, format)))
+        let Some(content) = src.get(entry)? else {
+            return Ok(bare());
+        };
+        let options = self.options_for(&entry.path);
+        if format.is_structured() {
+            let Some(parsed) = load(content, format) else {
+                return Ok(bare());
+            };
+            let [old, new] = if added {
+                semantic::document_values(None, Some(&parsed), &options, None)
+            } else {
+                semantic::document_values(Some(&parsed), None, &options, None)
+            };
+            let docs: Vec<_> = old.into_iter().chain(new).collect();
+            let single = docs.len() == 1;
+            let changes = docs
+                .into_iter()
+                .map(|(label, value)| {
+                    // A lone document is the file itself: only a Kubernetes identity
+                    // says more than the path does.
+                    let label = label.filter(|l| !(single && l.starts_with('#')));
+                    let (o, n) = if added {
+                        (None, Some(value))
+                    } else {
+                        (Some(value), None)
+                    };
+                    Change::new(kind, label, "", o, n)
+                })
+                .collect::<Vec<_>>();
+            if changes.is_empty() {
+                return Ok((bare().0, Some(parsed)));
+            }
+            return Ok((file_report(entry, status, changes), Some(parsed)));
+        }
+        let (Content::Raw(bytes) | Content::Stored(bytes)) = content;
+        let text = String::from_utf8_lossy(&bytes);
+        let mut changes = if added {
+            text_changes("", &text, &options.redact_keys)
+        } else {
+            text_changes(&text, "", &options.redact_keys)
+        };
+        for c in &mut changes {
+            c.kind = kind;
+            // Lines of a removed file are in the baseline's copy, not in any file now.
+            if !added {
+                c.line = None;
+            }
+        }
+        if changes.is_empty() {
+            return Ok(bare());
+        }
+        Ok((file_report(entry, status, changes), None))
     }
 
     /// Returns the report of a file on both sides, if it differs, with its parsed

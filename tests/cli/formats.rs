@@ -142,7 +142,8 @@ fn sarif_is_valid_with_one_result_per_change_and_lines() {
         .iter()
         .map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64())
         .collect();
-    assert_eq!(lines, [None, None, Some(2), Some(10), None]);
+    // An added text file points at its first line; a removed one has none now.
+    assert_eq!(lines, [None, None, Some(2), Some(10), Some(1)]);
     let rules: Vec<&str> = results
         .iter()
         .map(|r| r["ruleId"].as_str().unwrap())
@@ -275,13 +276,15 @@ fn github_annotations_one_per_change_escaped() {
         hunk.message
     );
     assert!(hunk.message.contains("\n-ten\n+TEN"), "{}", hunk.message);
+    // A removed file shows what it held.
     assert_eq!(
         annotations[0].message,
-        "file removed: it is in the baseline"
+        "file removed (was {\"kind\":\"ConfigMap\"})"
     );
+    // An added file shows what it holds.
     assert_eq!(
         annotations[4].message,
-        "file added: it is not in the baseline"
+        "file added: it is not in the baseline\n@@ -0,0 +1 @@\n+x"
     );
     assert!(!annotations[0].props.contains_key("line"));
     insta::assert_snapshot!("check_github", r.stdout);

@@ -563,3 +563,30 @@ fn an_added_file_that_does_not_parse_says_why() {
     let r = env.run(&["check"]);
     assert!(r.stdout.contains("! line "), "{}", r.transcript());
 }
+
+#[test]
+fn added_and_removed_files_show_their_content_with_secrets_redacted() {
+    let env = TestEnv::init(&[]);
+    env.write("old.txt", "first line\nsecond line\n");
+    env.accept_current("first");
+    std::fs::remove_file(env.root.join("old.txt")).unwrap();
+    env.write(
+        "new.yaml",
+        "db:\n  host: db.internal\n  password: hunter2\n",
+    );
+    let r = env.run(&["diff"]);
+    r.expect_code(1);
+    assert!(r.stdout.contains("-first line"), "{}", r.transcript());
+    assert!(r.stdout.contains("db.internal"), "{}", r.transcript());
+    assert!(r.stdout.contains("<redacted:"), "{}", r.transcript());
+    assert!(!r.stdout.contains("hunter2"), "{}", r.transcript());
+    let r = env.run(&["diff", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let added = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "new.yaml")
+        .unwrap();
+    assert_eq!(added["changes"][0]["new"]["db"]["host"], "db.internal");
+}
