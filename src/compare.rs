@@ -6,8 +6,6 @@
 
 use std::path::Path;
 
-use similar::TextDiff;
-
 use crate::config::Config;
 use crate::report::{Change, ChangeKind, FileReport, FileStatus, Severity};
 use crate::rules::{FileData, RuleBook, RuleSet};
@@ -435,7 +433,7 @@ pub fn text_changes(old: &str, new: &str, redact_keys: &[String]) -> Vec<Change>
     let old = semantic::redact_text(old, redact_keys);
     let new = semantic::redact_text(new, redact_keys);
     let (old, new) = (old.as_ref(), new.as_ref());
-    let diff = TextDiff::from_lines(old, new);
+    let diff = crate::semantic::line_diff_of(old, new);
     diff.unified_diff()
         .context_radius(2)
         .iter_hunks()

@@ -234,6 +234,14 @@ pub fn record_path(store: &Store, root_hash: &str) -> PathBuf {
     store.history_dir().join(format!("{root_hash}.json"))
 }
 
+/// Returns whether `id` has the form of a proposal id: 12 lowercase hex digits.
+pub fn is_proposal_id(id: &str) -> bool {
+    id.len() == 12
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// Returns `proposals/<id>.json`.
 pub fn proposal_path(store: &Store, id: &str) -> PathBuf {
     store.proposals_dir().join(format!("{id}.json"))
@@ -257,7 +265,21 @@ pub fn list_proposals(store: &Store) -> Result<Vec<Proposal>, StoreError> {
         let item = item.map_err(StoreError::io("read", &dir))?;
         let p = item.path();
         if p.extension().is_some_and(|x| x == "json") {
-            out.push(store::read_json::<Proposal>(&p)?);
+            let proposal = store::read_json::<Proposal>(&p)?;
+            // Ids become file names (the approvals directory, removal on accept and
+            // reject): only the form driftgate writes, matching the file's own name, is
+            // ever used, so a crafted id cannot point outside `.driftgate/proposals/`.
+            let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            if !is_proposal_id(&proposal.id) || proposal.id != stem {
+                return Err(StoreError::Integrity {
+                    path: p.clone(),
+                    message: format!(
+                        "its id `{}` is not the one its file name gives",
+                        proposal.id.escape_debug()
+                    ),
+                });
+            }
+            out.push(proposal);
         }
     }
     out.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));

@@ -422,6 +422,8 @@ fn record(
     // block other commands.
     let _lock = cx.store.lock()?;
     still_pending(cx, proposal)?;
+    // A broken audit log stops the command before anything is written.
+    audit::read_verified(&cx.store.audit_path())?;
     let path = approval::write_statement(&cx.store, statement)?;
     if let Some((sig, _)) = signature {
         approval::write_signature(&path, sig)?;

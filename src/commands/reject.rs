@@ -29,6 +29,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RejectArgs) -> Result<Exit, Error
     }
     let actor = identity(args.as_.as_deref(), &cx.root)?;
     let _lock = cx.store.lock()?;
+    // A broken audit log stops the command before anything is changed.
+    audit::read_verified(&cx.store.audit_path())?;
     let proposal = baseline::pick_proposal(&cx.store, Some(&args.id))?;
     let mut details = serde_json::Map::new();
     details.insert("reason".into(), args.reason.clone().into());

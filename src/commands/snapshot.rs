@@ -37,6 +37,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     let loaded = Context::load(g)?;
     let requester = identity(args.as_.as_deref(), &loaded.root)?;
     let _lock = loaded.store.lock()?;
+    // A broken audit log stops the command before anything is written.
+    audit::read_verified(&loaded.store.audit_path())?;
     let current = baseline::load_baseline(&loaded.store)?;
     // Hashed and stored with the redaction keys of the baseline in force kept, and
     // recorded so in the candidate's rule book; the rest of driftgate.toml (formats,

@@ -175,11 +175,15 @@ pub fn read_tree(
             oid,
         });
     }
-    let cache = options
-        .cache_dir
+    let git_dir = repo.path().to_path_buf();
+    // The blob cache lives inside git's own directory, never in the tree: a cache
+    // committed to the repository (its keys are predictable blob ids) must not decide
+    // what a fresh clone in CI sees as cosmetic.
+    let cache_dir = options.cache_dir.map(|_| git_dir.join("driftgate-cache"));
+    let cache = cache_dir
+        .as_deref()
         .map(|d| BlobCache::load(d, &settings.fingerprint))
         .unwrap_or_default();
-    let git_dir = repo.path().to_path_buf();
     let tree = found
         .par_iter()
         .map_init(
@@ -193,7 +197,7 @@ pub fn read_tree(
             },
         )
         .collect::<Result<Tree, GitError>>()?;
-    if let Some(dir) = options.cache_dir {
+    if let Some(dir) = &cache_dir {
         // Derived data: failing to write it only costs time on the next run.
         let _ = BlobCache::of(&settings.fingerprint, &found, &tree).save(dir);
     }
@@ -529,7 +533,11 @@ mod tests {
         let dir = repo_with(&[("a.txt", "x\n")]);
         let cache = tempfile::tempdir().unwrap();
         let fresh = read(dir.path(), Source::Index(None), Some(cache.path()));
-        let file = cache.path().join(BlobCache::FILE);
+        // The cache sits in git's directory, whatever cache directory is passed.
+        let file = dir
+            .path()
+            .join(".git/driftgate-cache")
+            .join(BlobCache::FILE);
         let text = std::fs::read_to_string(&file).unwrap();
         assert!(text.contains(&fresh["a.txt"].blake3));
 
@@ -559,7 +567,11 @@ mod tests {
         let dir = repo_with(&[("a.txt", "x\n")]);
         let cache = tempfile::tempdir().unwrap();
         read(dir.path(), Source::Index(None), Some(cache.path()));
-        let file = cache.path().join(BlobCache::FILE);
+        // The cache sits in git's directory, whatever cache directory is passed.
+        let file = dir
+            .path()
+            .join(".git/driftgate-cache")
+            .join(BlobCache::FILE);
         let text = std::fs::read_to_string(&file).unwrap();
         let marked = text.replace("\"format\":\"text\"", "\"format\":\"cached\"");
         std::fs::write(&file, &marked).unwrap();

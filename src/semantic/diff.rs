@@ -986,9 +986,22 @@ fn hash_into(h: &mut blake3::Hasher, doc: &Doc, redactor: &Redactor, n: &Node, s
     }
 }
 
+/// How long a line diff may search for the shortest edit script. Myers' algorithm is
+/// quadratic in the worst case (a 20,000-line file rewritten whole); past the deadline
+/// `similar` settles for a correct but longer diff instead of hanging a CI job.
+const LINE_DIFF_DEADLINE: Duration = Duration::from_millis(500);
+
+/// Returns the line diff of `old` and `new`, bounded in time.
+pub fn line_diff_of<'a>(old: &'a str, new: &'a str) -> TextDiff<'a, 'a, 'a, str> {
+    TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .deadline(Instant::now() + LINE_DIFF_DEADLINE)
+        .diff_lines(old, new)
+}
+
 /// Returns the unified line diff of two multi-line strings.
 fn line_diff(old: &str, new: &str) -> String {
-    TextDiff::from_lines(old, new)
+    line_diff_of(old, new)
         .unified_diff()
         .context_radius(3)
         .to_string()

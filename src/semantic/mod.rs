@@ -21,6 +21,7 @@ mod yaml;
 use std::fmt;
 use std::path::Path;
 
+pub use diff::line_diff_of;
 pub use keypath::{KeyPath, KeyPathError, KeyPattern, Segment};
 pub use redact::redact_text;
 

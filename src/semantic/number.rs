@@ -147,6 +147,9 @@ fn canonical_text(negative: bool, digits: &str, exp: i64) -> String {
     s
 }
 
+/// Longest hex, octal or binary integer converted to a number (16,384 bits in hex).
+const MAX_RADIX_DIGITS: usize = 4096;
+
 /// Returns the normal form of an unsigned integer written in `radix` (2, 8 or 16).
 ///
 /// `digits` (at least one) are converted exactly, however many; `None` when one is not
@@ -158,6 +161,12 @@ pub(crate) fn radix_integer(negative: bool, digits: &str, radix: u32) -> Option<
     let digits = digits.trim_start_matches('0');
     if digits.is_empty() {
         return Some(Number::Int(0));
+    }
+    // The conversion below is quadratic in the digit count: a hostile file with a
+    // million hex digits would stall a scan for hours. No configuration holds such a
+    // number, so past this length the scalar stays the text it is.
+    if digits.len() > MAX_RADIX_DIGITS {
+        return None;
     }
     if let Ok(v) = u128::from_str_radix(digits, radix) {
         return Some(from_u128(negative, v));

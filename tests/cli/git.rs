@@ -31,8 +31,10 @@ fn staged_reads_the_index_not_the_working_tree() {
     assert!(diff.contains("+TWO"), "{diff}");
     assert!(!diff.contains("-four"), "{diff}");
     assert_eq!(env.state(), before, "check --staged wrote into .driftgate/");
-    // Only derived data: the entries of the blobs read, to skip parsing next time.
-    assert!(env.exists(".driftgate/cache/git-blobs.json"));
+    // Only derived data: the entries of the blobs read, to skip parsing next time,
+    // kept in git's own directory where no commit can carry it.
+    assert!(env.exists(".git/driftgate-cache/git-blobs.json"));
+    assert!(!env.exists(".driftgate/cache/git-blobs.json"));
     assert_eq!(
         env.read("notes.txt"),
         "one\nthree\n",

@@ -590,3 +590,32 @@ fn added_and_removed_files_show_their_content_with_secrets_redacted() {
         .unwrap();
     assert_eq!(added["changes"][0]["new"]["db"]["host"], "db.internal");
 }
+
+#[test]
+fn a_crafted_proposal_id_never_reaches_outside_the_state_directory() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    let id = env.propose("alice", "first");
+    let victim = env.home.join("victim.json");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    let path = format!(".driftgate/proposals/{id}.json");
+    let text = env.read(&path).replace(
+        &format!("\"id\": \"{id}\""),
+        "\"id\": \"../../../home/victim\"",
+    );
+    env.write(&path, &text);
+    for args in [
+        vec!["reject", &id[..4], "-m", "stale", "--as", "bob"],
+        vec!["accept", &id[..4], "--as", "bob"],
+        vec!["proposals"],
+    ] {
+        let r = env.run(&args);
+        r.expect_code(3);
+        assert!(
+            r.stderr.contains("is not the one its file name gives"),
+            "{}",
+            r.transcript()
+        );
+    }
+    assert!(victim.exists());
+}
