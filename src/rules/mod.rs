@@ -684,10 +684,7 @@ fn any_string(value: &Value, test: &dyn Fn(&str) -> bool) -> bool {
 
 fn is_secret_key(seg: &Segment, secret_keys: &[String]) -> bool {
     match seg {
-        Segment::Key(k) => {
-            let k = k.to_lowercase();
-            secret_keys.iter().any(|s| k.contains(s.as_str()))
-        }
+        Segment::Key(k) => semantic::key_looks_secret(k, secret_keys),
         _ => false,
     }
 }

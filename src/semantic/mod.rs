@@ -23,7 +23,7 @@ use std::path::Path;
 
 pub use diff::line_diff_of;
 pub use keypath::{KeyPath, KeyPathError, KeyPattern, Segment};
-pub use redact::redact_text;
+pub use redact::{key_looks_secret, redact_text};
 
 /// The version of the canonical form (its first line); canonical hashes computed under
 /// another version are not comparable.
@@ -194,7 +194,8 @@ impl Parsed {
     /// Secret values are replaced by their hash, so the canonical form may be stored.
     /// Its format is described in the `canonical` module.
     pub fn canonical(&self, options: &Options) -> Vec<u8> {
-        canonical::write(&self.doc, &options.redact_keys)
+        let doc = redact::lines_of_strings(&self.doc, &options.redact_keys);
+        canonical::write(&doc, &options.redact_keys)
     }
 
     /// Returns the data of a canonical form written by [`Parsed::canonical`].
@@ -264,12 +265,20 @@ pub fn document_values(
     options: &Options,
     keep: Option<&[KeyPath]>,
 ) -> [Vec<DocumentValue>; 2] {
-    diff::document_values(old.map(|p| &p.doc), new.map(|p| &p.doc), options, keep)
+    let words = &options.redact_keys;
+    let old = old.map(|p| redact::lines_of_strings(&p.doc, words));
+    let new = new.map(|p| redact::lines_of_strings(&p.doc, words));
+    diff::document_values(old.as_deref(), new.as_deref(), options, keep)
 }
 
 /// Returns the changes from `old` to `new`, values of secret keys redacted.
 pub fn compare(old: &Parsed, new: &Parsed, options: &Options) -> Vec<Change> {
-    diff::compare(&old.doc, &new.doc, options)
+    // Multi-line strings (a ConfigMap's `application.properties: |`) are redacted line
+    // by line on both sides first, as canonical forms store them, so the two sides
+    // compare alike and no diff or value shows a secret line.
+    let old = redact::lines_of_strings(&old.doc, &options.redact_keys);
+    let new = redact::lines_of_strings(&new.doc, &options.redact_keys);
+    diff::compare(&old, &new, options)
 }
 
 #[cfg(test)]

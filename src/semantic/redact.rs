@@ -8,6 +8,8 @@
 //! it, so a reviewer sees *that* a secret changed, never what it is. Keys and structure
 //! stay visible.
 
+use std::borrow::Cow;
+
 use super::value::{Doc, Kind, Node};
 
 /// Domain separation for secret hashes, so they cannot be confused with other blake3
@@ -33,11 +35,7 @@ pub(crate) struct Redactor {
 impl Redactor {
     /// Returns the detector for `doc` with the configured (any case) `words`.
     pub fn new(doc: &Doc, words: &[String]) -> Redactor {
-        let words: Vec<String> = words
-            .iter()
-            .map(|w| w.to_lowercase())
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words = normalized_words(words);
         let mut r = Redactor {
             words,
             secret_names: Vec::with_capacity(doc.names.len()),
@@ -60,8 +58,7 @@ impl Redactor {
     }
 
     fn looks_secret(&self, name: &str) -> bool {
-        let name = name.to_lowercase();
-        self.words.iter().any(|w| name.contains(w.as_str()))
+        contains_word(&normalize_key(name), &self.words)
     }
 
     /// Returns whether `child`, a child of mapping `map`, is secret.
@@ -88,11 +85,30 @@ impl Redactor {
 /// Returns whether a secret `node` is replaced whole (scalars, tagged scalars);
 /// collections are descended into, so their keys stay visible.
 pub(crate) fn is_leaf(doc: &Doc, node: &Node) -> bool {
+    if node.kind == Kind::Str && is_secret_reference(doc.str(node)) {
+        return false;
+    }
     match node.kind {
         Kind::Seq | Kind::Map => false,
         Kind::Tagged => !doc.tagged(node).is_collection(),
         _ => true,
     }
+}
+
+/// Returns whether `s` only names a secret kept elsewhere (`${{ secrets.DEPLOY_KEY }}`
+/// in a GitHub Actions workflow): the name is no secret, and rules need to see where it
+/// is passed.
+fn is_secret_reference(s: &str) -> bool {
+    let Some(inner) = s
+        .trim()
+        .strip_prefix("${{")
+        .and_then(|r| r.strip_suffix("}}"))
+    else {
+        return false;
+    };
+    inner.trim().strip_prefix("secrets.").is_some_and(|name| {
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
 
 /// Returns the full hex hash that stands for the secret leaf `node`.
@@ -130,6 +146,79 @@ fn is_short_hash(h: &str) -> bool {
     !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit())
 }
 
+/// Returns `doc` with the secret-looking `KEY=VALUE` lines of its multi-line strings
+/// redacted ([`redact_text`]); borrowed when there are none, which is the common case.
+pub(crate) fn lines_of_strings<'d>(doc: &'d Doc, words: &[String]) -> Cow<'d, Doc> {
+    let redacted = |n: &Node| -> Option<String> {
+        if n.kind != Kind::Str {
+            return None;
+        }
+        let s = doc.str(n);
+        if !s.contains('\n') {
+            return None;
+        }
+        match redact_text(s, words) {
+            Cow::Owned(r) => Some(r),
+            Cow::Borrowed(_) => None,
+        }
+    };
+    if !doc
+        .nodes
+        .iter()
+        .chain(&doc.roots)
+        .any(|n| redacted(n).is_some())
+    {
+        return Cow::Borrowed(doc);
+    }
+    let mut out = doc.clone();
+    for i in 0..out.nodes.len() + out.roots.len() {
+        let node = if i < out.nodes.len() {
+            out.nodes[i]
+        } else {
+            out.roots[i - out.nodes.len()]
+        };
+        if let Some(text) = redacted(&node) {
+            let (a, b) = out.push_text(&text);
+            let target = if i < out.nodes.len() {
+                &mut out.nodes[i]
+            } else {
+                &mut out.roots[i - out.nodes.len()]
+            };
+            target.a = a;
+            target.b = b;
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Returns `key` in the form secret words are matched against: lowercase, without
+/// `_`, `-`, `.` and spaces, so `privateKey`, `private-key` and `PRIVATE_KEY` all
+/// contain the word `private_key`.
+fn normalize_key(key: &str) -> String {
+    key.chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn normalized_words(words: &[String]) -> Vec<String> {
+    words
+        .iter()
+        .map(|w| normalize_key(w))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn contains_word(key: &str, words: &[String]) -> bool {
+    words.iter().any(|w| key.contains(w.as_str()))
+}
+
+/// Returns whether `key` looks like it holds a secret: it contains one of `words`,
+/// both compared case-blind and without `_`, `-`, `.` and spaces.
+pub fn key_looks_secret(key: &str, words: &[String]) -> bool {
+    contains_word(&normalize_key(key), &normalized_words(words))
+}
+
 /// Returns `text` with the values of secret-looking `KEY=VALUE` and `KEY: VALUE` lines
 /// (`.env`, properties and INI files, shell `export`s) replaced by `<redacted:…>`.
 ///
@@ -137,11 +226,7 @@ fn is_short_hash(h: &str) -> bool {
 /// diffs and the object store for the common cases, and leaves every other line as it
 /// is. Already redacted values are left alone, so applying it twice changes nothing.
 pub fn redact_text<'t>(text: &'t str, words: &[String]) -> std::borrow::Cow<'t, str> {
-    let words: Vec<String> = words
-        .iter()
-        .map(|w| w.to_lowercase())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = normalized_words(words);
     let mut out = String::new();
     let mut changed = false;
     for line in text.split_inclusive('\n') {
@@ -180,8 +265,7 @@ fn secret_value(line: &str, words: &[String]) -> Option<(usize, usize)> {
         && key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
-    let lower = key.to_lowercase();
-    if !key_ok || !words.iter().any(|w| lower.contains(w.as_str())) {
+    if !key_ok || !contains_word(&normalize_key(key), words) {
         return None;
     }
     let after = &rest[sep + 1..];
@@ -226,5 +310,38 @@ mod text_tests {
             redact_text("nothing here\n", &words()),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::key_looks_secret;
+
+    #[test]
+    fn secret_references_are_not_secrets() {
+        assert!(super::is_secret_reference("${{ secrets.DEPLOY_KEY }}"));
+        assert!(super::is_secret_reference("${{secrets.X}}"));
+        assert!(!super::is_secret_reference("hunter2"));
+        assert!(!super::is_secret_reference("${{ secrets.X }} and more"));
+    }
+
+    #[test]
+    fn spellings_of_a_word_all_match() {
+        let words = [
+            "private_key".to_string(),
+            "api_key".into(),
+            "access_key".into(),
+        ];
+        for key in [
+            "privateKey",
+            "private-key",
+            "PRIVATE_KEY",
+            "x-api-key",
+            "accessKey",
+            "AWS_ACCESS_KEY_ID",
+        ] {
+            assert!(key_looks_secret(key, &words), "{key}");
+        }
+        assert!(!key_looks_secret("publicKey", &words));
     }
 }

@@ -619,3 +619,49 @@ fn a_crafted_proposal_id_never_reaches_outside_the_state_directory() {
     }
     assert!(victim.exists());
 }
+
+#[test]
+fn secret_lines_inside_multi_line_strings_are_redacted() {
+    let env = TestEnv::init(&[]);
+    let config = |pass: &str, level: &str| {
+        format!(
+            "kind: ConfigMap\ndata:\n  app.properties: |\n    db.host=db\n    db.password={pass}\n    log.level={level}\n  privateKey: k-{pass}\n"
+        )
+    };
+    env.write("cm.yaml", &config("OLDSECRET", "info"));
+    env.accept_current("first");
+    env.write("cm.yaml", &config("NEWSECRET", "debug"));
+    for format in ["text", "json", "sarif", "github", "markdown", "junit"] {
+        let r = env.run(&["check", "--format", format]);
+        r.expect_code(1);
+        assert!(
+            !r.stdout.contains("SECRET"),
+            "{format}:\n{}",
+            r.transcript()
+        );
+    }
+    let r = env.run(&["check"]);
+    assert!(r.stdout.contains("+log.level=debug"), "{}", r.transcript());
+    assert!(
+        r.stdout.contains("db.password=<redacted:"),
+        "{}",
+        r.transcript()
+    );
+    env.propose("alice", "second");
+    for (path, bytes) in env.state() {
+        let text = if path.starts_with("objects/") {
+            let mut out = Vec::new();
+            use std::io::Read;
+            flate2::read::ZlibDecoder::new(&bytes[..])
+                .read_to_end(&mut out)
+                .unwrap();
+            out
+        } else {
+            bytes
+        };
+        assert!(
+            !String::from_utf8_lossy(&text).contains("SECRET"),
+            "secret in .driftgate/{path}"
+        );
+    }
+}
