@@ -263,7 +263,12 @@ impl<'a> Comparer<'a> {
         new_src: &dyn Contents,
     ) -> Result<Option<(FileReport, Loaded)>, CompareError> {
         let none = (None, None);
-        if old.kind == new.kind && old.blake3 == new.blake3 && old.target == new.target {
+        // The same bytes must carry the same recorded data: a baseline whose entry keeps
+        // the new file's hash but the old file's canonical form would otherwise pass a
+        // real change as unchanged.
+        let same_data = old.canonical == new.canonical && old.format == new.format;
+        if old.kind == new.kind && old.blake3 == new.blake3 && old.target == new.target && same_data
+        {
             return Ok(None);
         }
         let mut changes = Vec::new();
@@ -286,10 +291,18 @@ impl<'a> Comparer<'a> {
             )));
         }
         if old.blake3 == new.blake3 {
-            return Ok(Some((
-                file_report(new, FileStatus::Modified, changes),
-                none,
-            )));
+            let mut report = file_report(new, FileStatus::Modified, changes);
+            if !same_data {
+                report
+                    .changes
+                    .push(change(ChangeKind::Changed, "", None, None));
+                report.message = Some(
+                    "the same bytes, recorded with other data: the format or redaction \
+                     settings changed since the baseline, or the baseline was edited"
+                        .into(),
+                );
+            }
+            return Ok(Some((report, none)));
         }
         let (of, nf) = (old.format(), new.format());
         if let Some(msg) = &new.error {

@@ -665,3 +665,51 @@ fn secret_lines_inside_multi_line_strings_are_redacted() {
         );
     }
 }
+
+#[test]
+fn a_forged_entry_keeping_old_data_under_new_bytes_is_still_drift() {
+    let env = TestEnv::init(&[]);
+    env.write(
+        "rb.yaml",
+        "kind: ClusterRoleBinding\nroleRef:\n  name: view\n",
+    );
+    env.accept_current("first");
+    env.write(
+        "rb.yaml",
+        "kind: ClusterRoleBinding\nroleRef:\n  name: cluster-admin\n",
+    );
+    let honest = env.propose("alice", "escalate");
+    // Whoever can write `.driftgate/` keeps the parent's data under the new file's
+    // hash, then recomputes the root hash and the id.
+    let path = format!(".driftgate/proposals/{honest}.json");
+    let mut p: driftgate::baseline::Proposal = serde_json::from_str(&env.read(&path)).unwrap();
+    let parent: driftgate::baseline::Baseline =
+        serde_json::from_str(&env.read(".driftgate/baseline.json")).unwrap();
+    let old = parent.entries.iter().find(|e| e.path == "rb.yaml").unwrap();
+    let entry = p
+        .baseline
+        .entries
+        .iter_mut()
+        .find(|e| e.path == "rb.yaml")
+        .unwrap();
+    entry.canonical = old.canonical.clone();
+    entry.object = old.object.clone();
+    p.baseline.root_hash = p.baseline.compute_root_hash();
+    p.id = driftgate::baseline::proposal_id(&p.baseline.root_hash, p.baseline.parent.as_deref());
+    std::fs::remove_file(env.root.join(&path)).unwrap();
+    env.write(
+        &format!(".driftgate/proposals/{}.json", p.id),
+        &serde_json::to_string_pretty(&p).unwrap(),
+    );
+    assert_eq!(env.approve_pty(&p.id, "bob", "looks cosmetic"), 0);
+    env.run(&["accept", &p.id, "--as", "carol"]).expect_code(0);
+    // A fresh check recomputes the file's data and does not take the forgery.
+    std::fs::remove_dir_all(env.root.join(".driftgate/cache")).ok();
+    let r = env.run(&["check"]);
+    r.expect_code(1);
+    assert!(
+        r.stdout.contains("recorded with other data"),
+        "{}",
+        r.transcript()
+    );
+}
