@@ -347,15 +347,16 @@ fn sign_with_any_agent(
 }
 
 fn describe(ui: &mut Ui, proposal: &Proposal) {
+    use crate::report::render::printable;
     ui.status(format!(
         "proposal {} by {} at {}: {}",
         proposal.id,
-        proposal.requester,
-        proposal.created_at,
+        printable(&proposal.requester),
+        printable(&proposal.created_at),
         if proposal.reason.is_empty() {
-            "(no reason given)"
+            "(no reason given)".into()
         } else {
-            &proposal.reason
+            printable(&proposal.reason)
         }
     ));
     ui.status(format!(

@@ -37,13 +37,14 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, _args: &LogArgs) -> Result<Exit, Error> 
             .get("reason")
             .and_then(|v| v.as_str())
             .unwrap_or("");
+        use crate::report::render::printable;
         table.add_row([
-            e.time.as_str(),
-            e.event.as_str(),
-            e.actor.as_str(),
-            e.proposal.as_deref().unwrap_or("-"),
-            e.root_hash.as_deref().map_or("-", short),
-            reason,
+            printable(&e.time).into_owned(),
+            e.event.as_str().to_string(),
+            printable(&e.actor).into_owned(),
+            printable(e.proposal.as_deref().unwrap_or("-")).into_owned(),
+            printable(e.root_hash.as_deref().map_or("-", short)).into_owned(),
+            printable(reason).into_owned(),
         ]);
     }
     writeln!(ui.out(), "{table}")?;

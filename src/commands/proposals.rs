@@ -62,8 +62,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, _args: &ProposalsArgs) -> Result<Exit, E
         .set_header(["id", "requester", "age", "files", "approvals", "reason"]);
     for r in &rows {
         table.add_row([
-            r.id.clone(),
-            r.requester.clone(),
+            crate::report::render::printable(&r.id).into_owned(),
+            crate::report::render::printable(&r.requester).into_owned(),
             age(now, &r.created_at),
             r.files.to_string(),
             if r.approvals.is_empty() {
@@ -71,7 +71,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, _args: &ProposalsArgs) -> Result<Exit, E
             } else {
                 r.approvals.join(", ")
             },
-            r.reason.clone(),
+            crate::report::render::printable(&r.reason).into_owned(),
         ]);
     }
     writeln!(ui.out(), "{table}")?;

@@ -713,3 +713,21 @@ fn a_forged_entry_keeping_old_data_under_new_bytes_is_still_drift() {
         r.transcript()
     );
 }
+
+#[test]
+fn control_characters_from_files_and_reasons_are_shown_escaped() {
+    let env = TestEnv::init(&[]);
+    env.write("notes.txt", "allow: none\n");
+    env.accept_current("first");
+    env.write("notes.txt", "allow: everyone\u{1b}[2K\r+allow: none\n");
+    let r = env.run(&["diff"]);
+    r.expect_code(1);
+    assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
+    assert!(r.stdout.contains("\\u{1b}[2K\\u{d}"), "{}", r.stdout);
+    env.propose("alice", "typo\u{1b}]0;owned\u{7}");
+    for args in [vec!["log"], vec!["proposals"]] {
+        let r = env.run(&args);
+        r.expect_code(0);
+        assert!(!r.stdout.contains('\u{1b}'), "{args:?}: {:?}", r.stdout);
+    }
+}

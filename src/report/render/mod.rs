@@ -296,6 +296,26 @@ pub fn root_is_absolute(report: &Report) -> bool {
     std::path::Path::new(&report.root).is_absolute()
 }
 
+/// Returns `s` safe to print on a terminal: control characters other than tab (an
+/// escape sequence in a file name or a changed line could rewrite what a reviewer sees)
+/// are shown escaped, `\u{1b}`.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\t') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c.is_control() && c != '\t' {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -23,7 +23,7 @@ pub fn summary_table(report: &Report, w: &mut dyn Write) -> std::io::Result<()> 
         .set_header(["file", "status", "format", "severity", "changes"]);
     for f in &report.files {
         table.add_row([
-            f.path.clone(),
+            super::printable(&f.path).into_owned(),
             f.status.as_str().to_string(),
             f.format.clone(),
             f.severity.as_str().to_string(),
@@ -74,13 +74,13 @@ pub fn render(
             w,
             "{}{}{:#} ({}, {})",
             p.heading,
-            f.path,
+            super::printable(&f.path),
             p.heading,
             f.status.as_str(),
             f.severity.as_str()
         )?;
         if let Some(m) = &f.message {
-            writeln!(w, "  {}! {m}{:#}", p.removed, p.removed)?;
+            writeln!(w, "  {}! {}{:#}", p.removed, super::printable(m), p.removed)?;
         }
         if f.status == FileStatus::Cosmetic && f.changes.is_empty() {
             writeln!(
@@ -121,10 +121,11 @@ fn rule_tag(c: &Change) -> String {
 fn change_line(c: &Change, w: &mut dyn Write, p: &Palette, detail: bool) -> std::io::Result<()> {
     let mut path = String::new();
     if let Some(d) = &c.document {
-        path.push_str(&format!("[{d}] "));
+        path.push_str(&format!("[{}] ", super::printable(d)));
     }
+    let shown_path = super::printable(&c.path);
     path.push_str(match (c.path.is_empty(), &c.document) {
-        (false, _) => &c.path,
+        (false, _) => &shown_path,
         (true, Some(_)) => "(document)",
         (true, None) => "(file)",
     });
@@ -201,7 +202,7 @@ fn change_line(c: &Change, w: &mut dyn Write, p: &Palette, detail: bool) -> std:
                 Some(b'@') => p.dim,
                 _ => anstyle::Style::new(),
             };
-            writeln!(w, "      {style}{l}{style:#}")?;
+            writeln!(w, "      {style}{}{style:#}", super::printable(l))?;
         }
         if shown < lines.len() {
             writeln!(
