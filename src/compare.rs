@@ -512,16 +512,7 @@ pub fn path_selected(path: &str, filters: &[String]) -> bool {
 ///
 /// `..` is resolved lexically, as a shell user means it, without touching the disk.
 pub fn filter_for(root: &Path, cwd: &Path, arg: &Path) -> Option<String> {
-    let mut abs = std::path::PathBuf::new();
-    for c in cwd.join(arg).components() {
-        match c {
-            std::path::Component::ParentDir => {
-                abs.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => abs.push(other),
-        }
-    }
+    let abs = crate::tree::lexical_path(cwd, arg);
     let rel = abs.strip_prefix(root).ok()?;
     if rel.as_os_str().is_empty() {
         return Some(String::new());

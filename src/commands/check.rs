@@ -137,8 +137,9 @@ pub fn emit(
     let mut seen = BTreeSet::new();
     let mut rendered: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for spec in &output.outputs {
-        // Components drop `.` segments, so `a.sarif` and `./a.sarif` are one file.
-        let path: PathBuf = cwd.join(&spec.path).components().collect();
+        // Resolved lexically, so `a.sarif`, `./a.sarif` and `x/../a.sarif` are one file
+        // and `sub/../.driftgate/...` is seen for what it is.
+        let path = crate::tree::lexical_path(&cwd, &spec.path);
         let inside_state =
             state_dir.is_some_and(|d| path.starts_with(d.components().collect::<PathBuf>()));
         if inside_state {

@@ -171,6 +171,22 @@ impl Settings {
     }
 }
 
+/// Returns `arg` made absolute against `cwd` with `.` and `..` resolved lexically, as a
+/// shell user means them, without touching the disk.
+pub fn lexical_path(cwd: &Path, arg: &Path) -> PathBuf {
+    let mut abs = PathBuf::new();
+    for c in cwd.join(arg).components() {
+        match c {
+            std::path::Component::ParentDir => {
+                abs.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => abs.push(other),
+        }
+    }
+    abs
+}
+
 /// Returns `rel` as a `/`-separated relative path, or an error for paths that cannot
 /// be recorded (non-UTF-8, absolute, `..`).
 pub fn normalize(rel: &Path) -> Result<String, TreeError> {

@@ -731,3 +731,26 @@ fn control_characters_from_files_and_reasons_are_shown_escaped() {
         assert!(!r.stdout.contains('\u{1b}'), "{args:?}: {:?}", r.stdout);
     }
 }
+
+#[test]
+fn reports_are_never_written_into_the_state_directory() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    env.write("a.txt", "y\n");
+    std::fs::create_dir_all(env.root.join("sub")).unwrap();
+    let before = env.state();
+    for target in [
+        ".driftgate/baseline.json",
+        "sub/../.driftgate/baseline.json",
+    ] {
+        let r = env.run(&["check", "--output", &format!("json={target}")]);
+        r.expect_code(2);
+        assert!(
+            r.stderr.contains("reports are never written there"),
+            "{}",
+            r.transcript()
+        );
+    }
+    assert_eq!(env.state(), before);
+}
