@@ -410,6 +410,23 @@ pub fn verify(
 /// `check`; `verify` walks the whole chain.
 pub fn verify_current(store: &Store) -> Result<(), ChainError> {
     let Some(current) = read_current(store)? else {
+        // No baseline is a fresh start only when nothing was ever accepted: deleting
+        // `baseline.json` must not open a new chain under a policy of one's choosing.
+        let history = store.history_dir();
+        let accepted = std::fs::read_dir(&history)
+            .map(|rd| {
+                rd.flatten()
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+                    .count()
+            })
+            .unwrap_or(0);
+        if accepted > 0 {
+            return Err(ChainError::Broken(format!(
+                "`{}` is missing, but `{}` holds {accepted} accepted baseline(s)",
+                store.baseline_path().display(),
+                history.display()
+            )));
+        }
         return Ok(());
     };
     let lines = audit::read_lines(&store.audit_path())?;

@@ -754,3 +754,23 @@ fn reports_are_never_written_into_the_state_directory() {
     }
     assert_eq!(env.state(), before);
 }
+
+#[test]
+fn deleting_the_baseline_does_not_start_a_new_chain() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    std::fs::remove_file(env.root.join(".driftgate/baseline.json")).unwrap();
+    let r = env.run(&["check"]);
+    r.expect_code(3);
+    assert!(
+        r.stderr.contains("holds 1 accepted baseline"),
+        "{}",
+        r.transcript()
+    );
+    env.write("a.txt", "y\n");
+    let id = env.propose("alice", "fresh start");
+    assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    env.run(&["accept", &id, "--as", "bob"]).expect_code(3);
+    assert!(!env.exists(".driftgate/baseline.json"));
+}
