@@ -147,6 +147,13 @@ pub fn statement_path(store: &Store, id: &str, principal: &str) -> Result<PathBu
 pub fn write_statement(store: &Store, statement: &Statement) -> Result<PathBuf, ApprovalError> {
     let path = statement_path(store, &statement.proposal, &statement.principal)?;
     let dir = path.parent().unwrap_or(Path::new("."));
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(StoreError::Integrity {
+            path: dir.to_path_buf(),
+            message: "state files are never symlinks".into(),
+        }
+        .into());
+    }
     std::fs::create_dir_all(dir).map_err(StoreError::io("create", dir))?;
     store::write_atomic(&path, &statement.to_bytes())?;
     // A new statement replaces the old one; a signature over the old bytes is stale.

@@ -91,6 +91,26 @@ impl Store {
                 root: root.to_path_buf(),
             });
         }
+        // State is only ever regular files and directories: a symlink (which git can
+        // carry) would make reads and writes land outside the tree.
+        for p in [
+            store.dir.clone(),
+            store.baseline_path(),
+            store.history_dir(),
+            store.objects_dir(),
+            store.proposals_dir(),
+            store.cache_dir(),
+            store.audit_path(),
+            store.allowed_signers_path(),
+            store.dir.join("lock"),
+        ] {
+            if std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(StoreError::Integrity {
+                    path: p,
+                    message: "state files are never symlinks".into(),
+                });
+            }
+        }
         Ok(store)
     }
 

@@ -11,6 +11,9 @@ use flate2::write::ZlibEncoder;
 
 use super::{StoreError, write_atomic_with};
 
+/// Largest uncompressed object read back (1 GiB).
+const MAX_OBJECT: u64 = 1 << 30;
+
 /// The object store of one `.driftgate/`.
 #[derive(Debug, Clone)]
 pub struct Objects {
@@ -68,12 +71,21 @@ impl Objects {
             Err(e) => return Err(StoreError::io("read", &path)(e)),
         };
         let mut bytes = Vec::new();
+        // A crafted object could inflate to gigabytes; nothing driftgate stores is
+        // near this size (files are stored up to `store_max_size`).
         ZlibDecoder::new(&compressed[..])
+            .take(MAX_OBJECT + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| StoreError::Integrity {
                 path: path.clone(),
                 message: format!("object does not decompress: {e}"),
             })?;
+        if bytes.len() as u64 > MAX_OBJECT {
+            return Err(StoreError::Integrity {
+                path,
+                message: "object inflates past the largest size driftgate stores".into(),
+            });
+        }
         if blake3::hash(&bytes).to_hex().as_str() != hash {
             return Err(StoreError::Integrity {
                 path,

@@ -774,3 +774,18 @@ fn deleting_the_baseline_does_not_start_a_new_chain() {
     env.run(&["accept", &id, "--as", "bob"]).expect_code(3);
     assert!(!env.exists(".driftgate/baseline.json"));
 }
+
+#[test]
+fn symlinks_in_the_state_directory_are_refused() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    let outside = env.home.join("elsewhere");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::rename(env.root.join(".driftgate/cache"), outside.join("cache")).ok();
+    std::os::unix::fs::symlink(&outside, env.root.join(".driftgate/cache")).unwrap();
+    let r = env.run(&["check"]);
+    r.expect_code(3);
+    assert!(r.stderr.contains("never symlinks"), "{}", r.transcript());
+    assert!(!outside.join("stat.json").exists());
+}
