@@ -69,6 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftgate' -ScriptBlock {
         }
         'driftgate;check' {
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 only for drift of at least this severity (default: any drift)')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Record NAME as who ran the check, with `--audit`')
             [CompletionResult]::new('--rev', '--rev', [CompletionResultType]::ParameterName, 'Compare the tree of git commit REV instead of the working tree, without checking it out')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Also write the report in FORMAT to PATH; repeatable (e.g. `--output sarif=drift.sarif`)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Use DIR as the root instead of searching upwards for driftgate.toml')
@@ -76,6 +77,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftgate' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of reports and listings')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with `auto`)')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Count cosmetic changes as drift')
+            [CompletionResult]::new('--audit', '--audit', [CompletionResultType]::ParameterName, 'Record the result in the audit log (a `checked` event), e.g. for a release gate')
             [CompletionResult]::new('--staged', '--staged', [CompletionResultType]::ParameterName, 'Compare the git index (what `git commit` would record) instead of the working tree')
             [CompletionResult]::new('--no-ignore', '--no-ignore', [CompletionResultType]::ParameterName, 'Do not honour .gitignore files')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')

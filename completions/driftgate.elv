@@ -64,6 +64,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         }
         &'driftgate;check'= {
             cand --fail-on 'Exit 1 only for drift of at least this severity (default: any drift)'
+            cand --as 'Record NAME as who ran the check, with `--audit`'
             cand --rev 'Compare the tree of git commit REV instead of the working tree, without checking it out'
             cand --output 'Also write the report in FORMAT to PATH; repeatable (e.g. `--output sarif=drift.sarif`)'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
@@ -71,6 +72,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --format 'Output format of reports and listings'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
             cand --strict 'Count cosmetic changes as drift'
+            cand --audit 'Record the result in the audit log (a `checked` event), e.g. for a release gate'
             cand --staged 'Compare the git index (what `git commit` would record) instead of the working tree'
             cand --no-ignore 'Do not honour .gitignore files'
             cand -q 'Print only errors'

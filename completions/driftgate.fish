@@ -76,6 +76,7 @@ high\t'High or critical drift fails'
 medium\t'Medium drift or worse fails'
 low\t'Low drift or worse fails'
 info\t'Any drift fails'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l as -d 'Record NAME as who ran the check, with `--audit`' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l rev -d 'Compare the tree of git commit REV instead of the working tree, without checking it out' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l output -d 'Also write the report in FORMAT to PATH; repeatable (e.g. `--output sarif=drift.sarif`)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l root -d 'Use DIR as the root instead of searching upwards for driftgate.toml' -r -F
@@ -90,6 +91,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l color -d '
 always\t'Always colour'
 never\t'Never colour'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l strict -d 'Count cosmetic changes as drift'
+complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l audit -d 'Record the result in the audit log (a `checked` event), e.g. for a release gate'
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l staged -d 'Compare the git index (what `git commit` would record) instead of the working tree'
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l no-ignore -d 'Do not honour .gitignore files'
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -s q -l quiet -d 'Print only errors'

@@ -34,6 +34,12 @@ pub struct CheckArgs {
     /// Exit 1 only for drift of at least this severity (default: any drift)
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<Level>,
+    /// Record the result in the audit log (a `checked` event), e.g. for a release gate
+    #[arg(long)]
+    pub audit: bool,
+    /// Record NAME as who ran the check, with `--audit`
+    #[arg(long = "as", value_name = "NAME", requires = "audit")]
+    pub as_: Option<String>,
     #[command(flatten)]
     pub source: SourceArgs,
     #[command(flatten)]
@@ -102,24 +108,62 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Error>
         .map_err(|e| Error::from(e).or_hint("run `driftgate verify` to see the whole chain"))?;
     let report = build_report(ui, &cx, &args.source, args.strict, &[])?;
     emit(ui, g, Some(cx.store.dir()), &report, false, &args.output)?;
-    if !report.drift {
-        return Ok(Exit::Clean);
+    let exit = exit_of(ui, &report, args.fail_on.map(Severity::from));
+    if args.audit {
+        record(&cx, args, &report, exit)?;
     }
-    let Some(threshold) = args.fail_on.map(Severity::from) else {
-        return Ok(Exit::Drift);
+    Ok(exit)
+}
+
+fn exit_of(ui: &mut Ui, report: &Report, threshold: Option<Severity>) -> Exit {
+    if !report.drift {
+        return Exit::Clean;
+    }
+    let Some(threshold) = threshold else {
+        return Exit::Drift;
     };
     match report.drift_severity() {
-        Some(worst) if worst >= threshold => Ok(Exit::Drift),
+        Some(worst) if worst >= threshold => Exit::Drift,
         Some(worst) => {
             ui.status(format!(
                 "drift is at most {}, below `--fail-on {}`: not failing",
                 worst.as_str(),
                 threshold.as_str()
             ));
-            Ok(Exit::Clean)
+            Exit::Clean
         }
-        None => Ok(Exit::Clean),
+        None => Exit::Clean,
     }
+}
+
+/// Appends a `checked` event: the baseline compared with, the verdict and the counts.
+fn record(cx: &Context, args: &CheckArgs, report: &Report, exit: Exit) -> Result<(), Error> {
+    let actor = super::identity(args.as_.as_deref(), &cx.root)?;
+    let _lock = cx.store.lock()?;
+    let mut details = serde_json::Map::new();
+    details.insert("drift".into(), report.drift.into());
+    details.insert("exit".into(), (exit as i32).into());
+    details.insert("files".into(), report.summary.files.into());
+    details.insert("changes".into(), report.summary.changes.into());
+    if let Some(worst) = report.drift_severity() {
+        details.insert("severity".into(), worst.as_str().into());
+    }
+    let source = match (&args.source.staged, &args.source.rev) {
+        (true, _) => "index".to_string(),
+        (false, Some(rev)) => format!("rev {rev}"),
+        (false, None) => "working tree".to_string(),
+    };
+    details.insert("source".into(), source.into());
+    crate::audit::append(
+        &cx.store.audit_path(),
+        super::now(),
+        &actor,
+        crate::audit::EventKind::Checked,
+        None,
+        report.baseline.as_ref().map(|b| b.root_hash.as_str()),
+        details,
+    )?;
+    Ok(())
 }
 
 /// Writes `report` to every `--output` file, then to stdout in `--format`.

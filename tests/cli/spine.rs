@@ -789,3 +789,24 @@ fn symlinks_in_the_state_directory_are_refused() {
     assert!(r.stderr.contains("never symlinks"), "{}", r.transcript());
     assert!(!outside.join("stat.json").exists());
 }
+
+#[test]
+fn check_records_its_result_in_the_audit_log_when_asked() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    let lines = |env: &TestEnv| env.read(".driftgate/audit.jsonl").lines().count();
+    let before = lines(&env);
+    env.run(&["check"]).expect_code(0);
+    assert_eq!(lines(&env), before, "check alone writes nothing to the log");
+    env.write("a.txt", "y\n");
+    env.run(&["check", "--audit", "--as", "ci"]).expect_code(1);
+    let log = env.read(".driftgate/audit.jsonl");
+    let last: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
+    assert_eq!(last["event"], "checked");
+    assert_eq!(last["actor"], "ci");
+    assert_eq!(last["details"]["drift"], true);
+    assert_eq!(last["details"]["exit"], 1);
+    env.run(&["verify"]).expect_code(0);
+    env.run(&["log"]).expect_code(0);
+}
