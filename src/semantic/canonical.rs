@@ -79,7 +79,8 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn node(&mut self, n: &Node, secret: bool) {
-        if secret && redact::is_leaf(self.doc, n) {
+        let alias = self.redactor.is_some_and(|r| r.is_secret_alias(n));
+        if (secret || alias) && redact::is_leaf(self.doc, n) {
             let h = redact::hash(self.doc, n);
             self.special(REDACTED_KEY, &h);
             return;

@@ -606,6 +606,8 @@ impl<'a> Cx<'a> {
             (Some(o), Some(n))
                 if !o.secret
                     && !n.secret
+                    && !self.old_redact.is_secret_alias(o.node)
+                    && !self.new_redact.is_secret_alias(n.node)
                     && o.node.kind == Kind::Str
                     && n.node.kind == Kind::Str =>
             {
@@ -945,7 +947,9 @@ fn item_hash(doc: &Doc, redactor: &Redactor, node: &Node, secret: bool) -> u128 
 }
 
 fn hash_into(h: &mut blake3::Hasher, doc: &Doc, redactor: &Redactor, n: &Node, secret: bool) {
-    if (secret || n.kind == Kind::Redacted) && redact::is_leaf(doc, n) {
+    if (secret || n.kind == Kind::Redacted || redactor.is_secret_alias(n))
+        && redact::is_leaf(doc, n)
+    {
         h.update(b"R");
         h.update(redact::hash(doc, n).as_bytes());
         return;
@@ -1010,7 +1014,9 @@ fn line_diff(old: &str, new: &str) -> String {
 /// Returns a value for a report: plain JSON for data, `"!Tag value"` for tagged
 /// scalars, `{"!Tag": ...}` for tagged collections, `"<redacted:...>"` for secrets.
 pub(crate) fn to_json(doc: &Doc, redactor: &Redactor, n: &Node, secret: bool) -> Value {
-    if (secret || n.kind == Kind::Redacted) && redact::is_leaf(doc, n) {
+    if (secret || n.kind == Kind::Redacted || redactor.is_secret_alias(n))
+        && redact::is_leaf(doc, n)
+    {
         return Value::String(redact::shown(doc, n));
     }
     match n.kind {

@@ -30,6 +30,9 @@ pub(crate) struct Redactor {
     data: Option<u32>,
     string_data: Option<u32>,
     value: Option<u32>,
+    /// Text ranges of the strings under secret keys: a YAML alias shares its anchor's
+    /// text, so `note: *pass` is as secret as `password: &pass hunter2`.
+    secret_text: std::collections::HashSet<(u32, u32)>,
 }
 
 impl Redactor {
@@ -42,6 +45,7 @@ impl Redactor {
             data: None,
             string_data: None,
             value: None,
+            secret_text: std::collections::HashSet::new(),
         };
         for id in 0..doc.names.len() as u32 {
             let name = doc.name(id);
@@ -54,7 +58,30 @@ impl Redactor {
             let secret = r.looks_secret(name);
             r.secret_names.push(secret);
         }
+        r.collect_secret_text(doc);
         r
+    }
+
+    /// Records the text ranges of every string at or under a secret key.
+    fn collect_secret_text(&mut self, doc: &Doc) {
+        let mut found = Vec::new();
+        for map in doc.nodes.iter().chain(&doc.roots) {
+            if map.kind != Kind::Map {
+                continue;
+            }
+            for child in doc.children(map) {
+                if self.is_secret_by_key(doc, map, child) {
+                    strings_under(doc, child, &mut found);
+                }
+            }
+        }
+        self.secret_text.extend(found);
+    }
+
+    /// Returns whether `node` is a string that also stands under a secret key (an alias
+    /// of a secret, wherever it is used).
+    pub fn is_secret_alias(&self, node: &Node) -> bool {
+        node.kind == Kind::Str && self.secret_text.contains(&(node.a, node.b))
     }
 
     fn looks_secret(&self, name: &str) -> bool {
@@ -66,6 +93,10 @@ impl Redactor {
     /// Siblings are looked at only for the few keys whose secrecy depends on them, so
     /// this is cheap on large documents.
     pub fn is_secret(&self, doc: &Doc, map: &Node, child: &Node) -> bool {
+        self.is_secret_by_key(doc, map, child) || self.is_secret_alias(child)
+    }
+
+    fn is_secret_by_key(&self, doc: &Doc, map: &Node, child: &Node) -> bool {
         if self.secret_names.get(child.key as usize) == Some(&true) {
             return true;
         }
@@ -79,6 +110,19 @@ impl Redactor {
                 .is_some_and(|n| self.looks_secret(n));
         }
         false
+    }
+}
+
+/// Collects the text ranges of the strings in `node`, itself included.
+fn strings_under(doc: &Doc, node: &Node, out: &mut Vec<(u32, u32)>) {
+    let mut stack = vec![*node];
+    while let Some(n) = stack.pop() {
+        match n.kind {
+            Kind::Str => out.push((n.a, n.b)),
+            Kind::Seq | Kind::Map => stack.extend(doc.children(&n).iter().copied()),
+            Kind::Tagged => stack.push(doc.tagged(&n)),
+            _ => {}
+        }
     }
 }
 

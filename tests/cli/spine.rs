@@ -810,3 +810,43 @@ fn check_records_its_result_in_the_audit_log_when_asked() {
     env.run(&["verify"]).expect_code(0);
     env.run(&["log"]).expect_code(0);
 }
+
+#[test]
+fn aliases_of_secrets_stay_secret() {
+    let env = TestEnv::init(&[]);
+    let yaml =
+        |pass: &str| format!("password: &p {pass}\nnote: *p\nlist:\n  - *p\n  - plain\nlevel: 1\n");
+    env.write("a.yaml", &yaml("hunter2-OLD"));
+    env.accept_current("first");
+    env.write(
+        "a.yaml",
+        &yaml("hunter2-NEW").replace("level: 1", "level: 2"),
+    );
+    for format in ["text", "json"] {
+        let r = env.run(&["diff", "--format", format]);
+        r.expect_code(1);
+        assert!(
+            !r.stdout.contains("hunter2"),
+            "{format}:\n{}",
+            r.transcript()
+        );
+        assert!(r.stdout.contains("level"), "{}", r.transcript());
+    }
+    env.propose("alice", "second");
+    for (path, bytes) in env.state() {
+        let text = if path.starts_with("objects/") {
+            let mut out = Vec::new();
+            use std::io::Read;
+            flate2::read::ZlibDecoder::new(&bytes[..])
+                .read_to_end(&mut out)
+                .unwrap();
+            out
+        } else {
+            bytes
+        };
+        assert!(
+            !String::from_utf8_lossy(&text).contains("hunter2"),
+            "secret in .driftgate/{path}"
+        );
+    }
+}
