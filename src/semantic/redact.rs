@@ -193,6 +193,10 @@ fn is_short_hash(h: &str) -> bool {
 /// Returns `doc` with the secret-looking `KEY=VALUE` lines of its multi-line strings
 /// redacted ([`redact_text`]); borrowed when there are none, which is the common case.
 pub(crate) fn lines_of_strings<'d>(doc: &'d Doc, words: &[String]) -> Cow<'d, Doc> {
+    // No string holds a line break: nothing to look at (one fast scan of the text).
+    if words.is_empty() || !doc.text.contains('\n') {
+        return Cow::Borrowed(doc);
+    }
     let redacted = |n: &Node| -> Option<String> {
         if n.kind != Kind::Str {
             return None;
