@@ -338,14 +338,36 @@ pub fn subject_of(cx: &Context, proposal: &Proposal, in_force: &InForce) -> Resu
 pub fn judge(cx: &Context, proposal: &Proposal) -> Result<Judged, Error> {
     let in_force = chain::in_force(&cx.store, &proposal.baseline)?;
     let subject = subject_of(cx, proposal, &in_force)?;
-    let approvals = approval::load_approvals(&cx.store, &proposal.id)?;
-    let decision = policy::evaluate(
+    // The id comes from the content, so the same tree proposed again after a
+    // `reject` has the same id: approvals given before the rejection are spent.
+    let (events, _) = crate::audit::read_verified(&cx.store.audit_path())?;
+    let rejected_at = events
+        .iter()
+        .filter(|e| {
+            e.event == crate::audit::EventKind::Rejected
+                && e.proposal.as_deref() == Some(proposal.id.as_str())
+        })
+        .map(|e| e.time.clone())
+        .max();
+    let (approvals, spent): (Vec<_>, Vec<_>) = approval::load_approvals(&cx.store, &proposal.id)?
+        .into_iter()
+        .partition(|a| rejected_at.as_ref().is_none_or(|t| a.statement.time > *t));
+    let mut decision = policy::evaluate(
         &in_force.policy,
         &in_force.trust,
         &subject,
         &approvals,
         KeyTimes::StatementAndNow(jiff::Timestamp::now()),
     );
+    for a in spent {
+        decision.not_counted.push(policy::NotCounted {
+            principal: a.statement.principal.clone(),
+            reason: format!(
+                "it was given before this proposal was rejected at {}; approve it again",
+                rejected_at.as_deref().unwrap_or("?")
+            ),
+        });
+    }
     Ok(Judged {
         in_force,
         subject,

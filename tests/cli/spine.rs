@@ -850,3 +850,34 @@ fn aliases_of_secrets_stay_secret() {
         );
     }
 }
+
+#[test]
+fn approvals_given_before_a_rejection_are_spent() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    env.write("a.txt", "y\n");
+    let id = env.propose("alice", "second");
+    assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    let statement = env.read(&format!(".driftgate/proposals/{id}.approvals/bob.json"));
+    // Statement times have second precision: the rejection must come later.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    env.run(&["reject", &id, "-m", "harmful", "--as", "carol"])
+        .expect_code(0);
+    // The same tree proposed again has the same id; the old statement is put back.
+    assert_eq!(env.propose("alice", "again"), id);
+    env.write(
+        &format!(".driftgate/proposals/{id}.approvals/bob.json"),
+        &statement,
+    );
+    let r = env.run(&["accept", &id, "--as", "carol"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr.contains("before this proposal was rejected"),
+        "{}",
+        r.transcript()
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(env.approve_pty(&id, "bob", "reviewed again"), 0);
+    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+}
