@@ -174,6 +174,34 @@ impl TestEnv {
         out
     }
 
+    /// Returns every file under `.driftgate/` as text, objects decompressed.
+    pub fn stored_texts(&self) -> Vec<(String, String)> {
+        use std::io::Read;
+        self.state()
+            .into_iter()
+            .map(|(path, bytes)| {
+                let mut plain = Vec::new();
+                let bytes = if path.starts_with("objects/")
+                    && flate2::read::ZlibDecoder::new(&bytes[..])
+                        .read_to_end(&mut plain)
+                        .is_ok()
+                {
+                    plain
+                } else {
+                    bytes
+                };
+                (path, String::from_utf8_lossy(&bytes).into_owned())
+            })
+            .collect()
+    }
+
+    /// Panics if any file under `.driftgate/` (objects decompressed) contains `needle`.
+    pub fn assert_state_lacks(&self, needle: &str) {
+        for (path, text) in self.stored_texts() {
+            assert!(!text.contains(needle), "`{needle}` in .driftgate/{path}");
+        }
+    }
+
     /// Runs `snapshot -m REASON --as WHO`, expecting success; returns the proposal id.
     pub fn propose(&self, who: &str, reason: &str) -> String {
         let r = self.run(&["snapshot", "-m", reason, "--as", who]);

@@ -2,8 +2,6 @@
 //! cosmetic and unparseable files get their status, secrets never leak, and
 //! `diff --files` compares two files without a baseline.
 
-use std::io::Read;
-
 use expectrl::Expect;
 
 use crate::common::TestEnv;
@@ -21,25 +19,6 @@ spec:
         - name: web
           image: web:1.4
 ";
-
-/// Returns every file under `.driftgate/` as text, objects decompressed.
-fn stored_text(env: &TestEnv) -> Vec<(String, String)> {
-    env.state()
-        .into_iter()
-        .map(|(path, bytes)| {
-            let text = if path.starts_with("objects/") {
-                let mut out = String::new();
-                flate2::read::ZlibDecoder::new(&bytes[..])
-                    .read_to_string(&mut out)
-                    .unwrap_or_else(|e| panic!("{path}: {e}"));
-                out
-            } else {
-                String::from_utf8_lossy(&bytes).into_owned()
-            };
-            (path, text)
-        })
-        .collect()
-}
 
 #[test]
 fn changed_value_is_drift_at_its_key_path() {
@@ -200,7 +179,7 @@ fn secret_values_are_never_shown_or_stored() {
         }
     }
     let id = env.propose("alice", "rotate secrets");
-    let stored = stored_text(&env);
+    let stored = env.stored_texts();
     assert!(
         stored
             .iter()

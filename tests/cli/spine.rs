@@ -528,22 +528,7 @@ fn secrets_in_text_files_never_reach_output_or_state() {
         r.transcript()
     );
     env.propose("alice", "second");
-    for (path, bytes) in env.state() {
-        let text = if path.starts_with("objects/") {
-            let mut out = Vec::new();
-            use std::io::Read;
-            flate2::read::ZlibDecoder::new(&bytes[..])
-                .read_to_end(&mut out)
-                .unwrap();
-            out
-        } else {
-            bytes
-        };
-        assert!(
-            !String::from_utf8_lossy(&text).contains("hunter2"),
-            "secret in .driftgate/{path}"
-        );
-    }
+    env.assert_state_lacks("hunter2");
 }
 
 #[test]
@@ -648,22 +633,7 @@ fn secret_lines_inside_multi_line_strings_are_redacted() {
         r.transcript()
     );
     env.propose("alice", "second");
-    for (path, bytes) in env.state() {
-        let text = if path.starts_with("objects/") {
-            let mut out = Vec::new();
-            use std::io::Read;
-            flate2::read::ZlibDecoder::new(&bytes[..])
-                .read_to_end(&mut out)
-                .unwrap();
-            out
-        } else {
-            bytes
-        };
-        assert!(
-            !String::from_utf8_lossy(&text).contains("SECRET"),
-            "secret in .driftgate/{path}"
-        );
-    }
+    env.assert_state_lacks("SECRET");
 }
 
 #[test]
@@ -833,22 +803,7 @@ fn aliases_of_secrets_stay_secret() {
         assert!(r.stdout.contains("level"), "{}", r.transcript());
     }
     env.propose("alice", "second");
-    for (path, bytes) in env.state() {
-        let text = if path.starts_with("objects/") {
-            let mut out = Vec::new();
-            use std::io::Read;
-            flate2::read::ZlibDecoder::new(&bytes[..])
-                .read_to_end(&mut out)
-                .unwrap();
-            out
-        } else {
-            bytes
-        };
-        assert!(
-            !String::from_utf8_lossy(&text).contains("hunter2"),
-            "secret in .driftgate/{path}"
-        );
-    }
+    env.assert_state_lacks("hunter2");
 }
 
 #[test]

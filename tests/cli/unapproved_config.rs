@@ -1,30 +1,8 @@
 //! A driftgate.toml not yet approved cannot weaken what the baseline in force redacts
 //! or hide changes behind new ignore rules.
 
-use std::io::Read;
-
 use crate::common::{TestEnv, wait_pty};
 use expectrl::Expect;
-
-/// Returns every file under `.driftgate/` as text, objects decompressed.
-fn stored_texts(env: &TestEnv) -> Vec<(String, String)> {
-    env.state()
-        .into_iter()
-        .map(|(path, bytes)| {
-            let mut plain = Vec::new();
-            let bytes = if path.starts_with("objects")
-                && flate2::read::ZlibDecoder::new(bytes.as_slice())
-                    .read_to_end(&mut plain)
-                    .is_ok()
-            {
-                plain
-            } else {
-                bytes
-            };
-            (path, String::from_utf8_lossy(&bytes).into_owned())
-        })
-        .collect()
-}
 
 #[test]
 fn dropping_redaction_keys_does_not_reveal_or_store_secrets() {
@@ -63,7 +41,7 @@ fn dropping_redaction_keys_does_not_reveal_or_store_secrets() {
         );
     }
     let id = env.propose("alice", "drop redaction");
-    for (path, text) in stored_texts(&env) {
+    for (path, text) in env.stored_texts() {
         for s in secrets {
             assert!(!text.contains(s), "{s} stored in {path}");
         }
