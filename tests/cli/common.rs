@@ -195,6 +195,18 @@ impl TestEnv {
             .collect()
     }
 
+    /// Runs `args` in every report format, expecting exit `code`, and panics if any
+    /// output contains `needle`.
+    pub fn assert_no_format_prints(&self, args: &[&str], code: i32, needle: &str) {
+        for format in ["text", "json", "sarif", "github", "markdown", "junit"] {
+            let mut all = args.to_vec();
+            all.extend(["--format", format]);
+            let r = self.run(&all);
+            r.expect_code(code);
+            assert!(!r.stdout.contains(needle), "{format}:\n{}", r.transcript());
+        }
+    }
+
     /// Panics if any file under `.driftgate/` (objects decompressed) contains `needle`.
     pub fn assert_state_lacks(&self, needle: &str) {
         for (path, text) in self.stored_texts() {
