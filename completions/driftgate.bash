@@ -137,7 +137,7 @@ _driftgate() {
 
     case "${cmd}" in
         driftgate)
-            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version init check diff snapshot approve accept reject proposals explain log rules verify hook completions help"
+            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --help --version init check diff snapshot approve accept reject proposals explain log rules verify hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -149,10 +149,6 @@ _driftgate() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -167,7 +163,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__accept)
-            opts="-q -v -h -V --as --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --as --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -185,10 +181,6 @@ _driftgate() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -201,7 +193,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__approve)
-            opts="-m -q -v -h -V --as --message --sign --sign-agent --statement-only --root --config --format --color --quiet --verbose --help --version"
+            opts="-m -y -q -v -h -V --as --message --sign --sign-agent --statement-only --yes --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -231,10 +223,6 @@ _driftgate() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -247,7 +235,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__check)
-            opts="-q -v -h -V --strict --fail-on --audit --as --staged --rev --no-ignore --output --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --strict --fail-on --audit --as --staged --rev --no-ignore --output --format --hook --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -269,16 +257,16 @@ _driftgate() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit html" -- "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -293,7 +281,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__completions)
-            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -305,10 +293,6 @@ _driftgate() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -323,7 +307,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__diff)
-            opts="-q -v -h -V --files --from-format --to-format --strict --staged --rev --no-ignore --output --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --files --from-format --to-format --strict --rules --staged --rev --no-ignore --output --format --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,16 +333,16 @@ _driftgate() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit html" -- "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -373,22 +357,22 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__explain)
-            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --format --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -655,7 +639,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__hook)
-            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version install uninstall help"
+            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --help --version install uninstall help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -667,10 +651,6 @@ _driftgate() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -741,7 +721,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__hook__subcmd__install)
-            opts="-q -v -h -V --force --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --force --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -753,10 +733,6 @@ _driftgate() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -771,7 +747,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__hook__subcmd__uninstall)
-            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -783,10 +759,6 @@ _driftgate() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -801,7 +773,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__init)
-            opts="-q -v -h -V --force --solo --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --force --solo --nested --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -813,10 +785,6 @@ _driftgate() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -831,22 +799,22 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__log)
-            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --format --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -861,22 +829,22 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__proposals)
-            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --format --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -891,7 +859,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__reject)
-            opts="-m -q -v -h -V --message --as --root --config --format --color --quiet --verbose --help --version"
+            opts="-m -q -v -h -V --message --as --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -915,10 +883,6 @@ _driftgate() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -933,22 +897,22 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__rules)
-            opts="-q -v -h -V --all --in-force --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --format --all --in-force --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -963,7 +927,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__snapshot)
-            opts="-m -q -v -h -V --message --as --no-ignore --root --config --format --color --quiet --verbose --help --version"
+            opts="-m -q -v -h -V --message --as --no-ignore --staged --format --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -981,16 +945,16 @@ _driftgate() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1005,12 +969,16 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__verify)
-            opts="-q -v -h -V --trust-root --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --format --trust-root --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --trust-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1021,10 +989,6 @@ _driftgate() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)

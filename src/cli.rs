@@ -14,7 +14,16 @@ use crate::commands;
 /// with it semantically (YAML, JSON and TOML as data), and accepts a new baseline only
 /// after a human has approved it.
 #[derive(Debug, Parser)]
-#[command(name = "driftgate", version, propagate_version = true)]
+#[command(
+    name = "driftgate",
+    version,
+    propagate_version = true,
+    after_help = "Examples:
+  driftgate init && driftgate snapshot -m \"first baseline\"    start; a reviewer then approves
+  driftgate check                          exit 1 on drift nobody approved
+  driftgate diff                           every change, paged
+  driftgate approve && driftgate accept    review, approve and accept the pending proposal"
+)]
 pub struct Cli {
     /// Global options, valid before or after the subcommand.
     #[command(flatten, next_help_heading = "Global options")]
@@ -33,18 +42,43 @@ pub struct GlobalArgs {
     /// Read the configuration from FILE instead of `<root>/driftgate.toml`
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Output format of reports and listings
-    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
     /// When to use colour (NO_COLOR is honoured with `auto`)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Print only errors
+    /// Print only errors and the final verdict line
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Print more detail on stderr
+    /// Also print unchanged-file counts, timings and what each rule means
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)
+    #[arg(long, global = true)]
+    pub no_pager: bool,
+}
+
+/// `--format` of the commands that print drift reports (`check`, `diff`).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ReportFormatArg {
+    /// Output format of the report
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// `--format` of the commands that print listings or records (`log`, `snapshot`, ...).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ListingFormatArg {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListingFormat::Text)]
+    pub format: ListingFormat,
+}
+
+/// The formats of listings and records: a table or text for people, JSON for tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListingFormat {
+    /// For people
+    Text,
+    /// JSON, for tools
+    Json,
 }
 
 /// The report formats of DESIGN §5.
@@ -62,6 +96,8 @@ pub enum Format {
     Markdown,
     /// JUnit XML for GitLab and Jenkins: a test case per file
     Junit,
+    /// One self-contained HTML page: the summary, then old and new side by side
+    Html,
 }
 
 impl Format {
@@ -74,14 +110,8 @@ impl Format {
             Format::Github => "github",
             Format::Markdown => "markdown",
             Format::Junit => "junit",
+            Format::Html => "html",
         }
-    }
-
-    /// Returns whether listings (`log`, `proposals`) can be shown in this format.
-    ///
-    /// Listings are tables or JSON; the CI formats describe drift reports only.
-    pub fn suits_listings(self) -> bool {
-        matches!(self, Format::Text | Format::Json)
     }
 }
 

@@ -214,9 +214,17 @@ impl<'a> Comparer<'a> {
             };
             let docs: Vec<_> = old.into_iter().chain(new).collect();
             let single = docs.len() == 1;
+            // Where each added document starts, so a reviewer can find it; a removed
+            // one's lines are in the baseline's copy, not in any file now.
+            let lines = if added {
+                semantic::document_lines(&parsed)
+            } else {
+                Vec::new()
+            };
             let changes = docs
                 .into_iter()
-                .map(|(label, value)| {
+                .enumerate()
+                .map(|(i, (label, value))| {
                     // A lone document is the file itself: only a Kubernetes identity
                     // says more than the path does.
                     let label = label.filter(|l| !(single && l.starts_with('#')));
@@ -225,7 +233,9 @@ impl<'a> Comparer<'a> {
                     } else {
                         (Some(value), None)
                     };
-                    Change::new(kind, label, "", o, n)
+                    let mut c = Change::new(kind, label, "", o, n);
+                    c.line = lines.get(i).copied().filter(|l| *l > 0);
+                    c
                 })
                 .collect::<Vec<_>>();
             if changes.is_empty() {

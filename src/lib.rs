@@ -42,7 +42,12 @@ pub fn run() -> i32 {
             return code;
         }
     };
-    let mut ui = ui::Ui::new(cli.global.color, cli.global.quiet, cli.global.verbose);
+    let mut ui = ui::Ui::new(
+        cli.global.color,
+        cli.global.quiet,
+        cli.global.verbose,
+        cli.global.no_pager,
+    );
     match commands::run(&mut ui, &cli) {
         Ok(exit) => exit as i32,
         Err(e) if e.kind == error::ErrorKind::BrokenPipe => 0,

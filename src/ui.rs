@@ -4,6 +4,7 @@
 //! `NO_COLOR` and whether each stream is a terminal, and owns prompts and progress bars.
 
 use std::io::{self, BufRead, IsTerminal, Write};
+use std::process::{Command, Stdio};
 
 use anstyle::{AnsiColor, Style};
 
@@ -24,6 +25,10 @@ pub struct Palette {
     pub error: Style,
     /// Warnings.
     pub warn: Style,
+    /// Severities, lowest first (`info`, `low`, `medium`, `high`, `critical`).
+    pub severities: [Style; 5],
+    /// Whether colour is on.
+    pub enabled: bool,
 }
 
 impl Palette {
@@ -38,6 +43,8 @@ impl Palette {
                 dim: s,
                 error: s,
                 warn: s,
+                severities: [s; 5],
+                enabled: false,
             };
         }
         Palette {
@@ -47,7 +54,25 @@ impl Palette {
             dim: Style::new().dimmed(),
             error: AnsiColor::Red.on_default().bold(),
             warn: AnsiColor::Yellow.on_default().bold(),
+            // Critical and high stand out (reverse, bold red); the rest stay quiet.
+            severities: [
+                Style::new().dimmed(),
+                AnsiColor::Cyan.on_default(),
+                AnsiColor::Yellow.on_default(),
+                AnsiColor::Red.on_default().bold(),
+                AnsiColor::Red.on_default().bold().invert(),
+            ],
+            enabled: true,
         }
+    }
+
+    /// Returns the style of `severity`.
+    pub fn severity(&self, severity: crate::report::Severity) -> Style {
+        let i = crate::report::Severity::ALL
+            .iter()
+            .position(|s| *s == severity)
+            .unwrap_or(0);
+        self.severities.get(i).copied().unwrap_or_default()
     }
 }
 
@@ -62,13 +87,21 @@ pub struct Ui {
     pub quiet: bool,
     /// `-v`: print more on stderr.
     pub verbose: bool,
+    /// `--no-pager`.
+    no_pager: bool,
+    /// Columns to lay text out for.
+    width: usize,
     stdin_tty: bool,
+    stdout_tty: bool,
     stderr_tty: bool,
 }
 
+/// Columns assumed when neither `COLUMNS` nor a terminal says.
+const DEFAULT_WIDTH: usize = 100;
+
 impl Ui {
     /// Returns the UI for the real process streams.
-    pub fn new(color: ColorChoice, quiet: bool, verbose: bool) -> Self {
+    pub fn new(color: ColorChoice, quiet: bool, verbose: bool, no_pager: bool) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let stdout_tty = io::stdout().is_terminal();
         let stderr_tty = io::stderr().is_terminal();
@@ -84,9 +117,45 @@ impl Ui {
             err_palette: Palette::new(decide(stderr_tty)),
             quiet,
             verbose,
+            no_pager,
+            width: width(),
             stdin_tty: io::stdin().is_terminal(),
+            stdout_tty,
             stderr_tty,
         }
+    }
+
+    /// Returns the number of columns to lay text out for: `COLUMNS`, else the
+    /// terminal's width, else 100.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Writes `text` to stdout, through the pager when stdout is a terminal.
+    pub fn page_out(&mut self, text: &[u8]) -> io::Result<()> {
+        if self.stdout_tty && !self.no_pager && run_pager(text, None)? {
+            return Ok(());
+        }
+        self.out.write_all(text)?;
+        self.out.flush()
+    }
+
+    /// Writes `text` (a review screen) to stderr unless `--quiet`, through the pager
+    /// when both stdin and stderr are terminals; returns once the pager has quit, so a
+    /// prompt that follows is seen.
+    pub fn page_err(&mut self, text: &[u8]) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        if self.stderr_tty && self.stdin_tty && !self.no_pager {
+            use std::os::fd::AsFd;
+            let err = io::stderr().as_fd().try_clone_to_owned()?;
+            if run_pager(text, Some(Stdio::from(err)))? {
+                return Ok(());
+            }
+        }
+        self.err.write_all(text)?;
+        self.err.flush()
     }
 
     /// Returns stdout, for the data the user asked for.
@@ -182,4 +251,56 @@ impl Ui {
         bar.set_message(what.to_string());
         bar
     }
+}
+
+/// Returns the columns to lay text out for.
+fn width() -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|n| *n >= 20)
+    {
+        return n;
+    }
+    terminal_size::terminal_size()
+        .or_else(|| terminal_size::terminal_size_of(io::stderr()))
+        .map_or(DEFAULT_WIDTH, |(w, _)| usize::from(w.0))
+}
+
+/// Returns the pager command line: `DRIFTGATE_PAGER`, else `PAGER`, else `less -FRX`
+/// (as git does); `None` when paging is turned off with an empty value or `cat`.
+fn pager_command() -> Option<String> {
+    for var in ["DRIFTGATE_PAGER", "PAGER"] {
+        if let Ok(v) = std::env::var(var) {
+            let v = v.trim();
+            return (!v.is_empty() && v != "cat").then(|| v.to_string());
+        }
+    }
+    Some("less -FRX".to_string())
+}
+
+/// Shows `text` through the pager, its output to `out` (stdout when `None`); returns
+/// false when there is no pager to run, so the caller prints the text itself.
+fn run_pager(text: &[u8], out: Option<Stdio>) -> io::Result<bool> {
+    let Some(cmd) = pager_command() else {
+        return Ok(false);
+    };
+    let mut command = Command::new("sh");
+    command.arg("-c").arg(&cmd).stdin(Stdio::piped());
+    if std::env::var_os("LESS").is_none() {
+        // What git sets: quit when it fits one screen, keep colours, keep the screen.
+        command.env("LESS", "FRX");
+    }
+    if let Some(out) = out {
+        command.stdout(out);
+    }
+    let Ok(mut child) = command.spawn() else {
+        return Ok(false);
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        // The reader may quit before the end: a closed pipe is not an error.
+        let _ = stdin.write_all(text);
+    }
+    child.wait()?;
+    Ok(true)
 }

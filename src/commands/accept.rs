@@ -17,6 +17,9 @@ use crate::ui::Ui;
 /// baseline's, so a proposal cannot lower its own bar. Otherwise exits 1 saying what
 /// is missing, and nothing is written.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  driftgate accept                         the only pending proposal, once approved
+  driftgate accept 3f2a9c1b7d4e && git add -A .driftgate && git commit -m \"accept 3f2a9c1b7d4e\"")]
 pub struct AcceptArgs {
     /// The proposal id (or a unique prefix); may be omitted when only one is pending
     #[arg(value_name = "ID")]
@@ -73,6 +76,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         return Ok(Exit::Drift);
     }
     let audit_path = cx.store.audit_path();
+    record_outside_approvals(&cx, &proposal.id, &proposal.baseline.root_hash, &judged)?;
     let (_, audit_head) = audit::read_verified(&audit_path)?;
     let accepted_at = now();
     let counted_principals = decision.counted_principals();
@@ -142,7 +146,80 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
              pin it in CI with `driftgate verify --trust-root {root}`"
         ));
     }
+    stage_hint(ui, &cx);
     Ok(Exit::Clean)
+}
+
+/// Appends an `approved` event for each counted approval that has none: statements
+/// signed with plain `ssh-keygen -Y sign`, which no driftgate command saw being made.
+/// The log then names every approver of an accepted baseline.
+fn record_outside_approvals(
+    cx: &Context,
+    id: &str,
+    root: &str,
+    judged: &super::Judged,
+) -> Result<(), Error> {
+    let audit_path = cx.store.audit_path();
+    let (events, _) = audit::read_verified(&audit_path)?;
+    let counted = judged.decision.counted_principals();
+    for a in &judged.approvals {
+        let principal = &a.statement.principal;
+        if !counted.contains(principal) {
+            continue;
+        }
+        let logged = events.iter().any(|e| {
+            e.event == EventKind::Approved
+                && e.proposal.as_deref() == Some(id)
+                && &e.actor == principal
+        });
+        if logged {
+            continue;
+        }
+        let mut details = serde_json::Map::new();
+        details.insert("reason".into(), a.statement.reason.clone().into());
+        details.insert("signed".into(), a.signature.is_some().into());
+        if let Some(key) = judged
+            .decision
+            .counted
+            .iter()
+            .find(|c| &c.principal == principal)
+            .and_then(|c| c.key.clone())
+        {
+            details.insert("key".into(), key.into());
+        }
+        details.insert("statement_time".into(), a.statement.time.clone().into());
+        details.insert("recorded_at".into(), "accept".into());
+        audit::append(
+            &audit_path,
+            now(),
+            principal,
+            EventKind::Approved,
+            Some(id),
+            Some(root),
+            details,
+        )?;
+    }
+    Ok(())
+}
+
+/// Prints the `git add` command that stages the state just written, when the root is
+/// in a git working tree and that state is not staged: a fresh clone's `check` needs it.
+fn stage_hint(ui: &mut Ui, cx: &Context) {
+    let Ok(Some(unstaged)) = crate::git::unstaged_under(&cx.root, store::STATE_DIR) else {
+        return;
+    };
+    if unstaged.is_empty() {
+        return;
+    }
+    let state = cx.root.join(store::STATE_DIR);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = state
+        .strip_prefix(&cwd)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| state.display().to_string());
+    ui.status(format!(
+        "next: commit the accepted state: `git add -A -- {shown}` (a clone without it fails `driftgate check`)"
+    ));
 }
 
 /// Removes a proposal's file and its approvals directory.

@@ -8,7 +8,7 @@ use crate::approval::signers::fingerprint;
 use crate::approval::sshsig::{self, KeyFile};
 use crate::approval::{self, Approval, Statement};
 use crate::audit::{self, EventKind};
-use crate::baseline::{self, Proposal, short};
+use crate::baseline::{self, Proposal};
 use crate::chain::{self, InForce};
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
@@ -17,19 +17,27 @@ use crate::ui::Ui;
 
 /// Review a proposal and approve it
 ///
-/// Without `--sign`: shows the full change set, asks for confirmation (default no) and
-/// a reason, and records an unsigned approval; needs a terminal on stdin.
+/// Every route shows the same review first: a verdict line, the summary by severity,
+/// then every change (paged on a terminal), and asks `[y/N]` on a terminal.
+///
+/// Without `--sign`: asks for confirmation (default no) and a reason, and records an
+/// unsigned approval; needs a terminal on stdin.
 ///
 /// With `--sign KEY` or `--sign-agent`: signs the approval statement with an SSH key
-/// (SSHSIG, namespace `driftgate`); needs no terminal unless the key has a
-/// passphrase. The key must be listed for the approver in the allowed_signers in force
-/// (the parent baseline's).
+/// (SSHSIG, namespace `driftgate`); without a terminal it needs `--yes` (and `-m`).
+/// The key must be listed for the approver in the allowed_signers in force (the
+/// parent baseline's).
 ///
 /// With `--statement-only`: writes the statement for signing elsewhere with
 /// `ssh-keygen -Y sign -f KEY -n driftgate <file>`, and prints its path.
 ///
 /// The requester's own approval is refused unless the policy allows self-approval.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  driftgate approve                      review the only pending proposal at a terminal
+  driftgate approve 3f2a9c1b7d4e --sign ~/.ssh/id_ed25519 -m \"reviewed the RBAC change\"
+  driftgate approve --sign-agent --yes -m \"release 1.4\"    in CI, no terminal
+  driftgate approve --statement-only -m \"ok\" && ssh-keygen -Y sign -f KEY -n driftgate FILE")]
 pub struct ApproveArgs {
     /// The proposal id (or a unique prefix); may be omitted when only one is pending
     #[arg(value_name = "ID")]
@@ -51,6 +59,10 @@ pub struct ApproveArgs {
     /// Only write the statement, for `ssh-keygen -Y sign -n driftgate`
     #[arg(long)]
     pub statement_only: bool,
+    /// Approve without the `[y/N]` question (a signed approval without a terminal
+    /// needs it)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
 }
 
 /// Runs `approve`.
@@ -86,19 +98,102 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
         )));
     }
     if args.statement_only {
+        review(ui, &cx, &proposal, &requirement)?;
+        if !confirmed(ui, args, &proposal, &principal)? {
+            return Ok(Exit::Drift);
+        }
         return statement_only(ui, &cx, args, &proposal, &principal);
     }
     if signing {
-        return signed(ui, &cx, args, &proposal, &in_force, &subject, &principal);
+        return signed(
+            ui,
+            &cx,
+            args,
+            &proposal,
+            &in_force,
+            &subject,
+            &requirement,
+            &principal,
+        );
     }
     if in_force.policy.require_signatures {
         return Err(Error::input(format!(
             "the policy in force ({}) requires signed approvals; an unsigned one would not count",
             in_force.source()
         ))
-        .hint("sign it: `driftgate approve ID --sign ~/.ssh/id_ed25519 -m REASON`"));
+        .hint(format!(
+            "sign it: `driftgate approve {} --sign ~/.ssh/id_ed25519 -m REASON`",
+            proposal.id
+        )));
     }
     interactive(ui, &cx, args, &proposal, &requirement, &principal)
+}
+
+/// Shows the review screen of `proposal`: the same for every route of `approve`.
+fn review(
+    ui: &mut Ui,
+    cx: &Context,
+    proposal: &Proposal,
+    requirement: &policy::Requirement,
+) -> Result<(), Error> {
+    let changes = super::proposal_report(cx, proposal)?;
+    let screen = crate::report::review::Screen {
+        id: &proposal.id,
+        requester: &proposal.requester,
+        created_at: &proposal.created_at,
+        reason: &proposal.reason,
+        root_hash: &proposal.baseline.root_hash,
+        parent: proposal.baseline.parent.as_deref(),
+        approvals: requirement.approvals,
+        requirement: requirement
+            .by_severity()
+            .then_some(requirement.reason.as_str()),
+    };
+    let options = crate::report::render::TextOptions {
+        palette: ui.err_palette(),
+        detail: true,
+        width: ui.width(),
+        verdict: crate::report::review::Verdict::Review {
+            approvals: requirement.approvals,
+        },
+        rules: true,
+    };
+    let mut shown = Vec::new();
+    crate::report::render::text::review_screen(&changes, &screen, &mut shown, &options)?;
+    ui.page_err(&shown)?;
+    Ok(())
+}
+
+/// Asks `[y/N]` on a terminal; without one, `--yes` answers (a signed approval needs
+/// it: the signature says its signer saw the change set).
+fn confirmed(
+    ui: &mut Ui,
+    args: &ApproveArgs,
+    proposal: &Proposal,
+    principal: &str,
+) -> Result<bool, Error> {
+    if args.yes {
+        return Ok(true);
+    }
+    if !ui.stdin_is_terminal() {
+        if args.statement_only {
+            // The statement counts only once signed, and signing is the question.
+            return Ok(true);
+        }
+        return Err(Error::input(format!(
+            "approving {} without a terminal to ask on needs `--yes`",
+            proposal.id
+        ))
+        .hint(format!(
+            "review it with `driftgate explain {0}` and `driftgate approve {0}` at a terminal, or pass `--yes`",
+            proposal.id
+        )));
+    }
+    if !ui.confirm(&format!("approve proposal {} as {principal}?", proposal.id))? {
+        ui.status("not approved; nothing written");
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 fn interactive(
@@ -109,16 +204,8 @@ fn interactive(
     requirement: &policy::Requirement,
     principal: &str,
 ) -> Result<Exit, Error> {
-    describe(ui, proposal);
-    let changes = super::proposal_report(cx, proposal)?;
-    let mut shown = Vec::new();
-    crate::report::render::text::render(&changes, &mut shown, &ui.err_palette(), true)?;
-    ui.status(String::from_utf8_lossy(&shown).trim_end());
-    if requirement.by_severity() {
-        ui.status(&requirement.reason);
-    }
-    if !ui.confirm(&format!("approve proposal {} as {principal}?", proposal.id))? {
-        ui.status("not approved; nothing written");
+    review(ui, cx, proposal, requirement)?;
+    if !confirmed(ui, args, proposal, principal)? {
         return Ok(Exit::Drift);
     }
     let Some(reason) = reason(ui, args)? else {
@@ -163,6 +250,7 @@ fn statement_only(
     Ok(Exit::Clean)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn signed(
     ui: &mut Ui,
     cx: &Context,
@@ -170,6 +258,7 @@ fn signed(
     proposal: &Proposal,
     in_force: &InForce,
     subject: &Subject,
+    requirement: &policy::Requirement,
     principal: &str,
 ) -> Result<Exit, Error> {
     let socket = std::env::var_os("SSH_AUTH_SOCK")
@@ -204,7 +293,10 @@ fn signed(
         }
         None => None,
     };
-    describe(ui, proposal);
+    review(ui, cx, proposal, requirement)?;
+    if !confirmed(ui, args, proposal, principal)? {
+        return Ok(Exit::Drift);
+    }
     let Some(reason) = reason(ui, args)? else {
         return Err(Error::input("no reason given; nothing written"));
     };
@@ -244,6 +336,9 @@ fn signed(
     ));
     Ok(Exit::Clean)
 }
+
+/// How many times a key's passphrase is asked for.
+const PASSPHRASE_TRIES: u32 = 3;
 
 /// Signs with the key file `k`: through ssh-agent when it holds the key (or
 /// `--sign-agent` demands it), natively for Ed25519/ECDSA, else with `ssh-keygen`.
@@ -289,22 +384,28 @@ fn sign_with_file(
         ))));
     }
     if k.signs_natively() {
-        let pass = if k.is_encrypted() {
+        if !k.is_encrypted() {
+            return Ok(sshsig::sign_with_key(k, None, bytes)?);
+        }
+        // Like ssh-keygen: a mistyped passphrase is asked again, three times in all.
+        for attempt in 1..=PASSPHRASE_TRIES {
             let Some(p) = ui.secret(&format!("passphrase for `{}`: ", k.path.display()))? else {
                 return Err(add_hint(Error::input(format!(
                     "key `{}` is protected by a passphrase, and there is no terminal to ask for it",
                     k.path.display()
                 ))));
             };
-            Some(p)
-        } else {
-            None
-        };
-        return Ok(sshsig::sign_with_key(
-            k,
-            pass.as_ref().map(|p| p.as_bytes()),
-            bytes,
-        )?);
+            match sshsig::sign_with_key(k, Some(p.as_bytes()), bytes) {
+                Err(sshsig::SignError::WrongPassphrase { .. }) if attempt < PASSPHRASE_TRIES => {
+                    ui.warn("wrong passphrase; try again");
+                }
+                other => return Ok(other?),
+            }
+        }
+        return Err(Error::input(format!(
+            "wrong passphrase for key `{}`",
+            k.path.display()
+        )));
     }
     ui.detail(format!(
         "signing with `ssh-keygen -Y sign -f {}`",
@@ -344,30 +445,6 @@ fn sign_with_any_agent(
             .hint("`ssh-add -l` lists the agent's keys; `driftgate explain` lists who may approve")
         })?;
     Ok(sshsig::sign_with_agent(sock, key, bytes)?)
-}
-
-fn describe(ui: &mut Ui, proposal: &Proposal) {
-    use crate::report::render::printable;
-    ui.status(format!(
-        "proposal {} by {} at {}: {}",
-        proposal.id,
-        printable(&proposal.requester),
-        printable(&proposal.created_at),
-        if proposal.reason.is_empty() {
-            "(no reason given)".into()
-        } else {
-            printable(&proposal.reason)
-        }
-    ));
-    ui.status(format!(
-        "candidate root {} on parent {}",
-        short(&proposal.baseline.root_hash),
-        proposal
-            .baseline
-            .parent
-            .as_deref()
-            .map_or("(none: first baseline)", short)
-    ));
 }
 
 /// Returns `-m REASON`, or asks for one on a terminal; `None` when none is given.

@@ -9,10 +9,11 @@ use std::path::PathBuf;
 use super::Context;
 use crate::baseline::{self, Baseline};
 use crate::chain;
-use crate::cli::{GlobalArgs, OutputSpec, parse_output};
+use crate::cli::{Format, GlobalArgs, OutputSpec, ReportFormatArg, parse_output};
 use crate::compare::{Comparer, Contents};
 use crate::error::{Error, Exit};
 use crate::report::model::BaselineRef;
+use crate::report::render::TextOptions;
 use crate::report::{Report, Severity};
 use crate::tree::{self, DiskSource, ScanOptions, ScanProgress, Tree};
 use crate::ui::{Palette, Ui};
@@ -27,6 +28,11 @@ use crate::ui::{Palette, Ui};
 /// With `--staged` or `--rev`, the tree comes from git; the accepted baseline, the
 /// object store and driftgate.toml are still read from the working tree.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  driftgate check                          the working tree against the accepted baseline
+  driftgate check --staged                 what `git commit` would record (the pre-commit hook)
+  driftgate check --fail-on high --format github --output sarif=drift.sarif
+  driftgate check -q                       only the verdict line")]
 pub struct CheckArgs {
     /// Count cosmetic changes as drift
     #[arg(long)]
@@ -44,6 +50,11 @@ pub struct CheckArgs {
     pub source: SourceArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub format: ReportFormatArg,
+    /// Run as the pre-commit hook: on drift, say which commands let the commit through
+    #[arg(long, hide = true)]
+    pub hook: bool,
 }
 
 /// Where the compared tree comes from.
@@ -66,7 +77,7 @@ pub struct SourceArgs {
 pub struct OutputArgs {
     /// Also write the report in FORMAT to PATH; repeatable (e.g. `--output sarif=drift.sarif`)
     ///
-    /// FORMAT is one of text, json, sarif, github, markdown, junit. Each file is
+    /// FORMAT is one of text, json, sarif, github, markdown, junit, html. Each file is
     /// written atomically; the exit code does not depend on the formats.
     #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
     pub outputs: Vec<OutputSpec>,
@@ -107,12 +118,89 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Error>
     chain::verify_current(&cx.store)
         .map_err(|e| Error::from(e).or_hint("run `driftgate verify` to see the whole chain"))?;
     let report = build_report(ui, &cx, &args.source, args.strict, &[])?;
-    emit(ui, g, Some(cx.store.dir()), &report, false, &args.output)?;
+    let options = TextOptions::gate(ui.palette, false, ui.width());
+    emit(
+        ui,
+        args.format.format,
+        Some(&cx.root),
+        &report,
+        &options,
+        &args.output,
+    )?;
     let exit = exit_of(ui, &report, args.fail_on.map(Severity::from));
     if args.audit {
         record(&cx, args, &report, exit)?;
     }
+    if args.hook {
+        hook_advice(ui, &cx, exit);
+    }
     Ok(exit)
+}
+
+/// Tells whoever is committing what to do next: on drift, the commands that let the
+/// commit through; always, when the accepted state on disk is not staged (the commit
+/// would pass here and fail `check` in a fresh clone).
+fn hook_advice(ui: &mut Ui, cx: &Context, exit: Exit) {
+    use crate::report::render::printable;
+    let state = crate::store::STATE_DIR;
+    let unstaged = crate::git::unstaged_under(&cx.root, state)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if !unstaged.is_empty() {
+        ui.warn(format!(
+            "the accepted state in `{state}/` is not staged ({} changed); stage it with `git add -A -- {state}` or a fresh clone fails `driftgate check`",
+            crate::report::review::plural(unstaged.len(), "file")
+        ));
+    }
+    if exit != Exit::Drift {
+        return;
+    }
+    let pending = baseline::list_proposals(&cx.store).unwrap_or_default();
+    let id = match pending.as_slice() {
+        [one] => one.id.clone(),
+        _ => "ID".to_string(),
+    };
+    let approvers = baseline::load_baseline(&cx.store)
+        .ok()
+        .flatten()
+        .map(|b| {
+            let mut who: Vec<String> = b.policy.approvers.values().flatten().cloned().collect();
+            if who.is_empty()
+                && let Ok(trust) = chain::load_trust(&cx.store, &b)
+            {
+                who = trust.principals().into_iter().map(|(p, _)| p).collect();
+            }
+            who.sort();
+            who.dedup();
+            who
+        })
+        .unwrap_or_default();
+    let who = if approvers.is_empty() {
+        "anyone but you".to_string()
+    } else {
+        approvers
+            .iter()
+            .map(|a| printable(a).into_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    ui.status("the commit is blocked: the staged configuration is not the approved baseline");
+    ui.status("to let it through:");
+    if pending.len() == 1 {
+        ui.status(format!(
+            "  1. proposal {id} is pending; if it is not what you staged: `driftgate snapshot --staged -m REASON`"
+        ));
+    } else {
+        ui.status("  1. propose what is staged:      `driftgate snapshot --staged -m REASON`");
+    }
+    ui.status(format!(
+        "  2. a reviewer approves it:      `driftgate approve {id}` (who may: {who})"
+    ));
+    ui.status(format!(
+        "  3. accept it and stage it:      `driftgate accept {id} && git add -A -- {state}`"
+    ));
+    ui.status("or skip this check once with `git commit --no-verify`");
 }
 
 fn exit_of(ui: &mut Ui, report: &Report, threshold: Option<Severity>) -> Exit {
@@ -166,18 +254,22 @@ fn record(cx: &Context, args: &CheckArgs, report: &Report, exit: Exit) -> Result
     Ok(())
 }
 
-/// Writes `report` to every `--output` file, then to stdout in `--format`.
+/// Writes `report` to every `--output` file, then to stdout in `format`.
 ///
 /// Files first: a CI step that uploads them finds them even if stdout is cut off.
+/// `root` is the driftgate root, when there is one: a report written inside it would
+/// be part of the tree the next run compares.
 pub fn emit(
     ui: &mut Ui,
-    g: &GlobalArgs,
-    state_dir: Option<&std::path::Path>,
+    format: Format,
+    root: Option<&std::path::Path>,
     report: &Report,
-    detail: bool,
+    options: &TextOptions,
     output: &OutputArgs,
 ) -> Result<(), Error> {
     let cwd = std::env::current_dir()?;
+    let state = root.map(|r| r.join(crate::store::STATE_DIR));
+    let state_dir = state.as_deref();
     let mut seen = BTreeSet::new();
     let mut rendered: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for spec in &output.outputs {
@@ -194,6 +286,14 @@ pub fn emit(
             ))
             .hint("write reports outside the tree, e.g. into the CI's temp directory"));
         }
+        if let Some(r) = root
+            && path.starts_with(r.components().collect::<PathBuf>())
+        {
+            ui.warn(format!(
+                "`{}` is inside the tree: the next `check` reports it as added",
+                spec.path.display()
+            ));
+        }
         if !seen.insert(path.clone()) {
             return Err(Error::input(format!(
                 "`{}` is given to `--output` twice",
@@ -201,13 +301,11 @@ pub fn emit(
             )));
         }
         let mut bytes = Vec::new();
-        crate::report::render::write(
-            spec.format,
-            report,
-            &mut bytes,
-            &Palette::new(false),
-            detail,
-        )?;
+        let plain = TextOptions {
+            palette: Palette::new(false),
+            ..*options
+        };
+        crate::report::render::write(spec.format, report, &mut bytes, &plain)?;
         rendered.push((path, bytes));
     }
     for (path, bytes) in &rendered {
@@ -218,7 +316,30 @@ pub fn emit(
         crate::store::write_atomic(path, bytes)?;
         ui.detail(format!("wrote `{}`", path.display()));
     }
-    crate::report::render::render(ui, g.format, report, detail)
+    crate::report::render::render(ui, format, report, options)?;
+    if ui.verbose && options.rules {
+        let mut ids: Vec<String> = report
+            .files
+            .iter()
+            .flat_map(|f| &f.changes)
+            .flat_map(|c| {
+                c.rule
+                    .iter()
+                    .chain(&c.rules)
+                    .cloned()
+                    .chain([format!("drift/{}", c.kind.as_str())])
+            })
+            .collect();
+        ids.sort();
+        ids.dedup();
+        for id in ids {
+            ui.detail(format!(
+                "rule `{id}`: {}",
+                crate::report::render::rule_description(&id)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Returns the accepted baseline, or an error saying how to make one.
@@ -241,6 +362,7 @@ pub fn build_report(
     strict: bool,
     filters: &[String],
 ) -> Result<Report, Error> {
+    let started = std::time::Instant::now();
     let base = require_baseline(cx)?;
     // The tree is read and compared as the baseline's rule book says, not as its own
     // driftgate.toml does: that file is drift like any other until approved.
@@ -272,6 +394,14 @@ pub fn build_report(
         &objects,
         contents.as_ref(),
     )?;
+    let compared = current.len() + old.keys().filter(|p| !current.contains_key(*p)).count();
+    ui.detail(format!(
+        "{} compared, {} unchanged, {} differ ({} ms)",
+        crate::report::review::plural(compared, "file"),
+        compared.saturating_sub(files.len()),
+        files.len(),
+        started.elapsed().as_millis()
+    ));
     let accepted_at = baseline::load_record(&cx.store, &base.root_hash)
         .ok()
         .flatten()
@@ -288,7 +418,7 @@ pub fn build_report(
 }
 
 /// Returns the tree of `source` and where its contents are read from.
-fn read_source(
+pub fn read_source(
     ui: &mut Ui,
     cx: &Context,
     source: &SourceArgs,

@@ -3,10 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use super::Context;
-use crate::cli::GlobalArgs;
+use crate::cli::{GlobalArgs, ReportFormatArg};
 use crate::compare::{self, Comparer};
 use crate::config::{self, Config, ConfigError};
 use crate::error::{Error, Exit};
+use crate::report::render::TextOptions;
+use crate::report::review::Verdict;
 use crate::report::{ChangeKind, FileReport, FileStatus, Report};
 use crate::rules::{FileData, RuleSet};
 use crate::semantic::{self, Format};
@@ -17,12 +19,18 @@ use crate::ui::Ui;
 ///
 /// Like diff(1): exit 0 when there is no difference, 1 when there is, 2 on trouble.
 /// PATHs (files or directories) limit the comparison. With `--files A B`, compare two
-/// files instead (YAML, JSON or TOML as data, in any combination); no baseline is
-/// needed, and driftgate.toml is used for its compare and redact settings when found.
+/// files instead (YAML, JSON or TOML as data, in any combination): a plain semantic
+/// diff, with severities and rules only with `--rules`; no baseline is needed, and
+/// driftgate.toml is used for its compare, redact and rule settings when found.
 ///
 /// With `--staged` or `--rev`, the tree comes from git; the accepted baseline, the
 /// object store and driftgate.toml are still read from the working tree.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  driftgate diff                           every change since the accepted baseline
+  driftgate diff k8s/                      only files under k8s/
+  driftgate diff --files old.yaml new.json YAML against JSON, as data
+  driftgate diff --files a.yaml b.yaml --rules   with severities and the rules that set them")]
 pub struct DiffArgs {
     /// Files or directories to compare (all when none)
     #[arg(value_name = "PATH")]
@@ -44,10 +52,15 @@ pub struct DiffArgs {
     /// Count cosmetic changes as differences
     #[arg(long)]
     pub strict: bool,
+    /// With `--files`: rate the changes with the risk rules and show their severities
+    #[arg(long, requires = "files")]
+    pub rules: bool,
     #[command(flatten)]
     pub source: super::check::SourceArgs,
     #[command(flatten)]
     pub output: super::check::OutputArgs,
+    #[command(flatten)]
+    pub format: ReportFormatArg,
 }
 
 /// How `--from-format`/`--to-format` read a file.
@@ -98,7 +111,15 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &DiffArgs) -> Result<Exit, Error> 
         })
         .collect::<Result<_, _>>()?;
     let report = super::check::build_report(ui, &cx, &args.source, args.strict, &filters)?;
-    super::check::emit(ui, g, Some(cx.store.dir()), &report, true, &args.output)?;
+    let options = TextOptions::gate(ui.palette, true, ui.width());
+    super::check::emit(
+        ui,
+        args.format.format,
+        Some(&cx.root),
+        &report,
+        &options,
+        &args.output,
+    )?;
     Ok(exit_of(&report))
 }
 
@@ -214,7 +235,8 @@ fn run_files(
         Vec::new()
     } else {
         let (mut file, (po, pn)) = file_report(old, new, &options)?;
-        let wanted = rules.wants_documents(&rule_path) && (po.is_some() || pn.is_some());
+        let wanted =
+            args.rules && rules.wants_documents(&rule_path) && (po.is_some() || pn.is_some());
         let data = wanted.then(|| {
             FileData::from_values(semantic::document_values(
                 po.as_ref(),
@@ -223,12 +245,27 @@ fn run_files(
                 crate::rules::paths_to_keep(&file).as_deref(),
             ))
         });
-        rules.apply_at(&rule_path, &mut file, data.as_ref());
+        if args.rules {
+            rules.apply_at(&rule_path, &mut file, data.as_ref());
+        }
         vec![file]
     };
     let report = Report::new(".".into(), None, files, args.strict);
-    let state_dir = root.as_ref().map(|r| r.join(crate::store::STATE_DIR));
-    super::check::emit(ui, g, state_dir.as_deref(), &report, true, &args.output)?;
+    let options = TextOptions {
+        palette: ui.palette,
+        detail: true,
+        width: ui.width(),
+        verdict: Verdict::Plain,
+        rules: args.rules,
+    };
+    super::check::emit(
+        ui,
+        args.format.format,
+        root.as_deref(),
+        &report,
+        &options,
+        &args.output,
+    )?;
     Ok(exit_of(&report))
 }
 

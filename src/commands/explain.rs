@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{Context, checked_proposal, judge};
 use crate::baseline::short;
-use crate::cli::{Format, GlobalArgs};
+use crate::cli::{GlobalArgs, ListingFormat, ListingFormatArg};
 use crate::error::{Error, Exit};
 use crate::policy::{self, Decision};
 use crate::ui::Ui;
@@ -16,7 +16,12 @@ use crate::ui::Ui;
 /// allowed_signers of the parent baseline. Exits 0 when `accept` would succeed,
 /// 1 when approvals are missing.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  driftgate explain                        what the only pending proposal still needs
+  driftgate explain 3f2a9c1b7d4e --format json")]
 pub struct ExplainArgs {
+    #[command(flatten)]
+    pub format: ListingFormatArg,
     /// The proposal id (or a unique prefix); may be omitted when only one is pending
     #[arg(value_name = "ID")]
     pub id: Option<String>,
@@ -37,7 +42,6 @@ struct Explained<'a> {
 
 /// Runs `explain`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Error> {
-    super::require_listing_format(g)?;
     let cx = Context::load(g)?;
     let proposal = checked_proposal(&cx, args.id.as_deref())?;
     let j = judge(&cx, &proposal)?;
@@ -48,7 +52,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
     } else {
         Exit::Drift
     };
-    if g.format == Format::Json {
+    if args.format.format == ListingFormat::Json {
         let e = Explained {
             schema: "driftgate.explain/v1",
             proposal: &proposal.id,

@@ -23,6 +23,7 @@ pub enum HookCommand {
 /// `--force` is given; it is then kept as `pre-commit.driftgate-chained` and still
 /// runs, before driftgate. Installing again updates driftgate's own hook.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  driftgate hook install                   in the repository holding driftgate.toml\n  driftgate hook install --force           keep an existing hook, chained before driftgate")]
 pub struct InstallArgs {
     /// Replace a pre-commit hook driftgate did not write, keeping it chained
     #[arg(long)]
@@ -34,6 +35,7 @@ pub struct InstallArgs {
 /// Removes the hook only if driftgate wrote it, and puts back the hook it had
 /// replaced with `install --force`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  driftgate hook uninstall")]
 pub struct UninstallArgs {}
 
 /// Runs `hook install` or `hook uninstall`.
@@ -44,8 +46,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, cmd: &HookCommand) -> Result<Exit, Error
     let shown = shown(&cwd, &place.hook);
     match cmd {
         HookCommand::Install(args) => {
-            // The hook names this very binary, so a commit uses the driftgate that
-            // installed it even where PATH differs (GUI clients, IDEs).
+            // The hook runs `driftgate` from PATH and falls back to this very binary,
+            // for clients (GUIs, IDEs) that run hooks without the user's PATH.
             let exe = std::env::current_exe()
                 .ok()
                 .and_then(|p| p.to_str().map(String::from))

@@ -9,8 +9,13 @@ use crate::ui::Ui;
 /// Create driftgate.toml (every key commented with its default) and .driftgate/
 ///
 /// The first baseline is then proposed with `snapshot`, approved and accepted like any
-/// other. Existing state in .driftgate/ is kept.
+/// other. Existing state in .driftgate/ is kept. Refuses to make a root inside an
+/// existing one (whose tree already includes this directory) unless `--nested`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  driftgate init                           a root here, for a team (self-approval refused)
+  driftgate init --solo                    a single maintainer may approve their own changes
+  driftgate --root config init             the root is the config/ directory")]
 pub struct InitArgs {
     /// Overwrite an existing driftgate.toml
     #[arg(long)]
@@ -21,6 +26,9 @@ pub struct InitArgs {
     /// approve it. Turn it off when a second reviewer joins.
     #[arg(long)]
     pub solo: bool,
+    /// Make a root inside an existing one (its files then belong to both)
+    #[arg(long)]
+    pub nested: bool,
 }
 
 /// Runs `init`.
@@ -35,6 +43,22 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &InitArgs) -> Result<Exit, Error> 
         return Err(Error::input(format!(
             "`{}` is not a directory",
             root.display()
+        )));
+    }
+    if !args.nested
+        && let Some(outer) = root
+            .ancestors()
+            .skip(1)
+            .find(|d| d.join(CONFIG_FILE).is_file())
+    {
+        return Err(Error::input(format!(
+            "`{}` is inside the driftgate root `{}`, whose baseline already covers it",
+            root.display(),
+            outer.display()
+        ))
+        .hint(format!(
+            "use that root (`driftgate --root {}`), or pass `--nested` to make a separate root here",
+            outer.display()
         )));
     }
     let config_path = g.config.clone().unwrap_or_else(|| root.join(CONFIG_FILE));

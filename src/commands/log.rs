@@ -3,7 +3,7 @@
 use super::Context;
 use crate::audit;
 use crate::baseline::short;
-use crate::cli::{Format, GlobalArgs};
+use crate::cli::{GlobalArgs, ListingFormat, ListingFormatArg};
 use crate::error::{Error, Exit};
 use crate::ui::Ui;
 
@@ -11,14 +11,19 @@ use crate::ui::Ui;
 ///
 /// The log's hash chain is checked first; a broken chain exits 3.
 #[derive(Debug, clap::Args)]
-pub struct LogArgs {}
+#[command(after_help = "Examples:
+  driftgate log                            the audit trail as a table
+  driftgate log --format json | jq '.[] | select(.event == \"approved\")'")]
+pub struct LogArgs {
+    #[command(flatten)]
+    pub format: ListingFormatArg,
+}
 
 /// Runs `log`.
-pub fn run(ui: &mut Ui, g: &GlobalArgs, _args: &LogArgs) -> Result<Exit, Error> {
-    super::require_listing_format(g)?;
+pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &LogArgs) -> Result<Exit, Error> {
     let cx = Context::load(g)?;
     let (events, _) = audit::read_verified(&cx.store.audit_path())?;
-    if g.format == Format::Json {
+    if args.format.format == ListingFormat::Json {
         serde_json::to_writer_pretty(ui.out(), &events).map_err(std::io::Error::from)?;
         writeln!(ui.out())?;
         return Ok(Exit::Clean);

@@ -53,17 +53,6 @@ pub fn run(ui: &mut Ui, cli: &Cli) -> Result<Exit, Error> {
     }
 }
 
-/// Fails unless `--format` is one that listings (`log`, `proposals`) support.
-pub fn require_listing_format(g: &GlobalArgs) -> Result<(), Error> {
-    if g.format.suits_listings() {
-        return Ok(());
-    }
-    Err(Error::input(format!(
-        "`--format {}` is for drift reports (`check`, `diff`); this command prints text or json",
-        g.format.name()
-    )))
-}
-
 /// A loaded project: root, config and state directory.
 pub struct Context {
     /// The directory holding driftgate.toml.
@@ -192,22 +181,21 @@ fn absolute(cwd: &Path, p: &Path) -> PathBuf {
     }
 }
 
-/// Returns the identity of whoever runs the command: `--as`, else git's `user.email`,
-/// else `$USER`.
+/// Returns the identity of whoever runs the command: `--as`, else the email git would
+/// record as the author (`GIT_AUTHOR_EMAIL`, then `user.email`, then `EMAIL`), else
+/// `$USER`.
 pub fn identity(explicit: Option<&str>, root: &Path) -> Result<String, Error> {
     if let Some(who) = explicit {
         crate::approval::check_principal(who)?;
         return Ok(who.to_string());
     }
-    let from_git = git2::Repository::discover(root)
-        .ok()
-        .and_then(|r| r.config().ok())
-        .or_else(|| git2::Config::open_default().ok())
-        .and_then(|c| c.get_string("user.email").ok())
-        .filter(|s| !s.trim().is_empty());
+    let env = |name: &str| std::env::var(name).ok().filter(|s| !s.trim().is_empty());
+    let from_git = env("GIT_AUTHOR_EMAIL")
+        .or_else(|| git_email(root))
+        .or_else(|| env("EMAIL"));
     let who = from_git
-        .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
-        .or_else(|| std::env::var("USERNAME").ok().filter(|s| !s.is_empty()))
+        .or_else(|| env("USER"))
+        .or_else(|| env("USERNAME"))
         .ok_or_else(|| {
             Error::input("cannot tell who you are")
                 .hint("set git's `user.email`, or pass `--as NAME`")
@@ -215,6 +203,16 @@ pub fn identity(explicit: Option<&str>, root: &Path) -> Result<String, Error> {
     crate::approval::check_principal(who.trim())
         .map(String::from)
         .map_err(|e| Error::from(e).hint("pass `--as NAME` with a simpler name"))
+}
+
+/// Returns git's `user.email` for the repository holding `root`, or the global one.
+fn git_email(root: &Path) -> Option<String> {
+    git2::Repository::discover(root)
+        .ok()
+        .and_then(|r| r.config().ok())
+        .or_else(|| git2::Config::open_default().ok())
+        .and_then(|c| c.get_string("user.email").ok())
+        .filter(|s| !s.trim().is_empty())
 }
 
 /// Returns the current time as RFC 3339 UTC with second precision.

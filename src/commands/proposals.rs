@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::Context;
 use crate::approval;
 use crate::baseline;
-use crate::cli::{Format, GlobalArgs};
+use crate::cli::{GlobalArgs, ListingFormat, ListingFormatArg};
 use crate::error::{Error, Exit};
 use crate::ui::Ui;
 
@@ -13,7 +13,13 @@ use crate::ui::Ui;
 ///
 /// Shows each proposal's id, requester, age, files changed and approvals so far.
 #[derive(Debug, clap::Args)]
-pub struct ProposalsArgs {}
+#[command(after_help = "Examples:
+  driftgate proposals                      pending proposals, newest last
+  driftgate proposals --format json")]
+pub struct ProposalsArgs {
+    #[command(flatten)]
+    pub format: ListingFormatArg,
+}
 
 #[derive(Serialize)]
 struct Row {
@@ -27,8 +33,7 @@ struct Row {
 }
 
 /// Runs `proposals`.
-pub fn run(ui: &mut Ui, g: &GlobalArgs, _args: &ProposalsArgs) -> Result<Exit, Error> {
-    super::require_listing_format(g)?;
+pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ProposalsArgs) -> Result<Exit, Error> {
     let cx = Context::load(g)?;
     let mut rows = Vec::new();
     for p in baseline::list_proposals(&cx.store)? {
@@ -46,7 +51,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, _args: &ProposalsArgs) -> Result<Exit, E
             approvals,
         });
     }
-    if g.format == Format::Json {
+    if args.format.format == ListingFormat::Json {
         serde_json::to_writer_pretty(ui.out(), &rows).map_err(std::io::Error::from)?;
         writeln!(ui.out())?;
         return Ok(Exit::Clean);

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::Context;
 use crate::baseline;
-use crate::cli::{Format, GlobalArgs};
+use crate::cli::{GlobalArgs, ListingFormat, ListingFormatArg};
 use crate::config::RuleConfig;
 use crate::error::{Error, Exit};
 use crate::ui::Ui;
@@ -19,7 +19,12 @@ use crate::ui::Ui;
 /// baseline, and proposals made on it, are judged by the rules it was accepted with.
 /// `--in-force` lists those.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  driftgate rules                          the active risk rules
+  driftgate rules --all --format json")]
 pub struct RulesArgs {
+    #[command(flatten)]
+    pub format: ListingFormatArg,
     /// Print only this rule, as TOML
     #[arg(value_name = "ID")]
     pub id: Option<String>,
@@ -51,7 +56,6 @@ struct Listing<'a> {
 
 /// Runs `rules`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RulesArgs) -> Result<Exit, Error> {
-    super::require_listing_format(g)?;
     let loaded = Context::load(g)?;
     let current = baseline::load_baseline(&loaded.store)?;
     // The tree's rule book as a snapshot would record it: with the baseline's
@@ -104,7 +108,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RulesArgs) -> Result<Exit, Error>
             return Err(Error::input(format!("no rule `{id}`"))
                 .hint("run `driftgate rules --all` to list every rule"));
         };
-        if g.format == Format::Json {
+        if args.format.format == ListingFormat::Json {
             serde_json::to_writer_pretty(ui.out(), row).map_err(std::io::Error::from)?;
             writeln!(ui.out())?;
         } else {
@@ -124,7 +128,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RulesArgs) -> Result<Exit, Error>
         }
         return Ok(Exit::Clean);
     }
-    if g.format == Format::Json {
+    if args.format.format == ListingFormat::Json {
         let listing = Listing {
             default_severity: set.default_severity().as_str(),
             rules: rows,

@@ -1,25 +1,39 @@
 //! `driftgate snapshot`: propose the current tree as the next baseline.
 
-use anyhow::Context as _;
+use std::io::Write as _;
+
+use serde::Serialize;
 
 use super::{Context, identity, now};
 use crate::approval::signers::TrustSet;
 use crate::audit::{self, EventKind};
 use crate::baseline::{self, Baseline, PROPOSAL_SCHEMA, Proposal, short};
-use crate::cli::GlobalArgs;
-use crate::compare::Comparer;
+use crate::cli::{GlobalArgs, ListingFormat, ListingFormatArg};
+use crate::compare::{Comparer, Contents};
 use crate::error::{Error, Exit};
-use crate::report::Report;
+use crate::report::render::TextOptions;
+use crate::report::review::Verdict;
+use crate::report::{Report, Summary};
 use crate::store::{self, Objects};
-use crate::tree::{self, DiskSource, FileData, TRUST_FILE, Tree};
+use crate::tree::{self, FileData, TRUST_FILE, Tree};
 use crate::ui::Ui;
 
 /// Propose the current tree as the next baseline
 ///
 /// Scans the tree, stores the contents `diff` needs, and writes a proposal with the
-/// change set against the accepted baseline. Prints the proposal id. Nothing is
-/// written when the tree matches the baseline.
+/// change set against the accepted baseline. Prints the proposal id (with `--format
+/// json`, the proposal: id, root, change summary, requester). Nothing is written when
+/// the tree matches the baseline.
+///
+/// In a git repository, warns about untracked files it includes: a commit would leave
+/// them out, and the pre-commit hook would then see them as removed. `--staged`
+/// proposes exactly what is staged instead.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  driftgate snapshot -m \"raise web replicas to 5\"
+  driftgate snapshot --staged -m \"what this commit changes\"
+  id=$(driftgate snapshot -q -m \"nightly\")          the id alone, for scripts
+  driftgate snapshot --format json -m \"release 1.4\" | jq .summary")]
 pub struct SnapshotArgs {
     /// Why the tree changed (recorded in the proposal and the audit log)
     #[arg(short = 'm', long = "message", value_name = "REASON")]
@@ -30,6 +44,26 @@ pub struct SnapshotArgs {
     /// Do not honour .gitignore files
     #[arg(long)]
     pub no_ignore: bool,
+    /// Propose the git index (what `git commit` would record) instead of the working tree
+    #[arg(long)]
+    pub staged: bool,
+    #[command(flatten)]
+    pub format: ListingFormatArg,
+}
+
+/// What `snapshot --format json` prints.
+#[derive(Debug, Serialize)]
+struct Printed<'a> {
+    schema: &'static str,
+    /// `proposed`, `exists` (the same tree is already proposed) or `unchanged`.
+    status: &'static str,
+    id: Option<&'a str>,
+    root: String,
+    root_hash: Option<&'a str>,
+    parent: Option<&'a str>,
+    requester: &'a str,
+    reason: Option<&'a str>,
+    summary: Option<&'a Summary>,
 }
 
 /// Runs `snapshot`.
@@ -48,7 +82,25 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         None => None,
     };
     let cx = loaded.keeping_redaction(&in_force_book.iter().collect::<Vec<_>>())?;
-    let tree = super::check::scan(ui, &cx, args.no_ignore)?;
+    let source = super::check::SourceArgs {
+        staged: args.staged,
+        rev: None,
+        no_ignore: args.no_ignore,
+    };
+    let (tree, contents) = super::check::read_source(ui, &cx, &source)?;
+    if !args.staged {
+        warn_untracked(ui, &cx, &tree);
+    }
+    for e in tree.values() {
+        if let Some(message) = &e.error {
+            ui.warn(format!(
+                "`{}` does not parse as {}: {}; it is proposed as it is",
+                e.path,
+                e.format,
+                crate::report::render::printable(message)
+            ));
+        }
+    }
     let parent = current.as_ref().map(|b| b.root_hash.clone());
     let book = cx.rules.book(&cx.config.compare);
     let candidate = Baseline::new(&tree, parent.clone(), cx.config.policy.clone(), book.hash());
@@ -59,6 +111,22 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
             && b.rules == candidate.rules
     }) {
         ui.status("no change: the tree matches the accepted baseline; nothing written");
+        if args.format.format == ListingFormat::Json {
+            print_json(
+                ui,
+                &Printed {
+                    schema: "driftgate.snapshot/v1",
+                    status: "unchanged",
+                    id: None,
+                    root: cx.display_root(),
+                    root_hash: None,
+                    parent: parent.as_deref(),
+                    requester: &requester,
+                    reason: None,
+                    summary: None,
+                },
+            )?;
+        }
         return Ok(Exit::Clean);
     }
     let id = baseline::proposal_id(&candidate.root_hash, parent.as_deref());
@@ -67,15 +135,31 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         ui.status(format!(
             "proposal {id} already proposes this tree; nothing written"
         ));
-        writeln_id(ui, &id)?;
+        if args.format.format == ListingFormat::Json {
+            print_json(
+                ui,
+                &Printed {
+                    schema: "driftgate.snapshot/v1",
+                    status: "exists",
+                    id: Some(&id),
+                    root: cx.display_root(),
+                    root_hash: Some(&candidate.root_hash),
+                    parent: parent.as_deref(),
+                    requester: &requester,
+                    reason: None,
+                    summary: None,
+                },
+            )?;
+        } else {
+            writeln_id(ui, &id)?;
+        }
         return Ok(Exit::Clean);
     }
     let objects = cx.store.objects();
-    store_trust(&cx, &objects, &tree)?;
-    store_objects(&cx, &objects, &tree)?;
+    store_trust(&cx, &objects, &tree, contents.as_ref())?;
+    store_objects(&cx, &objects, &tree, contents.as_ref())?;
     objects.put(&book.to_bytes())?;
     let old_tree = current.as_ref().map(Baseline::tree).unwrap_or_default();
-    let disk = DiskSource::new(&cx.root);
     // The change set is shown with the severities that will judge it: those of the
     // accepted baseline's rules (the proposal's own for a first baseline).
     let in_force = match &current {
@@ -91,8 +175,12 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         }
         None => &cx,
     };
-    let files = Comparer::new(&view.config, &view.settings, &in_force)
-        .compare(&old_tree, &tree, &objects, &disk)?;
+    let files = Comparer::new(&view.config, &view.settings, &in_force).compare(
+        &old_tree,
+        &tree,
+        &objects,
+        contents.as_ref(),
+    )?;
     let changes = Report::new(
         cx.display_root(),
         current.as_ref().map(|b| crate::report::model::BaselineRef {
@@ -149,17 +237,108 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         }
     }
     if !ui.quiet {
+        let in_force_policy = match &current {
+            Some(b) => crate::chain::in_force(&cx.store, b).ok().map(|f| f.policy),
+            None => Some(cx.config.policy.clone()),
+        };
+        let approvals = in_force_policy.map_or(1, |policy| {
+            let worst = proposal
+                .changes
+                .files
+                .iter()
+                .map(|f| f.severity)
+                .max()
+                .unwrap_or_default();
+            // A first baseline is the root of trust: it needs the highest quorum.
+            let worst = if current.is_none() {
+                crate::report::Severity::Critical
+            } else {
+                worst
+            };
+            crate::policy::requirement(&policy, worst).approvals
+        });
+        let options = TextOptions {
+            palette: ui.err_palette(),
+            detail: false,
+            width: ui.width(),
+            verdict: Verdict::Review { approvals },
+            rules: true,
+        };
         let mut err = Vec::new();
-        crate::report::render::text::summary_table(&proposal.changes, &mut err)
-            .context("rendering the summary")?;
+        crate::report::render::text::verdict_line(&proposal.changes, &mut err, &options)?;
+        writeln!(err)?;
+        crate::report::render::text::summary_table(&proposal.changes, &mut err, &options)?;
         ui.status(String::from_utf8_lossy(&err).trim_end());
         ui.status(format!(
             "proposed {id} (root {}) as {requester}; next: `driftgate approve {id}` by a reviewer",
             short(&proposal.baseline.root_hash)
         ));
     }
-    writeln_id(ui, &id)?;
+    if args.format.format == ListingFormat::Json {
+        print_json(
+            ui,
+            &Printed {
+                schema: "driftgate.snapshot/v1",
+                status: "proposed",
+                id: Some(&id),
+                root: cx.display_root(),
+                root_hash: Some(&proposal.baseline.root_hash),
+                parent: proposal.baseline.parent.as_deref(),
+                requester: &requester,
+                reason: Some(&proposal.reason),
+                summary: Some(&proposal.changes.summary),
+            },
+        )?;
+    } else {
+        writeln_id(ui, &id)?;
+    }
     Ok(Exit::Clean)
+}
+
+fn print_json(ui: &mut Ui, printed: &Printed<'_>) -> Result<(), Error> {
+    serde_json::to_writer_pretty(ui.out(), printed).map_err(std::io::Error::from)?;
+    writeln!(ui.out())?;
+    Ok(())
+}
+
+/// Warns about files the proposal includes that git does not track: a commit leaves
+/// them out, so the hook (and a fresh clone) would see them as removed.
+fn warn_untracked(ui: &mut Ui, cx: &Context, tree: &Tree) {
+    let state = format!("{}/", crate::store::STATE_DIR);
+    let paths = tree
+        .keys()
+        .map(String::as_str)
+        .filter(|p| !p.starts_with(&state));
+    let Ok(Some(untracked)) = crate::git::untracked(&cx.root, paths) else {
+        return;
+    };
+    if untracked.is_empty() {
+        return;
+    }
+    const SHOWN: usize = 5;
+    let mut list: Vec<String> = untracked
+        .iter()
+        .take(SHOWN)
+        .map(|p| format!("`{p}`"))
+        .collect();
+    if untracked.len() > SHOWN {
+        list.push(format!("and {} more", untracked.len() - SHOWN));
+    }
+    let (what, them) = if untracked.len() == 1 {
+        ("1 file git does not track is".to_string(), "it")
+    } else {
+        (
+            format!("{} files git does not track are", untracked.len()),
+            "them",
+        )
+    };
+    ui.warn(format!(
+        "{what} included: {}; a commit without {them} would drift from this proposal",
+        list.join(", ")
+    ));
+    ui.status(
+        "hint: `git add` them first, or propose exactly what is staged with `driftgate snapshot --staged`",
+    );
 }
 
 fn writeln_id(ui: &mut Ui, id: &str) -> Result<(), Error> {
@@ -170,15 +349,21 @@ fn writeln_id(ui: &mut Ui, id: &str) -> Result<(), Error> {
 /// Checks that the trust file parses and stores its raw bytes under its raw hash (the
 /// baseline's `trust`), whatever the format settings, so that the next proposal can be
 /// judged by exactly these signers.
-fn store_trust(cx: &Context, objects: &Objects, tree: &Tree) -> Result<(), Error> {
+fn store_trust(
+    cx: &Context,
+    objects: &Objects,
+    tree: &Tree,
+    contents: &dyn Contents,
+) -> Result<(), Error> {
     let Some(entry) = tree.get(TRUST_FILE) else {
         return Ok(());
     };
     let path = cx.store.allowed_signers_path();
-    let bytes = std::fs::read(&path).map_err(|source| tree::TreeError::Io {
-        path: path.clone(),
-        source,
-    })?;
+    let Some(crate::compare::Content::Raw(bytes) | crate::compare::Content::Stored(bytes)) =
+        contents.get(entry)?
+    else {
+        return Err(tree::TreeError::Changed(TRUST_FILE.to_string()).into());
+    };
     if blake3::hash(&bytes).to_hex().as_str() != entry.blake3 {
         return Err(tree::TreeError::Changed(TRUST_FILE.to_string()).into());
     }
@@ -189,23 +374,45 @@ fn store_trust(cx: &Context, objects: &Objects, tree: &Tree) -> Result<(), Error
 
 /// Stores the contents of every entry whose object the store does not have yet.
 ///
-/// Re-reads those files: the scan keeps only hashes, so memory stays bounded. A file
-/// that changed since it was hashed stops the snapshot.
-fn store_objects(cx: &Context, objects: &Objects, tree: &Tree) -> Result<(), Error> {
+/// Re-reads those files (from disk, or from git with `--staged`): the scan keeps only
+/// hashes, so memory stays bounded. A file that changed since it was hashed stops the
+/// snapshot.
+fn store_objects(
+    cx: &Context,
+    objects: &Objects,
+    tree: &Tree,
+    contents: &dyn Contents,
+) -> Result<(), Error> {
     use rayon::prelude::*;
-    tree.values()
+    let wanted: Vec<_> = tree
+        .values()
         .filter(|e| e.object.as_deref().is_some_and(|h| !objects.contains(h)))
-        .collect::<Vec<_>>()
-        .par_iter()
-        .try_for_each(|e| -> Result<(), Error> {
-            let disk = cx.root.join(&e.path);
-            let h = tree::hash_file(e.path.clone(), e.kind, FileData::Disk(&disk), &cx.settings)?;
-            if h.entry != **e {
-                return Err(tree::TreeError::Changed(e.path.clone()).into());
-            }
-            if let Some(bytes) = h.stored {
-                objects.put(&bytes)?;
-            }
-            Ok(())
-        })
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    // git2's repository is read under one lock, so the blobs are fetched in turn and
+    // hashed in parallel.
+    let read = |e: &tree::Entry| -> Result<Vec<u8>, Error> {
+        match contents.get(e)? {
+            Some(crate::compare::Content::Raw(b) | crate::compare::Content::Stored(b)) => Ok(b),
+            None => Err(tree::TreeError::Changed(e.path.clone()).into()),
+        }
+    };
+    wanted.par_iter().try_for_each(|e| -> Result<(), Error> {
+        let bytes = read(e)?;
+        let h = tree::hash_file(
+            e.path.clone(),
+            e.kind,
+            FileData::Bytes(&bytes),
+            &cx.settings,
+        )?;
+        if h.entry != **e {
+            return Err(tree::TreeError::Changed(e.path.clone()).into());
+        }
+        if let Some(bytes) = h.stored {
+            objects.put(&bytes)?;
+        }
+        Ok(())
+    })
 }

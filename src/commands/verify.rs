@@ -4,7 +4,7 @@
 use super::Context;
 use crate::baseline::short;
 use crate::chain::{self, TreeState};
-use crate::cli::{Format, GlobalArgs};
+use crate::cli::{GlobalArgs, ListingFormat, ListingFormatArg};
 use crate::error::{Error, Exit};
 use crate::ui::Ui;
 
@@ -16,7 +16,12 @@ use crate::ui::Ui;
 /// acceptance, and that the tree's allowed_signers and policy are the accepted ones.
 /// Exits 0, or 3 naming the first broken link.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  driftgate verify                         the whole chain, signatures and audit log
+  driftgate verify --trust-root <HASH> --base origin/main    in CI")]
 pub struct VerifyArgs {
+    #[command(flatten)]
+    pub format: ListingFormatArg,
     /// Require the first baseline to have root hash HASH (all 64 hex digits), instead
     /// of trusting it on first use; for CI
     #[arg(long, value_name = "HASH")]
@@ -25,7 +30,6 @@ pub struct VerifyArgs {
 
 /// Runs `verify`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &VerifyArgs) -> Result<Exit, Error> {
-    super::require_listing_format(g)?;
     let cx = Context::load(g)?;
     if let Some(h) = &args.trust_root
         && (h.len() != 64
@@ -58,7 +62,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &VerifyArgs) -> Result<Exit, Error
         e.hints.retain(|h| !h.contains("driftgate verify"));
         e
     })?;
-    if g.format == Format::Json {
+    if args.format.format == ListingFormat::Json {
         let mut obj = serde_json::to_value(&v).map_err(std::io::Error::from)?;
         if let Some(m) = obj.as_object_mut() {
             m.insert("schema".into(), "driftgate.verify/v1".into());

@@ -105,8 +105,8 @@ pub fn place(root: &Path) -> Result<HookPlace, HookError> {
     })
 }
 
-/// Returns the hook script running `driftgate` (the binary at `exe` when it still
-/// exists there, else the one on `PATH`) with `check --staged` for `root_arg`.
+/// Returns the hook script running `driftgate` (the one on `PATH`, else the binary at
+/// `exe`) with `check --staged` for `root_arg`.
 pub fn script(exe: &str, root_arg: Option<&str>) -> String {
     let root = root_arg
         .map(|r| format!("--root {} ", quote(r)))
@@ -120,11 +120,15 @@ hook_dir=$(dirname "$0")
 if [ -x "$hook_dir/{CHAINED_NAME}" ]; then
     "$hook_dir/{CHAINED_NAME}" "$@" || exit $?
 fi
-driftgate={exe}
-if [ ! -x "$driftgate" ]; then
+# driftgate is looked up on PATH first, so an upgrade or a move of the binary is
+# picked up; where PATH lacks it (some GUI clients and IDEs run hooks with a bare
+# PATH), the binary that installed this hook is used.
+if command -v driftgate >/dev/null 2>&1; then
     driftgate=driftgate
+else
+    driftgate={exe}
 fi
-exec "$driftgate" {root}check --staged
+exec "$driftgate" {root}check --staged --hook
 "#,
         exe = quote(&exe.replace('\\', "/")),
     )
@@ -258,7 +262,7 @@ mod tests {
             "{s}"
         );
         assert!(
-            s.contains("exec \"$driftgate\" --root 'conf dir' check --staged\n"),
+            s.contains("exec \"$driftgate\" --root 'conf dir' check --staged --hook\n"),
             "{s}"
         );
         assert!(s.lines().nth(1).unwrap().starts_with(MARKER));

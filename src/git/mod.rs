@@ -212,6 +212,79 @@ pub fn read_tree(
     })
 }
 
+/// Returns which of `paths` (relative to the driftgate root `root`) are not in the
+/// git index: files a commit would leave out. `None` when `root` is not in a git
+/// working tree.
+pub fn untracked<'a>(
+    root: &Path,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> Result<Option<Vec<String>>, GitError> {
+    let Ok(repo) = Repository::discover(root) else {
+        return Ok(None);
+    };
+    if repo.is_bare() {
+        return Ok(None);
+    }
+    let prefix = root_prefix(&repo, root)?;
+    let index = repo.index().map_err(|e| GitError::Index {
+        path: repo.path().join("index"),
+        message: e.message().to_string(),
+    })?;
+    let out = paths
+        .into_iter()
+        .filter(|p| {
+            let in_repo = match &prefix {
+                Some(pre) => format!("{pre}/{p}"),
+                None => (*p).to_string(),
+            };
+            index.get_path(Path::new(&in_repo), 0).is_none()
+        })
+        .map(String::from)
+        .collect();
+    Ok(Some(out))
+}
+
+/// Returns which files under `dir` (a directory of the driftgate root `root`, such as
+/// `.driftgate`) differ between the working tree and the git index, ignored files
+/// left out: state that `git commit` would not record as it is on disk. `None` when
+/// `root` is not in a git working tree.
+pub fn unstaged_under(root: &Path, dir: &str) -> Result<Option<Vec<String>>, GitError> {
+    let Ok(repo) = Repository::discover(root) else {
+        return Ok(None);
+    };
+    if repo.is_bare() {
+        return Ok(None);
+    }
+    let prefix = root_prefix(&repo, root)?;
+    let spec = match &prefix {
+        Some(pre) => format!("{pre}/{dir}"),
+        None => dir.to_string(),
+    };
+    let mut options = git2::StatusOptions::new();
+    options
+        .pathspec(&spec)
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false);
+    let statuses = repo
+        .statuses(Some(&mut options))
+        .map_err(|e| GitError::Index {
+            path: repo.path().join("index"),
+            message: e.message().to_string(),
+        })?;
+    let wt = git2::Status::WT_NEW
+        | git2::Status::WT_MODIFIED
+        | git2::Status::WT_DELETED
+        | git2::Status::WT_RENAMED
+        | git2::Status::WT_TYPECHANGE;
+    let out = statuses
+        .iter()
+        .filter(|e| e.status().intersects(wt))
+        .filter_map(|e| e.path().map(String::from))
+        .collect();
+    Ok(Some(out))
+}
+
 /// Returns the root's path inside the repository's working tree, `None` at its top.
 fn root_prefix(repo: &Repository, root: &Path) -> Result<Option<String>, GitError> {
     let workdir = repo.workdir().ok_or_else(|| GitError::Bare {

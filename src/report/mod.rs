@@ -4,5 +4,6 @@
 
 pub mod model;
 pub mod render;
+pub mod review;
 
 pub use model::{Change, ChangeKind, FileReport, FileStatus, Report, Severity, Summary};

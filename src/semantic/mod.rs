@@ -271,6 +271,12 @@ pub fn document_values(
     diff::document_values(old.as_deref(), new.as_deref(), options, keep)
 }
 
+/// Returns the 1-based line where each document's value starts, in the order of
+/// [`document_values`]; 0 when unknown.
+pub fn document_lines(parsed: &Parsed) -> Vec<u32> {
+    parsed.doc.roots.iter().map(|r| r.line).collect()
+}
+
 /// Returns the changes from `old` to `new`, values of secret keys redacted.
 pub fn compare(old: &Parsed, new: &Parsed, options: &Options) -> Vec<Change> {
     // Multi-line strings (a ConfigMap's `application.properties: |`) are redacted line
@@ -352,5 +358,17 @@ mod tests {
             1,
             "a removed document renders the whole deep value"
         );
+    }
+}
+#[cfg(test)]
+mod doc_line_tests {
+    #[test]
+    fn document_lines_are_known() {
+        let p = super::parse(
+            b"# c\napiVersion: v1\nkind: Pod\n---\na: 1\n",
+            super::Format::Yaml,
+        )
+        .unwrap();
+        assert_eq!(super::document_lines(&p), vec![2, 5]);
     }
 }

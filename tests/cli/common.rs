@@ -95,7 +95,9 @@ impl TestEnv {
             .env("USER", "tester")
             .env("LANG", "C.UTF-8")
             .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"));
+            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
+            // Tests read the screens as they are printed; the pager has its own test.
+            .env("DRIFTGATE_PAGER", "cat");
         for (k, v) in &self.vars {
             c.env(k, v);
         }

@@ -456,7 +456,9 @@ fn bad_outputs_are_usage_errors_and_write_nothing() {
     r.expect_code(2);
     assert!(
         r.stderr
-            .contains("unknown format `xml` (expected text, json, sarif, github, markdown, junit)"),
+            .contains(
+                "unknown format `xml` (expected text, json, sarif, github, markdown, junit, html)"
+            ),
         "{}",
         r.stderr
     );
@@ -493,15 +495,45 @@ fn bad_outputs_are_usage_errors_and_write_nothing() {
     );
 }
 
+/// Returns `s` with every run of white space made one space (help text is wrapped).
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[test]
-fn listings_refuse_report_formats() {
+fn each_command_accepts_only_the_formats_it_writes() {
     let env = TestEnv::init(&[]);
-    for cmd in ["log", "proposals"] {
+    for cmd in ["log", "proposals", "explain", "verify", "rules", "snapshot"] {
         let r = env.run(&[cmd, "--format", "sarif"]);
         r.expect_code(2);
         assert!(
-            r.stderr.contains("`--format sarif` is for drift reports"),
-            "{}",
+            r.stderr
+                .contains("invalid value 'sarif' for '--format <FORMAT>'\n  [possible values: text, json]"),
+            "{cmd}: {}",
+            r.stderr
+        );
+        let help = one_line(&env.run(&[cmd, "-h"]).stdout);
+        assert!(
+            help.contains("[default: text] [possible values: text, json]"),
+            "{cmd}: {help}"
+        );
+    }
+    for cmd in ["check", "diff"] {
+        let help = one_line(&env.run(&[cmd, "-h"]).stdout);
+        assert!(
+            help.contains(
+                "[default: text] [possible values: text, json, sarif, github, markdown, junit, html]"
+            ),
+            "{cmd}: {help}"
+        );
+    }
+    // Commands that print no report take no `--format` at all.
+    for cmd in ["init", "approve", "accept", "reject"] {
+        let r = env.run(&[cmd, "--format", "json"]);
+        r.expect_code(2);
+        assert!(
+            r.stderr.contains("unexpected argument '--format'"),
+            "{cmd}: {}",
             r.stderr
         );
     }

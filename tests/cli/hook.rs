@@ -47,7 +47,7 @@ fn install_then_commits_are_checked_against_the_index() {
     assert_eq!(r.code, 1, "{}", r.transcript());
     assert!(printed(&r).contains("k8s/web.yaml"), "{}", r.transcript());
     assert!(
-        printed(&r).contains("drift: unapproved changes found"),
+        printed(&r).contains("unapproved drift: 1 medium change in 1 file"),
         "{}",
         r.transcript()
     );

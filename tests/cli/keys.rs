@@ -97,10 +97,11 @@ impl TestEnv {
         self.write("driftgate.toml", &format!("[policy]\n{policy}"));
     }
 
-    /// Runs `approve ID --sign KEY --as WHO -m REASON`.
+    /// Runs `approve ID --yes --sign KEY --as WHO -m REASON`.
     pub fn sign(&self, id: &str, who: &str, key: &Key) -> Run {
         self.run(&[
             "approve",
+            "--yes",
             id,
             "--sign",
             key.arg(),

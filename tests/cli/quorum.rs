@@ -135,8 +135,8 @@ fn critical_changes_need_named_approvers() {
     assert_eq!(req["causes"], serde_json::json!(["iam/policy.txt (iam)"]));
     // The reviewer sees what the change set needs before answering.
     let mut s = env.pty(&["approve", &id, "--as", "dave"]);
-    s.expect("[critical: iam]").unwrap();
     s.expect("critical changes need 2 approval(s)").unwrap();
+    s.expect("[critical: iam]").unwrap();
     s.expect("[y/N]").unwrap();
     s.send_line("y").unwrap();
     s.expect("reason: ").unwrap();

@@ -119,7 +119,7 @@ fn severities_and_rule_ids_are_in_the_report() {
     text.expect_code(1);
     assert!(
         text.stdout
-            .contains("by severity: 1 critical, 1 medium, 1 low"),
+            .contains("unapproved drift: 1 critical, 1 medium, 1 low changes in 3 files"),
         "{}",
         text.transcript()
     );
@@ -461,7 +461,7 @@ fn diff_files_applies_the_rules_of_the_config_or_the_built_ins() {
     env.write("old.yaml", &role("get"));
     env.write("new.yaml", &role("get, \"*\""));
     let r = env.run(&[
-        "diff", "--files", "old.yaml", "new.yaml", "--format", "json",
+        "diff", "--files", "old.yaml", "new.yaml", "--rules", "--format", "json",
     ]);
     r.expect_code(1);
     let rep = report(&r.stdout);
@@ -483,6 +483,7 @@ fn diff_files_applies_the_rules_of_the_config_or_the_built_ins() {
         "--files",
         "k8s/old.yaml",
         "k8s/new.yaml",
+        "--rules",
         "--format",
         "json",
     ]);
@@ -762,7 +763,7 @@ fn diff_files_sees_a_privileged_flag_inside_an_added_mapping() {
         ),
     );
     let r = env.run(&[
-        "diff", "--files", "old.yaml", "new.yaml", "--format", "json",
+        "diff", "--files", "old.yaml", "new.yaml", "--rules", "--format", "json",
     ]);
     r.expect_code(1);
     let rep = report(&r.stdout);

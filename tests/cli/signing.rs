@@ -124,6 +124,7 @@ fn rsa_key_signs_through_ssh_keygen() {
     let id = env.propose("alice", "first");
     let r = env.run(&[
         "approve",
+        "--yes",
         &id,
         "--sign",
         dave.arg(),
@@ -202,7 +203,7 @@ fn ssh_agent_signs_rsa_and_ed25519_keys() {
 
     // No agent: --sign-agent says what is missing.
     let before = env.state();
-    let r = env.run(&["approve", &id, "--sign-agent", "--as", "dave", "-m", "ok"]);
+    let r = env.run(&["approve", "--yes", &id, "--sign-agent", "--as", "dave", "-m", "ok"]);
     r.expect_code(2);
     assert!(
         r.stderr.contains("`SSH_AUTH_SOCK` is not set"),
@@ -218,7 +219,7 @@ fn ssh_agent_signs_rsa_and_ed25519_keys() {
         .push(("SSH_AUTH_SOCK".into(), agent.sock.to_str().unwrap().into()));
 
     // The agent holds no key listed for carol.
-    let r = env.run(&["approve", &id, "--sign-agent", "--as", "carol", "-m", "ok"]);
+    let r = env.run(&["approve", "--yes", &id, "--sign-agent", "--as", "carol", "-m", "ok"]);
     r.expect_code(2);
     assert!(
         r.stderr
@@ -229,7 +230,7 @@ fn ssh_agent_signs_rsa_and_ed25519_keys() {
     assert_eq!(env.state(), before);
 
     // --sign-agent picks the agent key listed for dave (an RSA key).
-    let r = env.run(&["approve", &id, "--sign-agent", "--as", "dave", "-m", "ok"]);
+    let r = env.run(&["approve", "--yes", &id, "--sign-agent", "--as", "dave", "-m", "ok"]);
     r.expect_code(0);
     assert!(r.stderr.contains(&dave.fingerprint), "{}", r.transcript());
     assert!(keygen_verifies(
@@ -242,6 +243,7 @@ fn ssh_agent_signs_rsa_and_ed25519_keys() {
     agent.add(&bob);
     let r = env.run(&[
         "approve",
+        "--yes",
         &id,
         "--sign",
         bob.pub_path().to_str().unwrap(),
@@ -268,6 +270,7 @@ fn ssh_agent_signs_rsa_and_ed25519_keys() {
     let before = env.state();
     let r = env.run(&[
         "approve",
+        "--yes",
         &id2,
         "--sign",
         bob.pub_path().to_str().unwrap(),
@@ -310,9 +313,11 @@ fn passphrase_is_asked_on_the_terminal_without_echo() {
     assert!(r.stderr.contains("hint: load the key with `ssh-add"));
     assert_eq!(env.state(), before);
 
-    // A wrong passphrase on the terminal: refused, nothing written, nothing echoed.
+    // A wrong passphrase on the terminal is asked again, three times in all; then
+    // refused, nothing written, nothing echoed.
     let args = [
         "approve",
+        "--yes",
         &id,
         "--sign",
         bob.arg(),
@@ -322,16 +327,26 @@ fn passphrase_is_asked_on_the_terminal_without_echo() {
         "ok",
     ];
     let mut s = env.pty_echo(&args);
-    s.expect("passphrase for").expect("passphrase prompt");
-    crate::keys::send_secret(&mut s, "not the passphrase");
+    for attempt in 1..=3 {
+        s.expect("passphrase for").expect("passphrase prompt");
+        crate::keys::send_secret(&mut s, "not the passphrase");
+        if attempt < 3 {
+            s.expect("wrong passphrase; try again").expect("another try");
+        }
+    }
     let (code, out) = finish(s);
     assert_eq!(code, 2, "{out}");
+    assert!(!out.contains("try again"), "{out}");
     assert!(out.contains("wrong passphrase for key"), "{out}");
     assert!(!out.contains("not the passphrase"), "{out}");
     assert_eq!(env.state(), before);
 
+    // A typo, then the right passphrase: signed.
     let mut s = env.pty_echo(&args);
     s.expect("passphrase for").expect("passphrase prompt");
+    crate::keys::send_secret(&mut s, "typo");
+    s.expect("wrong passphrase; try again").expect("a second chance");
+    s.expect("passphrase for").expect("passphrase prompt again");
     crate::keys::send_secret(&mut s, PASS);
     let (code, out) = finish(s);
     assert_eq!(code, 0, "{out}");

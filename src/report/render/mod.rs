@@ -5,6 +5,7 @@
 //! a SARIF result and a JUnit failure say the same thing in the same words.
 
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -16,30 +17,47 @@ use std::io::Write;
 use crate::cli::Format;
 use crate::error::Error;
 use crate::report::{Change, ChangeKind, FileReport, FileStatus, Report, Severity};
-use crate::ui::{Palette, Ui};
+use crate::ui::Ui;
+
+pub use text::TextOptions;
 
 /// Longest rendering of one value in a one-line message, in characters.
 const VALUE_CHARS: usize = 120;
 
-/// Writes `report` to stdout in `format`; `detail` shows full line diffs in text.
-pub fn render(ui: &mut Ui, format: Format, report: &Report, detail: bool) -> Result<(), Error> {
-    let palette = ui.palette;
+/// Writes `report` to stdout in `format`, text paged on a terminal.
+pub fn render(
+    ui: &mut Ui,
+    format: Format,
+    report: &Report,
+    options: &TextOptions,
+) -> Result<(), Error> {
+    if format == Format::Text {
+        let mut text = Vec::new();
+        if ui.quiet {
+            // `-q`: the verdict is the one line left.
+            text::verdict_line(report, &mut text, options)?;
+        } else {
+            text::render(report, &mut text, options)?;
+        }
+        ui.page_out(&text)?;
+        return Ok(());
+    }
     let out = ui.out();
-    write(format, report, out, &palette, detail)?;
+    write(format, report, out, options)?;
     out.flush()?;
     Ok(())
 }
 
-/// Writes `report` in `format` to `w`; `palette` and `detail` matter to text only.
+/// Writes `report` in `format` to `w`; `options` matter to text only.
 pub fn write(
     format: Format,
     report: &Report,
     w: &mut dyn Write,
-    palette: &Palette,
-    detail: bool,
+    options: &TextOptions,
 ) -> std::io::Result<()> {
     match format {
-        Format::Text => text::render(report, w, palette, detail),
+        Format::Text => text::render(report, w, options),
+        Format::Html => html::render(report, w),
         Format::Json => json::render(report, w),
         Format::Sarif => sarif::render(report, w),
         Format::Github => github::render(report, w),

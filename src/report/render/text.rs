@@ -1,63 +1,140 @@
-//! `--format text`: a summary table, then each file's changes as `path: old -> new`.
+//! `--format text`: the verdict, a summary table, then each file's changes, most
+//! severe first, added and removed documents shown as indented YAML (JSON for JSON
+//! files) folded to the screen's width.
 //!
-//! Meaning never depends on colour: every line also carries a `+`, `-`, `~` or `>` mark.
+//! Meaning never depends on colour: every line also carries a `+`, `-`, `~` or `>` mark
+//! and every severity its name.
 
 use std::io::Write;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
-use crate::report::{Change, ChangeKind, FileStatus, Report, Severity};
+use super::printable;
+use crate::report::review::{self, Verdict};
+use crate::report::{Change, ChangeKind, FileReport, FileStatus, Report};
 use crate::ui::Palette;
 
-/// Lines of a hunk shown by `check`; `diff` shows all.
+/// Lines of a hunk shown by `check`; `diff` and the approval screen show all.
 const BRIEF_HUNK_LINES: usize = 12;
+/// Lines of an added or removed value shown by `check`; `diff` and the approval screen
+/// show all.
+const BRIEF_BLOCK_LINES: usize = 40;
+/// Files listed in the summary table; the rest are counted on one line below it.
+const TABLE_ROWS: usize = 25;
 
-/// Writes the summary table of `report` (one row per file) and a totals line.
-pub fn summary_table(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
+/// How the text report is laid out.
+#[derive(Debug, Clone, Copy)]
+pub struct TextOptions {
+    /// Colour styles (plain when colour is off).
+    pub palette: Palette,
+    /// Show whole hunks and whole values (`diff`, the approval screen).
+    pub detail: bool,
+    /// Columns to fold long lines to.
+    pub width: usize,
+    /// What the verdict line says.
+    pub verdict: Verdict,
+    /// Show severities and rule ids (not in a plain two-file diff unless asked).
+    pub rules: bool,
+}
+
+impl TextOptions {
+    /// Returns the options of a gate report (`check`, `diff`).
+    pub fn gate(palette: Palette, detail: bool, width: usize) -> TextOptions {
+        TextOptions {
+            palette,
+            detail,
+            width,
+            verdict: Verdict::Gate,
+            rules: true,
+        }
+    }
+}
+
+/// Writes the one-line verdict of `report`, in bold.
+pub fn verdict_line(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std::io::Result<()> {
+    let style = match report.drift_severity() {
+        Some(sev) if o.verdict != Verdict::Plain && o.rules => o.palette.severity(sev),
+        _ => o.palette.heading,
+    };
+    let style = if o.palette.enabled {
+        style.bold()
+    } else {
+        style
+    };
+    writeln!(w, "{style}{}{style:#}", review::verdict(report, o.verdict))
+}
+
+/// Writes the summary table of `report` (one row per file, most severe first) and a
+/// totals line.
+pub fn summary_table(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std::io::Result<()> {
     if report.files.is_empty() {
         return writeln!(w, "no changes");
     }
     let mut table = Table::new();
+    let mut header = vec!["file", "status", "format"];
+    if o.rules {
+        header.push("severity");
+    }
+    header.push("changes");
     table
         .load_preset(UTF8_FULL_CONDENSED)
-        .set_header(["file", "status", "format", "severity", "changes"]);
-    for f in &report.files {
-        table.add_row([
-            super::printable(&f.path).into_owned(),
-            f.status.as_str().to_string(),
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(u16::try_from(o.width).unwrap_or(u16::MAX))
+        .set_header(header);
+    let files = review::ordered_files(report);
+    for f in files.iter().take(TABLE_ROWS) {
+        let mut row = vec![
+            printable(&f.path).into_owned(),
+            review::status_word(f).to_string(),
             f.format.clone(),
-            f.severity.as_str().to_string(),
-            f.changes.len().to_string(),
-        ]);
+        ];
+        if o.rules {
+            row.push(severity_cell(f, o));
+        }
+        row.push(f.changes.len().to_string());
+        table.add_row(row);
     }
     writeln!(w, "{table}")?;
+    if files.len() > TABLE_ROWS {
+        let rest = &files[TABLE_ROWS..];
+        let mut by: Vec<String> = Vec::new();
+        for sev in crate::report::Severity::ALL.iter().rev() {
+            let n = rest.iter().filter(|f| f.severity == *sev).count();
+            if n > 0 {
+                by.push(format!("{n} {}", sev.as_str()));
+            }
+        }
+        writeln!(
+            w,
+            "... and {} more ({}); each is listed below",
+            review::plural(rest.len(), "file"),
+            by.join(", ")
+        )?;
+    }
     let s = &report.summary;
+    let differ = if s.files == 1 { "differs" } else { "differ" };
     writeln!(
         w,
-        "{} file(s) differ: {} added, {} removed, {} modified, {} cosmetic; {} change(s)",
-        s.files, s.added, s.removed, s.modified, s.cosmetic, s.changes
-    )?;
-    let by: Vec<String> = Severity::ALL
-        .iter()
-        .rev()
-        .filter_map(|sev| {
-            let n = s.by_severity.get(sev).copied().unwrap_or(0);
-            (n > 0).then(|| format!("{n} {}", sev.as_str()))
-        })
-        .collect();
-    if !by.is_empty() {
-        writeln!(w, "by severity: {}", by.join(", "))?;
-    }
-    Ok(())
+        "{} {differ}: {} added, {} removed, {} modified, {} cosmetic; {}",
+        review::plural(s.files, "file"),
+        s.added,
+        s.removed,
+        s.modified,
+        s.cosmetic,
+        review::plural(s.changes, "change")
+    )
 }
 
-/// Writes `report` for people; `detail` shows whole line diffs.
-pub fn render(
-    report: &Report,
-    w: &mut dyn Write,
-    p: &Palette,
-    detail: bool,
-) -> std::io::Result<()> {
+/// Returns a file's severity as a table cell: the word, coloured when colour is on.
+fn severity_cell(f: &FileReport, o: &TextOptions) -> String {
+    let st = o.palette.severity(f.severity);
+    format!("{st}{}{st:#}", f.severity.as_str())
+}
+
+/// Writes `report` for people: verdict, summary, then every file's changes.
+pub fn render(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std::io::Result<()> {
+    let p = &o.palette;
+    verdict_line(report, w, o)?;
     if let Some(b) = &report.baseline {
         let short = b.root_hash.get(..12).unwrap_or(&b.root_hash);
         let when = b
@@ -67,20 +144,94 @@ pub fn render(
             .unwrap_or_default();
         writeln!(w, "{}baseline {short}{when}{:#}", p.dim, p.dim)?;
     }
-    summary_table(report, w)?;
-    for f in &report.files {
+    if report.files.is_empty() {
+        return Ok(());
+    }
+    // A plain diff of one file needs no table above it.
+    if o.verdict != Verdict::Plain || report.files.len() > 1 {
         writeln!(w)?;
+        summary_table(report, w, o)?;
+    }
+    details(report, w, o)?;
+    writeln!(w)?;
+    verdict_line(report, w, o)
+}
+
+/// Writes the approval screen: the verdict, the proposal, the summary, every change,
+/// and the verdict again (the question follows it).
+pub fn review_screen(
+    report: &Report,
+    screen: &review::Screen<'_>,
+    w: &mut dyn Write,
+    o: &TextOptions,
+) -> std::io::Result<()> {
+    let p = &o.palette;
+    verdict_line(report, w, o)?;
+    let reason = if screen.reason.is_empty() {
+        "(no reason given)".into()
+    } else {
+        printable(screen.reason)
+    };
+    folded(
+        w,
+        "",
+        &format!(
+            "proposal {} by {} at {}: {reason}",
+            screen.id,
+            printable(screen.requester),
+            printable(screen.created_at)
+        ),
+        o,
+    )?;
+    let short = |h: &str| h.get(..12).unwrap_or(h).to_string();
+    writeln!(
+        w,
+        "{}candidate root {} on parent {}{:#}",
+        p.dim,
+        short(screen.root_hash),
+        screen
+            .parent
+            .map_or("(none: first baseline)".to_string(), short),
+        p.dim
+    )?;
+    if let Some(r) = screen.requirement {
+        folded(w, "", r, o)?;
+    }
+    if report.files.is_empty() {
         writeln!(
             w,
-            "{}{}{:#} ({}, {})",
+            "no file changes; the policy, rules or trust settings changed"
+        )?;
+    } else {
+        writeln!(w)?;
+        summary_table(report, w, o)?;
+        details(report, w, o)?;
+    }
+    writeln!(w)?;
+    verdict_line(report, w, o)
+}
+
+/// Writes every file's changes, most severe file first.
+pub fn details(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std::io::Result<()> {
+    let p = &o.palette;
+    for f in review::ordered_files(report) {
+        writeln!(w)?;
+        let sev = if o.rules {
+            let st = p.severity(f.severity);
+            format!(", {st}{}{st:#}", f.severity.as_str())
+        } else {
+            String::new()
+        };
+        writeln!(
+            w,
+            "{}{}{:#} ({}{sev})",
             p.heading,
-            super::printable(&f.path),
+            printable(&f.path),
             p.heading,
-            f.status.as_str(),
-            f.severity.as_str()
+            review::status_word(f),
         )?;
         if let Some(m) = &f.message {
-            writeln!(w, "  {}! {}{:#}", p.removed, super::printable(m), p.removed)?;
+            writeln!(w, "  {}! {}{:#}", p.removed, printable(m), p.removed)?;
         }
         if f.status == FileStatus::Cosmetic && f.changes.is_empty() {
             writeln!(
@@ -89,14 +240,47 @@ pub fn render(
                 p.dim, p.dim
             )?;
         }
-        for c in &f.changes {
-            change_line(c, w, p, detail)?;
+        let json = review::shows_json(&f.format);
+        let mut last_doc: Option<&str> = None;
+        for c in review::ordered_changes(f) {
+            // Changes inside one document are grouped under it, as dyff does, rather
+            // than repeating a long Kubernetes identity on every line.
+            let doc = c.document.as_deref().filter(|_| !c.path.is_empty());
+            if doc.is_some() && doc != last_doc {
+                writeln!(
+                    w,
+                    "  {}[{}]{:#}",
+                    p.dim,
+                    printable(doc.unwrap_or("")),
+                    p.dim
+                )?;
+            }
+            last_doc = doc;
+            change_lines(c, json, doc.is_some(), w, o)?;
         }
     }
-    if report.drift {
-        writeln!(w, "\ndrift: unapproved changes found")?;
-    } else {
-        writeln!(w, "\nno unapproved drift")?;
+    Ok(())
+}
+
+/// Returns ` [severity]`, or ` [severity: rule, other rules]` with the deciding rule
+/// first; nothing when rules are not shown.
+fn rule_tag(c: &Change, o: &TextOptions) -> String {
+    if !o.rules {
+        return String::new();
+    }
+    let st = o.palette.severity(c.severity);
+    let Some(top) = &c.rule else {
+        return format!("  {st}[{}]{st:#}", c.severity.as_str());
+    };
+    let mut ids = vec![top.as_str()];
+    ids.extend(c.rules.iter().map(String::as_str).filter(|r| r != top));
+    format!("  {st}[{}: {}]{st:#}", c.severity.as_str(), ids.join(", "))
+}
+
+/// Writes `text` folded to the width, each line after `indent`.
+fn folded(w: &mut dyn Write, indent: &str, text: &str, o: &TextOptions) -> std::io::Result<()> {
+    for l in review::fold(text, o.width.saturating_sub(indent.len()), "  ") {
+        writeln!(w, "{indent}{l}")?;
     }
     Ok(())
 }
@@ -104,62 +288,60 @@ pub fn render(
 fn value(v: &Option<serde_json::Value>) -> String {
     match v {
         None => "(none)".into(),
-        Some(v) => serde_json::to_string(v).unwrap_or_default(),
+        Some(v) => printable(&review::inline(v)).into_owned(),
     }
 }
 
-/// Returns ` [severity]`, or ` [severity: rule, other rules]` with the deciding rule first.
-fn rule_tag(c: &Change) -> String {
-    let Some(top) = &c.rule else {
-        return format!(" [{}]", c.severity.as_str());
+fn change_lines(
+    c: &Change,
+    json: bool,
+    grouped: bool,
+    w: &mut dyn Write,
+    o: &TextOptions,
+) -> std::io::Result<()> {
+    let p = &o.palette;
+    let mut head = if grouped {
+        printable(&c.path).into_owned()
+    } else {
+        printable(&review::subject(c)).into_owned()
     };
-    let mut ids = vec![top.as_str()];
-    ids.extend(c.rules.iter().map(String::as_str).filter(|r| r != top));
-    format!(" [{}: {}]", c.severity.as_str(), ids.join(", "))
-}
-
-fn change_line(c: &Change, w: &mut dyn Write, p: &Palette, detail: bool) -> std::io::Result<()> {
-    let mut path = String::new();
-    if let Some(d) = &c.document {
-        path.push_str(&format!("[{}] ", super::printable(d)));
-    }
-    let shown_path = super::printable(&c.path);
-    path.push_str(match (c.path.is_empty(), &c.document) {
-        (false, _) => &shown_path,
-        (true, Some(_)) => "(document)",
-        (true, None) => "(file)",
-    });
+    let indent = if grouped { "    " } else { "  " };
     if let Some(l) = c.line {
-        path.push_str(&format!(" (line {l})"));
+        head.push_str(&format!(" (line {l})"));
     }
-    let rule = rule_tag(c);
+    let rule = rule_tag(c, o);
+    let (mark, style, shown) = match c.kind {
+        ChangeKind::Added => ("+", p.added, &c.new),
+        ChangeKind::Removed => ("-", p.removed, &c.old),
+        _ => ("~", anstyle::Style::new(), &None),
+    };
     match c.kind {
-        ChangeKind::Added => {
-            let v = c.new.as_ref().map(|_| format!(": {}", value(&c.new)));
-            writeln!(
-                w,
-                "  {}+ {path}{}{:#}{rule}",
-                p.added,
-                v.unwrap_or_default(),
-                p.added
-            )?;
-        }
-        ChangeKind::Removed => {
-            let v = c.old.as_ref().map(|_| format!(": {}", value(&c.old)));
-            writeln!(
-                w,
-                "  {}- {path}{}{:#}{rule}",
-                p.removed,
-                v.unwrap_or_default(),
-                p.removed
-            )?;
-        }
+        ChangeKind::Added | ChangeKind::Removed => match shown {
+            Some(v) if review::is_block(v) => {
+                writeln!(w, "{indent}{style}{mark} {head}{style:#}{rule}")?;
+                block(v, json, mark, style, indent, w, o)?;
+            }
+            Some(_) => {
+                let text = format!("{mark} {head}: {}", value(shown));
+                let lines = review::fold(&text, o.width.saturating_sub(indent.len()), "    ");
+                let last = lines.len() - 1;
+                for (i, l) in lines.iter().enumerate() {
+                    let tag = if i == last { rule.as_str() } else { "" };
+                    writeln!(w, "{indent}{style}{l}{style:#}{tag}")?;
+                }
+            }
+            None => writeln!(w, "{indent}{style}{mark} {head}{style:#}{rule}")?,
+        },
         ChangeKind::Moved => {
-            writeln!(
+            folded(
                 w,
-                "  > {path}: moved {} -> {}{rule}",
-                value(&c.old),
-                value(&c.new)
+                indent,
+                &format!(
+                    "> {head}: moved {} -> {}{rule}",
+                    value(&c.old),
+                    value(&c.new)
+                ),
+                o,
             )?;
         }
         ChangeKind::Changed | ChangeKind::TypeChanged => {
@@ -171,26 +353,39 @@ fn change_line(c: &Change, w: &mut dyn Write, p: &Palette, detail: bool) -> std:
             if c.diff.is_some() {
                 // A multi-line string: its line diff below says more than two escaped
                 // one-line values would.
-                writeln!(w, "  ~ {path}{kind}{rule}")?;
+                writeln!(w, "{indent}~ {head}{kind}{rule}")?;
             } else if c.old.is_some() || c.new.is_some() {
-                writeln!(
-                    w,
-                    "  ~ {path}: {}{}{:#} -> {}{}{:#}{kind}{rule}",
-                    p.removed,
-                    value(&c.old),
-                    p.removed,
-                    p.added,
-                    value(&c.new),
-                    p.added
-                )?;
+                let one = format!("~ {head}: {} -> {}{kind}", value(&c.old), value(&c.new));
+                if one.chars().count() + indent.len() <= o.width {
+                    writeln!(
+                        w,
+                        "{indent}~ {head}: {}{}{:#} -> {}{}{:#}{kind}{rule}",
+                        p.removed,
+                        value(&c.old),
+                        p.removed,
+                        p.added,
+                        value(&c.new),
+                        p.added
+                    )?;
+                } else {
+                    // Too long for one line: old and new each on their own, folded.
+                    writeln!(w, "{indent}~ {head}{kind}{rule}")?;
+                    for (mark, style, v) in [("-", p.removed, &c.old), ("+", p.added, &c.new)] {
+                        let text = format!("{mark} {}", value(v));
+                        for l in review::fold(&text, o.width.saturating_sub(indent.len() + 4), "  ")
+                        {
+                            writeln!(w, "{indent}    {style}{l}{style:#}")?;
+                        }
+                    }
+                }
             } else {
-                writeln!(w, "  ~ {path}: content changed{kind}{rule}")?;
+                writeln!(w, "{indent}~ {head}: content changed{kind}{rule}")?;
             }
         }
     }
     if let Some(d) = &c.diff {
         let lines: Vec<&str> = d.lines().collect();
-        let shown = if detail {
+        let shown = if o.detail {
             lines.len()
         } else {
             lines.len().min(BRIEF_HUNK_LINES)
@@ -202,17 +397,51 @@ fn change_line(c: &Change, w: &mut dyn Write, p: &Palette, detail: bool) -> std:
                 Some(b'@') => p.dim,
                 _ => anstyle::Style::new(),
             };
-            writeln!(w, "      {style}{}{style:#}", super::printable(l))?;
+            writeln!(w, "{indent}    {style}{}{style:#}", printable(l))?;
         }
         if shown < lines.len() {
             writeln!(
                 w,
-                "      {}... {} more line(s); `driftgate diff` shows all{:#}",
+                "{indent}    {}... {} more line(s); `driftgate diff` shows all{:#}",
                 p.dim,
                 lines.len() - shown,
                 p.dim
             )?;
         }
+    }
+    Ok(())
+}
+
+/// Writes an added or removed value as an indented block, each line marked.
+fn block(
+    v: &serde_json::Value,
+    json: bool,
+    mark: &str,
+    style: anstyle::Style,
+    indent: &str,
+    w: &mut dyn Write,
+    o: &TextOptions,
+) -> std::io::Result<()> {
+    let p = &o.palette;
+    let lines = review::block_lines(v, json);
+    let max = if o.detail {
+        usize::MAX
+    } else {
+        BRIEF_BLOCK_LINES
+    };
+    let (shown, left) = review::head(&lines, max);
+    let prefix = format!("{indent}  {mark} ");
+    for line in shown {
+        for l in review::fold(&printable(line), o.width.saturating_sub(prefix.len()), "  ") {
+            writeln!(w, "{style}{prefix}{l}{style:#}")?;
+        }
+    }
+    if left > 0 {
+        writeln!(
+            w,
+            "{indent}  {}... {left} more line(s); `driftgate diff` shows all{:#}",
+            p.dim, p.dim
+        )?;
     }
     Ok(())
 }
