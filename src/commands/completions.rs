@@ -13,7 +13,9 @@ use crate::ui::Ui;
 ///
 /// For example: `driftgate completions bash > ~/.local/share/bash-completion/completions/driftgate`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  driftgate completions bash > ~/.local/share/bash-completion/completions/driftgate\n  driftgate completions zsh > \"${fpath[1]}/_driftgate\"")]
+#[command(
+    after_help = "Examples:\n  driftgate completions bash > ~/.local/share/bash-completion/completions/driftgate\n  driftgate completions zsh > \"${fpath[1]}/_driftgate\""
+)]
 pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]

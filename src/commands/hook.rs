@@ -23,7 +23,9 @@ pub enum HookCommand {
 /// `--force` is given; it is then kept as `pre-commit.driftgate-chained` and still
 /// runs, before driftgate. Installing again updates driftgate's own hook.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  driftgate hook install                   in the repository holding driftgate.toml\n  driftgate hook install --force           keep an existing hook, chained before driftgate")]
+#[command(
+    after_help = "Examples:\n  driftgate hook install                   in the repository holding driftgate.toml\n  driftgate hook install --force           keep an existing hook, chained before driftgate"
+)]
 pub struct InstallArgs {
     /// Replace a pre-commit hook driftgate did not write, keeping it chained
     #[arg(long)]

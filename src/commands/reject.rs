@@ -9,7 +9,9 @@ use crate::ui::Ui;
 
 /// Close a proposal without accepting it
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  driftgate reject 3f2a9c1b7d4e -m \"the debug pod must not ship\"")]
+#[command(
+    after_help = "Examples:\n  driftgate reject 3f2a9c1b7d4e -m \"the debug pod must not ship\""
+)]
 pub struct RejectArgs {
     /// The proposal id (or a unique prefix)
     #[arg(value_name = "ID")]

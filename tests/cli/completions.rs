@@ -184,8 +184,12 @@ fn bash_completes_the_new_options() {
     let formats = bash_complete(&["driftgate", "check", "--format", ""]);
     assert_eq!(
         formats,
-        ["text", "json", "sarif", "github", "markdown", "junit"]
+        [
+            "text", "json", "sarif", "github", "markdown", "junit", "html"
+        ]
     );
+    let listing = bash_complete(&["driftgate", "log", "--format", ""]);
+    assert_eq!(listing, ["text", "json"]);
 }
 
 #[test]

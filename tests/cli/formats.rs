@@ -276,11 +276,8 @@ fn github_annotations_one_per_change_escaped() {
         hunk.message
     );
     assert!(hunk.message.contains("\n-ten\n+TEN"), "{}", hunk.message);
-    // A removed file shows what it held.
-    assert_eq!(
-        annotations[0].message,
-        "file removed (was {\"kind\":\"ConfigMap\"})"
-    );
+    // A removed file shows what it held, as YAML.
+    assert_eq!(annotations[0].message, "file removed:\nkind: ConfigMap");
     // An added file shows what it holds.
     assert_eq!(
         annotations[4].message,
@@ -455,10 +452,9 @@ fn bad_outputs_are_usage_errors_and_write_nothing() {
     let r = env.run(&["check", "--output", "xml=../out/drift.xml"]);
     r.expect_code(2);
     assert!(
-        r.stderr
-            .contains(
-                "unknown format `xml` (expected text, json, sarif, github, markdown, junit, html)"
-            ),
+        r.stderr.contains(
+            "unknown format `xml` (expected text, json, sarif, github, markdown, junit, html)"
+        ),
         "{}",
         r.stderr
     );
@@ -507,8 +503,9 @@ fn each_command_accepts_only_the_formats_it_writes() {
         let r = env.run(&[cmd, "--format", "sarif"]);
         r.expect_code(2);
         assert!(
-            r.stderr
-                .contains("invalid value 'sarif' for '--format <FORMAT>'\n  [possible values: text, json]"),
+            r.stderr.contains(
+                "invalid value 'sarif' for '--format <FORMAT>'\n  [possible values: text, json]"
+            ),
             "{cmd}: {}",
             r.stderr
         );

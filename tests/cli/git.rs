@@ -15,7 +15,8 @@ fn staged_reads_the_index_not_the_working_tree() {
     let r = env.run(&["check", "--staged"]);
     r.expect_code(0);
     assert!(
-        r.stdout.contains("no unapproved drift: the tree matches the baseline"),
+        r.stdout
+            .contains("no unapproved drift: the tree matches the baseline"),
         "{}",
         r.transcript()
     );

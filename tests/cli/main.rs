@@ -14,6 +14,7 @@ mod keys;
 mod lifecycle;
 mod quorum;
 mod repo;
+mod review;
 mod rules;
 mod rules_corpus;
 mod semantic;

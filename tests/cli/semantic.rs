@@ -31,7 +31,7 @@ fn changed_value_is_drift_at_its_key_path() {
     r.expect_code(1);
     assert!(
         r.stdout.contains(
-            "  [apps/v1/Deployment/web]\n    ~ spec.template.spec.containers[name=web].image (line 11): \"web:1.4\" -> \"web:1.5\"  [high: k8s-image]"
+            "  [apps/v1/Deployment/web]\n    ~ spec.template.spec.containers[name=web].image (line 11): \"web:1.4\" -> \"web:1.5\"\n        [high: k8s-image]"
         ),
         "{}",
         r.transcript()
@@ -291,11 +291,7 @@ fn files_yaml_and_json_with_the_same_data_are_equal() {
     env.write("b.json", "{\"a\": {\"x\": \"y\"}, \"b\": [1.0, 2]}\n");
     let r = env.run(&["diff", "--files", "a.yaml", "b.json"]);
     r.expect_code(0);
-    assert!(
-        r.stdout.contains("b.json (cosmetic)"),
-        "{}",
-        r.transcript()
-    );
+    assert!(r.stdout.contains("b.json (cosmetic)"), "{}", r.transcript());
     assert!(!env.exists(".driftgate"), "nothing is written");
     env.write("c.yaml", "b: [1, 2.0]\na: {x: \"y\"}\n");
     let same = env.run(&["diff", "--files", "a.yaml", "c.yaml"]);
@@ -379,11 +375,7 @@ fn files_format_overrides() {
     // Without overrides both are text: a line diff.
     let r = env.run(&["diff", "--files", "a.conf", "b.txt"]);
     r.expect_code(1);
-    assert!(
-        r.stdout.contains("b.txt (modified)"),
-        "{}",
-        r.transcript()
-    );
+    assert!(r.stdout.contains("b.txt (modified)"), "{}", r.transcript());
     assert!(r.stdout.contains("+{\"port\": 2}"), "{}", r.transcript());
 }
 

@@ -203,7 +203,16 @@ fn ssh_agent_signs_rsa_and_ed25519_keys() {
 
     // No agent: --sign-agent says what is missing.
     let before = env.state();
-    let r = env.run(&["approve", "--yes", &id, "--sign-agent", "--as", "dave", "-m", "ok"]);
+    let r = env.run(&[
+        "approve",
+        "--yes",
+        &id,
+        "--sign-agent",
+        "--as",
+        "dave",
+        "-m",
+        "ok",
+    ]);
     r.expect_code(2);
     assert!(
         r.stderr.contains("`SSH_AUTH_SOCK` is not set"),
@@ -219,7 +228,16 @@ fn ssh_agent_signs_rsa_and_ed25519_keys() {
         .push(("SSH_AUTH_SOCK".into(), agent.sock.to_str().unwrap().into()));
 
     // The agent holds no key listed for carol.
-    let r = env.run(&["approve", "--yes", &id, "--sign-agent", "--as", "carol", "-m", "ok"]);
+    let r = env.run(&[
+        "approve",
+        "--yes",
+        &id,
+        "--sign-agent",
+        "--as",
+        "carol",
+        "-m",
+        "ok",
+    ]);
     r.expect_code(2);
     assert!(
         r.stderr
@@ -230,7 +248,16 @@ fn ssh_agent_signs_rsa_and_ed25519_keys() {
     assert_eq!(env.state(), before);
 
     // --sign-agent picks the agent key listed for dave (an RSA key).
-    let r = env.run(&["approve", "--yes", &id, "--sign-agent", "--as", "dave", "-m", "ok"]);
+    let r = env.run(&[
+        "approve",
+        "--yes",
+        &id,
+        "--sign-agent",
+        "--as",
+        "dave",
+        "-m",
+        "ok",
+    ]);
     r.expect_code(0);
     assert!(r.stderr.contains(&dave.fingerprint), "{}", r.transcript());
     assert!(keygen_verifies(
@@ -331,7 +358,8 @@ fn passphrase_is_asked_on_the_terminal_without_echo() {
         s.expect("passphrase for").expect("passphrase prompt");
         crate::keys::send_secret(&mut s, "not the passphrase");
         if attempt < 3 {
-            s.expect("wrong passphrase; try again").expect("another try");
+            s.expect("wrong passphrase; try again")
+                .expect("another try");
         }
     }
     let (code, out) = finish(s);
@@ -345,7 +373,8 @@ fn passphrase_is_asked_on_the_terminal_without_echo() {
     let mut s = env.pty_echo(&args);
     s.expect("passphrase for").expect("passphrase prompt");
     crate::keys::send_secret(&mut s, "typo");
-    s.expect("wrong passphrase; try again").expect("a second chance");
+    s.expect("wrong passphrase; try again")
+        .expect("a second chance");
     s.expect("passphrase for").expect("passphrase prompt again");
     crate::keys::send_secret(&mut s, PASS);
     let (code, out) = finish(s);

@@ -10,11 +10,14 @@
 use std::io::Write;
 
 use super::{display_path, findings, value};
-use crate::report::{FileReport, Report, Severity};
+use crate::report::review;
+use crate::report::{ChangeKind, FileReport, Report, Severity};
 
 /// Changes listed per file; GitHub caps a step summary at 1 MiB.
 const ROWS_PER_FILE: usize = 200;
-/// Lines of a hunk shown per change.
+/// Columns of a fenced document or mapping before its lines fold.
+const FENCE_WIDTH: usize = 100;
+/// Lines of a hunk, document or mapping shown per change.
 const HUNK_LINES: usize = 40;
 
 /// Writes `report` as GitHub-flavoured Markdown.
@@ -106,14 +109,22 @@ fn file_block(
         writeln!(w, "|---:|---|---|---|---|---|")?;
     }
     let mut diffs = Vec::new();
+    let mut blocks = Vec::new();
     for (f, c) in changes.iter().take(ROWS_PER_FILE) {
         let line = f.line.map(|l| l.to_string()).unwrap_or_default();
-        let mut key = match &c.document {
-            Some(d) => format!("[{d}] "),
-            None => String::new(),
+        let key = review::subject(c);
+        let cell = |v: &Option<serde_json::Value>| {
+            v.as_ref().map(|v| {
+                if review::is_block(v) {
+                    "(below)".to_string()
+                } else {
+                    code(&value(v))
+                }
+            })
         };
-        key.push_str(if c.path.is_empty() { "(file)" } else { &c.path });
-        let cell = |v: &Option<serde_json::Value>| v.as_ref().map(|v| code(&value(v)));
+        if review::has_block(c) {
+            blocks.push(*c);
+        }
         writeln!(
             w,
             "| {line} | {} | {} | {} | {} | {} |",
@@ -138,6 +149,28 @@ fn file_block(
             html(&file.path)
         )?;
     }
+    let json = review::shows_json(&file.format);
+    for c in blocks {
+        let (verb, v) = match c.kind {
+            ChangeKind::Added => ("added", &c.new),
+            _ => ("removed", &c.old),
+        };
+        let Some(v) = v else { continue };
+        writeln!(w)?;
+        let at = match c.line {
+            Some(l) if c.kind == ChangeKind::Added => format!(" at line {l}"),
+            _ => String::new(),
+        };
+        writeln!(w, "{} {verb}{at}:", code(&review::subject(c)))?;
+        writeln!(w)?;
+        // Long lines fold at spaces, continuing further indented (as YAML folds a
+        // plain scalar), so a wide value neither runs off the page nor is cut.
+        let lines: Vec<String> = review::block_lines(v, json)
+            .iter()
+            .flat_map(|l| review::fold(l, FENCE_WIDTH, "  "))
+            .collect();
+        fenced(&lines.join("\n"), if json { "json" } else { "yaml" }, w)?;
+    }
     for (line, d) in diffs {
         writeln!(w)?;
         if let Some(l) = line {
@@ -152,10 +185,15 @@ fn file_block(
 }
 
 fn fenced_diff(d: &str, w: &mut dyn Write) -> std::io::Result<()> {
-    // A fence longer than any backtick run in the hunk cannot be closed by its content.
+    fenced(d, "diff", w)
+}
+
+/// Writes `d` in a fenced block of language `lang`, long blocks cut at a line.
+fn fenced(d: &str, lang: &str, w: &mut dyn Write) -> std::io::Result<()> {
+    // A fence longer than any backtick run in the block cannot be closed by its content.
     let longest = d.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
-    writeln!(w, "{fence}diff")?;
+    writeln!(w, "{fence}{lang}")?;
     let lines: Vec<&str> = d.lines().collect();
     for l in lines.iter().take(HUNK_LINES) {
         writeln!(w, "{l}")?;

@@ -16,6 +16,7 @@ use std::io::Write;
 
 use crate::cli::Format;
 use crate::error::Error;
+use crate::report::review;
 use crate::report::{Change, ChangeKind, FileReport, FileStatus, Report, Severity};
 use crate::ui::Ui;
 
@@ -203,7 +204,7 @@ pub fn findings(report: &Report) -> Vec<Finding<'_>> {
             });
         }
         for c in &file.changes {
-            let (title, message) = describe(c);
+            let (title, message) = describe(c, file);
             out.push(Finding {
                 file,
                 change: Some(c),
@@ -223,16 +224,67 @@ pub fn findings(report: &Report) -> Vec<Finding<'_>> {
     out
 }
 
+/// Lines of an added or removed document or mapping quoted in a message.
+const EXCERPT_LINES: usize = 12;
+
+/// Returns the title and message of a change: one line, or for an added or removed
+/// document or mapping a heading and a readable excerpt (indented YAML, or JSON for
+/// JSON files) that ends by pointing at the file.
+fn describe(c: &Change, file: &FileReport) -> (String, String) {
+    let (title, message) = describe_line(c);
+    let shown = match c.kind {
+        ChangeKind::Added => c.new.as_ref(),
+        ChangeKind::Removed => c.old.as_ref(),
+        _ => None,
+    };
+    let Some(v) = shown.filter(|v| review::is_block(v)) else {
+        return (title, message);
+    };
+    let lines = review::block_lines(v, review::shows_json(&file.format));
+    let (head, left) = review::head(&lines, EXCERPT_LINES);
+    let verb = if c.kind == ChangeKind::Added {
+        "added"
+    } else {
+        "removed"
+    };
+    let subject = if c.path.is_empty() && c.document.is_none() {
+        "file".to_string()
+    } else {
+        review::subject(c)
+    };
+    let mut out = format!("{subject} {verb}:");
+    for l in head {
+        out.push('\n');
+        out.push_str(&printable(l));
+    }
+    if left > 0 {
+        // The excerpt ends where the value goes on: point at it.
+        let at = match c.line {
+            Some(l) if c.kind == ChangeKind::Added => format!("`{}` line {l}", file.path),
+            _ if c.kind == ChangeKind::Removed => {
+                format!("the baseline's `{}` (`driftgate diff` shows it)", file.path)
+            }
+            _ => format!("`{}`", file.path),
+        };
+        out.push_str(&format!(
+            "\n... {left} more line(s); the whole value is in {at}"
+        ));
+    }
+    (title, out)
+}
+
 /// Returns the title and one-line message of a change.
-fn describe(c: &Change) -> (String, String) {
+fn describe_line(c: &Change) -> (String, String) {
     let doc = c
         .document
         .as_deref()
         .map(|d| format!("[{d}] "))
         .unwrap_or_default();
     let whole = c.path.is_empty();
-    let subject = if whole {
-        format!("{doc}file")
+    let subject = if whole && doc.is_empty() {
+        "file".to_string()
+    } else if whole {
+        format!("{doc}document")
     } else {
         format!("{doc}{}", c.path)
     };
@@ -276,18 +328,41 @@ fn describe(c: &Change) -> (String, String) {
     (title, message)
 }
 
-/// Returns `v` as compact JSON, cut to 120 characters (`VALUE_CHARS`).
+/// Returns `v` as compact JSON, cut near 120 characters (`VALUE_CHARS`) between
+/// tokens.
 pub fn value(v: &serde_json::Value) -> String {
     let s = serde_json::to_string(v).unwrap_or_default();
     truncate(&s, VALUE_CHARS)
 }
 
-/// Returns `s` cut to `max` characters, with `…` when cut.
+/// Longest single token kept whole when a text is cut; a longer one (a key or a hash
+/// without separators) is cut, since no reader scrolls through it anyway.
+const TOKEN_CHARS: usize = 400;
+
+/// Returns `s` cut to about `max` characters with `…` when cut, never inside a word,
+/// path or value: the cut falls after a space, comma or colon, so a reader sees whole
+/// tokens. A first token longer than `max` is kept whole up to 400 characters.
 pub fn truncate(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        None => s.to_string(),
-        Some((i, _)) => format!("{}…", &s[..i]),
+    let Some((at, _)) = s.char_indices().nth(max) else {
+        return s.to_string();
+    };
+    let boundary = |c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':');
+    let cut = match s[..at].rfind(boundary) {
+        Some(i) if i > 0 => i + 1,
+        _ => {
+            // One long token: keep it whole when it is not too long.
+            let end = s[at..].find(boundary).map_or(s.len(), |i| at + i);
+            let limit = s
+                .char_indices()
+                .nth(TOKEN_CHARS)
+                .map_or(s.len(), |(i, _)| i);
+            end.min(limit)
+        }
+    };
+    if cut >= s.len() {
+        return s.to_string();
     }
+    format!("{}…", s[..cut].trim_end())
 }
 
 /// Returns the path of `file` as the CI sees it: joined to the report's root when that
@@ -463,12 +538,50 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn long_values_are_cut_on_char_boundaries() {
+    fn long_values_are_cut_between_tokens() {
         let s = "é".repeat(300);
         let t = truncate(&s, 120);
-        assert_eq!(t.chars().count(), 121);
-        assert!(t.ends_with('…'));
+        assert_eq!(t, s, "one token under 400 characters stays whole");
+        let t = truncate(&"é".repeat(500), 120);
+        assert_eq!(t.chars().count(), 401);
         assert_eq!(truncate("short", 120), "short");
+        let words = "alpha beta gamma delta ".repeat(20);
+        let t = truncate(&words, 50);
+        assert!(t.ends_with("…"), "{t}");
+        let kept = t.trim_end_matches('…');
+        assert!(words.starts_with(kept));
+        assert!(
+            kept.ends_with("alpha")
+                || kept.ends_with("beta")
+                || kept.ends_with("gamma")
+                || kept.ends_with("delta"),
+            "{t}"
+        );
+        let json =
+            r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"frontend-config"}}"#;
+        let t = truncate(json, 40);
+        assert_eq!(t, r#"{"apiVersion":"v1","kind":"ConfigMap",…"#);
+    }
+
+    #[test]
+    fn added_documents_are_quoted_as_yaml_with_the_file() {
+        let mut doc = change(ChangeKind::Added, "");
+        doc.document = Some("v1/ConfigMap/default/frontend".into());
+        doc.new = Some(
+            serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "data": {"mode": "fast"}}),
+        );
+        doc.line = Some(12);
+        let r = Report::new(
+            ".".into(),
+            None,
+            vec![file("k8s/app.yaml", FileStatus::Modified, vec![doc])],
+            false,
+        );
+        let f = findings(&r);
+        assert_eq!(
+            f[0].message,
+            "[v1/ConfigMap/default/frontend] (document) added:\napiVersion: v1\ndata:\n  mode: fast\nkind: ConfigMap"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::printable;
 use crate::report::review::{self, Verdict};
-use crate::report::{Change, ChangeKind, FileReport, FileStatus, Report};
+use crate::report::{Change, ChangeKind, FileStatus, Report};
 use crate::ui::Palette;
 
 /// Lines of a hunk shown by `check`; `diff` and the approval screen show all.
@@ -89,7 +89,7 @@ pub fn summary_table(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std
             f.format.clone(),
         ];
         if o.rules {
-            row.push(severity_cell(f, o));
+            row.push(f.severity.as_str().to_string());
         }
         row.push(f.changes.len().to_string());
         table.add_row(row);
@@ -104,10 +104,11 @@ pub fn summary_table(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std
                 by.push(format!("{n} {}", sev.as_str()));
             }
         }
+        let noun = if rest.len() == 1 { "file" } else { "files" };
         writeln!(
             w,
-            "... and {} more ({}); each is listed below",
-            review::plural(rest.len(), "file"),
+            "... and {} more {noun} ({}); each is listed below",
+            rest.len(),
             by.join(", ")
         )?;
     }
@@ -123,12 +124,6 @@ pub fn summary_table(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std
         s.cosmetic,
         review::plural(s.changes, "change")
     )
-}
-
-/// Returns a file's severity as a table cell: the word, coloured when colour is on.
-fn severity_cell(f: &FileReport, o: &TextOptions) -> String {
-    let st = o.palette.severity(f.severity);
-    format!("{st}{}{st:#}", f.severity.as_str())
 }
 
 /// Writes `report` for people: verdict, summary, then every file's changes.
@@ -285,6 +280,40 @@ fn folded(w: &mut dyn Write, indent: &str, text: &str, o: &TextOptions) -> std::
     Ok(())
 }
 
+/// Writes `body` and the rule tag after `indent`, the tag on the next line when both
+/// do not fit the width.
+fn tagged(
+    w: &mut dyn Write,
+    indent: &str,
+    body: &str,
+    tag: &str,
+    o: &TextOptions,
+) -> std::io::Result<()> {
+    if indent.len() + visible_len(body) + visible_len(tag) <= o.width || tag.is_empty() {
+        return writeln!(w, "{indent}{body}{tag}");
+    }
+    writeln!(w, "{indent}{body}")?;
+    writeln!(w, "{indent}    {}", tag.trim_start())
+}
+
+/// Returns the number of characters of `s` a terminal shows (escape sequences left out).
+fn visible_len(s: &str) -> usize {
+    let mut n = 0;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            n += 1;
+        }
+    }
+    n
+}
+
 fn value(v: &Option<serde_json::Value>) -> String {
     match v {
         None => "(none)".into(),
@@ -318,7 +347,13 @@ fn change_lines(
     match c.kind {
         ChangeKind::Added | ChangeKind::Removed => match shown {
             Some(v) if review::is_block(v) => {
-                writeln!(w, "{indent}{style}{mark} {head}{style:#}{rule}")?;
+                tagged(
+                    w,
+                    indent,
+                    &format!("{style}{mark} {head}{style:#}"),
+                    &rule,
+                    o,
+                )?;
                 block(v, json, mark, style, indent, w, o)?;
             }
             Some(_) => {
@@ -326,23 +361,25 @@ fn change_lines(
                 let lines = review::fold(&text, o.width.saturating_sub(indent.len()), "    ");
                 let last = lines.len() - 1;
                 for (i, l) in lines.iter().enumerate() {
-                    let tag = if i == last { rule.as_str() } else { "" };
-                    writeln!(w, "{indent}{style}{l}{style:#}{tag}")?;
+                    let styled = format!("{style}{l}{style:#}");
+                    if i == last {
+                        tagged(w, indent, &styled, &rule, o)?;
+                    } else {
+                        writeln!(w, "{indent}{styled}")?;
+                    }
                 }
             }
-            None => writeln!(w, "{indent}{style}{mark} {head}{style:#}{rule}")?,
-        },
-        ChangeKind::Moved => {
-            folded(
+            None => tagged(
                 w,
                 indent,
-                &format!(
-                    "> {head}: moved {} -> {}{rule}",
-                    value(&c.old),
-                    value(&c.new)
-                ),
+                &format!("{style}{mark} {head}{style:#}"),
+                &rule,
                 o,
-            )?;
+            )?,
+        },
+        ChangeKind::Moved => {
+            let text = format!("> {head}: moved {} -> {}", value(&c.old), value(&c.new));
+            tagged(w, indent, &text, &rule, o)?;
         }
         ChangeKind::Changed | ChangeKind::TypeChanged => {
             let kind = if c.kind == ChangeKind::TypeChanged {
@@ -353,23 +390,23 @@ fn change_lines(
             if c.diff.is_some() {
                 // A multi-line string: its line diff below says more than two escaped
                 // one-line values would.
-                writeln!(w, "{indent}~ {head}{kind}{rule}")?;
+                tagged(w, indent, &format!("~ {head}{kind}"), &rule, o)?;
             } else if c.old.is_some() || c.new.is_some() {
                 let one = format!("~ {head}: {} -> {}{kind}", value(&c.old), value(&c.new));
                 if one.chars().count() + indent.len() <= o.width {
-                    writeln!(
-                        w,
-                        "{indent}~ {head}: {}{}{:#} -> {}{}{:#}{kind}{rule}",
+                    let styled = format!(
+                        "~ {head}: {}{}{:#} -> {}{}{:#}{kind}",
                         p.removed,
                         value(&c.old),
                         p.removed,
                         p.added,
                         value(&c.new),
                         p.added
-                    )?;
+                    );
+                    tagged(w, indent, &styled, &rule, o)?;
                 } else {
                     // Too long for one line: old and new each on their own, folded.
-                    writeln!(w, "{indent}~ {head}{kind}{rule}")?;
+                    tagged(w, indent, &format!("~ {head}{kind}"), &rule, o)?;
                     for (mark, style, v) in [("-", p.removed, &c.old), ("+", p.added, &c.new)] {
                         let text = format!("{mark} {}", value(v));
                         for l in review::fold(&text, o.width.saturating_sub(indent.len() + 4), "  ")
@@ -379,7 +416,13 @@ fn change_lines(
                     }
                 }
             } else {
-                writeln!(w, "{indent}~ {head}: content changed{kind}{rule}")?;
+                tagged(
+                    w,
+                    indent,
+                    &format!("~ {head}: content changed{kind}"),
+                    &rule,
+                    o,
+                )?;
             }
         }
     }
