@@ -157,10 +157,18 @@ fn hook_advice(ui: &mut Ui, cx: &Context, exit: Exit) {
         return;
     }
     let pending = baseline::list_proposals(&cx.store).unwrap_or_default();
+    // With one proposal pending, `approve` and `accept` find it without an id.
     let id = match pending.as_slice() {
-        [one] => one.id.clone(),
-        _ => "ID".to_string(),
+        [one] => format!(" {}", one.id),
+        [] => String::new(),
+        _ => " <id>".to_string(),
     };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let state_dir = cx.root.join(state);
+    let state = state_dir
+        .strip_prefix(&cwd)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| state_dir.display().to_string());
     let approvers = baseline::load_baseline(&cx.store)
         .ok()
         .flatten()
@@ -189,16 +197,16 @@ fn hook_advice(ui: &mut Ui, cx: &Context, exit: Exit) {
     ui.status("to let it through:");
     if pending.len() == 1 {
         ui.status(format!(
-            "  1. proposal {id} is pending; if it is not what you staged: `driftgate snapshot --staged -m REASON`"
+            "  1. proposal{id} is pending; if it is not what you staged: `driftgate snapshot --staged -m REASON`"
         ));
     } else {
         ui.status("  1. propose what is staged:      `driftgate snapshot --staged -m REASON`");
     }
     ui.status(format!(
-        "  2. a reviewer approves it:      `driftgate approve {id}` (who may: {who})"
+        "  2. a reviewer approves it:      `driftgate approve{id}` (who may: {who})"
     ));
     ui.status(format!(
-        "  3. accept it and stage it:      `driftgate accept {id} && git add -A -- {state}`"
+        "  3. accept it and stage it:      `driftgate accept{id} && git add -A -- {state}`"
     ));
     ui.status("or skip this check once with `git commit --no-verify`");
 }

@@ -22,3 +22,4 @@ mod signing;
 mod spine;
 mod unapproved_config;
 mod verify;
+mod workflow;
