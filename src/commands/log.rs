@@ -19,6 +19,9 @@ pub struct LogArgs {
     pub format: ListingFormatArg,
 }
 
+/// Columns below which the table leaves out the root hash.
+const NARROW: usize = 100;
+
 /// Runs `log`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &LogArgs) -> Result<Exit, Error> {
     let cx = Context::load(g)?;
@@ -32,10 +35,20 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &LogArgs) -> Result<Exit, Error> {
         ui.status("the audit log is empty");
         return Ok(Exit::Clean);
     }
+    // Below 100 columns the root hash gives way to the reason (`--format json` and
+    // `explain` have it): rows that wrap through hashes cannot be read.
+    let wide = ui.width() >= NARROW;
+    let mut header = vec!["time", "event", "actor", "proposal"];
+    if wide {
+        header.push("root");
+    }
+    header.push("reason");
     let mut table = comfy_table::Table::new();
     table
         .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
-        .set_header(["time", "event", "actor", "proposal", "root", "reason"]);
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_width(u16::try_from(ui.width()).unwrap_or(u16::MAX))
+        .set_header(header);
     for e in &events {
         let reason = e
             .details
@@ -43,14 +56,23 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &LogArgs) -> Result<Exit, Error> {
             .and_then(|v| v.as_str())
             .unwrap_or("");
         use crate::report::render::printable;
-        table.add_row([
+        let mut row = vec![
             printable(&e.time).into_owned(),
             e.event.as_str().to_string(),
             printable(&e.actor).into_owned(),
             printable(e.proposal.as_deref().unwrap_or("-")).into_owned(),
-            printable(e.root_hash.as_deref().map_or("-", short)).into_owned(),
-            printable(reason).into_owned(),
-        ]);
+        ];
+        if wide {
+            row.push(printable(e.root_hash.as_deref().map_or("-", short)).into_owned());
+        }
+        row.push(printable(reason).into_owned());
+        table.add_row(row);
+    }
+    // Times, ids and hashes are read whole or not at all; only the reason wraps.
+    for i in 0..table.column_count().saturating_sub(1) {
+        if let Some(column) = table.column_mut(i) {
+            column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+        }
     }
     writeln!(ui.out(), "{table}")?;
     Ok(Exit::Clean)

@@ -289,11 +289,15 @@ pub fn proposal_report(cx: &Context, proposal: &Proposal) -> Result<crate::repor
     let own = chain::load_rules(&cx.store, &proposal.baseline)?;
     let view = cx.comparing_as(&book, &[&own])?;
     let rules = rules_in_force(cx, in_force)?;
+    let candidate = SameOnDisk {
+        root: &cx.root,
+        objects: &objects,
+    };
     let files = crate::compare::Comparer::new(&view.config, &view.settings, &rules).compare(
         &old,
         &proposal.baseline.tree(),
         &objects,
-        &objects,
+        &candidate,
     )?;
     Ok(crate::report::Report::new(
         cx.display_root(),
@@ -304,6 +308,37 @@ pub fn proposal_report(cx: &Context, proposal: &Proposal) -> Result<crate::repor
         files,
         true,
     ))
+}
+
+/// The candidate's contents for a review: a file's bytes on disk when they are exactly
+/// the bytes the candidate's entry hashes (so the reviewer sees line numbers, which
+/// canonical forms lack), else the object store's copy.
+///
+/// Only bytes whose raw blake3 is the one the root hash covers are used, so the disk
+/// cannot show a reviewer anything but what is approved.
+struct SameOnDisk<'a> {
+    root: &'a Path,
+    objects: &'a crate::store::Objects,
+}
+
+impl crate::compare::Contents for SameOnDisk<'_> {
+    fn get(
+        &self,
+        entry: &crate::tree::Entry,
+    ) -> Result<Option<crate::compare::Content>, crate::compare::CompareError> {
+        if entry.object.is_some() && entry.kind != crate::tree::EntryKind::Symlink {
+            let path = self.root.join(&entry.path);
+            let same_size = std::fs::symlink_metadata(&path)
+                .is_ok_and(|m| m.is_file() && m.len() == entry.size);
+            if same_size
+                && let Ok(bytes) = std::fs::read(&path)
+                && blake3::hash(&bytes).to_hex().as_str() == entry.blake3
+            {
+                return Ok(Some(crate::compare::Content::Raw(bytes)));
+            }
+        }
+        crate::compare::Contents::get(self.objects, entry)
+    }
 }
 
 /// A proposal judged now: the policy and trust set in force, what it changes, and

@@ -567,3 +567,33 @@ fn the_html_report_shows_every_change_in_a_real_browser() {
     assert!(dom.find("k8s/debug-shell.yaml").unwrap() < dom.find("README.txt").unwrap());
     assert!(dom.contains("<title>driftgate: unapproved drift: 4 critical, 3 high, 1 medium changes in 5 files</title>"));
 }
+
+#[test]
+fn the_review_reads_the_disk_only_where_it_holds_the_proposed_bytes() {
+    let (env, id) = added_document();
+    let shown = screen(&env, &id, 100, false);
+    // The file on disk is the proposed one: its lines are shown.
+    assert!(
+        shown.contains("+ [v1/ConfigMap/default/frontend-config] (document) (line 1)  [high"),
+        "{shown}"
+    );
+    std::fs::remove_dir_all(
+        env.root
+            .join(format!(".driftgate/proposals/{id}.approvals")),
+    )
+    .unwrap();
+    // Edited after the proposal: the review still shows what was proposed, from the
+    // object store, never the edit.
+    env.write(
+        "k8s/frontend.yaml",
+        &FRONTEND.replace("LOG_LEVEL: info", "LOG_LEVEL: debug"),
+    );
+    let shown = screen(&env, &id, 100, false);
+    assert!(shown.contains("LOG_LEVEL: info"), "{shown}");
+    assert!(!shown.contains("debug"), "{shown}");
+    assert!(
+        shown
+            .contains("+ [v1/ConfigMap/default/frontend-config] (document)  [high: secret-keys]\n"),
+        "{shown}"
+    );
+}

@@ -300,3 +300,22 @@ fn hints_name_the_real_proposal() {
     assert!(!out.contains("approve ID"), "{out}");
     assert_eq!(wait_pty(s), 2);
 }
+
+#[test]
+fn the_log_fits_80_columns_without_breaking_ids() {
+    let env = TestEnv::init(&[]);
+    env.write("a.yaml", "a: 1\n");
+    let id = env.accept_current("a reason long enough to need wrapping in a narrow terminal");
+    for columns in ["80", "160"] {
+        let mut c = env.command(&["log"]);
+        c.env("COLUMNS", columns);
+        let out = String::from_utf8(c.output().unwrap().stdout).unwrap();
+        let width: usize = columns.parse().unwrap();
+        for line in out.lines() {
+            assert!(line.chars().count() <= width, "{columns}: {line}");
+        }
+        assert_eq!(out.matches(&id).count(), 3, "{out}");
+        let root = env.root_hash();
+        assert_eq!(out.contains(&root[..12]), width >= 100, "{out}");
+    }
+}
