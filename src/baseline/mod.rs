@@ -204,6 +204,10 @@ pub struct Record {
     pub accepted_by: String,
     /// Hash of the audit log's last line just before acceptance.
     pub audit_head: Option<String>,
+    /// What the judge saw when it accepted the link; `verify` re-derives and compares
+    /// it. Absent in records written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgement: Option<crate::judge::Seen>,
 }
 
 /// Returns the accepted baseline, `None` when there is none yet, checking its root hash.
@@ -366,6 +370,7 @@ mod tests {
             format: "text".into(),
             canonical: None,
             object: None,
+            object_size: None,
             target: None,
             error: None,
         }
