@@ -201,6 +201,19 @@ fn verify_link(
                 "the audit log has no `accepted` event for it (lines were cut off its end)".into(),
             )
         })?;
+    if let Some(want) = lines
+        .get(accepted)
+        .and_then(|l| l.event.details.get("record"))
+        .and_then(|v| v.as_str())
+    {
+        let bytes = std::fs::read(path).map_err(StoreError::io("read", path))?;
+        if blake3::hash(&bytes).to_hex().as_str() != want {
+            return Err(broken(
+                "the record differs from the one the audit log accepted (edited after acceptance)"
+                    .into(),
+            ));
+        }
+    }
     Ok((decision, accepted))
 }
 

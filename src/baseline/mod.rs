@@ -221,6 +221,15 @@ pub fn load_baseline(store: &Store) -> Result<Option<Baseline>, StoreError> {
         other => other,
     })?;
     b.check_integrity(&path)?;
+    // The file is exactly what driftgate writes for this baseline: no byte of it may
+    // change unnoticed, layout included.
+    let bytes = std::fs::read(&path).map_err(StoreError::io("read", &path))?;
+    if bytes != store::to_json_bytes(&b) {
+        return Err(StoreError::Integrity {
+            path,
+            message: "the file is not as driftgate wrote it (edited by hand?)".into(),
+        });
+    }
     Ok(Some(b))
 }
 

@@ -93,10 +93,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
     // Order matters for a killed run: the history record first (harmless alone), then
     // the baseline (the commit point), then the log and the proposal's removal.
     let root = &proposal.baseline.root_hash;
-    store::write_atomic(
-        &baseline::record_path(&cx.store, root),
-        &store::to_json_bytes(&record),
-    )?;
+    let record_bytes = store::to_json_bytes(&record);
+    store::write_atomic(&baseline::record_path(&cx.store, root), &record_bytes)?;
     store::write_atomic(
         &cx.store.baseline_path(),
         &store::to_json_bytes(&proposal.baseline),
@@ -113,6 +111,12 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
             .into(),
     );
     details.insert("parent".into(), proposal.baseline.parent.clone().into());
+    // The record's own fields (requester, approvals, what the judge saw) are covered by
+    // no root hash: the hash-chained log vouches for them.
+    details.insert(
+        "record".into(),
+        blake3::hash(&record_bytes).to_hex().to_string().into(),
+    );
     details.insert(
         "severity".into(),
         judged.case.subject.severity().map(|s| s.as_str()).into(),

@@ -8,6 +8,7 @@ mod common;
 mod completions;
 mod demo;
 mod formats;
+mod gate;
 mod git;
 mod hook;
 mod keys;
