@@ -207,7 +207,9 @@ fn int11(s: &str) -> Option<Option<i128>> {
             if d >= 60 {
                 return None;
             }
-            v = v.and_then(|v| v.checked_mul(60)).and_then(|v| v.checked_add(d));
+            v = v
+                .and_then(|v| v.checked_mul(60))
+                .and_then(|v| v.checked_add(d));
         }
         return Some(v.map(|v| if neg { -v } else { v }));
     }
@@ -280,9 +282,8 @@ fn is_timestamp11(s: &str) -> bool {
             && m.bytes().chain(d.bytes()).all(|c| c.is_ascii_digit()));
     let time = time.trim_start();
     let tb = time.as_bytes();
-    let ok_time = tb.len() >= 7
-        && time.split(':').count() >= 3
-        && tb.first().is_some_and(u8::is_ascii_digit);
+    let ok_time =
+        tb.len() >= 7 && time.split(':').count() >= 3 && tb.first().is_some_and(u8::is_ascii_digit);
     ok_date && ok_time
 }
 

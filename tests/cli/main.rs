@@ -20,5 +20,6 @@ mod rules_corpus;
 mod semantic;
 mod signing;
 mod spine;
+mod tamper;
 mod unapproved_config;
 mod verify;

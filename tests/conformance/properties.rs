@@ -20,8 +20,8 @@ enum V {
 
 /// Strings a YAML 1.2 or a YAML 1.1 reader resolves to something else when unquoted.
 const RESERVED: &[&str] = &[
-    "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "y", "n", "Y",
-    "N", "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+    "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "y", "n", "Y", "N",
+    "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
 ];
 
 fn plain_safe(s: &str) -> bool {
