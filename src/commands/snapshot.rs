@@ -155,6 +155,14 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         }
         return Ok(Exit::Clean);
     }
+    let (events, _) = audit::read_verified(&cx.store.audit_path())?;
+    if let Some(at) = crate::judge::rejected_at(&events, &id) {
+        return Err(Error::input(format!(
+            "this tree was proposed as {id} and rejected at {at}; a rejected proposal can \
+             never be accepted; nothing written"
+        ))
+        .hint("change what the rejection objected to, then snapshot again"));
+    }
     let objects = cx.store.objects();
     store_trust(&cx, &objects, &tree, contents.as_ref())?;
     store_objects(&cx, &objects, &tree, contents.as_ref())?;
@@ -237,26 +245,16 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         }
     }
     if !ui.quiet {
-        let in_force_policy = match &current {
-            Some(b) => crate::chain::in_force(&cx.store, b).ok().map(|f| f.policy),
-            None => Some(cx.config.policy.clone()),
-        };
-        let approvals = in_force_policy.map_or(1, |policy| {
-            let worst = proposal
-                .changes
-                .files
-                .iter()
-                .map(|f| f.severity)
-                .max()
-                .unwrap_or_default();
-            // A first baseline is the root of trust: it needs the highest quorum.
-            let worst = if current.is_none() {
-                crate::report::Severity::Critical
-            } else {
-                worst
-            };
-            crate::policy::requirement(&policy, worst).approvals
-        });
+        // What the judge will ask of this proposal: the same count `approve` shows.
+        let (events, _) = audit::read_verified(&cx.store.audit_path())?;
+        let case = crate::judge::case(
+            &cx.store,
+            &proposal.id,
+            &proposal.requester,
+            &proposal.baseline,
+            &events,
+        )?;
+        let approvals = case.subject.requirement(&case.in_force.policy).approvals;
         let options = TextOptions {
             palette: ui.err_palette(),
             detail: false,

@@ -106,7 +106,7 @@ pub fn place(root: &Path) -> Result<HookPlace, HookError> {
 }
 
 /// Returns the hook script running `driftgate` (the one on `PATH`, else the binary at
-/// `exe`) with `check --staged` for `root_arg`.
+/// `exe`) with `verify --base HEAD` and `check --staged` for `root_arg`.
 pub fn script(exe: &str, root_arg: Option<&str>) -> String {
     let root = root_arg
         .map(|r| format!("--root {} ", quote(r)))
@@ -127,6 +127,11 @@ if command -v driftgate >/dev/null 2>&1; then
     driftgate=driftgate
 else
     driftgate={exe}
+fi
+# The accepted chain and audit log must extend those of the last commit: a rollback to
+# an older baseline or a rewritten log is refused before the tree is even compared.
+if git rev-parse --verify --quiet HEAD >/dev/null; then
+    "$driftgate" {root}verify --base HEAD --quiet || exit $?
 fi
 exec "$driftgate" {root}check --staged --hook
 "#,

@@ -200,7 +200,9 @@ impl TestEnv {
     /// Runs `args` in every report format, expecting exit `code`, and panics if any
     /// output contains `needle`.
     pub fn assert_no_format_prints(&self, args: &[&str], code: i32, needle: &str) {
-        for format in ["text", "json", "sarif", "github", "markdown", "junit"] {
+        for format in [
+            "text", "json", "sarif", "github", "markdown", "junit", "html",
+        ] {
             let mut all = args.to_vec();
             all.extend(["--format", format]);
             let r = self.run(&all);

@@ -470,5 +470,6 @@ mod kinds {
         cosmetic,
         tags,
         quoted_keys,
+        yaml11,
     );
 }

@@ -426,6 +426,7 @@ pub(crate) mod tests {
             rules: Vec::new(),
             line: None,
             diff: None,
+            note: None,
         }
     }
 

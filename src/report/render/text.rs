@@ -426,6 +426,15 @@ fn change_lines(
             }
         }
     }
+    if let Some(note) = &c.note {
+        writeln!(
+            w,
+            "      {}note: {}{:#}",
+            p.dim,
+            super::printable(note),
+            p.dim
+        )?;
+    }
     if let Some(d) = &c.diff {
         let lines: Vec<&str> = d.lines().collect();
         let shown = if o.detail {
