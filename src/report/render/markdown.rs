@@ -31,6 +31,16 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
     };
     writeln!(w, "## driftgate: {verdict}")?;
     writeln!(w)?;
+    if !report.files.is_empty() {
+        // What matters first, in one line, before any table.
+        writeln!(
+            w,
+            "**{} in {}.**",
+            review::severity_counts(report),
+            review::plural(report.summary.files, "file")
+        )?;
+        writeln!(w)?;
+    }
     if let Some(b) = &report.baseline {
         let short = b.root_hash.get(..12).unwrap_or(&b.root_hash);
         match &b.accepted_at {
@@ -66,7 +76,8 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
     writeln!(w, "| {} |", counts.join(" | "))?;
     writeln!(w)?;
     let all = findings(report);
-    for file in &report.files {
+    // What matters first: the most severe files, and in each the most severe changes.
+    for file in review::ordered_files(report) {
         let mine: Vec<_> = all.iter().filter(|f| std::ptr::eq(f.file, file)).collect();
         file_block(report, file, &mine, w)?;
     }
@@ -103,7 +114,14 @@ fn file_block(
         writeln!(w, "{}: {}", html(&f.title), code(&f.message))?;
         writeln!(w)?;
     }
-    let changes: Vec<_> = found.iter().filter_map(|f| Some((*f, f.change?))).collect();
+    let rank: std::collections::HashMap<*const crate::report::Change, usize> =
+        review::ordered_changes(file)
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (std::ptr::from_ref(c), i))
+            .collect();
+    let mut changes: Vec<_> = found.iter().filter_map(|f| Some((*f, f.change?))).collect();
+    changes.sort_by_key(|(_, c)| rank.get(&std::ptr::from_ref(*c)).copied());
     if !changes.is_empty() {
         writeln!(w, "| line | change | key path | old | new | severity |")?;
         writeln!(w, "|---:|---|---|---|---|---|")?;
