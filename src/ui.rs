@@ -147,6 +147,7 @@ impl Ui {
         if self.quiet {
             return Ok(());
         }
+        #[cfg(unix)]
         if self.stderr_tty && self.stdin_tty && !self.no_pager {
             use std::os::fd::AsFd;
             let err = io::stderr().as_fd().try_clone_to_owned()?;

@@ -68,6 +68,7 @@ struct Printed<'a> {
 
 /// Runs `snapshot`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Error> {
+    let started = std::time::Instant::now();
     let loaded = Context::load(g)?;
     let requester = identity(args.as_.as_deref(), &loaded.root)?;
     let _lock = loaded.store.lock()?;
@@ -189,6 +190,14 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         &objects,
         contents.as_ref(),
     )?;
+    let compared = tree.len() + old_tree.keys().filter(|p| !tree.contains_key(*p)).count();
+    ui.detail(format!(
+        "{} compared, {} unchanged, {} differ ({} ms)",
+        crate::report::review::plural(compared, "file"),
+        compared.saturating_sub(files.len()),
+        files.len(),
+        started.elapsed().as_millis()
+    ));
     let changes = Report::new(
         cx.display_root(),
         current.as_ref().map(|b| crate::report::model::BaselineRef {

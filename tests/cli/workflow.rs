@@ -319,3 +319,24 @@ fn the_log_fits_80_columns_without_breaking_ids() {
         assert_eq!(out.contains(&root[..12]), width >= 100, "{out}");
     }
 }
+
+#[test]
+fn verbose_snapshot_counts_unchanged_files_and_times_itself() {
+    let env = TestEnv::init(&[]);
+    env.write("a.yaml", "a: 1\n");
+    env.write("b.yaml", "b: 1\n");
+    env.accept_current("first");
+    env.write("a.yaml", "a: 2\n");
+    let r = env.run(&["snapshot", "-v", "-m", "bump", "--as", "alice"]);
+    r.expect_code(0);
+    assert!(
+        r.stderr
+            .contains("3 files compared, 2 unchanged, 1 differ ("),
+        "{}",
+        r.transcript()
+    );
+    let q = env.run(&["snapshot", "-q", "-m", "bump", "--as", "alice"]);
+    q.expect_code(0);
+    assert_eq!(q.stderr, "", "{}", q.transcript());
+    assert_eq!(q.stdout.trim().len(), 12);
+}
