@@ -125,6 +125,11 @@ impl Ui {
         }
     }
 
+    /// Turns the pager off for this run (a git hook's output is read as it comes).
+    pub fn no_pager(&mut self) {
+        self.no_pager = true;
+    }
+
     /// Returns the number of columns to lay text out for: `COLUMNS`, else the
     /// terminal's width, else 100.
     pub fn width(&self) -> usize {

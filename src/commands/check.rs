@@ -112,6 +112,10 @@ impl From<Level> for Severity {
 
 /// Runs `check`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Error> {
+    if args.hook {
+        // git is waiting for the hook: its report goes straight to the terminal.
+        ui.no_pager();
+    }
     let cx = Context::load(g)?;
     // A baseline whose own link does not hold (no history record, approvals that do
     // not verify, a cut audit log) is no baseline to compare with.

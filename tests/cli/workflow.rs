@@ -340,3 +340,26 @@ fn verbose_snapshot_counts_unchanged_files_and_times_itself() {
     assert_eq!(q.stderr, "", "{}", q.transcript());
     assert_eq!(q.stdout.trim().len(), 12);
 }
+
+#[test]
+fn the_hook_never_pages_even_on_a_terminal() {
+    let env = project();
+    env.run(&["hook", "install"]).expect_code(0);
+    let pager = env.home.join("pager.sh");
+    std::fs::write(&pager, "#!/bin/sh\necho PAGER-START\ncat\n").unwrap();
+    env.write("k8s/web.yaml", "replicas: 9\nimage: web:1.4\n");
+    env.git(&["add", "k8s/web.yaml"]);
+    let mut c = env.git_command_in(&env.root, &["commit", "-q", "-m", "x"]);
+    c.env("DRIFTGATE_PAGER", format!("sh {}", pager.display()));
+    let mut s = expectrl::Session::spawn(c).unwrap();
+    s.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    let found = s.expect(expectrl::Eof).unwrap();
+    let out = String::from_utf8_lossy(found.as_bytes()).into_owned();
+    assert!(out.contains("the commit is blocked"), "{out}");
+    assert!(
+        out.contains("unapproved drift: 1 medium change in 1 file"),
+        "{out}"
+    );
+    assert!(!out.contains("PAGER-START"), "{out}");
+    assert_eq!(wait_pty(s), 1);
+}
