@@ -597,3 +597,42 @@ fn the_review_reads_the_disk_only_where_it_holds_the_proposed_bytes() {
         "{shown}"
     );
 }
+
+#[test]
+fn statement_only_asks_on_a_terminal_too() {
+    let (env, id) = added_document();
+    let before = env.state();
+    let mut s = env.pty(&[
+        "approve",
+        &id,
+        "--statement-only",
+        "--as",
+        "bob",
+        "-m",
+        "ok",
+        "--color",
+        "never",
+    ]);
+    s.expect("1 high change in 1 file needs 1 approval")
+        .unwrap();
+    s.expect("+ kind: ConfigMap").unwrap();
+    s.expect(format!("approve proposal {id} as bob? [y/N]").as_str())
+        .unwrap();
+    s.send_line("n").unwrap();
+    s.expect("not approved; nothing written").unwrap();
+    assert_eq!(wait_pty(s), 1);
+    assert_eq!(env.state(), before);
+    let mut s = env.pty(&[
+        "approve",
+        &id,
+        "--statement-only",
+        "--as",
+        "bob",
+        "-m",
+        "ok",
+    ]);
+    s.expect("[y/N]").unwrap();
+    s.send_line("y").unwrap();
+    assert_eq!(wait_pty(s), 0);
+    assert!(env.exists(&format!(".driftgate/proposals/{id}.approvals/bob.json")));
+}
