@@ -12,6 +12,7 @@ use crate::report::review::{self, Verdict};
 use crate::report::{Change, ChangeKind, FileReport, Report, Severity};
 
 /// The page's styles: severity chips, the side-by-side columns, added/removed lines.
+/// Values wrap at spaces only: a token longer than its column scrolls, never breaks.
 const STYLE: &str = "
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#1b1f23;max-width:110rem}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
@@ -19,7 +20,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}
 td.num{text-align:right;white-space:nowrap}
-pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85rem}
+pre{margin:0;white-space:pre-wrap;overflow-x:auto;font-size:.85rem}
 code{font-size:.9rem}
 .old{background:#ffebe9}.new{background:#e6ffec}
 .chip{display:inline-block;border-radius:1rem;padding:0 .6rem;font-size:.8rem;font-weight:600;border:1px solid}
