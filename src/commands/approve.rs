@@ -77,6 +77,10 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
     }
     let principal = identity(args.as_.as_deref(), &cx.root)?;
     let proposal = checked_proposal(&cx, args.id.as_deref())?;
+    if signing && !args.yes && !ui.stdin_is_terminal() {
+        // Said before a long review scrolls by in a CI log.
+        return Err(no_terminal(&proposal));
+    }
     let (events, _) = crate::audit::read_verified(&cx.store.audit_path())?;
     let case = judge::case(
         &cx.store,
@@ -185,20 +189,25 @@ fn confirmed(
             // The statement counts only once signed, and signing is the question.
             return Ok(true);
         }
-        return Err(Error::input(format!(
-            "approving {} without a terminal to ask on needs `--yes`",
-            proposal.id
-        ))
-        .hint(format!(
-            "review it with `driftgate explain {0}` and `driftgate approve {0}` at a terminal, or pass `--yes`",
-            proposal.id
-        )));
+        return Err(no_terminal(proposal));
     }
     if !ui.confirm(&format!("approve proposal {} as {principal}?", proposal.id))? {
         ui.status("not approved; nothing written");
         return Ok(false);
     }
     Ok(true)
+}
+
+/// Returns the refusal of a signed approval without a terminal and without `--yes`.
+fn no_terminal(proposal: &Proposal) -> Error {
+    Error::input(format!(
+        "approving {} without a terminal to ask on needs `--yes`",
+        proposal.id
+    ))
+    .hint(format!(
+        "review it with `driftgate explain {0}` and `driftgate approve {0}` at a terminal, or pass `--yes`",
+        proposal.id
+    ))
 }
 
 fn interactive(

@@ -636,3 +636,49 @@ fn statement_only_asks_on_a_terminal_too() {
     assert_eq!(wait_pty(s), 0);
     assert!(env.exists(&format!(".driftgate/proposals/{id}.approvals/bob.json")));
 }
+
+#[test]
+fn a_signed_approval_without_a_terminal_or_yes_is_refused_before_the_review() {
+    let env = TestEnv::init(&[]);
+    let bob = env.key("bob", "ed25519");
+    env.signers(&bob.line("bob", ""));
+    env.write("a.yaml", "a: 1\n");
+    let id = env.propose("alice", "first");
+    let before = env.state();
+    let r = env.run(&[
+        "approve",
+        &id,
+        "--sign",
+        bob.arg(),
+        "--as",
+        "bob",
+        "-m",
+        "ok",
+    ]);
+    r.expect_code(2);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: approving {id} without a terminal to ask on needs `--yes`\nhint: review it with `driftgate explain {id}` and `driftgate approve {id}` at a terminal, or pass `--yes`\n"
+        )
+    );
+    assert_eq!(env.state(), before);
+    let r = env.run(&[
+        "approve",
+        &id,
+        "--sign",
+        bob.arg(),
+        "--as",
+        "bob",
+        "-m",
+        "ok",
+        "--yes",
+    ]);
+    r.expect_code(0);
+    // With `--yes` the review is still printed, for the CI log.
+    assert!(
+        r.stderr.contains("changes in 3 files need 1 approval"),
+        "{}",
+        r.stderr
+    );
+}
