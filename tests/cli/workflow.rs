@@ -363,3 +363,37 @@ fn the_hook_never_pages_even_on_a_terminal() {
     assert!(!out.contains("PAGER-START"), "{out}");
     assert_eq!(wait_pty(s), 1);
 }
+
+#[test]
+fn every_command_has_examples_in_its_help() {
+    let env = TestEnv::new();
+    let commands: &[&[&str]] = &[
+        &[],
+        &["init"],
+        &["check"],
+        &["diff"],
+        &["snapshot"],
+        &["approve"],
+        &["accept"],
+        &["reject"],
+        &["proposals"],
+        &["explain"],
+        &["log"],
+        &["rules"],
+        &["verify"],
+        &["hook", "install"],
+        &["hook", "uninstall"],
+        &["completions"],
+    ];
+    for cmd in commands {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let r = env.run(&args);
+        r.expect_code(0);
+        assert!(
+            r.stdout.contains("\nExamples:\n  driftgate "),
+            "{cmd:?}:\n{}",
+            r.stdout
+        );
+    }
+}
