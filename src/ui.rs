@@ -186,6 +186,12 @@ impl Ui {
         }
     }
 
+    /// Prints the outcome of a command on stderr, even with `--quiet` (which keeps only
+    /// errors and this line).
+    pub fn verdict(&mut self, msg: impl AsRef<str>) {
+        let _ = writeln!(self.err, "{}", msg.as_ref());
+    }
+
     /// Prints a detail line on stderr with `--verbose`.
     pub fn detail(&mut self, msg: impl AsRef<str>) {
         if self.verbose {

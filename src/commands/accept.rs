@@ -55,16 +55,17 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
     let judged = judge(&cx, &proposal)?;
     let decision = &judged.decision;
     if !decision.satisfied() {
-        ui.status(format!(
+        ui.verdict(format!(
             "proposal {} is not accepted (policy and allowed_signers of {}):",
             proposal.id,
             judged.case.in_force.source()
         ));
+        // What is missing is the verdict itself: printed even with `-q`.
         for line in decision.shortfalls() {
-            ui.status(format!("  {line}"));
+            ui.verdict(format!("  {line}"));
         }
         for n in &decision.not_counted {
-            ui.status(format!(
+            ui.verdict(format!(
                 "  approval by {} does not count: {}",
                 n.principal, n.reason
             ));
@@ -135,7 +136,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         details,
     )?;
     remove_proposal(&cx, &proposal.id)?;
-    ui.status(format!(
+    ui.verdict(format!(
         "accepted {} as the baseline (root {}), approved by {}",
         proposal.id,
         short(root),

@@ -192,7 +192,7 @@ fn confirmed(
         return Err(no_terminal(proposal));
     }
     if !ui.confirm(&format!("approve proposal {} as {principal}?", proposal.id))? {
-        ui.status("not approved; nothing written");
+        ui.verdict("not approved; nothing written");
         return Ok(false);
     }
     Ok(true)
@@ -228,7 +228,7 @@ fn interactive(
     };
     let statement = Statement::new(proposal, principal, now(), reason);
     let path = record(cx, proposal, &statement, None)?;
-    ui.status(format!(
+    ui.verdict(format!(
         "approved {} as {principal} (`{}`); next: `driftgate accept {}`",
         proposal.id,
         path.strip_prefix(&cx.root).unwrap_or(&path).display(),
@@ -338,7 +338,7 @@ fn signed(
     }
     let key = decision.counted.first().and_then(|c| c.key.clone());
     let path = record(cx, proposal, &statement, Some((&signature, key.as_deref())))?;
-    ui.status(format!(
+    ui.verdict(format!(
         "approved {} as {principal}, signed with key {} (`{}.sig`); next: `driftgate accept {}`",
         proposal.id,
         key.as_deref().unwrap_or("?"),

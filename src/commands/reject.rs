@@ -47,6 +47,6 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RejectArgs) -> Result<Exit, Error
         details,
     )?;
     super::accept::remove_proposal(&cx, &proposal.id)?;
-    ui.status(format!("rejected {}", proposal.id));
+    ui.verdict(format!("rejected {}", proposal.id));
     Ok(Exit::Clean)
 }

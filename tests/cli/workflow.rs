@@ -397,3 +397,37 @@ fn every_command_has_examples_in_its_help() {
         );
     }
 }
+
+#[test]
+fn quiet_commands_print_errors_and_their_outcome_only() {
+    let env = TestEnv::init(&[]);
+    env.write("a.yaml", "a: 1\n");
+    let id = env.propose("alice", "first");
+    let r = env.run(&["accept", &id, "--as", "carol", "-q"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr
+            .starts_with(&format!("proposal {id} is not accepted (")),
+        "{}",
+        r.transcript()
+    );
+    assert!(r.stderr.contains("\n  "), "{}", r.transcript());
+    assert!(
+        !r.stderr.contains("driftgate explain"),
+        "{}",
+        r.transcript()
+    );
+    assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    let r = env.run(&["accept", &id, "--as", "carol", "-q"]);
+    r.expect_code(0);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.transcript());
+    assert!(
+        r.stderr
+            .starts_with(&format!("accepted {id} as the baseline"))
+    );
+    env.write("a.yaml", "a: 2\n");
+    let id = env.propose("alice", "second");
+    let r = env.run(&["reject", &id, "-m", "no", "-q"]);
+    r.expect_code(0);
+    assert_eq!(r.stderr, format!("rejected {id}\n"));
+}
