@@ -136,19 +136,23 @@ impl Ui {
         self.width
     }
 
-    /// Writes `text` to stdout, through the pager when stdout is a terminal.
-    pub fn page_out(&mut self, text: &[u8]) -> io::Result<()> {
-        if self.stdout_tty && !self.no_pager && run_pager(text, None)? {
-            return Ok(());
+    /// Writes what `render` writes to stdout, through the pager when stdout is a
+    /// terminal. The text streams: a long report is never held whole in memory.
+    pub fn page_out(&mut self, render: Render<'_>) -> io::Result<()> {
+        if self.stdout_tty
+            && !self.no_pager
+            && let Some(child) = spawn_pager(None)
+        {
+            return feed(child, render);
         }
-        self.out.write_all(text)?;
+        render(&mut self.out)?;
         self.out.flush()
     }
 
-    /// Writes `text` (a review screen) to stderr unless `--quiet`, through the pager
-    /// when both stdin and stderr are terminals; returns once the pager has quit, so a
-    /// prompt that follows is seen.
-    pub fn page_err(&mut self, text: &[u8]) -> io::Result<()> {
+    /// Writes what `render` writes (a review screen) to stderr unless `--quiet`,
+    /// through the pager when both stdin and stderr are terminals; returns once the
+    /// pager has quit, so a prompt that follows is seen.
+    pub fn page_err(&mut self, render: Render<'_>) -> io::Result<()> {
         if self.quiet {
             return Ok(());
         }
@@ -156,11 +160,11 @@ impl Ui {
         if self.stderr_tty && self.stdin_tty && !self.no_pager {
             use std::os::fd::AsFd;
             let err = io::stderr().as_fd().try_clone_to_owned()?;
-            if run_pager(text, Some(Stdio::from(err)))? {
-                return Ok(());
+            if let Some(child) = spawn_pager(Some(Stdio::from(err))) {
+                return feed(child, render);
             }
         }
-        self.err.write_all(text)?;
+        render(&mut self.err)?;
         self.err.flush()
     }
 
@@ -291,12 +295,13 @@ fn pager_command() -> Option<String> {
     Some("less -FRX".to_string())
 }
 
-/// Shows `text` through the pager, its output to `out` (stdout when `None`); returns
-/// false when there is no pager to run, so the caller prints the text itself.
-fn run_pager(text: &[u8], out: Option<Stdio>) -> io::Result<bool> {
-    let Some(cmd) = pager_command() else {
-        return Ok(false);
-    };
+/// Writes one page of output to the writer it is given.
+pub type Render<'a> = &'a mut dyn FnMut(&mut dyn Write) -> io::Result<()>;
+
+/// Starts the pager, its output to `out` (stdout when `None`); `None` when there is no
+/// pager to run, so the caller prints the text itself.
+fn spawn_pager(out: Option<Stdio>) -> Option<std::process::Child> {
+    let cmd = pager_command()?;
     let mut command = Command::new("sh");
     command.arg("-c").arg(&cmd).stdin(Stdio::piped());
     if std::env::var_os("LESS").is_none() {
@@ -306,13 +311,26 @@ fn run_pager(text: &[u8], out: Option<Stdio>) -> io::Result<bool> {
     if let Some(out) = out {
         command.stdout(out);
     }
-    let Ok(mut child) = command.spawn() else {
-        return Ok(false);
-    };
-    if let Some(mut stdin) = child.stdin.take() {
-        // The reader may quit before the end: a closed pipe is not an error.
-        let _ = stdin.write_all(text);
+    command.spawn().ok()
+}
+
+/// Streams what `render` writes into the pager and waits for the reader to quit it.
+fn feed(mut child: std::process::Child, render: Render<'_>) -> io::Result<()> {
+    if let Some(stdin) = child.stdin.take() {
+        let mut w = io::BufWriter::new(stdin);
+        let written = render(&mut w).and_then(|()| w.flush());
+        // Closing the pipe tells the pager the text is complete.
+        drop(w);
+        match written {
+            // The reader quit before the end: not an error.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+            Err(e) => {
+                let _ = child.wait();
+                return Err(e);
+            }
+            Ok(()) => {}
+        }
     }
     child.wait()?;
-    Ok(true)
+    Ok(())
 }

@@ -166,12 +166,18 @@ fn review(
             approvals: requirement.approvals,
         },
         rules: true,
+        // Without a terminal (`--yes` in CI) nobody scrolls: the log gets the summary
+        // and the most severe files, not every document of a 100k-file baseline.
+        max_files: (!ui.stdin_is_terminal()).then_some(UNATTENDED_FILES),
     };
-    let mut shown = Vec::new();
-    crate::report::render::text::review_screen(&changes, &screen, &mut shown, &options)?;
-    ui.page_err(&shown)?;
+    ui.page_err(&mut |w| {
+        crate::report::render::text::review_screen(&changes, &screen, w, &options)
+    })?;
     Ok(())
 }
+
+/// Files whose changes a review lists when no terminal is there to page it.
+const UNATTENDED_FILES: usize = 250;
 
 /// Asks `[y/N]` on a terminal; without one, `--yes` answers (a signed approval needs
 /// it: the signature says its signer saw the change set).

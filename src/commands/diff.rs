@@ -257,6 +257,7 @@ fn run_files(
         width: ui.width(),
         verdict: Verdict::Plain,
         rules: args.rules,
+        max_files: None,
     };
     super::check::emit(
         ui,

@@ -270,6 +270,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
             width: ui.width(),
             verdict: Verdict::Review { approvals },
             rules: true,
+            max_files: None,
         };
         let mut err = Vec::new();
         crate::report::render::text::verdict_line(&proposal.changes, &mut err, &options)?;

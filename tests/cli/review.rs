@@ -682,3 +682,43 @@ fn a_signed_approval_without_a_terminal_or_yes_is_refused_before_the_review() {
         r.stderr
     );
 }
+
+#[test]
+fn an_unattended_review_lists_the_most_severe_files_and_says_what_it_left_out() {
+    let env = TestEnv::init(&[]);
+    let bob = env.key("bob", "ed25519");
+    env.signers(&bob.line("bob", ""));
+    for i in 0..260 {
+        env.write(
+            &format!("svc/app-{i:03}.yaml"),
+            &format!("name: app-{i:03}\n"),
+        );
+    }
+    let id = env.propose("alice", "first");
+    let r = env.run(&[
+        "approve",
+        &id,
+        "--sign",
+        bob.arg(),
+        "--as",
+        "bob",
+        "-m",
+        "ok",
+        "--yes",
+    ]);
+    r.expect_code(0);
+    assert_eq!(r.stderr.matches("(added, ").count(), 250, "{}", r.stderr);
+    // The trust file and the config are critical: they come first.
+    assert!(
+        r.stderr
+            .contains(".driftgate/allowed_signers (added, critical)")
+    );
+    assert!(r.stderr.contains("driftgate.toml (added, critical)"));
+    assert!(
+        r.stderr.contains(
+            "... the changes of 12 more files are not listed here; review them at a terminal"
+        ),
+        "{}",
+        r.stderr
+    );
+}

@@ -33,14 +33,15 @@ pub fn render(
     options: &TextOptions,
 ) -> Result<(), Error> {
     if format == Format::Text {
-        let mut text = Vec::new();
-        if ui.quiet {
-            // `-q`: the verdict is the one line left.
-            text::verdict_line(report, &mut text, options)?;
-        } else {
-            text::render(report, &mut text, options)?;
-        }
-        ui.page_out(&text)?;
+        let quiet = ui.quiet;
+        ui.page_out(&mut |w| {
+            if quiet {
+                // `-q`: the verdict is the one line left.
+                text::verdict_line(report, w, options)
+            } else {
+                text::render(report, w, options)
+            }
+        })?;
         return Ok(());
     }
     let out = ui.out();

@@ -35,6 +35,9 @@ pub struct TextOptions {
     pub verdict: Verdict,
     /// Show severities and rule ids (not in a plain two-file diff unless asked).
     pub rules: bool,
+    /// Files whose changes are listed, most severe first; all when `None`. A review
+    /// printed where nobody can scroll it (a CI log) stops there and says so.
+    pub max_files: Option<usize>,
 }
 
 impl TextOptions {
@@ -46,6 +49,7 @@ impl TextOptions {
             width,
             verdict: Verdict::Gate,
             rules: true,
+            max_files: None,
         }
     }
 }
@@ -107,9 +111,14 @@ pub fn summary_table(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std
         let noun = if rest.len() == 1 { "file" } else { "files" };
         writeln!(
             w,
-            "... and {} more {noun} ({}); each is listed below",
+            "... and {} more {noun} ({}); {}",
             rest.len(),
-            by.join(", ")
+            by.join(", "),
+            if o.max_files.is_some_and(|m| m < files.len()) {
+                "the most severe are listed below"
+            } else {
+                "each is listed below"
+            }
         )?;
     }
     let s = &report.summary;
@@ -209,7 +218,9 @@ pub fn review_screen(
 /// Writes every file's changes, most severe file first.
 pub fn details(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std::io::Result<()> {
     let p = &o.palette;
-    for f in review::ordered_files(report) {
+    let files = review::ordered_files(report);
+    let shown = o.max_files.unwrap_or(usize::MAX).min(files.len());
+    for f in &files[..shown] {
         writeln!(w)?;
         let sev = if o.rules {
             let st = p.severity(f.severity);
@@ -253,6 +264,21 @@ pub fn details(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std::io::
             last_doc = doc;
             change_lines(c, json, doc.is_some(), w, o)?;
         }
+    }
+    if shown < files.len() {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{}... the changes of {} more {} are not listed here; review them at a terminal{:#}",
+            p.dim,
+            files.len() - shown,
+            if files.len() - shown == 1 {
+                "file"
+            } else {
+                "files"
+            },
+            p.dim
+        )?;
     }
     Ok(())
 }
