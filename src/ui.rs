@@ -142,8 +142,9 @@ impl Ui {
         if self.stdout_tty
             && !self.no_pager
             && let Some(child) = spawn_pager(None)
+            && feed(child, render)?
         {
-            return feed(child, render);
+            return Ok(());
         }
         render(&mut self.out)?;
         self.out.flush()
@@ -160,8 +161,10 @@ impl Ui {
         if self.stderr_tty && self.stdin_tty && !self.no_pager {
             use std::os::fd::AsFd;
             let err = io::stderr().as_fd().try_clone_to_owned()?;
-            if let Some(child) = spawn_pager(Some(Stdio::from(err))) {
-                return feed(child, render);
+            if let Some(child) = spawn_pager(Some(Stdio::from(err)))
+                && feed(child, render)?
+            {
+                return Ok(());
             }
         }
         render(&mut self.err)?;
@@ -284,7 +287,8 @@ fn width() -> usize {
 }
 
 /// Returns the pager command line: `DRIFTGATE_PAGER`, else `PAGER`, else `less -FRX`
-/// (as git does); `None` when paging is turned off with an empty value or `cat`.
+/// (as git does) when `less` is installed; `None` when paging is turned off with an
+/// empty value or `cat`, or there is no pager.
 fn pager_command() -> Option<String> {
     for var in ["DRIFTGATE_PAGER", "PAGER"] {
         if let Ok(v) = std::env::var(var) {
@@ -292,7 +296,15 @@ fn pager_command() -> Option<String> {
             return (!v.is_empty() && v != "cat").then(|| v.to_string());
         }
     }
-    Some("less -FRX".to_string())
+    // Without `less` the text is printed as it is: a pager that cannot start must not
+    // swallow a review.
+    on_path("less").then(|| "less -FRX".to_string())
+}
+
+/// Returns whether an executable file named `name` is on `PATH`.
+fn on_path(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
 }
 
 /// Writes one page of output to the writer it is given.
@@ -314,8 +326,10 @@ fn spawn_pager(out: Option<Stdio>) -> Option<std::process::Child> {
     command.spawn().ok()
 }
 
-/// Streams what `render` writes into the pager and waits for the reader to quit it.
-fn feed(mut child: std::process::Child, render: Render<'_>) -> io::Result<()> {
+/// Streams what `render` writes into the pager and waits for the reader to quit it;
+/// returns false when the pager command was not found (the shell's exit 127), so the
+/// caller prints the text itself.
+fn feed(mut child: std::process::Child, render: Render<'_>) -> io::Result<bool> {
     if let Some(stdin) = child.stdin.take() {
         let mut w = io::BufWriter::new(stdin);
         let written = render(&mut w).and_then(|()| w.flush());
@@ -331,6 +345,8 @@ fn feed(mut child: std::process::Child, render: Render<'_>) -> io::Result<()> {
             Ok(()) => {}
         }
     }
-    child.wait()?;
-    Ok(())
+    Ok(child.wait()?.code() != Some(NOT_FOUND))
 }
+
+/// The exit status of `sh -c` when the command does not exist.
+const NOT_FOUND: i32 = 127;

@@ -722,3 +722,17 @@ fn an_unattended_review_lists_the_most_severe_files_and_says_what_it_left_out() 
         r.stderr
     );
 }
+
+#[test]
+fn a_pager_that_cannot_start_does_not_swallow_the_review() {
+    let (env, id) = added_document();
+    let mut c = env.command(&["approve", &id, "--as", "bob", "--color", "never"]);
+    c.env("DRIFTGATE_PAGER", "no-such-pager-for-driftgate");
+    let mut s = expectrl::Session::spawn(c).unwrap();
+    s.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    s.expect("k8s/frontend.yaml (added").unwrap();
+    s.expect("+ kind: ConfigMap").unwrap();
+    s.expect("[y/N]").unwrap();
+    s.send_line("n").unwrap();
+    assert_eq!(wait_pty(s), 1);
+}
