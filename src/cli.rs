@@ -115,6 +115,46 @@ impl Format {
     }
 }
 
+/// Returns the command line with a `--format` given before the subcommand moved after
+/// it.
+///
+/// `--format` was a global option before each command took only the formats it can
+/// write; `driftgate --format json check` keeps working, and a format the command does
+/// not write is refused by that command's own parser.
+pub fn format_after_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    // Global options that take a value, so their value is not read as the subcommand.
+    const WITH_VALUE: [&str; 3] = ["--root", "--config", "--color"];
+    let mut out = Vec::with_capacity(args.len());
+    let mut moved = Vec::new();
+    let mut it = args.into_iter();
+    if let Some(program) = it.next() {
+        out.push(program);
+    }
+    while let Some(arg) = it.next() {
+        let text = arg.to_string_lossy().into_owned();
+        if text == "--format" {
+            moved.push(arg);
+            moved.extend(it.next());
+        } else if text.starts_with("--format=") {
+            moved.push(arg);
+        } else if WITH_VALUE.contains(&text.as_str()) {
+            out.push(arg);
+            out.extend(it.next());
+        } else if text.starts_with('-') {
+            out.push(arg);
+        } else {
+            // The subcommand: what was moved goes right after it.
+            out.push(arg);
+            out.append(&mut moved);
+            out.extend(it);
+            return out;
+        }
+    }
+    // No subcommand: leave the arguments as they were for clap to report.
+    out.extend(moved);
+    out
+}
+
 /// One `--output FORMAT=PATH`: a report format and the file to write it to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputSpec {
@@ -213,6 +253,36 @@ mod tests {
             .is_err()
         );
         assert!(parse(&["driftgate", "approve", "x", "--sign", "k", "--sign-agent"]).is_ok());
+    }
+
+    #[test]
+    fn a_format_before_the_subcommand_moves_after_it() {
+        let args = |s: &str| -> Vec<std::ffi::OsString> {
+            s.split(' ').map(std::ffi::OsString::from).collect()
+        };
+        let moved = |s: &str| format_after_command(args(s));
+        assert_eq!(
+            moved("driftgate --format json check --staged"),
+            args("driftgate check --format json --staged")
+        );
+        assert_eq!(
+            moved("driftgate --root r --format=sarif -q diff a"),
+            args("driftgate --root r -q diff --format=sarif a")
+        );
+        assert_eq!(
+            moved("driftgate --color never check --format json"),
+            args("driftgate --color never check --format json")
+        );
+        assert_eq!(
+            moved("driftgate --format json"),
+            args("driftgate --format json")
+        );
+        let parsed = Cli::try_parse_from(moved("driftgate --format json check")).unwrap();
+        assert!(matches!(
+            parsed.command,
+            Command::Check(ref c) if c.format.format == Format::Json
+        ));
+        assert!(Cli::try_parse_from(moved("driftgate --format sarif log")).is_err());
     }
 
     #[test]

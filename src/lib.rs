@@ -34,7 +34,8 @@ use clap::Parser;
 
 /// Runs the command line of this process and returns its exit code.
 pub fn run() -> i32 {
-    let cli = match cli::Cli::try_parse() {
+    let args = cli::format_after_command(std::env::args_os().collect());
+    let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr.

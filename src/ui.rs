@@ -146,8 +146,10 @@ impl Ui {
         {
             return Ok(());
         }
-        render(&mut self.out)?;
-        self.out.flush()
+        // Buffered: a report of 100,000 changes is as many lines, and stdout flushes each.
+        let mut out = io::BufWriter::with_capacity(1 << 16, &mut self.out);
+        render(&mut out)?;
+        out.flush()
     }
 
     /// Writes what `render` writes (a review screen) to stderr unless `--quiet`,

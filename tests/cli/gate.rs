@@ -463,3 +463,57 @@ fn trust_file_and_config_changes_are_critical_whatever_the_rules_say() {
     }
     assert_eq!(report["files"].as_array().unwrap().len(), 2);
 }
+
+const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: web:1\n    securityContext:\n      privileged: false\n";
+
+#[test]
+fn a_value_yaml11_readers_see_as_true_is_rated_as_true() {
+    let env = TestEnv::init(&[]);
+    env.write("k8s/pod.yaml", POD);
+    env.accept_current("first");
+    // `yes` is a string to YAML 1.2 and `true` to Kubernetes tooling (YAML 1.1).
+    env.write(
+        "k8s/pod.yaml",
+        &POD.replace("privileged: false", "privileged: yes"),
+    );
+    let r = env.run(&["--format", "json", "check"]);
+    r.expect_code(1);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let change = &report["files"][0]["changes"][0];
+    assert_eq!(
+        change["path"],
+        "spec.containers[name=web].securityContext.privileged"
+    );
+    assert_eq!(change["severity"], "critical", "{change}");
+    assert_eq!(change["rule"], "k8s-privileged", "{change}");
+    assert!(
+        change["note"]
+            .as_str()
+            .unwrap()
+            .contains("read the new value as a boolean"),
+        "{change}"
+    );
+}
+
+#[test]
+fn octal_modes_are_not_cosmetic() {
+    let env = TestEnv::init(&[]);
+    let cm = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  volumes:\n  - name: cfg\n    configMap:\n      name: cfg\n      defaultMode: 420\n";
+    env.write("k8s/pod.yaml", cm);
+    env.accept_current("first");
+    env.write("k8s/pod.yaml", &cm.replace("420", "0420"));
+    let r = env.run(&["--format", "json", "check"]);
+    r.expect_code(1);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(report["files"][0]["status"], "modified", "{}", r.stdout);
+    // Leading zeros that both readers agree on are formatting.
+    env.write("k8s/pod.yaml", &cm.replace("420", "0644"));
+    let id = env.propose("alice", "octal");
+    assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.write("k8s/pod.yaml", &cm.replace("420", "00644"));
+    let r = env.run(&["--format", "json", "check"]);
+    r.expect_code(0);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(report["files"][0]["status"], "cosmetic", "{}", r.stdout);
+}

@@ -44,8 +44,9 @@ pub fn render(
         })?;
         return Ok(());
     }
-    let out = ui.out();
-    write(format, report, out, options)?;
+    // Buffered: a report of 100,000 changes is as many lines, and stdout flushes each.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, ui.out());
+    write(format, report, &mut out, options)?;
     out.flush()?;
     Ok(())
 }
@@ -428,6 +429,7 @@ pub(crate) mod tests {
             line: None,
             diff: None,
             note: None,
+            yaml11: None,
         }
     }
 
