@@ -31,6 +31,9 @@ _driftgate() {
             driftgate,diff)
                 cmd="driftgate__subcmd__diff"
                 ;;
+            driftgate,evidence)
+                cmd="driftgate__subcmd__evidence"
+                ;;
             driftgate,explain)
                 cmd="driftgate__subcmd__explain"
                 ;;
@@ -75,6 +78,9 @@ _driftgate() {
                 ;;
             driftgate__subcmd__help,diff)
                 cmd="driftgate__subcmd__help__subcmd__diff"
+                ;;
+            driftgate__subcmd__help,evidence)
+                cmd="driftgate__subcmd__help__subcmd__evidence"
                 ;;
             driftgate__subcmd__help,explain)
                 cmd="driftgate__subcmd__help__subcmd__explain"
@@ -137,7 +143,7 @@ _driftgate() {
 
     case "${cmd}" in
         driftgate)
-            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version init check diff snapshot approve accept reject proposals explain log rules verify hook completions help"
+            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version init check diff snapshot approve accept reject proposals explain log rules verify evidence hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -372,6 +378,48 @@ _driftgate() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        driftgate__subcmd__evidence)
+            opts="-q -v -h -V --since --until --out --root --config --format --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         driftgate__subcmd__explain)
             opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -403,7 +451,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__help)
-            opts="init check diff snapshot approve accept reject proposals explain log rules verify hook completions help"
+            opts="init check diff snapshot approve accept reject proposals explain log rules verify evidence hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -473,6 +521,20 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__help__subcmd__evidence)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

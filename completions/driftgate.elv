@@ -42,6 +42,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand log 'Show the audit trail: who proposed, approved, rejected and accepted what'
             cand rules 'List the active risk rules'
             cand verify 'Verify the baseline chain, its signatures, trust-file changes and the audit log'
+            cand evidence 'Write an evidence bundle that an auditor can check offline with ssh-keygen'
             cand hook 'Install or remove the git pre-commit hook that runs `check --staged`'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -249,6 +250,23 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'driftgate;evidence'= {
+            cand --since 'Include baselines accepted at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or a duration back from now (`90d`); default: all'
+            cand --until 'Include baselines accepted at or before WHEN (same forms as `--since`)'
+            cand --out 'Write the archive to FILE (`.tar.gz`)'
+            cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
+            cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
+            cand --format 'Output format of reports and listings'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more detail on stderr'
+            cand --verbose 'Print more detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'driftgate;hook'= {
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
@@ -333,6 +351,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand log 'Show the audit trail: who proposed, approved, rejected and accepted what'
             cand rules 'List the active risk rules'
             cand verify 'Verify the baseline chain, its signatures, trust-file changes and the audit log'
+            cand evidence 'Write an evidence bundle that an auditor can check offline with ssh-keygen'
             cand hook 'Install or remove the git pre-commit hook that runs `check --staged`'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -360,6 +379,8 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         &'driftgate;help;rules'= {
         }
         &'driftgate;help;verify'= {
+        }
+        &'driftgate;help;evidence'= {
         }
         &'driftgate;help;hook'= {
             cand install 'Install a git pre-commit hook that runs `driftgate check --staged`'

@@ -141,6 +141,7 @@ pub enum Command {
     Log(commands::log::LogArgs),
     Rules(commands::rules::RulesArgs),
     Verify(commands::verify::VerifyArgs),
+    Evidence(commands::evidence::EvidenceArgs),
     /// Install or remove the git pre-commit hook that runs `check --staged`
     #[command(subcommand)]
     Hook(commands::hook::HookCommand),

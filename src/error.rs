@@ -265,6 +265,18 @@ impl From<crate::chain::ChainError> for Error {
     }
 }
 
+impl From<crate::evidence::EvidenceError> for Error {
+    fn from(err: crate::evidence::EvidenceError) -> Self {
+        use crate::evidence::EvidenceError;
+        match err {
+            EvidenceError::Chain(e) => Error::from(e)
+                .or_hint("run `driftgate verify` to see the whole chain; evidence is only exported from a chain that holds"),
+            EvidenceError::Store(e) => e.into(),
+            EvidenceError::Audit(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::git::hook::HookError> for Error {
     fn from(err: crate::git::hook::HookError) -> Self {
         use crate::git::hook::HookError;

@@ -7,6 +7,8 @@
 //! - `tree`, `store`, `baseline`, `approval`, `policy`, `audit`: the baseline lifecycle;
 //! - `chain`: the policy, trust set and rules in force, and verifying the accepted
 //!   history;
+//! - `evidence`, `attest`: the record exported for auditors (an archive checked with
+//!   `ssh-keygen`) and for supply-chain tooling (in-toto attestations in DSSE);
 //! - `git`: the git index and commits as trees, and the pre-commit hook;
 //! - `semantic`, `compare`, `rules`, `report`: what changed, how dangerous it is, and
 //!   how it is shown.
@@ -20,6 +22,7 @@ pub mod commands;
 pub mod compare;
 pub mod config;
 pub mod error;
+pub mod evidence;
 pub mod git;
 pub mod policy;
 pub mod report;

@@ -4,6 +4,8 @@
 //! Editing, deleting or reordering a line breaks the chain; cutting lines off the end is
 //! caught by the audit head that each history record keeps (see `baseline::Record`).
 
+pub mod window;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -98,6 +100,8 @@ pub struct Line {
     pub hash: String,
     /// The decoded event.
     pub event: Event,
+    /// The line's exact text (without its newline), as its hash covers it.
+    pub text: String,
 }
 
 /// Returns the events of the log at `path` after checking every link; a missing log
@@ -165,6 +169,7 @@ fn verify_text(text: &str, path: &Path) -> Result<Vec<Line>, AuditError> {
         lines.push(Line {
             hash: prev.clone(),
             event,
+            text: line.to_string(),
         });
     }
     Ok(lines)

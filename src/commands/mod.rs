@@ -8,6 +8,7 @@ pub mod approve;
 pub mod check;
 pub mod completions;
 pub mod diff;
+pub mod evidence;
 pub mod explain;
 pub mod hook;
 pub mod init;
@@ -48,6 +49,7 @@ pub fn run(ui: &mut Ui, cli: &Cli) -> Result<Exit, Error> {
         Command::Rules(a) => rules::run(ui, g, a),
         Command::Explain(a) => explain::run(ui, g, a),
         Command::Verify(a) => verify::run(ui, g, a),
+        Command::Evidence(a) => evidence::run(ui, g, a),
         Command::Hook(a) => hook::run(ui, g, a),
         Command::Completions(a) => completions::run(ui, a),
     }

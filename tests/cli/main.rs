@@ -7,6 +7,7 @@
 mod common;
 mod completions;
 mod demo;
+mod evidence;
 mod formats;
 mod git;
 mod hook;
