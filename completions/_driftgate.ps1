@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftgate' -ScriptBlock {
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List the active risk rules')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify the baseline chain, its signatures, trust-file changes and the audit log')
             [CompletionResult]::new('evidence', 'evidence', [CompletionResultType]::ParameterValue, 'Write an evidence bundle that an auditor can check offline with ssh-keygen')
+            [CompletionResult]::new('attest', 'attest', [CompletionResultType]::ParameterValue, 'Export an accepted baseline as an in-toto attestation signed with your SSH key')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Install or remove the git pre-commit hook that runs `check --staged`')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -252,6 +253,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftgate' -ScriptBlock {
         }
         'driftgate;verify' {
             [CompletionResult]::new('--trust-root', '--trust-root', [CompletionResultType]::ParameterName, 'Require the first baseline to have root hash HASH (all 64 hex digits), instead of trusting it on first use; for CI')
+            [CompletionResult]::new('--attestation', '--attestation', [CompletionResultType]::ParameterName, 'Check the attestation FILE (from `driftgate attest`) instead: its signatures, that its signers approved the baseline, and that it says what the history says')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Use DIR as the root instead of searching upwards for driftgate.toml')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read the configuration from FILE instead of `<root>/driftgate.toml`')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of reports and listings')
@@ -270,6 +272,24 @@ Register-ArgumentCompleter -Native -CommandName 'driftgate' -ScriptBlock {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Include baselines accepted at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or a duration back from now (`90d`); default: all')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Include baselines accepted at or before WHEN (same forms as `--since`)')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the archive to FILE (`.tar.gz`)')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Use DIR as the root instead of searching upwards for driftgate.toml')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read the configuration from FILE instead of `<root>/driftgate.toml`')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of reports and listings')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'driftgate;attest' {
+            [CompletionResult]::new('--sign', '--sign', [CompletionResultType]::ParameterName, 'Sign with this SSH key: a private key file, or a public key held by ssh-agent')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Sign as this approver, when KEY is listed for more than one of them')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the envelope to FILE instead of stdout')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Use DIR as the root instead of searching upwards for driftgate.toml')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read the configuration from FILE instead of `<root>/driftgate.toml`')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of reports and listings')
@@ -377,6 +397,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftgate' -ScriptBlock {
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List the active risk rules')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify the baseline chain, its signatures, trust-file changes and the audit log')
             [CompletionResult]::new('evidence', 'evidence', [CompletionResultType]::ParameterValue, 'Write an evidence bundle that an auditor can check offline with ssh-keygen')
+            [CompletionResult]::new('attest', 'attest', [CompletionResultType]::ParameterValue, 'Export an accepted baseline as an in-toto attestation signed with your SSH key')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Install or remove the git pre-commit hook that runs `check --staged`')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -419,6 +440,9 @@ Register-ArgumentCompleter -Native -CommandName 'driftgate' -ScriptBlock {
             break
         }
         'driftgate;help;evidence' {
+            break
+        }
+        'driftgate;help;attest' {
             break
         }
         'driftgate;help;hook' {

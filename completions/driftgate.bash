@@ -22,6 +22,9 @@ _driftgate() {
             driftgate,approve)
                 cmd="driftgate__subcmd__approve"
                 ;;
+            driftgate,attest)
+                cmd="driftgate__subcmd__attest"
+                ;;
             driftgate,check)
                 cmd="driftgate__subcmd__check"
                 ;;
@@ -69,6 +72,9 @@ _driftgate() {
                 ;;
             driftgate__subcmd__help,approve)
                 cmd="driftgate__subcmd__help__subcmd__approve"
+                ;;
+            driftgate__subcmd__help,attest)
+                cmd="driftgate__subcmd__help__subcmd__attest"
                 ;;
             driftgate__subcmd__help,check)
                 cmd="driftgate__subcmd__help__subcmd__check"
@@ -143,7 +149,7 @@ _driftgate() {
 
     case "${cmd}" in
         driftgate)
-            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version init check diff snapshot approve accept reject proposals explain log rules verify evidence hook completions help"
+            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version init check diff snapshot approve accept reject proposals explain log rules verify evidence attest hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -226,6 +232,48 @@ _driftgate() {
                     return 0
                     ;;
                 --sign)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__attest)
+            opts="-q -v -h -V --sign --as --out --root --config --format --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --sign)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -451,7 +499,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__help)
-            opts="init check diff snapshot approve accept reject proposals explain log rules verify evidence hook completions help"
+            opts="init check diff snapshot approve accept reject proposals explain log rules verify evidence attest hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -479,6 +527,20 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__help__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__help__subcmd__attest)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1067,13 +1129,17 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__verify)
-            opts="-q -v -h -V --trust-root --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --trust-root --attestation --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --trust-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attestation)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -43,6 +43,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand rules 'List the active risk rules'
             cand verify 'Verify the baseline chain, its signatures, trust-file changes and the audit log'
             cand evidence 'Write an evidence bundle that an auditor can check offline with ssh-keygen'
+            cand attest 'Export an accepted baseline as an in-toto attestation signed with your SSH key'
             cand hook 'Install or remove the git pre-commit hook that runs `check --staged`'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -237,6 +238,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         }
         &'driftgate;verify'= {
             cand --trust-root 'Require the first baseline to have root hash HASH (all 64 hex digits), instead of trusting it on first use; for CI'
+            cand --attestation 'Check the attestation FILE (from `driftgate attest`) instead: its signatures, that its signers approved the baseline, and that it says what the history says'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --format 'Output format of reports and listings'
@@ -254,6 +256,23 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --since 'Include baselines accepted at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or a duration back from now (`90d`); default: all'
             cand --until 'Include baselines accepted at or before WHEN (same forms as `--since`)'
             cand --out 'Write the archive to FILE (`.tar.gz`)'
+            cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
+            cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
+            cand --format 'Output format of reports and listings'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more detail on stderr'
+            cand --verbose 'Print more detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'driftgate;attest'= {
+            cand --sign 'Sign with this SSH key: a private key file, or a public key held by ssh-agent'
+            cand --as 'Sign as this approver, when KEY is listed for more than one of them'
+            cand --out 'Write the envelope to FILE instead of stdout'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --format 'Output format of reports and listings'
@@ -352,6 +371,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand rules 'List the active risk rules'
             cand verify 'Verify the baseline chain, its signatures, trust-file changes and the audit log'
             cand evidence 'Write an evidence bundle that an auditor can check offline with ssh-keygen'
+            cand attest 'Export an accepted baseline as an in-toto attestation signed with your SSH key'
             cand hook 'Install or remove the git pre-commit hook that runs `check --staged`'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -381,6 +401,8 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         &'driftgate;help;verify'= {
         }
         &'driftgate;help;evidence'= {
+        }
+        &'driftgate;help;attest'= {
         }
         &'driftgate;help;hook'= {
             cand install 'Install a git pre-commit hook that runs `driftgate check --staged`'

@@ -142,6 +142,7 @@ pub enum Command {
     Rules(commands::rules::RulesArgs),
     Verify(commands::verify::VerifyArgs),
     Evidence(commands::evidence::EvidenceArgs),
+    Attest(commands::attest::AttestArgs),
     /// Install or remove the git pre-commit hook that runs `check --staged`
     #[command(subcommand)]
     Hook(commands::hook::HookCommand),

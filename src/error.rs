@@ -277,6 +277,20 @@ impl From<crate::evidence::EvidenceError> for Error {
     }
 }
 
+impl From<crate::attest::AttestError> for Error {
+    fn from(err: crate::attest::AttestError) -> Self {
+        use crate::attest::AttestError;
+        match err {
+            AttestError::Chain(e) => Error::from(e),
+            AttestError::Store(e) => e.into(),
+            e @ AttestError::Tampered { .. } => Error::integrity(e.to_string()),
+            e @ AttestError::NoBaseline(_) => Error::input(e.to_string())
+                .hint("`driftgate verify` lists the accepted baselines; `ls .driftgate/history/` names them"),
+            e => Error::input(e.to_string()),
+        }
+    }
+}
+
 impl From<crate::git::hook::HookError> for Error {
     fn from(err: crate::git::hook::HookError) -> Self {
         use crate::git::hook::HookError;

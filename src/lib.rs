@@ -14,6 +14,7 @@
 //!   how it is shown.
 
 pub mod approval;
+pub mod attest;
 pub mod audit;
 pub mod baseline;
 pub mod chain;

@@ -5,6 +5,7 @@
 
 pub mod accept;
 pub mod approve;
+pub mod attest;
 pub mod check;
 pub mod completions;
 pub mod diff;
@@ -50,6 +51,7 @@ pub fn run(ui: &mut Ui, cli: &Cli) -> Result<Exit, Error> {
         Command::Explain(a) => explain::run(ui, g, a),
         Command::Verify(a) => verify::run(ui, g, a),
         Command::Evidence(a) => evidence::run(ui, g, a),
+        Command::Attest(a) => attest::run(ui, g, a),
         Command::Hook(a) => hook::run(ui, g, a),
         Command::Completions(a) => completions::run(ui, a),
     }

@@ -11,7 +11,7 @@ use crate::keys::Key;
 /// Two accepted baselines under `require_signatures`: the first approved by bob
 /// (`approve --sign`), the second by bob and by dave (statement signed with
 /// `ssh-keygen -Y sign`, as a reviewer without driftgate would). Returns the keys.
-fn signed_history(env: &TestEnv) -> (Key, Key) {
+pub fn signed_history(env: &TestEnv) -> (Key, Key) {
     let bob = env.key("bob", "ed25519");
     let dave = env.key("dave", "ecdsa");
     env.policy("require_signatures = true\napprovals = 1\n");
