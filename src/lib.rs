@@ -9,8 +9,11 @@
 //!   history;
 //! - `git`: the git index and commits as trees, and the pre-commit hook;
 //! - `semantic`, `compare`, `rules`, `report`: what changed, how dangerous it is, and
-//!   how it is shown.
+//!   how it is shown;
+//! - `actor`, `event`: who runs a command (human, CI, agent), and the
+//!   `driftgate.event/v1` events built from the audit log.
 
+pub mod actor;
 pub mod approval;
 pub mod audit;
 pub mod baseline;
@@ -20,6 +23,7 @@ pub mod commands;
 pub mod compare;
 pub mod config;
 pub mod error;
+pub mod event;
 pub mod git;
 pub mod policy;
 pub mod report;
