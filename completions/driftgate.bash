@@ -179,13 +179,17 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__accept)
-            opts="-q -v -h -V --as --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --as --actor --no-notify --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -213,7 +217,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__approve)
-            opts="-m -q -v -h -V --as --message --sign --sign-agent --statement-only --root --config --format --color --quiet --verbose --help --version"
+            opts="-m -q -v -h -V --as --message --sign --sign-agent --statement-only --actor --no-notify --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -232,6 +236,10 @@ _driftgate() {
                     return 0
                     ;;
                 --sign)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -301,7 +309,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__check)
-            opts="-q -v -h -V --strict --fail-on --audit --as --staged --rev --no-ignore --output --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --strict --fail-on --audit --as --actor --no-notify --staged --rev --no-ignore --output --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -312,6 +320,10 @@ _driftgate() {
                     return 0
                     ;;
                 --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1015,7 +1027,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__reject)
-            opts="-m -q -v -h -V --message --as --root --config --format --color --quiet --verbose --help --version"
+            opts="-m -q -v -h -V --message --as --actor --no-notify --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1030,6 +1042,10 @@ _driftgate() {
                     return 0
                     ;;
                 --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1087,7 +1103,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__snapshot)
-            opts="-m -q -v -h -V --message --as --no-ignore --root --config --format --color --quiet --verbose --help --version"
+            opts="-m -q -v -h -V --message --as --no-ignore --sign --actor --no-notify --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1102,6 +1118,14 @@ _driftgate() {
                     return 0
                     ;;
                 --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

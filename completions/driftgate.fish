@@ -79,6 +79,7 @@ medium\t'Medium drift or worse fails'
 low\t'Low drift or worse fails'
 info\t'Any drift fails'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l as -d 'Record NAME as who ran the check, with `--audit`' -r
+complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l actor -d 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy\'s machine principals and CI detection decide' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l rev -d 'Compare the tree of git commit REV instead of the working tree, without checking it out' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l output -d 'Also write the report in FORMAT to PATH; repeatable (e.g. `--output sarif=drift.sarif`)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l root -d 'Use DIR as the root instead of searching upwards for driftgate.toml' -r -F
@@ -94,6 +95,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l strict -d 'Count cosmetic changes as drift'
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l audit -d 'Record the result in the audit log (a `checked` event), e.g. for a release gate'
+complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l no-notify -d 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l staged -d 'Compare the git index (what `git commit` would record) instead of the working tree'
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l no-ignore -d 'Do not honour .gitignore files'
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -s q -l quiet -d 'Print only errors'
@@ -131,6 +133,8 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -s h -l help -
 complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -s m -l message -d 'Why the tree changed (recorded in the proposal and the audit log)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l as -d 'Propose as NAME instead of git\'s user.email or $USER' -r
+complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l sign -d 'Sign the proposal with the SSH key in KEY, so that the requester is the principal allowed_signers lists for the key (required under `policy.require_signed_proposals`)' -r -F
+complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l actor -d 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy\'s machine principals and CI detection decide' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l root -d 'Use DIR as the root instead of searching upwards for driftgate.toml' -r -F
 complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l config -d 'Read the configuration from FILE instead of `<root>/driftgate.toml`' -r -F
 complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l format -d 'Output format of reports and listings' -r -f -a "text\t'For people: summary table and per-file changes'
@@ -143,6 +147,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l color -
 always\t'Always colour'
 never\t'Never colour'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l no-ignore -d 'Do not honour .gitignore files'
+complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l no-notify -d 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
 complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -s q -l quiet -d 'Print only errors'
 complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -s v -l verbose -d 'Print more detail on stderr'
 complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -150,6 +155,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -s V -l ve
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l as -d 'Approve as NAME instead of git\'s user.email or $USER' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -s m -l message -d 'The reason, instead of being asked for one' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l sign -d 'Sign the approval with the SSH key in KEY (a private key, or a public key held by ssh-agent)' -r -F
+complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l actor -d 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy\'s machine principals and CI detection decide' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l root -d 'Use DIR as the root instead of searching upwards for driftgate.toml' -r -F
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l config -d 'Read the configuration from FILE instead of `<root>/driftgate.toml`' -r -F
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l format -d 'Output format of reports and listings' -r -f -a "text\t'For people: summary table and per-file changes'
@@ -163,11 +169,13 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l sign-agent -d 'Sign with ssh-agent (SSH_AUTH_SOCK): the key given with --sign, or the first agent key listed for the approver'
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l statement-only -d 'Only write the statement, for `ssh-keygen -Y sign -n driftgate`'
+complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l no-notify -d 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -s q -l quiet -d 'Print only errors'
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -s v -l verbose -d 'Print more detail on stderr'
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -s V -l version -d 'Print version'
 complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -l as -d 'Record NAME as who accepted, instead of git\'s user.email or $USER' -r
+complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -l actor -d 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy\'s machine principals and CI detection decide' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -l root -d 'Use DIR as the root instead of searching upwards for driftgate.toml' -r -F
 complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -l config -d 'Read the configuration from FILE instead of `<root>/driftgate.toml`' -r -F
 complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -l format -d 'Output format of reports and listings' -r -f -a "text\t'For people: summary table and per-file changes'
@@ -179,12 +187,14 @@ junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -l no-notify -d 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
 complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -s q -l quiet -d 'Print only errors'
 complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -s v -l verbose -d 'Print more detail on stderr'
 complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -s V -l version -d 'Print version'
 complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -s m -l message -d 'Why it is rejected' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -l as -d 'Reject as NAME instead of git\'s user.email or $USER' -r
+complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -l actor -d 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy\'s machine principals and CI detection decide' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -l root -d 'Use DIR as the root instead of searching upwards for driftgate.toml' -r -F
 complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -l config -d 'Read the configuration from FILE instead of `<root>/driftgate.toml`' -r -F
 complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -l format -d 'Output format of reports and listings' -r -f -a "text\t'For people: summary table and per-file changes'
@@ -196,6 +206,7 @@ junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -l no-notify -d 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
 complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -s q -l quiet -d 'Print only errors'
 complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -s v -l verbose -d 'Print more detail on stderr'
 complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -235,7 +235,13 @@ fn verify_link(
         b,
         parent,
         &rules,
-    )?;
+    )?
+    .requested(
+        record.requester_kind,
+        record.request.clone(),
+        &record.created_at,
+        record.accepted_at.parse().ok(),
+    );
     let decision = policy::evaluate(
         policy,
         &trust,

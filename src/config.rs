@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::policy::actors::ActorsPolicy;
 use crate::report::{ChangeKind, Severity};
 
 /// The file name searched for from the working directory upwards.
@@ -179,6 +180,20 @@ pub struct PolicyConfig {
     /// Path-scoped approver sets: who must approve changes to which files.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub paths: Vec<PathRule>,
+    /// `[policy.actors]`: machine principals and what their approvals and proposals
+    /// are worth. Left out of baselines while at its defaults, as the fields below
+    /// while unset, so older baselines keep their root hashes.
+    #[serde(skip_serializing_if = "ActorsPolicy::is_default")]
+    pub actors: ActorsPolicy,
+    /// Whether a proposal needs the requester's signature (`snapshot --sign KEY`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub require_signed_proposals: bool,
+    /// How long an approval counts (`"72h"`); forever when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval_ttl: Option<String>,
+    /// How long a proposal may be accepted (`"7d"`); forever when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal_ttl: Option<String>,
 }
 
 impl Default for PolicyConfig {
@@ -190,6 +205,10 @@ impl Default for PolicyConfig {
             severity: BTreeMap::new(),
             approvers: BTreeMap::new(),
             paths: Vec::new(),
+            actors: ActorsPolicy::default(),
+            require_signed_proposals: false,
+            approval_ttl: None,
+            proposal_ttl: None,
         }
     }
 }
@@ -277,6 +296,10 @@ pub struct RuleConfig {
     /// Like `where`, but the value must not match (a missing key passes).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub where_not: BTreeMap<String, Strings>,
+    /// Compliance controls the rule's changes fall under, as `FRAMEWORK:ID`
+    /// (`SOC2:CC8.1`, `ISO27001:A.8.32`, `NIST-800-53:CM-3`); shown in reports and events.
+    #[serde(default, skip_serializing_if = "Strings::is_empty")]
+    pub controls: Strings,
 }
 
 /// A list of strings that may be written as one string.
@@ -447,6 +470,31 @@ impl Config {
                     rule.approvers.len()
                 )));
             }
+        }
+        for (key, ttl) in [
+            ("approval_ttl", &self.policy.approval_ttl),
+            ("proposal_ttl", &self.policy.proposal_ttl),
+        ] {
+            if let Some(t) = ttl {
+                crate::policy::actors::parse_ttl(t)
+                    .map_err(|e| invalid(format!("`policy.{key}`: {e}")))?;
+            }
+        }
+        if self.policy.actors.approvals_for_machine_proposals == 0 {
+            return Err(invalid(
+                "`policy.actors.approvals_for_machine_proposals` must be at least 1".into(),
+            ));
+        }
+        if let Some(bad) = self
+            .policy
+            .actors
+            .machines
+            .iter()
+            .find(|m| m.trim().is_empty())
+        {
+            return Err(invalid(format!(
+                "`policy.actors.machines`: empty principal `{bad}`"
+            )));
         }
         for (level, who) in &self.policy.approvers {
             let key = format!("policy.approvers.{}", level.as_str());

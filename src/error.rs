@@ -173,6 +173,13 @@ impl From<crate::audit::AuditError> for Error {
     }
 }
 
+impl From<crate::actor::ActorError> for Error {
+    fn from(err: crate::actor::ActorError) -> Self {
+        Error::input(err.to_string())
+            .hint("e.g. `--actor agent:claude-code` or `DRIFTGATE_ACTOR=ci`")
+    }
+}
+
 impl From<crate::semantic::ParseError> for Error {
     fn from(err: crate::semantic::ParseError) -> Self {
         Error::input(err.to_string())

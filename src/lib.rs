@@ -11,8 +11,11 @@
 //!   `ssh-keygen`) and for supply-chain tooling (in-toto attestations in DSSE);
 //! - `git`: the git index and commits as trees, and the pre-commit hook;
 //! - `semantic`, `compare`, `rules`, `report`: what changed, how dangerous it is, and
-//!   how it is shown.
+//!   how it is shown;
+//! - `actor`, `event`: who runs a command (human, CI, agent), and the
+//!   `driftgate.event/v1` events built from the audit log.
 
+pub mod actor;
 pub mod approval;
 pub mod attest;
 pub mod audit;
@@ -23,6 +26,7 @@ pub mod commands;
 pub mod compare;
 pub mod config;
 pub mod error;
+pub mod event;
 pub mod evidence;
 pub mod git;
 pub mod policy;

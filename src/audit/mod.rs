@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::actor::{Actor, ActorKind};
+
 /// The `prev` of the first line.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -53,6 +55,10 @@ pub enum EventKind {
     Accepted,
     /// `check` ran and recorded its result.
     Checked,
+    /// A pending proposal passed `policy.proposal_ttl`; recorded once per proposal.
+    Expired,
+    /// A notification could not be delivered (issue 14 §1).
+    NotifyFailed,
 }
 
 impl EventKind {
@@ -64,6 +70,8 @@ impl EventKind {
             EventKind::Rejected => "rejected",
             EventKind::Accepted => "accepted",
             EventKind::Checked => "checked",
+            EventKind::Expired => "expired",
+            EventKind::NotifyFailed => "notify_failed",
         }
     }
 }
@@ -76,6 +84,13 @@ pub struct Event {
     pub time: String,
     /// Who did it.
     pub actor: String,
+    /// Whether a person, a CI job or an agent did it; absent in lines written before
+    /// actors were recorded, which read as `human`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_kind: Option<ActorKind>,
+    /// The tool given with `--actor KIND:NAME`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
     /// What happened.
     pub event: EventKind,
     /// The proposal concerned.
@@ -193,16 +208,31 @@ pub fn contains_head(path: &Path, head: &str) -> Result<bool, AuditError> {
 pub fn append(
     path: &Path,
     time: String,
-    actor: &str,
+    actor: &Actor,
     event: EventKind,
     proposal: Option<&str>,
     root_hash: Option<&str>,
     details: serde_json::Map<String, serde_json::Value>,
 ) -> Result<String, AuditError> {
+    Ok(append_event(path, time, actor, event, proposal, root_hash, details)?.0)
+}
+
+/// Like [`append`], returning the new line's hash and the event as written.
+pub fn append_event(
+    path: &Path,
+    time: String,
+    actor: &Actor,
+    event: EventKind,
+    proposal: Option<&str>,
+    root_hash: Option<&str>,
+    details: serde_json::Map<String, serde_json::Value>,
+) -> Result<(String, Event), AuditError> {
     let (_, prev) = read_verified(path)?;
     let e = Event {
         time,
-        actor: actor.to_string(),
+        actor: actor.principal.clone(),
+        actor_kind: Some(actor.kind),
+        tool: actor.tool.clone(),
         event,
         proposal: proposal.map(String::from),
         root_hash: root_hash.map(String::from),
@@ -225,7 +255,7 @@ pub fn append(
     f.write_all(format!("{line}\n").as_bytes())
         .and_then(|()| f.sync_all())
         .map_err(|e| io("append to", e))?;
-    Ok(line_hash(&line))
+    Ok((line_hash(&line), e))
 }
 
 #[cfg(test)]
@@ -238,7 +268,8 @@ mod tests {
         for i in 0..n {
             let mut d = serde_json::Map::new();
             d.insert("i".into(), i.into());
-            append(&p, "t".into(), "me", EventKind::Proposed, None, None, d).unwrap();
+            let me = Actor::new("me", ActorKind::Human);
+            append(&p, "t".into(), &me, EventKind::Proposed, None, None, d).unwrap();
         }
         (dir, p)
     }
@@ -255,6 +286,36 @@ mod tests {
         std::fs::write(&p, edited).unwrap();
         let err = read_verified(&p).unwrap_err().to_string();
         assert!(err.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn lines_without_actor_kind_still_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("audit.jsonl");
+        let old = format!(
+            "{{\"time\":\"t\",\"actor\":\"me\",\"event\":\"proposed\",\"proposal\":null,\"root_hash\":null,\"details\":{{}},\"prev\":\"{GENESIS}\"}}\n"
+        );
+        std::fs::write(&p, old).unwrap();
+        let (events, _) = read_verified(&p).unwrap();
+        assert_eq!(events[0].actor_kind, None);
+        let bot = Actor {
+            principal: "bot".into(),
+            kind: ActorKind::Agent,
+            tool: Some("claude-code".into()),
+        };
+        append(
+            &p,
+            "t".into(),
+            &bot,
+            EventKind::Expired,
+            None,
+            None,
+            Default::default(),
+        )
+        .unwrap();
+        let (events, _) = read_verified(&p).unwrap();
+        assert_eq!(events[1].actor_kind, Some(ActorKind::Agent));
+        assert_eq!(events[1].tool.as_deref(), Some("claude-code"));
     }
 
     #[test]

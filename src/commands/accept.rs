@@ -24,6 +24,8 @@ pub struct AcceptArgs {
     /// Record NAME as who accepted, instead of git's user.email or $USER
     #[arg(long = "as", value_name = "NAME")]
     pub as_: Option<String>,
+    #[command(flatten)]
+    pub run: super::RunArgs,
 }
 
 /// Runs `accept`.
@@ -50,6 +52,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         )));
     }
     let judged = judge(&cx, &proposal)?;
+    let actor = super::actor_of(&actor, &args.run, &judged.in_force.policy)?;
     let decision = &judged.decision;
     if !decision.satisfied() {
         ui.status(format!(
@@ -88,9 +91,12 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         requester: proposal.requester.clone(),
         reason: proposal.reason.clone(),
         created_at: proposal.created_at.clone(),
+        requester_kind: proposal.requester_kind,
+        requester_tool: proposal.requester_tool.clone(),
+        request: proposal.request.clone(),
         approvals: counted,
         accepted_at: accepted_at.clone(),
-        accepted_by: actor.clone(),
+        accepted_by: actor.principal.clone(),
         audit_head: Some(audit_head),
     };
     // Order matters for a killed run: the history record first (harmless alone), then

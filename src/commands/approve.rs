@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Context, checked_proposal, identity, now};
+use crate::actor::Actor;
 use crate::approval::signers::fingerprint;
 use crate::approval::sshsig::{self, KeyFile};
 use crate::approval::{self, Approval, Statement};
@@ -51,6 +52,8 @@ pub struct ApproveArgs {
     /// Only write the statement, for `ssh-keygen -Y sign -n driftgate`
     #[arg(long)]
     pub statement_only: bool,
+    #[command(flatten)]
+    pub run: super::RunArgs,
 }
 
 /// Runs `approve`.
@@ -73,6 +76,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
         ))
         .hint("ask another reviewer to approve it"));
     }
+    let actor = super::actor_of(&principal, &args.run, &in_force.policy)?;
     let subject = super::subject_of(&cx, &proposal, &in_force)?;
     let requirement = subject.requirement(&in_force.policy);
     if !requirement.may_approve(&principal) {
@@ -86,10 +90,10 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
         )));
     }
     if args.statement_only {
-        return statement_only(ui, &cx, args, &proposal, &principal);
+        return statement_only(ui, &cx, args, &proposal, &actor);
     }
     if signing {
-        return signed(ui, &cx, args, &proposal, &in_force, &subject, &principal);
+        return signed(ui, &cx, args, &proposal, &in_force, &subject, &actor);
     }
     if in_force.policy.require_signatures {
         return Err(Error::input(format!(
@@ -98,7 +102,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
         ))
         .hint("sign it: `driftgate approve ID --sign ~/.ssh/id_ed25519 -m REASON`"));
     }
-    interactive(ui, &cx, args, &proposal, &requirement, &principal)
+    interactive(ui, &cx, args, &proposal, &requirement, &actor)
 }
 
 fn interactive(
@@ -107,8 +111,9 @@ fn interactive(
     args: &ApproveArgs,
     proposal: &Proposal,
     requirement: &policy::Requirement,
-    principal: &str,
+    actor: &Actor,
 ) -> Result<Exit, Error> {
+    let principal = actor.principal.as_str();
     describe(ui, proposal);
     let changes = super::proposal_report(cx, proposal)?;
     let mut shown = Vec::new();
@@ -125,7 +130,7 @@ fn interactive(
         ui.status("no reason given; nothing written");
         return Ok(Exit::Drift);
     };
-    let statement = Statement::new(proposal, principal, now(), reason);
+    let statement = Statement::new(proposal, principal, now(), reason).by(actor);
     let path = record(cx, proposal, &statement, None)?;
     ui.status(format!(
         "approved {} as {principal} (`{}`); next: `driftgate accept {}`",
@@ -141,12 +146,13 @@ fn statement_only(
     cx: &Context,
     args: &ApproveArgs,
     proposal: &Proposal,
-    principal: &str,
+    actor: &Actor,
 ) -> Result<Exit, Error> {
+    let principal = actor.principal.as_str();
     let Some(reason) = reason(ui, args)? else {
         return Err(Error::input("no reason given; nothing written"));
     };
-    let mut statement = Statement::new(proposal, principal, now(), reason);
+    let mut statement = Statement::new(proposal, principal, now(), reason).by(actor);
     // Nobody saw the change set and nothing vouches for who wrote this: it counts
     // once signed, never before.
     statement.for_signing = true;
@@ -170,8 +176,9 @@ fn signed(
     proposal: &Proposal,
     in_force: &InForce,
     subject: &Subject,
-    principal: &str,
+    actor: &Actor,
 ) -> Result<Exit, Error> {
+    let principal = actor.principal.as_str();
     let socket = std::env::var_os("SSH_AUTH_SOCK")
         .filter(|s| !s.is_empty())
         .map(PathBuf::from);
@@ -208,7 +215,7 @@ fn signed(
     let Some(reason) = reason(ui, args)? else {
         return Err(Error::input("no reason given; nothing written"));
     };
-    let statement = Statement::new(proposal, principal, now(), reason);
+    let statement = Statement::new(proposal, principal, now(), reason).by(actor);
     let bytes = statement.to_bytes();
     let signature = match &key_file {
         Some(k) => sign_with_file(ui, k, socket.as_deref(), args.sign_agent, &bytes)?,
@@ -435,10 +442,15 @@ fn record(
     if let Some((_, Some(key))) = signature {
         details.insert("key".into(), key.into());
     }
+    let actor = Actor {
+        principal: statement.principal.clone(),
+        kind: statement.actor_kind.unwrap_or_default(),
+        tool: statement.tool.clone(),
+    };
     audit::append(
         &cx.store.audit_path(),
         statement.time.clone(),
-        &statement.principal,
+        &actor,
         EventKind::Approved,
         Some(&proposal.id),
         Some(&proposal.baseline.root_hash),

@@ -41,6 +41,8 @@ pub struct CheckArgs {
     #[arg(long = "as", value_name = "NAME", requires = "audit")]
     pub as_: Option<String>,
     #[command(flatten)]
+    pub run: super::RunArgs,
+    #[command(flatten)]
     pub source: SourceArgs,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -139,6 +141,7 @@ fn exit_of(ui: &mut Ui, report: &Report, threshold: Option<Severity>) -> Exit {
 /// Appends a `checked` event: the baseline compared with, the verdict and the counts.
 fn record(cx: &Context, args: &CheckArgs, report: &Report, exit: Exit) -> Result<(), Error> {
     let actor = super::identity(args.as_.as_deref(), &cx.root)?;
+    let actor = super::actor_of(&actor, &args.run, &cx.config.policy)?;
     let _lock = cx.store.lock()?;
     let mut details = serde_json::Map::new();
     details.insert("drift".into(), report.drift.into());

@@ -22,6 +22,7 @@ pub mod verify;
 
 use std::path::{Path, PathBuf};
 
+use crate::actor::Actor;
 use crate::approval;
 use crate::baseline::{self, Baseline, Proposal};
 use crate::chain::{self, InForce};
@@ -221,6 +222,44 @@ pub fn identity(explicit: Option<&str>, root: &Path) -> Result<String, Error> {
         .map_err(|e| Error::from(e).hint("pass `--as NAME` with a simpler name"))
 }
 
+/// Who runs a command and whether it notifies: shared by the commands that write to
+/// the audit log.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct RunArgs {
+    /// Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also
+    /// DRIFTGATE_ACTOR. Without it, the policy's machine principals and CI detection
+    /// decide
+    #[arg(long, value_name = "KIND[:NAME]")]
+    pub actor: Option<String>,
+    /// Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)
+    #[arg(long)]
+    pub no_notify: bool,
+}
+
+/// Returns the value of environment variable `name` when set and not empty.
+pub fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Returns who runs the command as `principal`: its kind from `--actor` or
+/// `DRIFTGATE_ACTOR`, else `policy.actors.machines`, else CI detection.
+pub fn actor_of(
+    principal: &str,
+    run: &RunArgs,
+    policy: &crate::config::PolicyConfig,
+) -> Result<Actor, Error> {
+    let declared = match run.actor.clone().or_else(|| env_var("DRIFTGATE_ACTOR")) {
+        Some(text) => Some(crate::actor::parse(&text)?),
+        None => None,
+    };
+    Ok(crate::actor::resolve(
+        principal,
+        declared,
+        policy::actors::is_machine_principal(policy, principal),
+        crate::actor::in_ci(&env_var),
+    ))
+}
+
 /// Returns the current time as RFC 3339 UTC with second precision.
 pub fn now() -> String {
     jiff::Timestamp::now()
@@ -334,7 +373,13 @@ pub fn subject_of(cx: &Context, proposal: &Proposal, in_force: &InForce) -> Resu
         &proposal.baseline,
         in_force.parent.as_ref(),
         &in_force.rules,
-    )?)
+    )?
+    .requested(
+        proposal.requester_kind,
+        proposal.request.clone(),
+        &proposal.created_at,
+        Some(jiff::Timestamp::now()),
+    ))
 }
 
 /// Returns `proposal` judged under its parent's policy, trust set and rules, keys

@@ -19,6 +19,8 @@ pub struct RejectArgs {
     /// Reject as NAME instead of git's user.email or $USER
     #[arg(long = "as", value_name = "NAME")]
     pub as_: Option<String>,
+    #[command(flatten)]
+    pub run: super::RunArgs,
 }
 
 /// Runs `reject`.
@@ -32,6 +34,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RejectArgs) -> Result<Exit, Error
     // A broken audit log stops the command before anything is changed.
     audit::read_verified(&cx.store.audit_path())?;
     let proposal = baseline::pick_proposal(&cx.store, Some(&args.id))?;
+    let in_force = crate::chain::in_force(&cx.store, &proposal.baseline)?;
+    let actor = super::actor_of(&actor, &args.run, &in_force.policy)?;
     let mut details = serde_json::Map::new();
     details.insert("reason".into(), args.reason.clone().into());
     audit::append(

@@ -3,7 +3,9 @@
 use anyhow::Context as _;
 
 use super::{Context, identity, now};
-use crate::approval::signers::TrustSet;
+use crate::approval::signers::{TrustSet, fingerprint};
+use crate::approval::sshsig::{self, KeyFile};
+use crate::approval::{REQUEST_SCHEMA, RequestStatement, SignedRequest};
 use crate::audit::{self, EventKind};
 use crate::baseline::{self, Baseline, PROPOSAL_SCHEMA, Proposal, short};
 use crate::cli::GlobalArgs;
@@ -30,6 +32,13 @@ pub struct SnapshotArgs {
     /// Do not honour .gitignore files
     #[arg(long)]
     pub no_ignore: bool,
+    /// Sign the proposal with the SSH key in KEY, so that the requester is the
+    /// principal allowed_signers lists for the key (required under
+    /// `policy.require_signed_proposals`)
+    #[arg(long, value_name = "KEY")]
+    pub sign: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub run: super::RunArgs,
 }
 
 /// Runs `snapshot`.
@@ -50,6 +59,22 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     let cx = loaded.keeping_redaction(&in_force_book.iter().collect::<Vec<_>>())?;
     let tree = super::check::scan(ui, &cx, args.no_ignore)?;
     let parent = current.as_ref().map(|b| b.root_hash.clone());
+    // The policy a proposal is judged by: the accepted baseline's, or for a first
+    // baseline the one it brings.
+    let policy = current
+        .as_ref()
+        .map_or_else(|| cx.config.policy.clone(), |b| b.policy.clone());
+    let actor = super::actor_of(&requester, &args.run, &policy)?;
+    if policy.require_signed_proposals && args.sign.is_none() {
+        return Err(Error::input(
+            "the policy in force requires signed proposals (`policy.require_signed_proposals`); nothing written",
+        )
+        .hint("propose with `driftgate snapshot --sign ~/.ssh/id_ed25519 -m REASON`"));
+    }
+    let key = match &args.sign {
+        Some(path) => Some(KeyFile::read(path)?),
+        None => None,
+    };
     let book = cx.rules.book(&cx.config.compare);
     let candidate = Baseline::new(&tree, parent.clone(), cx.config.policy.clone(), book.hash());
     if current.as_ref().is_some_and(|b| {
@@ -106,12 +131,41 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     if reason.is_empty() {
         ui.warn("no reason given; pass `-m REASON` so reviewers know why");
     }
+    let created_at = now();
+    let request = match &key {
+        Some(k) => {
+            let trust = match &current {
+                Some(b) => crate::chain::load_trust(&cx.store, b)?,
+                None => crate::chain::load_trust(&cx.store, &candidate)?,
+            };
+            Some(sign_request(
+                ui,
+                k,
+                &trust,
+                RequestStatement {
+                    schema: REQUEST_SCHEMA.to_string(),
+                    proposal: id.clone(),
+                    root_hash: candidate.root_hash.clone(),
+                    parent: parent.clone(),
+                    principal: requester.clone(),
+                    actor_kind: actor.kind,
+                    tool: actor.tool.clone(),
+                    time: created_at.clone(),
+                    reason: reason.clone(),
+                },
+            )?)
+        }
+        None => None,
+    };
     let proposal = Proposal {
         schema: PROPOSAL_SCHEMA.to_string(),
         id: id.clone(),
         requester: requester.clone(),
         reason: reason.clone(),
-        created_at: now(),
+        created_at,
+        requester_kind: Some(actor.kind),
+        requester_tool: actor.tool.clone(),
+        request,
         baseline: candidate,
         changes,
     };
@@ -119,10 +173,11 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     let mut details = serde_json::Map::new();
     details.insert("reason".into(), reason.into());
     details.insert("files".into(), proposal.changes.files.len().into());
+    details.insert("signed".into(), proposal.request.is_some().into());
     audit::append(
         &cx.store.audit_path(),
         proposal.created_at.clone(),
-        &requester,
+        &actor,
         EventKind::Proposed,
         Some(&id),
         Some(&proposal.baseline.root_hash),
@@ -160,6 +215,57 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     }
     writeln_id(ui, &id)?;
     Ok(Exit::Clean)
+}
+
+/// Signs `statement` with key `k`, after checking that the trust set in force lists
+/// the key for the requester; returns the signed request.
+fn sign_request(
+    ui: &mut Ui,
+    k: &KeyFile,
+    trust: &TrustSet,
+    statement: RequestStatement,
+) -> Result<SignedRequest, Error> {
+    let principal = statement.principal.clone();
+    let now_ts = jiff::Timestamp::now();
+    let check = |key: &ssh_key::public::KeyData| {
+        trust
+            .allows(key, &principal, &[now_ts])
+            .map(|_| ())
+            .map_err(|r| {
+                Error::input(format!(
+                    "cannot sign the proposal as `{principal}` with key {}: {}; nothing written",
+                    fingerprint(key),
+                    r.describe(key, &principal)
+                ))
+                .hint("the key must be listed for you in the allowed_signers in force")
+            })
+    };
+    if let Some(public) = &k.public {
+        check(public.key_data())?;
+    }
+    let bytes = statement.to_bytes();
+    let signature = if k.signs_natively() {
+        let pass = if k.is_encrypted() {
+            let Some(p) = ui.secret(&format!("passphrase for `{}`: ", k.path.display()))? else {
+                return Err(Error::input(format!(
+                    "key `{}` is protected by a passphrase, and there is no terminal to ask for it",
+                    k.path.display()
+                )));
+            };
+            Some(p)
+        } else {
+            None
+        };
+        sshsig::sign_with_key(k, pass.as_ref().map(|p| p.as_bytes()), &bytes)?
+    } else {
+        sshsig::sign_with_keygen(std::path::Path::new("ssh-keygen"), &k.path, &bytes)?
+    };
+    let key = sshsig::verify(&signature, &bytes).map_err(|e| Error::integrity(e.to_string()))?;
+    check(&key)?;
+    Ok(SignedRequest {
+        bytes: String::from_utf8_lossy(&bytes).into_owned(),
+        signature,
+    })
 }
 
 fn writeln_id(ui: &mut Ui, id: &str) -> Result<(), Error> {
