@@ -164,7 +164,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -202,7 +202,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -252,7 +252,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -294,7 +294,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -344,7 +344,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -374,7 +374,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -424,7 +424,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -466,7 +466,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -496,7 +496,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -806,7 +806,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -892,7 +892,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -922,7 +922,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -952,7 +952,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -967,12 +967,24 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__log)
-            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --since --until --follow --poll-ms --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -982,7 +994,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1012,7 +1024,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1058,7 +1070,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1088,7 +1100,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1138,7 +1150,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1176,7 +1188,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -218,10 +218,14 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --version 'Print version'
         }
         &'driftgate;log'= {
+            cand --since 'Only events at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or a duration back from now (`7d`, `36h`)'
+            cand --until 'Only events at or before WHEN (same forms as `--since`)'
+            cand --poll-ms 'How often `--follow` looks for new lines, in milliseconds'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --format 'Output format of reports and listings'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --follow 'Keep running and print events as they are appended (`--format ndjson` or `ocsf`)'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more detail on stderr'

@@ -31,7 +31,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -63,7 +65,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand init" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -89,7 +93,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -120,7 +126,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -142,7 +150,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -163,7 +173,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -183,7 +195,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -202,7 +216,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -218,7 +234,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand proposals" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -233,7 +251,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand explain" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -241,6 +261,9 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand explain" -s q -l qui
 complete -c driftgate -n "__fish_driftgate_using_subcommand explain" -s v -l verbose -d 'Print more detail on stderr'
 complete -c driftgate -n "__fish_driftgate_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftgate -n "__fish_driftgate_using_subcommand explain" -s V -l version -d 'Print version'
+complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l since -d 'Only events at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or a duration back from now (`7d`, `36h`)' -r
+complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l until -d 'Only events at or before WHEN (same forms as `--since`)' -r
+complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l poll-ms -d 'How often `--follow` looks for new lines, in milliseconds' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l root -d 'Use DIR as the root instead of searching upwards for driftgate.toml' -r -F
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l config -d 'Read the configuration from FILE instead of `<root>/driftgate.toml`' -r -F
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l format -d 'Output format of reports and listings' -r -f -a "text\t'For people: summary table and per-file changes'
@@ -248,10 +271,13 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l follow -d 'Keep running and print events as they are appended (`--format ndjson` or `ocsf`)'
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -s q -l quiet -d 'Print only errors'
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -s v -l verbose -d 'Print more detail on stderr'
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -263,7 +289,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand rules" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -282,7 +310,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -300,7 +330,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand evidence" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -318,7 +350,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand attest" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -333,7 +367,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall help" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -351,7 +387,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_seen_subcommand_from install" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -367,7 +405,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -385,7 +425,9 @@ json\t'One JSON object, schema `driftgate.report/v1`'
 sarif\t'SARIF 2.1.0, for code scanning (one result per change)'
 github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
-junit\t'JUnit XML for GitLab and Jenkins: a test case per file'"
+junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
+ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
+ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"

@@ -29,6 +29,7 @@ pub mod error;
 pub mod event;
 pub mod evidence;
 pub mod git;
+pub mod ocsf;
 pub mod policy;
 pub mod report;
 pub mod rules;

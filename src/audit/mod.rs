@@ -115,8 +115,6 @@ pub struct Line {
     pub hash: String,
     /// The decoded event.
     pub event: Event,
-    /// The line's exact text (without its newline), as its hash covers it.
-    pub text: String,
 }
 
 /// Returns the events of the log at `path` after checking every link; a missing log
@@ -132,25 +130,47 @@ pub fn read_verified(path: &Path) -> Result<(Vec<Event>, String), AuditError> {
 /// Returns every line of the log at `path` with its hash, after checking every link;
 /// a missing log is empty.
 pub fn read_lines(path: &Path) -> Result<Vec<Line>, AuditError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-            return Err(AuditError::Broken {
-                path: path.to_path_buf(),
-                line: 1,
-                message: "the log is not UTF-8".into(),
-            });
-        }
-        Err(source) => {
-            return Err(AuditError::Io {
-                action: "read",
-                path: path.to_path_buf(),
-                source,
-            });
-        }
-    };
+    verify_text(&read_text(path)?, path)
+}
+
+/// Returns every line of the log at `path` with its exact text (without the newline,
+/// as its hash covers it), after checking every link; a missing log is empty.
+pub fn read_lines_with_text(path: &Path) -> Result<Vec<(Line, String)>, AuditError> {
+    let text = read_text(path)?;
+    let lines = verify_text(&text, path)?;
+    Ok(lines
+        .into_iter()
+        .zip(text.lines().map(String::from))
+        .collect())
+}
+
+/// Returns every complete line of the log at `path` with its hash, after checking every
+/// link; a last line still being written (no newline yet) is left for the next read.
+///
+/// For readers that follow a growing log: `append` writes a line in one call, but a
+/// reader may see it half written.
+pub fn read_complete_lines(path: &Path) -> Result<Vec<Line>, AuditError> {
+    let mut text = read_text(path)?;
+    text.truncate(text.rfind('\n').map_or(0, |i| i + 1));
     verify_text(&text, path)
+}
+
+/// Returns the log's text; a missing log is empty.
+fn read_text(path: &Path) -> Result<String, AuditError> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(AuditError::Broken {
+            path: path.to_path_buf(),
+            line: 1,
+            message: "the log is not UTF-8".into(),
+        }),
+        Err(source) => Err(AuditError::Io {
+            action: "read",
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
 }
 
 fn verify_text(text: &str, path: &Path) -> Result<Vec<Line>, AuditError> {
@@ -184,7 +204,6 @@ fn verify_text(text: &str, path: &Path) -> Result<Vec<Line>, AuditError> {
         lines.push(Line {
             hash: prev.clone(),
             event,
-            text: line.to_string(),
         });
     }
     Ok(lines)

@@ -1,30 +1,81 @@
-//! `driftgate log`: the audit trail.
+//! `driftgate log`: the audit trail, as a table, as JSON, or as a stream of events
+//! (`driftgate.event/v1` or OCSF) for a log shipper.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
 
 use super::Context;
-use crate::audit;
-use crate::baseline::short;
+use crate::audit::window::Window;
+use crate::audit::{self, GENESIS};
+use crate::baseline::{self, PROPOSAL_SCHEMA, Proposal, short};
 use crate::cli::{Format, GlobalArgs};
 use crate::error::{Error, Exit};
+use crate::event::Event;
+use crate::report::Report;
 use crate::ui::Ui;
 
 /// Show the audit trail: who proposed, approved, rejected and accepted what
 ///
-/// The log's hash chain is checked first; a broken chain exits 3.
+/// The log's hash chain is checked first; a broken chain exits 3. `--format ndjson`
+/// prints one `driftgate.event/v1` event per line (the events notifications carry,
+/// with the proposal's requester, severities and compliance controls); `--format
+/// ocsf` prints them as OCSF 1.3 Entity Management events. With `--follow`, keeps
+/// running and prints each new line as it is appended, for a log shipper; a log
+/// rewritten while followed exits 3.
 #[derive(Debug, clap::Args)]
-pub struct LogArgs {}
+pub struct LogArgs {
+    /// Only events at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or
+    /// a duration back from now (`7d`, `36h`)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Only events at or before WHEN (same forms as `--since`)
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Keep running and print events as they are appended (`--format ndjson` or `ocsf`)
+    #[arg(long)]
+    pub follow: bool,
+    /// How often `--follow` looks for new lines, in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 1000, hide = true)]
+    pub poll_ms: u64,
+}
 
 /// Runs `log`.
-pub fn run(ui: &mut Ui, g: &GlobalArgs, _args: &LogArgs) -> Result<Exit, Error> {
-    super::require_listing_format(g)?;
+pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &LogArgs) -> Result<Exit, Error> {
+    if !g.format.is_stream() {
+        super::require_listing_format(g)?;
+    }
+    if args.follow && !g.format.is_stream() {
+        return Err(Error::input(
+            "`--follow` streams events one per line: use it with `--format ndjson` or `--format ocsf`",
+        ));
+    }
+    let window = Window::parse(
+        args.since.as_deref(),
+        args.until.as_deref(),
+        jiff::Timestamp::now(),
+    )
+    .map_err(|e| Error::input(e.to_string()))?;
     let cx = Context::load(g)?;
+    if g.format.is_stream() {
+        return stream(ui, g.format, &cx, args, window);
+    }
     let (events, _) = audit::read_verified(&cx.store.audit_path())?;
+    let events: Vec<_> = events
+        .into_iter()
+        .filter(|e| window.contains_text(&e.time))
+        .collect();
     if g.format == Format::Json {
         serde_json::to_writer_pretty(ui.out(), &events).map_err(std::io::Error::from)?;
         writeln!(ui.out())?;
         return Ok(Exit::Clean);
     }
     if events.is_empty() {
-        ui.status("the audit log is empty");
+        ui.status(if window.is_unbounded() {
+            "the audit log is empty"
+        } else {
+            "no audit event in that period"
+        });
         return Ok(Exit::Clean);
     }
     let mut table = comfy_table::Table::new();
@@ -49,4 +100,212 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, _args: &LogArgs) -> Result<Exit, Error> 
     }
     writeln!(ui.out(), "{table}")?;
     Ok(Exit::Clean)
+}
+
+/// Prints the log's events one per line, then, with `--follow`, each new one.
+fn stream(
+    ui: &mut Ui,
+    format: Format,
+    cx: &Context,
+    args: &LogArgs,
+    window: Window,
+) -> Result<Exit, Error> {
+    let path = cx.store.audit_path();
+    let repository = repository(&cx.root);
+    let mut context = Proposals::default();
+    let mut seen = 0usize;
+    let mut last = GENESIS.to_string();
+    loop {
+        let lines = if seen == 0 && !args.follow {
+            audit::read_lines(&path)?
+        } else {
+            audit::read_complete_lines(&path)?
+        };
+        // What was printed must still be the log's beginning: a follower that kept
+        // printing after a rewrite would ship a history that no longer exists.
+        let still = seen == 0 || lines.get(seen - 1).is_some_and(|l| l.hash == last);
+        if !still {
+            return Err(Error::integrity(format!(
+                "audit log `{}` was rewritten while it was followed: line {seen} is gone or changed",
+                path.display()
+            ))
+            .hint("run `driftgate verify` to see what is broken"));
+        }
+        for (i, line) in lines.iter().enumerate().skip(seen) {
+            if !window.contains_text(&line.event.time) {
+                continue;
+            }
+            let event = context.enrich(ui, cx, Event::from_audit(i + 1, line, &repository));
+            let text = match format {
+                Format::Ocsf => crate::ocsf::to_json(&event),
+                _ => event.to_json(),
+            };
+            writeln!(ui.out(), "{text}")?;
+        }
+        ui.out().flush()?;
+        if let Some(l) = lines.last() {
+            seen = lines.len();
+            last = l.hash.clone();
+        }
+        if !args.follow {
+            return Ok(Exit::Clean);
+        }
+        std::thread::sleep(Duration::from_millis(args.poll_ms.max(10)));
+    }
+}
+
+/// The proposals that events name, with their change reports, looked up once each.
+#[derive(Default)]
+struct Proposals {
+    known: HashMap<String, Option<(Proposal, Report)>>,
+    warned: bool,
+}
+
+impl Proposals {
+    /// Returns `event` with its proposal's requester, reason, severities, controls and
+    /// changes, when the proposal is pending or accepted; as it is otherwise (a
+    /// rejected proposal is gone).
+    fn enrich(&mut self, ui: &mut Ui, cx: &Context, event: Event) -> Event {
+        let Some(id) = event.proposal.as_ref().map(|p| p.id.clone()) else {
+            return event;
+        };
+        if !self.known.contains_key(&id) {
+            let found = match lookup(cx, &id) {
+                Ok(found) => found,
+                Err(e) => {
+                    if !self.warned {
+                        ui.warn(format!(
+                            "events of proposal {id} lack its changes: {}",
+                            e.message
+                        ));
+                        self.warned = true;
+                    }
+                    None
+                }
+            };
+            self.known.insert(id.clone(), found);
+        }
+        let Some(Some((proposal, report))) = self.known.get(&id) else {
+            return event;
+        };
+        let root = event.root_hash.clone();
+        let mut e = event
+            .with_proposal(proposal, None, None)
+            .with_report(report, Some(&cx.rules));
+        // A `checked` line names the baseline it compared with; keep what the log says.
+        if root.is_some() {
+            e.root_hash = root;
+        }
+        e
+    }
+}
+
+/// Returns proposal `id` and its change report: pending, or rebuilt from the history
+/// record it was accepted with; `None` when it is neither (rejected).
+fn lookup(cx: &Context, id: &str) -> Result<Option<(Proposal, Report)>, Error> {
+    if !baseline::is_proposal_id(id) {
+        return Ok(None);
+    }
+    let pending = baseline::list_proposals(&cx.store)?
+        .into_iter()
+        .find(|p| p.id == id);
+    let proposal = match pending {
+        Some(p) => p,
+        None => {
+            let Some(record) = accepted_record(cx, id)? else {
+                return Ok(None);
+            };
+            Proposal {
+                schema: PROPOSAL_SCHEMA.to_string(),
+                id: record.proposal.clone(),
+                requester: record.requester.clone(),
+                reason: record.reason.clone(),
+                created_at: record.created_at.clone(),
+                requester_kind: record.requester_kind,
+                requester_tool: record.requester_tool.clone(),
+                request: record.request.clone(),
+                changes: Report::new(cx.display_root(), None, Vec::new(), false),
+                baseline: record.baseline,
+            }
+        }
+    };
+    let report = super::proposal_report(cx, &proposal)?;
+    Ok(Some((proposal, report)))
+}
+
+/// Returns the history record of the baseline accepted from proposal `id`, if any.
+fn accepted_record(cx: &Context, id: &str) -> Result<Option<baseline::Record>, Error> {
+    let dir = cx.store.history_dir();
+    let rd = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(Error::input(format!(
+                "cannot read `{}`: {e}",
+                dir.display()
+            )));
+        }
+    };
+    for item in rd.flatten() {
+        let p = item.path();
+        if p.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let record: baseline::Record = crate::store::read_json(&p)?;
+        if record.proposal == id {
+            return Ok(Some(record));
+        }
+    }
+    Ok(None)
+}
+
+/// Returns the repository the events come from: git's `origin` remote without
+/// credentials, else the root directory's name.
+fn repository(root: &Path) -> String {
+    let origin = git2::Repository::discover(root).ok().and_then(|r| {
+        r.find_remote("origin")
+            .ok()
+            .and_then(|o| o.url().map(String::from))
+    });
+    match origin {
+        Some(url) => without_credentials(&url),
+        None => root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| ".".to_string()),
+    }
+}
+
+/// Returns `url` without a `user:password@` part, which may hold a token.
+fn without_credentials(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            format!("{scheme}://{host}{path}")
+        }
+        // scp-like `git@host:org/repo`: the user is not a secret, but drop it too.
+        None => url.rsplit_once('@').map_or(url, |(_, h)| h).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_dropped_from_remotes() {
+        assert_eq!(
+            without_credentials("https://x-access-token:ghp_secret@github.com/o/r.git"),
+            "https://github.com/o/r.git"
+        );
+        assert_eq!(
+            without_credentials("https://github.com/o/r"),
+            "https://github.com/o/r"
+        );
+        assert_eq!(
+            without_credentials("git@github.com:o/r.git"),
+            "github.com:o/r.git"
+        );
+    }
 }

@@ -63,8 +63,13 @@ pub fn require_listing_format(g: &GlobalArgs) -> Result<(), Error> {
     if g.format.suits_listings() {
         return Ok(());
     }
+    let what = if g.format.is_stream() {
+        "streams the audit log (`driftgate log`)"
+    } else {
+        "is for drift reports (`check`, `diff`)"
+    };
     Err(Error::input(format!(
-        "`--format {}` is for drift reports (`check`, `diff`); this command prints text or json",
+        "`--format {}` {what}; this command prints text or json",
         g.format.name()
     )))
 }

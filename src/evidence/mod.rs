@@ -91,8 +91,8 @@ impl Step {
 pub struct Segment {
     /// 1-based number of its first line in the log (one past the end when empty).
     pub first_line: usize,
-    /// The lines, in log order.
-    pub lines: Vec<audit::Line>,
+    /// The lines, in log order, each with its exact text.
+    pub lines: Vec<(audit::Line, String)>,
     /// The `prev` of its first line: the hash of the line before it, or [`GENESIS`].
     pub anchor: String,
     /// Lines in the whole log.
@@ -138,7 +138,7 @@ pub struct Evidence {
 /// the whole chain and the audit log.
 pub fn collect(store: &Store, window: Window) -> Result<Evidence, EvidenceError> {
     let verified = chain::verify(store, None, None)?;
-    let lines = audit::read_lines(&store.audit_path())?;
+    let lines = audit::read_lines_with_text(&store.audit_path())?;
     let chain_len = verified.baselines.len();
     let mut steps = Vec::new();
     for (i, root) in verified.baselines.iter().enumerate() {
@@ -165,7 +165,7 @@ pub fn collect(store: &Store, window: Window) -> Result<Evidence, EvidenceError>
 
 fn step(
     store: &Store,
-    lines: &[audit::Line],
+    lines: &[(audit::Line, String)],
     index: usize,
     record_bytes: Vec<u8>,
     record: Record,
@@ -209,7 +209,7 @@ fn step(
     );
     let accepted_line = lines
         .iter()
-        .position(|l| {
+        .position(|(l, _)| {
             l.event.event == EventKind::Accepted
                 && l.event.root_hash.as_deref() == Some(b.root_hash.as_str())
         })
@@ -229,17 +229,17 @@ fn step(
 
 /// Returns the lines of the window, widened to start at the first event of every
 /// included baseline's proposal so that each one's whole story is in the segment.
-fn segment(lines: &[audit::Line], window: &Window, steps: &[Step]) -> Segment {
+fn segment(lines: &[(audit::Line, String)], window: &Window, steps: &[Step]) -> Segment {
     let in_window: Vec<usize> = lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| window.contains_text(&l.event.time))
+        .filter(|(_, (l, _))| window.contains_text(&l.event.time))
         .map(|(i, _)| i)
         .collect();
     let mut start = in_window.first().copied();
     let mut end = in_window.last().copied();
     for s in steps {
-        let story = lines.iter().enumerate().filter(|(_, l)| {
+        let story = lines.iter().enumerate().filter(|(_, (l, _))| {
             l.event.proposal.as_deref() == Some(s.record.proposal.as_str())
                 || l.event.root_hash.as_deref() == Some(s.record.baseline.root_hash.as_str())
         });
@@ -250,13 +250,13 @@ fn segment(lines: &[audit::Line], window: &Window, steps: &[Step]) -> Segment {
     }
     let head = lines
         .last()
-        .map_or_else(|| GENESIS.to_string(), |l| l.hash.clone());
+        .map_or_else(|| GENESIS.to_string(), |(l, _)| l.hash.clone());
     match (start, end) {
         (Some(a), Some(b)) => Segment {
             first_line: a + 1,
             anchor: lines
                 .get(a)
-                .map_or_else(|| GENESIS.to_string(), |l| l.event.prev.clone()),
+                .map_or_else(|| GENESIS.to_string(), |(l, _)| l.event.prev.clone()),
             lines: lines.get(a..=b).map(<[_]>::to_vec).unwrap_or_default(),
             total_lines: lines.len(),
             head,
@@ -283,7 +283,7 @@ impl Evidence {
             segment_head: s
                 .lines
                 .last()
-                .map_or_else(|| s.anchor.clone(), |l| l.hash.clone()),
+                .map_or_else(|| s.anchor.clone(), |(l, _)| l.hash.clone()),
             log_head: s.head.clone(),
             audit_heads: self
                 .steps
@@ -304,8 +304,8 @@ impl Evidence {
         out.insert("SUMMARY.md".to_string(), render::summary(self).into_bytes());
         out.insert("VERIFY.md".to_string(), render::verify(self).into_bytes());
         let mut segment = String::new();
-        for l in &self.segment.lines {
-            segment.push_str(&l.text);
+        for (_, text) in &self.segment.lines {
+            segment.push_str(text);
             segment.push('\n');
         }
         out.insert("audit/segment.jsonl".to_string(), segment.into_bytes());
@@ -353,7 +353,7 @@ impl Evidence {
             .segment
             .lines
             .iter()
-            .filter_map(|l| l.event.time.parse::<jiff::Timestamp>().ok())
+            .filter_map(|(l, _)| l.event.time.parse::<jiff::Timestamp>().ok())
             .chain(
                 self.steps
                     .iter()

@@ -14,6 +14,7 @@ mod git;
 mod hook;
 mod keys;
 mod lifecycle;
+mod log_stream;
 mod quorum;
 mod repo;
 mod rules;

@@ -45,6 +45,13 @@ pub fn write(
         Format::Github => github::render(report, w),
         Format::Markdown => markdown::render(report, w),
         Format::Junit => junit::render(report, w),
+        Format::Ndjson | Format::Ocsf => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "`--format {}` streams the audit log (`driftgate log`); reports are text, json, sarif, github, markdown or junit",
+                format.name()
+            ),
+        )),
     }
 }
 
