@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Digest;
 use ssh_key::public::KeyData;
 
+use crate::actor::ActorKind;
 use crate::approval::signers::fingerprint;
 use crate::approval::sshsig;
 use crate::baseline::{self, Record, short};
@@ -131,6 +132,10 @@ pub struct ProposalRef {
     pub id: String,
     /// Who proposed it.
     pub requester: String,
+    /// Whether that was a person, a CI job or an agent (`human`, `ci`, `agent`).
+    pub requester_kind: ActorKind,
+    /// The tool it ran through, when given.
+    pub requester_tool: Option<String>,
     /// Why.
     pub reason: String,
     /// When (RFC 3339 UTC).
@@ -164,6 +169,8 @@ pub struct Changes {
 pub struct ApprovalRef {
     /// Who approved.
     pub principal: String,
+    /// Whether that was a person, a CI job or an agent.
+    pub kind: ActorKind,
     /// When (RFC 3339 UTC, from the statement).
     pub time: String,
     /// Why.
@@ -291,6 +298,7 @@ pub fn statement(
         .iter()
         .map(|a| ApprovalRef {
             principal: a.statement.principal.clone(),
+            kind: a.statement.actor_kind.unwrap_or_default(),
             time: a.statement.time.clone(),
             reason: a.statement.reason.clone(),
             key: decision
@@ -316,6 +324,8 @@ pub fn statement(
             proposal: ProposalRef {
                 id: record.proposal.clone(),
                 requester: record.requester.clone(),
+                requester_kind: record.requester_kind.unwrap_or_default(),
+                requester_tool: record.requester_tool.clone(),
                 reason: record.reason.clone(),
                 created_at: record.created_at.clone(),
             },

@@ -158,6 +158,9 @@ fn stream(
 #[derive(Default)]
 struct Proposals {
     known: HashMap<String, Option<(Proposal, Report)>>,
+    /// Accepted baselines' records by proposal id, read once, and again only when an
+    /// id is missing (a follower sees new acceptances).
+    accepted: HashMap<String, baseline::Record>,
     warned: bool,
 }
 
@@ -170,7 +173,7 @@ impl Proposals {
             return event;
         };
         if !self.known.contains_key(&id) {
-            let found = match lookup(cx, &id) {
+            let found = match self.lookup(cx, &id) {
                 Ok(found) => found,
                 Err(e) => {
                     if !self.warned {
@@ -192,53 +195,57 @@ impl Proposals {
         let mut e = event
             .with_proposal(proposal, None, None)
             .with_report(report, Some(&cx.rules));
-        // A `checked` line names the baseline it compared with; keep what the log says.
+        // Keep the root hash the log line names.
         if root.is_some() {
             e.root_hash = root;
         }
         e
     }
-}
 
-/// Returns proposal `id` and its change report: pending, or rebuilt from the history
-/// record it was accepted with; `None` when it is neither (rejected).
-fn lookup(cx: &Context, id: &str) -> Result<Option<(Proposal, Report)>, Error> {
-    if !baseline::is_proposal_id(id) {
-        return Ok(None);
-    }
-    let pending = baseline::list_proposals(&cx.store)?
-        .into_iter()
-        .find(|p| p.id == id);
-    let proposal = match pending {
-        Some(p) => p,
-        None => {
-            let Some(record) = accepted_record(cx, id)? else {
-                return Ok(None);
-            };
-            Proposal {
-                schema: PROPOSAL_SCHEMA.to_string(),
-                id: record.proposal.clone(),
-                requester: record.requester.clone(),
-                reason: record.reason.clone(),
-                created_at: record.created_at.clone(),
-                requester_kind: record.requester_kind,
-                requester_tool: record.requester_tool.clone(),
-                request: record.request.clone(),
-                changes: Report::new(cx.display_root(), None, Vec::new(), false),
-                baseline: record.baseline,
-            }
+    /// Returns proposal `id` and its change report: pending, or rebuilt from the
+    /// history record it was accepted with; `None` when it is neither (rejected).
+    fn lookup(&mut self, cx: &Context, id: &str) -> Result<Option<(Proposal, Report)>, Error> {
+        if !baseline::is_proposal_id(id) {
+            return Ok(None);
         }
-    };
-    let report = super::proposal_report(cx, &proposal)?;
-    Ok(Some((proposal, report)))
+        let pending = baseline::list_proposals(&cx.store)?
+            .into_iter()
+            .find(|p| p.id == id);
+        let proposal = match pending {
+            Some(p) => p,
+            None => {
+                if !self.accepted.contains_key(id) {
+                    self.accepted = accepted_records(cx)?;
+                }
+                let Some(record) = self.accepted.get(id).cloned() else {
+                    return Ok(None);
+                };
+                Proposal {
+                    schema: PROPOSAL_SCHEMA.to_string(),
+                    id: record.proposal.clone(),
+                    requester: record.requester.clone(),
+                    reason: record.reason.clone(),
+                    created_at: record.created_at.clone(),
+                    requester_kind: record.requester_kind,
+                    requester_tool: record.requester_tool.clone(),
+                    request: record.request.clone(),
+                    changes: Report::new(cx.display_root(), None, Vec::new(), false),
+                    baseline: record.baseline,
+                }
+            }
+        };
+        let report = super::proposal_report(cx, &proposal)?;
+        Ok(Some((proposal, report)))
+    }
 }
 
-/// Returns the history record of the baseline accepted from proposal `id`, if any.
-fn accepted_record(cx: &Context, id: &str) -> Result<Option<baseline::Record>, Error> {
+/// Returns every history record by the id of the proposal it was accepted from.
+fn accepted_records(cx: &Context) -> Result<HashMap<String, baseline::Record>, Error> {
     let dir = cx.store.history_dir();
+    let mut out = HashMap::new();
     let rd = match std::fs::read_dir(&dir) {
         Ok(rd) => rd,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
         Err(e) => {
             return Err(Error::input(format!(
                 "cannot read `{}`: {e}",
@@ -252,11 +259,9 @@ fn accepted_record(cx: &Context, id: &str) -> Result<Option<baseline::Record>, E
             continue;
         }
         let record: baseline::Record = crate::store::read_json(&p)?;
-        if record.proposal == id {
-            return Ok(Some(record));
-        }
+        out.insert(record.proposal.clone(), record);
     }
-    Ok(None)
+    Ok(out)
 }
 
 /// Returns the repository the events come from: git's `origin` remote without

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use super::{BUNDLE_DIR, Evidence, Step};
+use crate::actor::ActorKind;
 use crate::approval::sshsig::NAMESPACE;
 use crate::baseline::short;
 
@@ -25,6 +26,15 @@ fn cell(s: &str) -> String {
         }
     }
     out
+}
+
+/// Returns `who`, with its kind and tool when it is not a person: `bot (agent: tool)`.
+fn actor(who: &str, kind: Option<ActorKind>, tool: Option<&str>) -> String {
+    match (kind.unwrap_or_default(), tool) {
+        (ActorKind::Human, _) => cell(who),
+        (k, Some(t)) => format!("{} ({}: {})", cell(who), k.as_str(), cell(t)),
+        (k, None) => format!("{} ({})", cell(who), k.as_str()),
+    }
 }
 
 fn window_text(e: &Evidence) -> String {
@@ -84,7 +94,7 @@ pub fn summary(e: &Evidence) -> String {
             short(&r.baseline.root_hash),
             cell(&r.accepted_at),
             cell(&r.accepted_by),
-            cell(&r.requester),
+            actor(&r.requester, r.requester_kind, r.requester_tool.as_deref()),
             s.subject.severity().map_or("none", |v| v.as_str()),
             approvers.join(", ")
         );
@@ -111,7 +121,7 @@ fn step_section(md: &mut String, s: &Step) {
         md,
         "- proposal `{}` by {} at {}: {}",
         cell(&r.proposal),
-        cell(&r.requester),
+        actor(&r.requester, r.requester_kind, r.requester_tool.as_deref()),
         cell(&r.created_at),
         cell(&r.reason)
     );
@@ -195,7 +205,11 @@ fn step_section(md: &mut String, s: &Step) {
         let _ = writeln!(
             md,
             "| {} | {} | {} | {sig} |",
-            cell(&a.statement.principal),
+            actor(
+                &a.statement.principal,
+                a.statement.actor_kind,
+                a.statement.tool.as_deref()
+            ),
             cell(&a.statement.time),
             cell(&a.statement.reason)
         );

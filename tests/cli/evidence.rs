@@ -25,7 +25,17 @@ pub fn signed_history(env: &TestEnv) -> (Key, Key) {
     env.sign(&id, "bob@example.com", &bob).expect_code(0);
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
     env.write("a.yaml", "replicas: 2\n");
-    let id = env.propose("alice", "scale | up");
+    let r = env.run(&[
+        "snapshot",
+        "-m",
+        "scale | up",
+        "--as",
+        "alice",
+        "--actor",
+        "agent:claude",
+    ]);
+    r.expect_code(0);
+    let id = r.stdout.trim().to_string();
     env.sign(&id, "bob@example.com", &bob).expect_code(0);
     env.keygen_approve(&id, "dave@example.com", &dave, "driftgate");
     env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
@@ -154,7 +164,7 @@ fn bundle_is_verified_by_ssh_keygen_alone_and_tampering_fails_it() {
     for needle in [
         "Baselines accepted in it: 2 (of 2 in the chain)",
         "| 2 | `",
-        "| carol | alice | ",
+        "| carol | alice (agent: claude) | ",
         "bob@example.com, dave@example.com |",
         "scale \\| up",
         "- changes: 1 path(s)",
