@@ -147,7 +147,9 @@ fn stream(
             seen = lines.len();
             last = l.hash.clone();
         }
-        if !args.follow {
+        // Past `--until`, nothing new can fall inside the window.
+        let over = window.until.is_some_and(|u| u < jiff::Timestamp::now());
+        if !args.follow || over {
             return Ok(Exit::Clean);
         }
         std::thread::sleep(Duration::from_millis(args.poll_ms.max(10)));

@@ -210,6 +210,13 @@ fn each_approver_signs_an_envelope_and_tampering_is_detected() {
         "{}",
         r.transcript()
     );
+    let r = env.run(&["verify", "--attestation", &dave_arg, "--format", "json"]);
+    r.expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["schema"], "driftgate.verify-attestation/v1");
+    assert_eq!(v["root_hash"], env.root_hash());
+    assert_eq!(v["signers"][0]["principal"], "dave@example.com");
+    assert_eq!(v["signers"][0]["key"], dave.fingerprint);
     let r = env.run(&["verify", "--attestation", &old_arg]);
     r.expect_code(0);
     assert!(r.stdout.contains(&first[..12]), "{}", r.transcript());

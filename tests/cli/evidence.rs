@@ -322,3 +322,30 @@ fn a_broken_chain_or_a_path_inside_the_state_exports_nothing() {
     r.expect_code(3);
     assert!(!env.home.join("e.tar.gz").exists());
 }
+
+#[test]
+fn unsigned_approvals_are_listed_and_have_no_command() {
+    let env = TestEnv::init(&[]);
+    env.write("a.yaml", "replicas: 1\n");
+    env.accept_current("first");
+    env.run(&["evidence", "--out", "../home/u.tar.gz"])
+        .expect_code(0);
+    let bundle = extract(&env, &env.home.join("u.tar.gz"), "u");
+    assert!(verify_commands(&bundle).is_empty());
+    let verify = std::fs::read_to_string(bundle.join("VERIFY.md")).unwrap();
+    assert!(verify.contains("No signed approval"), "{verify}");
+    let summary = std::fs::read_to_string(bundle.join("SUMMARY.md")).unwrap();
+    assert!(
+        summary.contains("| bob | ") && summary.contains("unsigned (approved interactively)"),
+        "{summary}"
+    );
+    let dir = std::fs::read_dir(bundle.join("baselines"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert!(dir.join("approvals/bob.json").is_file());
+    assert!(!dir.join("approvals/bob.json.sig").exists());
+    assert!(!dir.join("allowed_signers").exists());
+}

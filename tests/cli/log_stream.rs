@@ -240,6 +240,17 @@ fn since_and_until_filter_every_format() {
         "{}",
         r.transcript()
     );
+    // A follower whose window has closed has nothing to wait for.
+    let r = env.run(&[
+        "log",
+        "--format",
+        "ndjson",
+        "--follow",
+        "--until",
+        "2000-01-01",
+    ]);
+    r.expect_code(0);
+    assert_eq!(r.stdout, "");
     let r = env.run(&["log", "--follow"]);
     r.expect_code(2);
     assert!(r.stderr.contains("`--format ndjson`"), "{}", r.transcript());
