@@ -42,6 +42,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand log 'Show the audit trail: who proposed, approved, rejected and accepted what'
             cand rules 'List the active risk rules'
             cand verify 'Verify the baseline chain, its signatures, trust-file changes and the audit log'
+            cand notify 'Send notifications to the `[[notify]]` targets of driftgate.toml'
             cand hook 'Install or remove the git pre-commit hook that runs `check --staged`'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -188,10 +189,12 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --version 'Print version'
         }
         &'driftgate;proposals'= {
+            cand --actor 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy''s machine principals and CI detection decide'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --format 'Output format of reports and listings'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --no-notify 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more detail on stderr'
@@ -259,6 +262,45 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'driftgate;notify'= {
+            cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
+            cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
+            cand --format 'Output format of reports and listings'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more detail on stderr'
+            cand --verbose 'Print more detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand test 'Send a sample event to every `[[notify]]` target and print each response status'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'driftgate;notify;test'= {
+            cand --event 'The kind of event to send'
+            cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
+            cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
+            cand --format 'Output format of reports and listings'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more detail on stderr'
+            cand --verbose 'Print more detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'driftgate;notify;help'= {
+            cand test 'Send a sample event to every `[[notify]]` target and print each response status'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'driftgate;notify;help;test'= {
+        }
+        &'driftgate;notify;help;help'= {
         }
         &'driftgate;hook'= {
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
@@ -344,6 +386,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand log 'Show the audit trail: who proposed, approved, rejected and accepted what'
             cand rules 'List the active risk rules'
             cand verify 'Verify the baseline chain, its signatures, trust-file changes and the audit log'
+            cand notify 'Send notifications to the `[[notify]]` targets of driftgate.toml'
             cand hook 'Install or remove the git pre-commit hook that runs `check --staged`'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -371,6 +414,11 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         &'driftgate;help;rules'= {
         }
         &'driftgate;help;verify'= {
+        }
+        &'driftgate;help;notify'= {
+            cand test 'Send a sample event to every `[[notify]]` target and print each response status'
+        }
+        &'driftgate;help;notify;test'= {
         }
         &'driftgate;help;hook'= {
             cand install 'Install a git pre-commit hook that runs `driftgate check --staged`'

@@ -141,6 +141,9 @@ pub enum Command {
     Log(commands::log::LogArgs),
     Rules(commands::rules::RulesArgs),
     Verify(commands::verify::VerifyArgs),
+    /// Send notifications to the `[[notify]]` targets of driftgate.toml
+    #[command(subcommand)]
+    Notify(commands::notify::NotifyCommand),
     /// Install or remove the git pre-commit hook that runs `check --staged`
     #[command(subcommand)]
     Hook(commands::hook::HookCommand),

@@ -11,7 +11,8 @@
 //! - `semantic`, `compare`, `rules`, `report`: what changed, how dangerous it is, and
 //!   how it is shown;
 //! - `actor`, `event`: who runs a command (human, CI, agent), and the
-//!   `driftgate.event/v1` events built from the audit log.
+//!   `driftgate.event/v1` events built from the audit log;
+//! - `notify`: sending events to Slack, Teams and webhooks (`[[notify]]`).
 
 pub mod actor;
 pub mod approval;
@@ -25,6 +26,7 @@ pub mod config;
 pub mod error;
 pub mod event;
 pub mod git;
+pub mod notify;
 pub mod policy;
 pub mod report;
 pub mod rules;

@@ -12,6 +12,8 @@ pub mod explain;
 pub mod hook;
 pub mod init;
 pub mod log;
+pub mod notify;
+pub mod outbox;
 pub mod proposals;
 pub mod reject;
 pub mod rules;
@@ -50,6 +52,7 @@ pub fn run(ui: &mut Ui, cli: &Cli) -> Result<Exit, Error> {
         Command::Explain(a) => explain::run(ui, g, a),
         Command::Verify(a) => verify::run(ui, g, a),
         Command::Hook(a) => hook::run(ui, g, a),
+        Command::Notify(a) => notify::run(ui, g, a),
         Command::Completions(a) => completions::run(ui, a),
     }
 }

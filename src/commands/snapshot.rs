@@ -2,7 +2,7 @@
 
 use anyhow::Context as _;
 
-use super::{Context, identity, now};
+use super::{Context, identity, now, outbox};
 use crate::approval::signers::{TrustSet, fingerprint};
 use crate::approval::sshsig::{self, KeyFile};
 use crate::approval::{REQUEST_SCHEMA, RequestStatement, SignedRequest};
@@ -11,6 +11,7 @@ use crate::baseline::{self, Baseline, PROPOSAL_SCHEMA, Proposal, short};
 use crate::cli::GlobalArgs;
 use crate::compare::Comparer;
 use crate::error::{Error, Exit};
+use crate::event::EventType;
 use crate::report::Report;
 use crate::store::{self, Objects};
 use crate::tree::{self, DiskSource, FileData, TRUST_FILE, Tree};
@@ -45,7 +46,7 @@ pub struct SnapshotArgs {
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Error> {
     let loaded = Context::load(g)?;
     let requester = identity(args.as_.as_deref(), &loaded.root)?;
-    let _lock = loaded.store.lock()?;
+    let lock = loaded.store.lock()?;
     // A broken audit log stops the command before anything is written.
     audit::read_verified(&loaded.store.audit_path())?;
     let current = baseline::load_baseline(&loaded.store)?;
@@ -174,7 +175,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     details.insert("reason".into(), reason.into());
     details.insert("files".into(), proposal.changes.files.len().into());
     details.insert("signed".into(), proposal.request.is_some().into());
-    audit::append(
+    let hash = audit::append(
         &cx.store.audit_path(),
         proposal.created_at.clone(),
         &actor,
@@ -214,6 +215,10 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         ));
     }
     writeln_id(ui, &id)?;
+    drop(lock);
+    let event = outbox::logged(&cx, Some(&hash), EventType::Proposed, &actor);
+    let event = outbox::with_proposal(&cx, event, &proposal);
+    outbox::send(ui, &cx, &args.run, event, &actor, true);
     Ok(Exit::Clean)
 }
 

@@ -12,6 +12,7 @@ mod git;
 mod hook;
 mod keys;
 mod lifecycle;
+mod notify;
 mod quorum;
 mod repo;
 mod rules;
