@@ -139,16 +139,22 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
     )?;
     remove_proposal(&cx, &proposal.id)?;
     drop(lock);
-    let event = outbox::logged(&cx, Some(&hash), EventType::Accepted, &actor).with_proposal(
-        &proposal,
-        Some(decision),
-        None,
+    outbox::send(
+        ui,
+        &cx,
+        &args.run,
+        EventType::Accepted,
+        &actor,
+        true,
+        || {
+            let event = outbox::logged(&cx, Some(&hash), EventType::Accepted, &actor);
+            let event = event.with_proposal(&proposal, Some(decision), None);
+            match super::proposal_report(&cx, &proposal) {
+                Ok(report) => event.with_report(&report, Some(&cx.rules)),
+                Err(_) => event.with_report(&proposal.changes, Some(&cx.rules)),
+            }
+        },
     );
-    let event = match super::proposal_report(&cx, &proposal) {
-        Ok(report) => event.with_report(&report, Some(&cx.rules)),
-        Err(_) => event.with_report(&proposal.changes, Some(&cx.rules)),
-    };
-    outbox::send(ui, &cx, &args.run, event, &actor, true);
     ui.status(format!(
         "accepted {} as the baseline (root {}), approved by {}",
         proposal.id,

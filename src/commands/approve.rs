@@ -430,9 +430,10 @@ fn announce(
     hash: &str,
     actor: &Actor,
 ) {
-    let event = outbox::logged(cx, Some(hash), EventType::Approved, actor);
-    let event = outbox::with_proposal(cx, event, proposal);
-    outbox::send(ui, cx, &args.run, event, actor, true);
+    outbox::send(ui, cx, &args.run, EventType::Approved, actor, true, || {
+        let event = outbox::logged(cx, Some(hash), EventType::Approved, actor);
+        outbox::with_proposal(cx, event, proposal)
+    });
 }
 
 /// Writes the statement (and signature) under the lock and logs the approval; returns

@@ -116,7 +116,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Error>
     } else {
         None
     };
-    if exit == Exit::Drift && !super::outbox::disabled(&args.run) {
+    if exit == Exit::Drift && super::outbox::wanted(&cx, &args.run, crate::event::EventType::Drift)
+    {
         notify_drift(ui, &cx, args, &report, hash.as_deref());
     }
     Ok(exit)
@@ -134,12 +135,14 @@ fn notify_drift(ui: &mut Ui, cx: &Context, args: &CheckArgs, report: &Report, ha
             return;
         }
     };
-    let mut event = super::outbox::logged(cx, hash, crate::event::EventType::Drift, &actor);
-    // The audit line is a `checked` event; what is announced is the drift it found.
-    event.kind = crate::event::EventType::Drift;
-    event.root_hash = report.baseline.as_ref().map(|b| b.root_hash.clone());
-    let event = event.with_report(report, Some(&cx.rules));
-    super::outbox::send(ui, cx, &args.run, event, &actor, args.audit);
+    let drift = crate::event::EventType::Drift;
+    super::outbox::send(ui, cx, &args.run, drift, &actor, args.audit, || {
+        let mut event = super::outbox::logged(cx, hash, drift, &actor);
+        // The audit line is a `checked` event; what is announced is the drift it found.
+        event.kind = drift;
+        event.root_hash = report.baseline.as_ref().map(|b| b.root_hash.clone());
+        event.with_report(report, Some(&cx.rules))
+    });
 }
 
 fn exit_of(ui: &mut Ui, report: &Report, threshold: Option<Severity>) -> Exit {

@@ -76,18 +76,30 @@ pub fn with_proposal(cx: &Context, event: Event, proposal: &Proposal) -> Event {
     }
 }
 
-/// Sends `event` to the targets that want it, unless notifications are off; warns
-/// about each failed delivery and, when `record`, appends a `notify_failed` event as
-/// `actor` (the caller must not hold the store lock).
-pub fn send(ui: &mut Ui, cx: &Context, run: &RunArgs, event: Event, actor: &Actor, record: bool) {
-    if disabled(run) {
+/// Returns whether some target wants events of `kind` and notifications are on: the
+/// event is only built (which judges the proposal again) when so.
+pub fn wanted(cx: &Context, run: &RunArgs, kind: EventType) -> bool {
+    !disabled(run) && !notify::wanting(&cx.config.notify, kind).is_empty()
+}
+
+/// Sends the event `build` returns to the targets that want events of `kind`, unless
+/// notifications are off; warns about each failed delivery and, when `record`,
+/// appends a `notify_failed` event as `actor` (the caller must not hold the store
+/// lock).
+pub fn send(
+    ui: &mut Ui,
+    cx: &Context,
+    run: &RunArgs,
+    kind: EventType,
+    actor: &Actor,
+    record: bool,
+    build: impl FnOnce() -> Event,
+) {
+    if !wanted(cx, run, kind) {
         return;
     }
+    let event = build().sealed();
     let targets = notify::wanting(&cx.config.notify, event.kind);
-    if targets.is_empty() {
-        return;
-    }
-    let event = event.sealed();
     for d in notify::deliver(&targets, &event, &env_var, BACKOFF) {
         let Some(error) = &d.error else {
             ui.detail(format!(
@@ -207,8 +219,9 @@ pub fn expire_due(
             "proposal {} has expired (`policy.proposal_ttl`); reject it and snapshot again",
             p.id
         ));
-        let event = with_proposal(cx, logged(cx, Some(&hash), EventType::Expired, actor), &p);
-        send(ui, cx, run, event, actor, true);
+        send(ui, cx, run, EventType::Expired, actor, true, || {
+            with_proposal(cx, logged(cx, Some(&hash), EventType::Expired, actor), &p)
+        });
     }
     Ok(())
 }

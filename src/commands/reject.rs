@@ -48,11 +48,24 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RejectArgs) -> Result<Exit, Error
         Some(&proposal.baseline.root_hash),
         details,
     )?;
-    let event = outbox::logged(&cx, Some(&hash), EventType::Rejected, &actor);
-    let event = outbox::with_proposal(&cx, event, &proposal);
+    // Built before the approvals are removed with the proposal: the event shows them.
+    let event = outbox::wanted(&cx, &args.run, EventType::Rejected).then(|| {
+        let event = outbox::logged(&cx, Some(&hash), EventType::Rejected, &actor);
+        outbox::with_proposal(&cx, event, &proposal)
+    });
     super::accept::remove_proposal(&cx, &proposal.id)?;
     drop(lock);
     ui.status(format!("rejected {}", proposal.id));
-    outbox::send(ui, &cx, &args.run, event, &actor, true);
+    if let Some(event) = event {
+        outbox::send(
+            ui,
+            &cx,
+            &args.run,
+            EventType::Rejected,
+            &actor,
+            true,
+            || event,
+        );
+    }
     Ok(Exit::Clean)
 }

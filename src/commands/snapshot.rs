@@ -73,7 +73,19 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         .hint("propose with `driftgate snapshot --sign ~/.ssh/id_ed25519 -m REASON`"));
     }
     let key = match &args.sign {
-        Some(path) => Some(KeyFile::read(path)?),
+        Some(path) => {
+            let k = KeyFile::read(path)?;
+            // Refused before anything is stored: the key must be the requester's in
+            // the allowed_signers in force (the tree's own for a first baseline).
+            if let Some(public) = &k.public {
+                let trust = match &current {
+                    Some(b) => crate::chain::load_trust(&loaded.store, b)?,
+                    None => tree_trust(&loaded)?,
+                };
+                allowed(&trust, public.key_data(), &requester)?;
+            }
+            Some(k)
+        }
         None => None,
     };
     let book = cx.rules.book(&cx.config.compare);
@@ -216,9 +228,18 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     }
     writeln_id(ui, &id)?;
     drop(lock);
-    let event = outbox::logged(&cx, Some(&hash), EventType::Proposed, &actor);
-    let event = outbox::with_proposal(&cx, event, &proposal);
-    outbox::send(ui, &cx, &args.run, event, &actor, true);
+    outbox::send(
+        ui,
+        &cx,
+        &args.run,
+        EventType::Proposed,
+        &actor,
+        true,
+        || {
+            let event = outbox::logged(&cx, Some(&hash), EventType::Proposed, &actor);
+            outbox::with_proposal(&cx, event, &proposal)
+        },
+    );
     Ok(Exit::Clean)
 }
 
@@ -231,23 +252,7 @@ fn sign_request(
     statement: RequestStatement,
 ) -> Result<SignedRequest, Error> {
     let principal = statement.principal.clone();
-    let now_ts = jiff::Timestamp::now();
-    let check = |key: &ssh_key::public::KeyData| {
-        trust
-            .allows(key, &principal, &[now_ts])
-            .map(|_| ())
-            .map_err(|r| {
-                Error::input(format!(
-                    "cannot sign the proposal as `{principal}` with key {}: {}; nothing written",
-                    fingerprint(key),
-                    r.describe(key, &principal)
-                ))
-                .hint("the key must be listed for you in the allowed_signers in force")
-            })
-    };
-    if let Some(public) = &k.public {
-        check(public.key_data())?;
-    }
+    let check = |key: &ssh_key::public::KeyData| allowed(trust, key, &principal);
     let bytes = statement.to_bytes();
     let signature = if k.signs_natively() {
         let pass = if k.is_encrypted() {
@@ -271,6 +276,31 @@ fn sign_request(
         bytes: String::from_utf8_lossy(&bytes).into_owned(),
         signature,
     })
+}
+
+/// Fails unless `trust` lists `key` for `principal` now.
+fn allowed(trust: &TrustSet, key: &ssh_key::public::KeyData, principal: &str) -> Result<(), Error> {
+    trust
+        .allows(key, principal, &[jiff::Timestamp::now()])
+        .map(|_| ())
+        .map_err(|r| {
+            Error::input(format!(
+                "cannot sign the proposal as `{principal}` with key {}: {}; nothing written",
+                fingerprint(key),
+                r.describe(key, principal)
+            ))
+            .hint("the key must be listed for you in the allowed_signers in force")
+        })
+}
+
+/// Returns the trust set of the tree's own allowed_signers (empty without one).
+fn tree_trust(cx: &Context) -> Result<TrustSet, Error> {
+    let path = cx.store.allowed_signers_path();
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(TrustSet::parse_bytes(&bytes, &path)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TrustSet::default()),
+        Err(source) => Err(tree::TreeError::Io { path, source }.into()),
+    }
 }
 
 fn writeln_id(ui: &mut Ui, id: &str) -> Result<(), Error> {

@@ -4,6 +4,7 @@
 //! temp root, a cleared environment with its own `HOME`, and output normalized so that
 //! temp paths read `[ROOT]`.
 
+mod actors;
 mod common;
 mod completions;
 mod demo;
