@@ -52,6 +52,9 @@ _driftgate() {
             driftgate,log)
                 cmd="driftgate__subcmd__log"
                 ;;
+            driftgate,notify)
+                cmd="driftgate__subcmd__notify"
+                ;;
             driftgate,proposals)
                 cmd="driftgate__subcmd__proposals"
                 ;;
@@ -103,6 +106,9 @@ _driftgate() {
             driftgate__subcmd__help,log)
                 cmd="driftgate__subcmd__help__subcmd__log"
                 ;;
+            driftgate__subcmd__help,notify)
+                cmd="driftgate__subcmd__help__subcmd__notify"
+                ;;
             driftgate__subcmd__help,proposals)
                 cmd="driftgate__subcmd__help__subcmd__proposals"
                 ;;
@@ -124,6 +130,9 @@ _driftgate() {
             driftgate__subcmd__help__subcmd__hook,uninstall)
                 cmd="driftgate__subcmd__help__subcmd__hook__subcmd__uninstall"
                 ;;
+            driftgate__subcmd__help__subcmd__notify,test)
+                cmd="driftgate__subcmd__help__subcmd__notify__subcmd__test"
+                ;;
             driftgate__subcmd__hook,help)
                 cmd="driftgate__subcmd__hook__subcmd__help"
                 ;;
@@ -142,6 +151,18 @@ _driftgate() {
             driftgate__subcmd__hook__subcmd__help,uninstall)
                 cmd="driftgate__subcmd__hook__subcmd__help__subcmd__uninstall"
                 ;;
+            driftgate__subcmd__notify,help)
+                cmd="driftgate__subcmd__notify__subcmd__help"
+                ;;
+            driftgate__subcmd__notify,test)
+                cmd="driftgate__subcmd__notify__subcmd__test"
+                ;;
+            driftgate__subcmd__notify__subcmd__help,help)
+                cmd="driftgate__subcmd__notify__subcmd__help__subcmd__help"
+                ;;
+            driftgate__subcmd__notify__subcmd__help,test)
+                cmd="driftgate__subcmd__notify__subcmd__help__subcmd__test"
+                ;;
             *)
                 ;;
         esac
@@ -149,7 +170,7 @@ _driftgate() {
 
     case "${cmd}" in
         driftgate)
-            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version init check diff snapshot approve accept reject proposals explain log rules verify evidence attest hook completions help"
+            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version init check diff snapshot approve accept reject proposals explain log rules verify evidence attest notify hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -511,7 +532,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__help)
-            opts="init check diff snapshot approve accept reject proposals explain log rules verify evidence attest hook completions help"
+            opts="init check diff snapshot approve accept reject proposals explain log rules verify evidence attest notify hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -709,6 +730,34 @@ _driftgate() {
         driftgate__subcmd__help__subcmd__log)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__help__subcmd__notify)
+            opts="test"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__help__subcmd__notify__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1008,13 +1057,123 @@ _driftgate() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        driftgate__subcmd__proposals)
-            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version"
+        driftgate__subcmd__notify)
+            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__notify__subcmd__help)
+            opts="test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__notify__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__notify__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__notify__subcmd__test)
+            opts="-q -v -h -V --event --root --config --format --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --event)
+                    COMPREPLY=($(compgen -W "proposed approved accepted rejected drift expired" -- "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__proposals)
+            opts="-q -v -h -V --actor --no-notify --root --config --format --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

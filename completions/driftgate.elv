@@ -44,6 +44,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand verify 'Verify the baseline chain, its signatures, trust-file changes and the audit log'
             cand evidence 'Write an evidence bundle that an auditor can check offline with ssh-keygen'
             cand attest 'Export an accepted baseline as an in-toto attestation signed with your SSH key'
+            cand notify 'Send notifications to the `[[notify]]` targets of driftgate.toml'
             cand hook 'Install or remove the git pre-commit hook that runs `check --staged`'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -190,10 +191,12 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --version 'Print version'
         }
         &'driftgate;proposals'= {
+            cand --actor 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy''s machine principals and CI detection decide'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --format 'Output format of reports and listings'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --no-notify 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more detail on stderr'
@@ -301,6 +304,45 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'driftgate;notify'= {
+            cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
+            cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
+            cand --format 'Output format of reports and listings'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more detail on stderr'
+            cand --verbose 'Print more detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand test 'Send a sample event to every `[[notify]]` target and print each response status'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'driftgate;notify;test'= {
+            cand --event 'The kind of event to send'
+            cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
+            cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
+            cand --format 'Output format of reports and listings'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more detail on stderr'
+            cand --verbose 'Print more detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'driftgate;notify;help'= {
+            cand test 'Send a sample event to every `[[notify]]` target and print each response status'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'driftgate;notify;help;test'= {
+        }
+        &'driftgate;notify;help;help'= {
+        }
         &'driftgate;hook'= {
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
@@ -387,6 +429,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand verify 'Verify the baseline chain, its signatures, trust-file changes and the audit log'
             cand evidence 'Write an evidence bundle that an auditor can check offline with ssh-keygen'
             cand attest 'Export an accepted baseline as an in-toto attestation signed with your SSH key'
+            cand notify 'Send notifications to the `[[notify]]` targets of driftgate.toml'
             cand hook 'Install or remove the git pre-commit hook that runs `check --staged`'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -418,6 +461,11 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         &'driftgate;help;evidence'= {
         }
         &'driftgate;help;attest'= {
+        }
+        &'driftgate;help;notify'= {
+            cand test 'Send a sample event to every `[[notify]]` target and print each response status'
+        }
+        &'driftgate;help;notify;test'= {
         }
         &'driftgate;help;hook'= {
             cand install 'Install a git pre-commit hook that runs `driftgate check --staged`'

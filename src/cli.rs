@@ -161,6 +161,9 @@ pub enum Command {
     Verify(commands::verify::VerifyArgs),
     Evidence(commands::evidence::EvidenceArgs),
     Attest(commands::attest::AttestArgs),
+    /// Send notifications to the `[[notify]]` targets of driftgate.toml
+    #[command(subcommand)]
+    Notify(commands::notify::NotifyCommand),
     /// Install or remove the git pre-commit hook that runs `check --staged`
     #[command(subcommand)]
     Hook(commands::hook::HookCommand),

@@ -69,6 +69,9 @@ pub struct Config {
     pub rules: RulesConfig,
     /// `[[rule]]` entries: severities of changes by file, document and key path.
     pub rule: Vec<toml::Spanned<RuleConfig>>,
+    /// `[[notify]]` targets: where events are sent.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notify: Vec<crate::notify::NotifyTarget>,
 }
 
 /// `[tree]`: which files are scanned.
@@ -507,6 +510,7 @@ impl Config {
                 return Err(invalid(format!("`{key}`: empty approver `{bad}`")));
             }
         }
+        crate::notify::validate(&self.notify).map_err(invalid)?;
         if let Err(e) = crate::rules::RuleSet::new(self) {
             let line = e
                 .rule_index()

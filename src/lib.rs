@@ -7,13 +7,15 @@
 //! - `tree`, `store`, `baseline`, `approval`, `policy`, `audit`: the baseline lifecycle;
 //! - `chain`: the policy, trust set and rules in force, and verifying the accepted
 //!   history;
-//! - `evidence`, `attest`: the record exported for auditors (an archive checked with
-//!   `ssh-keygen`) and for supply-chain tooling (in-toto attestations in DSSE);
+//! - `evidence`, `attest`, `ocsf`: the record exported for auditors (an archive checked
+//!   with `ssh-keygen`), supply-chain tooling (in-toto attestations in DSSE) and SIEMs
+//!   (OCSF events);
 //! - `git`: the git index and commits as trees, and the pre-commit hook;
 //! - `semantic`, `compare`, `rules`, `report`: what changed, how dangerous it is, and
 //!   how it is shown;
 //! - `actor`, `event`: who runs a command (human, CI, agent), and the
-//!   `driftgate.event/v1` events built from the audit log.
+//!   `driftgate.event/v1` events built from the audit log;
+//! - `notify`: sending events to Slack, Teams and webhooks (`[[notify]]`).
 
 pub mod actor;
 pub mod approval;
@@ -29,6 +31,7 @@ pub mod error;
 pub mod event;
 pub mod evidence;
 pub mod git;
+pub mod notify;
 pub mod ocsf;
 pub mod policy;
 pub mod report;

@@ -1,11 +1,12 @@
 //! `driftgate accept`: promote an approved proposal to the baseline.
 
-use super::{Context, checked_proposal, identity, judge, now};
+use super::{Context, checked_proposal, identity, judge, now, outbox};
 use crate::audit::{self, EventKind};
 use crate::baseline::{self, RECORD_SCHEMA, Record, short};
 use crate::chain;
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
+use crate::event::EventType;
 use crate::store;
 use crate::ui::Ui;
 
@@ -32,7 +33,9 @@ pub struct AcceptArgs {
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error> {
     let cx = Context::load(g)?;
     let actor = identity(args.as_.as_deref(), &cx.root)?;
-    let _lock = cx.store.lock()?;
+    let actor = super::actor_of(&actor, &args.run, &cx.config.policy)?;
+    outbox::expire_due(ui, &cx, &args.run, &actor)?;
+    let lock = cx.store.lock()?;
     let proposal = checked_proposal(&cx, args.id.as_deref())?;
     // Never extend a chain whose last link does not hold.
     chain::verify_current(&cx.store)
@@ -52,7 +55,6 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         )));
     }
     let judged = judge(&cx, &proposal)?;
-    let actor = super::actor_of(&actor, &args.run, &judged.in_force.policy)?;
     let decision = &judged.decision;
     if !decision.satisfied() {
         ui.status(format!(
@@ -126,7 +128,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         "severity".into(),
         judged.subject.severity().map(|s| s.as_str()).into(),
     );
-    audit::append(
+    let hash = audit::append(
         &audit_path,
         accepted_at,
         &actor,
@@ -136,6 +138,23 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         details,
     )?;
     remove_proposal(&cx, &proposal.id)?;
+    drop(lock);
+    outbox::send(
+        ui,
+        &cx,
+        &args.run,
+        EventType::Accepted,
+        &actor,
+        true,
+        || {
+            let event = outbox::logged(&cx, Some(&hash), EventType::Accepted, &actor);
+            let event = event.with_proposal(&proposal, Some(decision), None);
+            match super::proposal_report(&cx, &proposal) {
+                Ok(report) => event.with_report(&report, Some(&cx.rules)),
+                Err(_) => event.with_report(&proposal.changes, Some(&cx.rules)),
+            }
+        },
+    );
     ui.status(format!(
         "accepted {} as the baseline (root {}), approved by {}",
         proposal.id,

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Context, checked_proposal, identity, now};
+use super::{Context, checked_proposal, identity, now, outbox};
 use crate::actor::Actor;
 use crate::approval::signers::fingerprint;
 use crate::approval::sshsig::{self, KeyFile};
@@ -13,6 +13,7 @@ use crate::baseline::{self, Proposal, short};
 use crate::chain::{self, InForce};
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
+use crate::event::EventType;
 use crate::policy::{self, KeyTimes, Subject};
 use crate::ui::Ui;
 
@@ -131,7 +132,8 @@ fn interactive(
         return Ok(Exit::Drift);
     };
     let statement = Statement::new(proposal, principal, now(), reason).by(actor);
-    let path = record(cx, proposal, &statement, None)?;
+    let (path, hash) = record(cx, proposal, &statement, None)?;
+    announce(ui, cx, args, proposal, &hash, actor);
     ui.status(format!(
         "approved {} as {principal} (`{}`); next: `driftgate accept {}`",
         proposal.id,
@@ -241,7 +243,8 @@ fn signed(
         )));
     }
     let key = decision.counted.first().and_then(|c| c.key.clone());
-    let path = record(cx, proposal, &statement, Some((&signature, key.as_deref())))?;
+    let (path, hash) = record(cx, proposal, &statement, Some((&signature, key.as_deref())))?;
+    announce(ui, cx, args, proposal, &hash, actor);
     ui.status(format!(
         "approved {} as {principal}, signed with key {} (`{}.sig`); next: `driftgate accept {}`",
         proposal.id,
@@ -418,14 +421,29 @@ fn still_pending(cx: &Context, proposal: &Proposal) -> Result<(), Error> {
     Ok(())
 }
 
+/// Sends the `approved` event of audit line `hash` to the `[[notify]]` targets.
+fn announce(
+    ui: &mut Ui,
+    cx: &Context,
+    args: &ApproveArgs,
+    proposal: &Proposal,
+    hash: &str,
+    actor: &Actor,
+) {
+    outbox::send(ui, cx, &args.run, EventType::Approved, actor, true, || {
+        let event = outbox::logged(cx, Some(hash), EventType::Approved, actor);
+        outbox::with_proposal(cx, event, proposal)
+    });
+}
+
 /// Writes the statement (and signature) under the lock and logs the approval; returns
-/// the statement file.
+/// the statement file and the audit line's hash.
 fn record(
     cx: &Context,
     proposal: &Proposal,
     statement: &Statement,
     signature: Option<(&str, Option<&str>)>,
-) -> Result<PathBuf, Error> {
+) -> Result<(PathBuf, String), Error> {
     // The lock is taken after the prompts: a reviewer reading a change set must not
     // block other commands.
     let _lock = cx.store.lock()?;
@@ -447,7 +465,7 @@ fn record(
         kind: statement.actor_kind.unwrap_or_default(),
         tool: statement.tool.clone(),
     };
-    audit::append(
+    let hash = audit::append(
         &cx.store.audit_path(),
         statement.time.clone(),
         &actor,
@@ -456,5 +474,5 @@ fn record(
         Some(&proposal.baseline.root_hash),
         details,
     )?;
-    Ok(path)
+    Ok((path, hash))
 }

@@ -65,10 +65,15 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
         return Ok(exit);
     }
     let mut t = String::new();
+    let requester = proposal.requester_actor();
     t.push_str(&format!(
         "proposal {} by {}: {}\n",
         proposal.id,
-        proposal.requester,
+        if requester.kind.is_machine() || requester.tool.is_some() {
+            requester.describe()
+        } else {
+            requester.principal.clone()
+        },
         if proposal.reason.is_empty() {
             "(no reason given)"
         } else {
@@ -79,6 +84,23 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
         "judged by the policy, allowed_signers and rules of {}\n",
         j.in_force.source()
     ));
+    if let Some(key) = &d.requester.signed_by {
+        t.push_str(&format!(
+            "requested by {}, signed by key {key}\n",
+            d.requester.principal
+        ));
+    }
+    if d.requester.machine {
+        t.push_str(&format!(
+            "requested by a machine ({}): approvals by machines and in CI {}\n",
+            d.requester.kind.as_str(),
+            if j.in_force.policy.actors.machine_approvals_count {
+                "count"
+            } else {
+                "do not count"
+            }
+        ));
+    }
     let req = &d.requirement;
     if let Some(top) = j.subject.severity() {
         t.push_str(&format!(

@@ -2,7 +2,6 @@
 //! (`driftgate.event/v1` or OCSF) for a log shipper.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::Duration;
 
 use super::Context;
@@ -111,7 +110,8 @@ fn stream(
     window: Window,
 ) -> Result<Exit, Error> {
     let path = cx.store.audit_path();
-    let repository = repository(&cx.root);
+    // Named as notifications name it, so a SIEM joins both.
+    let repository = super::outbox::repository(cx);
     let mut context = Proposals::default();
     let mut seen = 0usize;
     let mut last = GENESIS.to_string();
@@ -264,55 +264,4 @@ fn accepted_records(cx: &Context) -> Result<HashMap<String, baseline::Record>, E
         out.insert(record.proposal.clone(), record);
     }
     Ok(out)
-}
-
-/// Returns the repository the events come from: git's `origin` remote without
-/// credentials, else the root directory's name.
-fn repository(root: &Path) -> String {
-    let origin = git2::Repository::discover(root).ok().and_then(|r| {
-        r.find_remote("origin")
-            .ok()
-            .and_then(|o| o.url().map(String::from))
-    });
-    match origin {
-        Some(url) => without_credentials(&url),
-        None => root
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| ".".to_string()),
-    }
-}
-
-/// Returns `url` without a `user:password@` part, which may hold a token.
-fn without_credentials(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-            format!("{scheme}://{host}{path}")
-        }
-        // scp-like `git@host:org/repo`: the user is not a secret, but drop it too.
-        None => url.rsplit_once('@').map_or(url, |(_, h)| h).to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn credentials_are_dropped_from_remotes() {
-        assert_eq!(
-            without_credentials("https://x-access-token:ghp_secret@github.com/o/r.git"),
-            "https://github.com/o/r.git"
-        );
-        assert_eq!(
-            without_credentials("https://github.com/o/r"),
-            "https://github.com/o/r"
-        );
-        assert_eq!(
-            without_credentials("git@github.com:o/r.git"),
-            "github.com:o/r.git"
-        );
-    }
 }

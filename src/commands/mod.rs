@@ -14,6 +14,8 @@ pub mod explain;
 pub mod hook;
 pub mod init;
 pub mod log;
+pub mod notify;
+pub mod outbox;
 pub mod proposals;
 pub mod reject;
 pub mod rules;
@@ -54,6 +56,7 @@ pub fn run(ui: &mut Ui, cli: &Cli) -> Result<Exit, Error> {
         Command::Evidence(a) => evidence::run(ui, g, a),
         Command::Attest(a) => attest::run(ui, g, a),
         Command::Hook(a) => hook::run(ui, g, a),
+        Command::Notify(a) => notify::run(ui, g, a),
         Command::Completions(a) => completions::run(ui, a),
     }
 }

@@ -2,7 +2,7 @@
 
 use anyhow::Context as _;
 
-use super::{Context, identity, now};
+use super::{Context, identity, now, outbox};
 use crate::approval::signers::{TrustSet, fingerprint};
 use crate::approval::sshsig::{self, KeyFile};
 use crate::approval::{REQUEST_SCHEMA, RequestStatement, SignedRequest};
@@ -11,6 +11,7 @@ use crate::baseline::{self, Baseline, PROPOSAL_SCHEMA, Proposal, short};
 use crate::cli::GlobalArgs;
 use crate::compare::Comparer;
 use crate::error::{Error, Exit};
+use crate::event::EventType;
 use crate::report::Report;
 use crate::store::{self, Objects};
 use crate::tree::{self, DiskSource, FileData, TRUST_FILE, Tree};
@@ -45,7 +46,7 @@ pub struct SnapshotArgs {
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Error> {
     let loaded = Context::load(g)?;
     let requester = identity(args.as_.as_deref(), &loaded.root)?;
-    let _lock = loaded.store.lock()?;
+    let lock = loaded.store.lock()?;
     // A broken audit log stops the command before anything is written.
     audit::read_verified(&loaded.store.audit_path())?;
     let current = baseline::load_baseline(&loaded.store)?;
@@ -72,7 +73,19 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         .hint("propose with `driftgate snapshot --sign ~/.ssh/id_ed25519 -m REASON`"));
     }
     let key = match &args.sign {
-        Some(path) => Some(KeyFile::read(path)?),
+        Some(path) => {
+            let k = KeyFile::read(path)?;
+            // Refused before anything is stored: the key must be the requester's in
+            // the allowed_signers in force (the tree's own for a first baseline).
+            if let Some(public) = &k.public {
+                let trust = match &current {
+                    Some(b) => crate::chain::load_trust(&loaded.store, b)?,
+                    None => tree_trust(&loaded)?,
+                };
+                allowed(&trust, public.key_data(), &requester)?;
+            }
+            Some(k)
+        }
         None => None,
     };
     let book = cx.rules.book(&cx.config.compare);
@@ -174,7 +187,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     details.insert("reason".into(), reason.into());
     details.insert("files".into(), proposal.changes.files.len().into());
     details.insert("signed".into(), proposal.request.is_some().into());
-    audit::append(
+    let hash = audit::append(
         &cx.store.audit_path(),
         proposal.created_at.clone(),
         &actor,
@@ -214,6 +227,19 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         ));
     }
     writeln_id(ui, &id)?;
+    drop(lock);
+    outbox::send(
+        ui,
+        &cx,
+        &args.run,
+        EventType::Proposed,
+        &actor,
+        true,
+        || {
+            let event = outbox::logged(&cx, Some(&hash), EventType::Proposed, &actor);
+            outbox::with_proposal(&cx, event, &proposal)
+        },
+    );
     Ok(Exit::Clean)
 }
 
@@ -226,23 +252,7 @@ fn sign_request(
     statement: RequestStatement,
 ) -> Result<SignedRequest, Error> {
     let principal = statement.principal.clone();
-    let now_ts = jiff::Timestamp::now();
-    let check = |key: &ssh_key::public::KeyData| {
-        trust
-            .allows(key, &principal, &[now_ts])
-            .map(|_| ())
-            .map_err(|r| {
-                Error::input(format!(
-                    "cannot sign the proposal as `{principal}` with key {}: {}; nothing written",
-                    fingerprint(key),
-                    r.describe(key, &principal)
-                ))
-                .hint("the key must be listed for you in the allowed_signers in force")
-            })
-    };
-    if let Some(public) = &k.public {
-        check(public.key_data())?;
-    }
+    let check = |key: &ssh_key::public::KeyData| allowed(trust, key, &principal);
     let bytes = statement.to_bytes();
     let signature = if k.signs_natively() {
         let pass = if k.is_encrypted() {
@@ -266,6 +276,31 @@ fn sign_request(
         bytes: String::from_utf8_lossy(&bytes).into_owned(),
         signature,
     })
+}
+
+/// Fails unless `trust` lists `key` for `principal` now.
+fn allowed(trust: &TrustSet, key: &ssh_key::public::KeyData, principal: &str) -> Result<(), Error> {
+    trust
+        .allows(key, principal, &[jiff::Timestamp::now()])
+        .map(|_| ())
+        .map_err(|r| {
+            Error::input(format!(
+                "cannot sign the proposal as `{principal}` with key {}: {}; nothing written",
+                fingerprint(key),
+                r.describe(key, principal)
+            ))
+            .hint("the key must be listed for you in the allowed_signers in force")
+        })
+}
+
+/// Returns the trust set of the tree's own allowed_signers (empty without one).
+fn tree_trust(cx: &Context) -> Result<TrustSet, Error> {
+    let path = cx.store.allowed_signers_path();
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(TrustSet::parse_bytes(&bytes, &path)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TrustSet::default()),
+        Err(source) => Err(tree::TreeError::Io { path, source }.into()),
+    }
 }
 
 fn writeln_id(ui: &mut Ui, id: &str) -> Result<(), Error> {

@@ -4,6 +4,7 @@
 //! temp root, a cleared environment with its own `HOME`, and output normalized so that
 //! temp paths read `[ROOT]`.
 
+mod actors;
 mod attest;
 mod common;
 mod completions;
@@ -15,6 +16,7 @@ mod hook;
 mod keys;
 mod lifecycle;
 mod log_stream;
+mod notify;
 mod quorum;
 mod repo;
 mod rules;
