@@ -162,6 +162,8 @@ pub struct Changes {
     pub severities: Vec<String>,
     /// What has the highest severity: `path (rule)`.
     pub causes: Vec<String>,
+    /// The compliance controls of the rules that rated the changes (`SOC2:CC8.1`, ...).
+    pub controls: Vec<String>,
 }
 
 /// One approval of a predicate.
@@ -270,7 +272,9 @@ pub fn load(store: &Store, root: Option<&str>) -> Result<Attested, AttestError> 
         Some(h) => store.objects().get(h)?.map(|b| sha256_hex(&b)),
         None => None,
     };
-    let statement = statement(&record, &in_force, &subject, &decision, signers);
+    let controls = crate::evidence::controls_of(store, &in_force, &record.baseline)?;
+    let mut statement = statement(&record, &in_force, &subject, &decision, signers);
+    statement.predicate.changes.controls = controls;
     Ok(Attested {
         record,
         in_force,
@@ -342,6 +346,7 @@ pub fn statement(
                     .map(|s| s.as_str().to_string())
                     .collect(),
                 causes: subject.causes.clone(),
+                controls: Vec::new(),
             },
             approvals,
             policy: PolicyRef {

@@ -11,7 +11,7 @@
 pub mod archive;
 pub mod render;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -19,7 +19,7 @@ use crate::approval::{self, Approval};
 use crate::audit::window::Window;
 use crate::audit::{self, AuditError, EventKind, GENESIS};
 use crate::baseline::{self, Record, short};
-use crate::chain::{self, ChainError};
+use crate::chain::{self, ChainError, InForce};
 use crate::config::PolicyConfig;
 use crate::policy::{self, Decision, KeyTimes, Subject};
 use crate::store::{Store, StoreError};
@@ -62,6 +62,8 @@ pub struct Step {
     pub subject: Subject,
     /// The policy's decision over the recorded approvals.
     pub decision: Decision,
+    /// The compliance controls of the rules that rated its changes, sorted.
+    pub controls: Vec<String>,
     /// 1-based line of its `accepted` event in the audit log.
     pub accepted_line: Option<usize>,
 }
@@ -207,6 +209,7 @@ fn step(
         &record.approvals,
         KeyTimes::Statement,
     );
+    let controls = controls_of(store, &in_force, b)?;
     let accepted_line = lines
         .iter()
         .position(|(l, _)| {
@@ -221,10 +224,35 @@ fn step(
         trust,
         subject,
         decision,
+        controls,
         accepted_line,
         record_bytes,
         record,
     })
+}
+
+/// Returns the compliance controls (`SOC2:CC8.1`, ...) of the rules in force that
+/// rated the changes from `in_force.parent` to `b`, sorted and unique.
+pub fn controls_of(
+    store: &Store,
+    in_force: &InForce,
+    b: &crate::baseline::Baseline,
+) -> Result<Vec<String>, ChainError> {
+    let old = in_force
+        .parent
+        .as_ref()
+        .map(crate::baseline::Baseline::tree)
+        .unwrap_or_default();
+    let rated = crate::compare::rate(&in_force.rules, &old, &b.tree(), &store.objects())?;
+    let fired: BTreeSet<&str> = rated.iter().filter_map(|r| r.rule.as_deref()).collect();
+    let controls: BTreeSet<String> = in_force
+        .rules
+        .rules
+        .iter()
+        .filter(|r| fired.contains(r.rule.id.as_str()))
+        .flat_map(|r| r.rule.controls.0.iter().cloned())
+        .collect();
+    Ok(controls.into_iter().collect())
 }
 
 /// Returns the lines of the window, widened to start at the first event of every
@@ -326,6 +354,7 @@ impl Evidence {
                     first_baseline: s.record.baseline.parent.is_none(),
                     policy: &s.policy,
                     changed: &s.subject.changed,
+                    controls: &s.controls,
                     decision: &s.decision,
                 }),
             );
@@ -374,5 +403,7 @@ struct PolicyFile<'a> {
     policy: &'a PolicyConfig,
     /// The paths the baseline changed.
     changed: &'a [String],
+    /// The compliance controls of the rules that rated the changes.
+    controls: &'a [String],
     decision: &'a Decision,
 }

@@ -77,9 +77,9 @@ pub fn summary(e: &Evidence) -> String {
     }
     let _ = writeln!(
         md,
-        "| # | baseline | accepted | accepted by | proposed by | severity | approved by |"
+        "| # | baseline | accepted | accepted by | proposed by | severity | approved by | controls |"
     );
-    let _ = writeln!(md, "|---|---|---|---|---|---|---|");
+    let _ = writeln!(md, "|---|---|---|---|---|---|---|---|");
     for s in &e.steps {
         let r = &s.record;
         let approvers: Vec<String> = r
@@ -89,14 +89,19 @@ pub fn summary(e: &Evidence) -> String {
             .collect();
         let _ = writeln!(
             md,
-            "| {} | `{}` | {} | {} | {} | {} | {} |",
+            "| {} | `{}` | {} | {} | {} | {} | {} | {} |",
             s.index,
             short(&r.baseline.root_hash),
             cell(&r.accepted_at),
             cell(&r.accepted_by),
             actor(&r.requester, r.requester_kind, r.requester_tool.as_deref()),
             s.subject.severity().map_or("none", |v| v.as_str()),
-            approvers.join(", ")
+            approvers.join(", "),
+            s.controls
+                .iter()
+                .map(|c| cell(c))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     for s in &e.steps {
@@ -160,6 +165,17 @@ fn step_section(md: &mut String, s: &Step) {
             md,
             "  - and {} more (see `record.json`)",
             s.subject.changed.len() - MAX_PATHS
+        );
+    }
+    if !s.controls.is_empty() {
+        let _ = writeln!(
+            md,
+            "- controls: {}",
+            s.controls
+                .iter()
+                .map(|c| format!("`{}`", cell(c)))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     let from = if b.parent.is_none() {

@@ -139,6 +139,8 @@ fn third_party_libraries_read_the_envelope_and_ssh_keygen_verifies_its_pae() {
     assert_eq!(p["proposal"]["reason"], "scale | up");
     assert_eq!(p["accepted"]["by"], "carol");
     assert_eq!(p["changes"]["paths"], serde_json::json!(["a.yaml"]));
+    // A change to a.yaml alone fires no rule, so it maps to no control.
+    assert_eq!(p["changes"]["controls"], serde_json::json!([]));
     let approvers: Vec<&str> = p["approvals"]
         .as_array()
         .unwrap()

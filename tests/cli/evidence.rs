@@ -170,6 +170,8 @@ fn bundle_is_verified_by_ssh_keygen_alone_and_tampering_fails_it() {
         "- changes: 1 path(s)",
         "  - `a.yaml`",
         "decision: satisfied by bob@example.com, dave@example.com",
+        // The first baseline adds driftgate.toml, which the `driftgate-config` rule rates.
+        "- controls: `ISO27001:A.8.32`, `ISO27001:A.8.9`, `NIST-800-53:CM-3`, `NIST-800-53:CM-5`, `SOC2:CC8.1`",
     ] {
         assert!(summary.contains(needle), "`{needle}` not in:\n{summary}");
     }
