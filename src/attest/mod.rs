@@ -26,7 +26,7 @@ use crate::approval::sshsig;
 use crate::baseline::{self, Record, short};
 use crate::chain::{self, ChainError, InForce};
 use crate::config::PolicyConfig;
-use crate::policy::{self, Decision, KeyTimes, Subject};
+use crate::policy::{Decision, Subject};
 use crate::store::{Store, StoreError};
 
 pub use dsse::Envelope;
@@ -251,22 +251,11 @@ pub fn load(store: &Store, root: Option<&str>) -> Result<Attested, AttestError> 
     };
     let record = baseline::load_record(store, &full)?
         .ok_or_else(|| AttestError::NoBaseline(format!("`{full}`")))?;
-    let in_force = chain::in_force(store, &record.baseline)?;
-    let subject = chain::subject(
-        store,
-        &record.proposal,
-        &record.requester,
-        &record.baseline,
-        in_force.parent.as_ref(),
-        &in_force.rules,
-    )?;
-    let decision = policy::evaluate(
-        &in_force.policy,
-        &in_force.trust,
-        &subject,
-        &record.approvals,
-        KeyTimes::Statement,
-    );
+    let crate::evidence::Judged {
+        in_force,
+        subject,
+        decision,
+    } = crate::evidence::judged(store, &record)?;
     let source = in_force.parent.as_ref().unwrap_or(&record.baseline);
     let signers = match &source.trust {
         Some(h) => store.objects().get(h)?.map(|b| sha256_hex(&b)),

@@ -173,7 +173,11 @@ fn step(
     record: Record,
 ) -> Result<Step, EvidenceError> {
     let b = &record.baseline;
-    let in_force = chain::in_force(store, b)?;
+    let Judged {
+        in_force,
+        subject,
+        decision,
+    } = judged(store, &record)?;
     let source = in_force.parent.as_ref().unwrap_or(b);
     let trust = match &source.trust {
         None => None,
@@ -194,21 +198,6 @@ fn step(
             ))
         })?;
     }
-    let subject = chain::subject(
-        store,
-        &record.proposal,
-        &record.requester,
-        b,
-        in_force.parent.as_ref(),
-        &in_force.rules,
-    )?;
-    let decision = policy::evaluate(
-        &in_force.policy,
-        &in_force.trust,
-        &subject,
-        &record.approvals,
-        KeyTimes::Statement,
-    );
     let controls = controls_of(store, &in_force, b)?;
     let accepted_line = lines
         .iter()
@@ -228,6 +217,44 @@ fn step(
         accepted_line,
         record_bytes,
         record,
+    })
+}
+
+/// An accepted baseline judged again: what was in force, what it changed, and which
+/// of its recorded approvals count.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    /// The policy, allowed_signers and rules it was judged by.
+    pub in_force: InForce,
+    /// What was approved.
+    pub subject: Subject,
+    /// Which approvals count, keys checked at their statements' times.
+    pub decision: Decision,
+}
+
+/// Returns the accepted baseline of `record` judged as `verify` judges it.
+pub fn judged(store: &Store, record: &Record) -> Result<Judged, ChainError> {
+    let b = &record.baseline;
+    let in_force = chain::in_force(store, b)?;
+    let subject = chain::subject(
+        store,
+        &record.proposal,
+        &record.requester,
+        b,
+        in_force.parent.as_ref(),
+        &in_force.rules,
+    )?;
+    let decision = policy::evaluate(
+        &in_force.policy,
+        &in_force.trust,
+        &subject,
+        &record.approvals,
+        KeyTimes::Statement,
+    );
+    Ok(Judged {
+        in_force,
+        subject,
+        decision,
     })
 }
 
