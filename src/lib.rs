@@ -26,6 +26,7 @@ pub mod config;
 pub mod error;
 pub mod event;
 pub mod git;
+pub mod judge;
 pub mod notify;
 pub mod policy;
 pub mod report;

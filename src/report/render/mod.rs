@@ -334,6 +334,7 @@ pub(crate) mod tests {
             controls: Vec::new(),
             line: None,
             diff: None,
+            note: None,
         }
     }
 
