@@ -116,6 +116,13 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
     if signing {
         return signed(ui, &cx, args, &proposal, &case, &actor);
     }
+    if actor.kind.is_machine() && !in_force.policy.actors.machine_approvals_count {
+        ui.warn(format!(
+            "you approve as a `{}` actor: the approval is recorded but does not count \
+             (`policy.actors.machine_approvals_count`)",
+            actor.kind.as_str()
+        ));
+    }
     if in_force.policy.require_signatures {
         return Err(Error::input(format!(
             "the policy in force ({}) requires signed approvals; an unsigned one would not count",
