@@ -572,7 +572,8 @@ pub fn default_text(solo: bool) -> String {
 # include = ["**"]
 # Globs excluded after include (`.driftgate/` and `.git/` are never scanned).
 # exclude = []
-# Honour .gitignore, .ignore and git's exclude files.
+# Honour the .gitignore files inside the tree (each is part of the baseline; a file
+# git tracks is never hidden, and .ignore or git's exclude files are not read).
 # gitignore = true
 # Largest file, in bytes, that is parsed and stored so `diff` can show old values;
 # larger files are hashed without being read whole and compared by hash only.
@@ -610,6 +611,14 @@ pub fn default_text(solo: bool) -> String {
 # Only these principals' approvals count when a proposal has a change of a severity
 # or above (the closest list at or below the proposal's highest severity applies).
 # approvers = {{ critical = ["alice@example.com", "bob@example.com"] }}
+# How long an approval counts, and how long a proposal may be accepted (s, m, h, d, w).
+# approval_ttl = "72h"
+# proposal_ttl = "7d"
+# Whether proposals must be signed by their requester (`snapshot --sign KEY`).
+# require_signed_proposals = false
+# Automation: principals that are machines; whether machines' approvals (and any made
+# in CI or by an agent) count; human approvals a machine's proposal needs.
+# actors = {{ machines = ["deploy-bot@example.com"], machine_approvals_count = false, approvals_for_machine_proposals = 2 }}
 # Path-scoped approvers: a proposal changing a matching file also needs `approvals`
 # approvals from these principals (`*` and `?` wildcards allowed).
 # [[policy.paths]]
@@ -634,6 +643,14 @@ pub fn default_text(solo: bool) -> String {
 # paths = ["k8s/prod/**"]
 # kind = ["Deployment", "StatefulSet"]
 # keys = ["spec.replicas"]
+# controls = ["SOC2:CC8.1", "ISO27001:A.8.32", "NIST-800-53:CM-3"]
+
+# Where events go: Slack, Microsoft Teams or any webhook (driftgate.event/v1 JSON).
+# [[notify]]
+# url = "${{DRIFTGATE_SLACK_WEBHOOK}}"
+# format = "slack"
+# events = ["proposed", "approved", "accepted", "rejected", "drift", "expired"]
+# timeout = "5s"
 "#
     )
 }
@@ -716,6 +733,9 @@ mod tests {
         assert_eq!(c.policy.severity.get(&Severity::Critical), Some(&2));
         assert_eq!(c.policy.paths[0].approvers, vec!["security@example.com"]);
         assert!(!c.policy.allow_self_approval);
+        assert_eq!(c.policy.actors.machines, ["deploy-bot@example.com"]);
+        assert_eq!(c.policy.approval_ttl.as_deref(), Some("72h"));
+        assert_eq!(c.notify.len(), 1);
     }
 
     #[test]
@@ -751,5 +771,7 @@ mod tests {
         let c = Config::parse(toml, Path::new("README.md")).unwrap();
         assert_eq!(c.policy.paths.len(), 1);
         assert_eq!(c.compare.ignore.len(), 1);
+        assert_eq!(c.policy.actors.approvals_for_machine_proposals, 2);
+        assert_eq!(c.notify[0].format, crate::notify::NotifyFormat::Slack);
     }
 }

@@ -31,6 +31,7 @@ pub mod error;
 pub mod event;
 pub mod evidence;
 pub mod git;
+pub mod judge;
 pub mod notify;
 pub mod ocsf;
 pub mod policy;

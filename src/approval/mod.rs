@@ -288,6 +288,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn statements_without_actor_fields_keep_their_bytes() {
+        let old = r#"{
+  "schema": "driftgate.approval/v1",
+  "proposal": "0123456789ab",
+  "root_hash": "r",
+  "parent": null,
+  "principal": "bob",
+  "time": "2025-01-01T00:00:00Z",
+  "reason": "ok"
+}
+"#;
+        let s: Statement = serde_json::from_str(old).unwrap();
+        assert_eq!(s.actor_kind, None);
+        // A signature over an older statement's bytes still holds: they are unchanged.
+        assert_eq!(String::from_utf8(s.to_bytes()).unwrap(), old);
+        let ci = s.by(&Actor::new("bob", ActorKind::Ci));
+        assert!(
+            String::from_utf8(ci.to_bytes())
+                .unwrap()
+                .contains("\"actor_kind\": \"ci\"")
+        );
+    }
+
+    #[test]
     fn principals_are_file_safe() {
         assert!(check_principal("alice@example.com").is_ok());
         assert!(check_principal("../x").is_err());

@@ -24,8 +24,9 @@ use crate::actor::ActorKind;
 use crate::approval::signers::fingerprint;
 use crate::approval::sshsig;
 use crate::baseline::{self, Record, short};
-use crate::chain::{self, ChainError, InForce};
+use crate::chain::{self, ChainError};
 use crate::config::PolicyConfig;
+use crate::judge::InForce;
 use crate::policy::{Decision, Subject};
 use crate::store::{Store, StoreError};
 
@@ -230,6 +231,7 @@ pub struct Attested {
 /// one when `None`), with its statement, after verifying the whole chain.
 pub fn load(store: &Store, root: Option<&str>) -> Result<Attested, AttestError> {
     let verified = chain::verify(store, None, None)?;
+    let (events, _) = crate::audit::read_verified(&store.audit_path()).map_err(ChainError::from)?;
     let full = match root {
         None => verified
             .baselines
@@ -255,7 +257,7 @@ pub fn load(store: &Store, root: Option<&str>) -> Result<Attested, AttestError> 
         in_force,
         subject,
         decision,
-    } = crate::evidence::judged(store, &record)?;
+    } = crate::evidence::judged(store, &record, &events)?;
     let source = in_force.parent.as_ref().unwrap_or(&record.baseline);
     let signers = match &source.trust {
         Some(h) => store.objects().get(h)?.map(|b| sha256_hex(&b)),

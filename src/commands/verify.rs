@@ -21,9 +21,14 @@ pub struct VerifyArgs {
     /// of trusting it on first use; for CI
     #[arg(long, value_name = "HASH")]
     pub trust_root: Option<String>,
+    /// Require today's chain and audit log to extend those at git revision REV (e.g.
+    /// `origin/main` on a pull request, `HEAD~1` on a push): stops rollbacks, forks and
+    /// rewritten logs
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
     /// Check the attestation FILE (from `driftgate attest`) instead: its signatures,
     /// that its signers approved the baseline, and that it says what the history says
-    #[arg(long, value_name = "FILE", conflicts_with = "trust_root")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["trust_root", "base"])]
     pub attestation: Option<std::path::PathBuf>,
 }
 
@@ -65,6 +70,26 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &VerifyArgs) -> Result<Exit, Error
         e.hints.retain(|h| !h.contains("driftgate verify"));
         e
     })?;
+    if let Some(rev) = &args.base {
+        let at = crate::git::state_at(&cx.root, rev)?;
+        let baseline = match &at.baseline {
+            None => None,
+            Some(bytes) => {
+                let b: crate::baseline::Baseline = serde_json::from_slice(bytes).map_err(|e| {
+                    Error::integrity(format!(
+                        "`.driftgate/baseline.json` at `{rev}` does not decode: {e}"
+                    ))
+                })?;
+                Some(b.root_hash)
+            }
+        };
+        let base = chain::BaseState {
+            name: format!("`{rev}` ({})", short(&at.commit)),
+            baseline,
+            audit: at.audit.unwrap_or_default(),
+        };
+        chain::verify_extends(&cx.store, &v, &base)?;
+    }
     if g.format == Format::Json {
         let mut obj = serde_json::to_value(&v).map_err(std::io::Error::from)?;
         if let Some(m) = obj.as_object_mut() {
@@ -73,6 +98,12 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &VerifyArgs) -> Result<Exit, Error
         serde_json::to_writer_pretty(ui.out(), &obj).map_err(std::io::Error::from)?;
         writeln!(ui.out())?;
         return Ok(Exit::Clean);
+    }
+    if ui.quiet {
+        return Ok(Exit::Clean);
+    }
+    if let Some(rev) = &args.base {
+        writeln!(ui.out(), "the chain and audit log extend those at `{rev}`")?;
     }
     match (v.baselines.first(), v.baselines.last()) {
         (Some(first), Some(current)) => {

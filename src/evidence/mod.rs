@@ -19,9 +19,10 @@ use crate::approval::{self, Approval};
 use crate::audit::window::Window;
 use crate::audit::{self, AuditError, EventKind, GENESIS};
 use crate::baseline::{self, Record, short};
-use crate::chain::{self, ChainError, InForce};
+use crate::chain::{self, ChainError};
 use crate::config::PolicyConfig;
-use crate::policy::{self, Decision, KeyTimes, Subject};
+use crate::judge::{self, InForce};
+use crate::policy::{Decision, Subject};
 use crate::store::{Store, StoreError};
 
 /// The directory every path of the bundle lives under.
@@ -141,6 +142,7 @@ pub struct Evidence {
 pub fn collect(store: &Store, window: Window) -> Result<Evidence, EvidenceError> {
     let verified = chain::verify(store, None, None)?;
     let lines = audit::read_lines_with_text(&store.audit_path())?;
+    let events: Vec<audit::Event> = lines.iter().map(|(l, _)| l.event.clone()).collect();
     let chain_len = verified.baselines.len();
     let mut steps = Vec::new();
     for (i, root) in verified.baselines.iter().enumerate() {
@@ -154,7 +156,7 @@ pub fn collect(store: &Store, window: Window) -> Result<Evidence, EvidenceError>
         if !window.contains_text(&record.accepted_at) {
             continue;
         }
-        steps.push(step(store, &lines, i + 1, record_bytes, record)?);
+        steps.push(step(store, &lines, &events, i + 1, record_bytes, record)?);
     }
     let segment = segment(&lines, &window, &steps);
     Ok(Evidence {
@@ -168,6 +170,7 @@ pub fn collect(store: &Store, window: Window) -> Result<Evidence, EvidenceError>
 fn step(
     store: &Store,
     lines: &[(audit::Line, String)],
+    events: &[audit::Event],
     index: usize,
     record_bytes: Vec<u8>,
     record: Record,
@@ -177,7 +180,7 @@ fn step(
         in_force,
         subject,
         decision,
-    } = judged(store, &record)?;
+    } = judged(store, &record, events)?;
     let source = in_force.parent.as_ref().unwrap_or(b);
     let trust = match &source.trust {
         None => None,
@@ -232,28 +235,21 @@ pub struct Judged {
     pub decision: Decision,
 }
 
-/// Returns the accepted baseline of `record` judged as `verify` judges it.
-pub fn judged(store: &Store, record: &Record) -> Result<Judged, ChainError> {
-    let b = &record.baseline;
-    let in_force = chain::in_force(store, b)?;
-    let subject = chain::subject(
-        store,
-        &record.proposal,
-        &record.requester,
-        b,
-        in_force.parent.as_ref(),
-        &in_force.rules,
-    )?;
-    let decision = policy::evaluate(
-        &in_force.policy,
-        &in_force.trust,
-        &subject,
-        &record.approvals,
-        KeyTimes::Statement,
-    );
+/// Returns the accepted baseline of `record` judged by the one judge, as `verify`
+/// judges it; `events` is the audit log (it tells whether the proposal was rejected).
+pub fn judged(
+    store: &Store,
+    record: &Record,
+    events: &[audit::Event],
+) -> Result<Judged, ChainError> {
+    let parent = match &record.baseline.parent {
+        Some(root) => Some(chain::parent_record(store, root)?),
+        None => None,
+    };
+    let (case, decision) = judge::link(store, record, parent.as_ref(), events)?;
     Ok(Judged {
-        in_force,
-        subject,
+        in_force: case.in_force,
+        subject: case.subject,
         decision,
     })
 }

@@ -266,10 +266,16 @@ fn slack_value(e: &Event) -> Value {
     })
 }
 
+/// Breaks Markdown link syntax in text shown by Teams, which renders `[text](url)` in
+/// a TextBlock: a value from a file must not become a link in a reviewer's channel.
+fn teams_text(s: &str) -> String {
+    s.replace("](", "] (")
+}
+
 fn teams_value(e: &Event) -> Value {
     let facts: Vec<Value> = facts(e)
         .into_iter()
-        .map(|(k, v)| json!({"title": k, "value": v}))
+        .map(|(k, v)| json!({"title": k, "value": teams_text(&v)}))
         .collect();
     let mut body = vec![
         json!({"type": "TextBlock", "size": "Large", "weight": "Bolder", "wrap": true, "text": title(e)}),
@@ -278,7 +284,7 @@ fn teams_value(e: &Event) -> Value {
     if !e.changes.is_empty() {
         body.push(json!({"type": "TextBlock", "weight": "Bolder", "wrap": true, "text": "Highest-severity changes"}));
         for c in &e.changes {
-            body.push(json!({"type": "TextBlock", "wrap": true, "spacing": "Small", "text": format!("- {}", change_line(c))}));
+            body.push(json!({"type": "TextBlock", "wrap": true, "spacing": "Small", "text": format!("- {}", teams_text(&change_line(c)))}));
         }
     }
     let more = e.changes_total.saturating_sub(e.changes.len());
@@ -360,5 +366,12 @@ mod tests {
         assert!(json(&e).len() <= JSON_MAX);
         let card: Value = serde_json::from_slice(&teams(&e)).unwrap();
         assert_eq!(card["attachments"][0]["content"]["type"], "AdaptiveCard");
+        let mut linked = big(1);
+        linked.changes[0].new = Some(Value::String("[click](https://evil.example)".into()));
+        let text = String::from_utf8(teams(&linked)).unwrap();
+        assert!(!text.contains("](https://evil"), "{text}");
+        linked.changes[0].new = Some(Value::String("<https://evil.example|click>".into()));
+        let text = String::from_utf8(slack(&linked)).unwrap();
+        assert!(!text.contains("<https://evil"), "{text}");
     }
 }

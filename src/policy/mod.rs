@@ -111,6 +111,24 @@ impl Subject {
         self
     }
 
+    /// Returns the subject of a first baseline: the root of trust, `critical` by
+    /// definition (DESIGN §4) rather than rated file by file.
+    pub fn first(id: &str, requester: &str, candidate: &Baseline, cause: &str) -> Subject {
+        Subject {
+            id: id.to_string(),
+            root_hash: candidate.root_hash.clone(),
+            parent: None,
+            requester: requester.to_string(),
+            changed: candidate.entries.iter().map(|e| e.path.clone()).collect(),
+            severities: BTreeSet::from([Severity::Critical]),
+            causes: vec![cause.to_string()],
+            requester_kind: ActorKind::Human,
+            request: None,
+            requested_at: None,
+            at: None,
+        }
+    }
+
     /// Returns the highest severity of the subject's changes, if it has any.
     pub fn severity(&self) -> Option<Severity> {
         self.severities.last().copied()
@@ -188,11 +206,15 @@ pub struct Decision {
     pub counted: Vec<Counted>,
     /// Approvals that do not count, with the reason.
     pub not_counted: Vec<NotCounted>,
+    /// Why no approval can satisfy it (a rejected proposal), if so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<String>,
     /// Who requested the proposal, and whether policy treats them as a machine.
     pub requester: Requester,
-    /// Why the proposal cannot be accepted whatever its approvals (unsigned under
-    /// `policy.require_signed_proposals`, a signed request that does not hold, expired).
-    pub blocked: Vec<String>,
+    /// What the requester or the proposal itself fails, whatever its approvals:
+    /// unsigned under `policy.require_signed_proposals`, a signed request that does not
+    /// hold, expired under `policy.proposal_ttl`.
+    pub unmet: Vec<String>,
 }
 
 /// The requester as the judge sees them.
@@ -212,7 +234,8 @@ pub struct Requester {
 impl Decision {
     /// Returns whether enough approvals count, path-scoped requirements included.
     pub fn satisfied(&self) -> bool {
-        self.blocked.is_empty()
+        self.blocked.is_none()
+            && self.unmet.is_empty()
             && self.missing() == 0
             && self
                 .scoped
@@ -232,7 +255,8 @@ impl Decision {
 
     /// Returns one line per unmet requirement.
     pub fn shortfalls(&self) -> Vec<String> {
-        let mut out = self.blocked.clone();
+        let mut out: Vec<String> = self.blocked.iter().cloned().collect();
+        out.extend(self.unmet.iter().cloned());
         if self.missing() > 0 {
             let why = if self.requirement.by_severity() || self.requirement.machine_requester {
                 format!(": {}", self.requirement.reason)
@@ -284,7 +308,7 @@ pub fn evaluate(
         KeyTimes::Statement => None,
         KeyTimes::StatementAndNow(now) => Some(now),
     };
-    let blocked = actors::blocked(policy, trust, subject, now);
+    let unmet = actors::blocked(policy, trust, subject, now);
     let requester = Requester {
         principal: subject.requester.clone(),
         kind: subject.requester_kind,
@@ -345,8 +369,9 @@ pub fn evaluate(
         scoped,
         counted,
         not_counted,
+        blocked: None,
         requester,
-        blocked,
+        unmet,
     }
 }
 

@@ -621,6 +621,12 @@ impl<'a> Cx<'a> {
         let mut change = Change::new(kind, self.document.clone(), path.to_string(), old, new);
         change.line = (line > 0).then_some(line);
         change.diff = diff;
+        if let (Some(o), Some(n)) = (o, n) {
+            change.note = super::yaml11::note(
+                super::yaml11::Reading::of(o.node.y11),
+                super::yaml11::Reading::of(n.node.y11),
+            );
+        }
         self.out.push(change);
     }
 }
@@ -897,7 +903,7 @@ fn longest_increasing(seq: &[usize]) -> Vec<bool> {
 
 /// Returns whether two scalars (same category, not secret) are equal.
 fn scalar_eq(od: &Doc, o: &Node, nd: &Doc, n: &Node) -> bool {
-    if o.kind != n.kind {
+    if o.kind != n.kind || o.y11 != n.y11 {
         return false;
     }
     match o.kind {

@@ -540,3 +540,42 @@ fn notify_test_sends_a_sample_to_every_target_and_prints_statuses() {
     let none = TestEnv::init(&[]);
     none.run(&["notify", "test"]).expect_code(2);
 }
+
+#[test]
+fn an_expired_proposal_is_notified_once() {
+    let hook = Hook::ok();
+    let target = format!(
+        "\n[[notify]]\nurl = \"{}/json\"\nformat = \"json\"\nevents = [\"expired\"]\n",
+        hook.base
+    );
+    let mut env = env_with(&target);
+    // The expiry is in force from the second baseline on.
+    env.write(
+        "driftgate.toml",
+        &format!(
+            "{}{target}",
+            CONFIG.replace("approvals = 1\n", "approvals = 1\nproposal_ttl = \"1s\"\n")
+        ),
+    );
+    env.vars.push(("DRIFTGATE_NO_NOTIFY".into(), "1".into()));
+    env.accept_current("expire proposals");
+    env.vars.clear();
+    agent_edits(&env);
+    let id = env.propose("alice", "slow review");
+    std::thread::sleep(Duration::from_millis(2500));
+    env.run(&["proposals"]).expect_code(0);
+    env.run(&["proposals"]).expect_code(0);
+    env.run(&["accept", &id, "--as", "carol"]).expect_code(1);
+    let got = hook.received();
+    assert_eq!(got.len(), 1, "{got:?}");
+    let event = got[0].json();
+    assert_eq!(event["type"], "expired");
+    assert_eq!(event["proposal"]["id"], id.as_str());
+    assert!(
+        event["details"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("expired after 1s (`policy.proposal_ttl`)")
+    );
+    assert_eq!(schema_errors(&got[0].body), "");
+}

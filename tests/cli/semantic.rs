@@ -478,5 +478,6 @@ mod kinds {
         cosmetic,
         tags,
         quoted_keys,
+        yaml11,
     );
 }

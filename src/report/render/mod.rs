@@ -341,6 +341,7 @@ pub(crate) mod tests {
             controls: Vec::new(),
             line: None,
             diff: None,
+            note: None,
         }
     }
 
