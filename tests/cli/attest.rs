@@ -10,7 +10,7 @@ use driftgate::attest::dsse;
 
 use crate::common::TestEnv;
 use crate::evidence::signed_history;
-use crate::keys::keygen_sign;
+use crate::keys::{Agent, keygen_sign};
 
 /// Parses `envelope` with securesystemslib's DSSE `Envelope` and the payload with
 /// in-toto-attestation's `Statement` (validated); writes the PAE the library computes
@@ -300,6 +300,36 @@ fn only_an_approver_can_attest() {
     r.expect_code(2);
     assert!(
         r.stderr.contains("no accepted baseline `ffff`"),
+        "{}",
+        r.transcript()
+    );
+}
+
+#[test]
+fn a_key_held_by_ssh_agent_attests_through_its_public_half() {
+    let mut env = TestEnv::init(&[]);
+    let (bob, _dave) = signed_history(&env);
+    let pub_key = bob.pub_path();
+    let pub_arg = pub_key.to_str().unwrap().to_string();
+    let (file, arg) = out(&env, "agent.json");
+    // Without an agent, a public key cannot sign.
+    let r = env.run(&["attest", "--sign", &pub_arg, "--out", &arg]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("SSH_AUTH_SOCK"), "{}", r.transcript());
+    assert!(!file.exists());
+    let agent = Agent::start(&env);
+    agent.add(&bob);
+    env.vars
+        .push(("SSH_AUTH_SOCK".into(), agent.sock.to_str().unwrap().into()));
+    env.run(&["attest", "--sign", &pub_arg, "--out", &arg])
+        .expect_code(0);
+    let r = env.run(&["verify", "--attestation", &arg]);
+    r.expect_code(0);
+    assert!(
+        r.stdout.contains(&format!(
+            "attested by bob@example.com (key {})",
+            bob.fingerprint
+        )),
         "{}",
         r.transcript()
     );
