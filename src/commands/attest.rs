@@ -40,6 +40,10 @@ pub struct AttestArgs {
 /// Runs `attest`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AttestArgs) -> Result<Exit, Error> {
     let cx = Context::load(g)?;
+    let out = match &args.out {
+        Some(path) => Some(super::export_path(&cx, path)?),
+        None => None,
+    };
     let attested = attest::load(&cx.store, args.baseline.as_deref())?;
     let root = attested.record.baseline.root_hash.clone();
     let key = KeyFile::read(&args.sign)?;
@@ -88,17 +92,17 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AttestArgs) -> Result<Exit, Error
     let envelope = attested.envelope(public.key_data(), &armored);
     let bytes = envelope.to_bytes();
     attest::verify(&cx.store, &bytes, "(new attestation)")?;
-    match &args.out {
-        Some(path) => {
+    match (&out, &args.out) {
+        (Some(path), Some(shown)) => {
             crate::store::write_atomic(path, &bytes)?;
             ui.status(format!(
                 "wrote `{}`: baseline {} attested by {principal} with key {}",
-                path.display(),
+                shown.display(),
                 short(&root),
                 fingerprint(public.key_data())
             ));
         }
-        None => ui.out().write_all(&bytes)?,
+        _ => ui.out().write_all(&bytes)?,
     }
     Ok(Exit::Clean)
 }

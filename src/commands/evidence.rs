@@ -41,15 +41,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &EvidenceArgs) -> Result<Exit, Err
     )
     .map_err(|e| Error::input(e.to_string()))?;
     let cx = Context::load(g)?;
-    let cwd = std::env::current_dir()?;
-    let out = crate::tree::lexical_path(&cwd, &args.out);
-    if out.starts_with(cx.store.dir().components().collect::<PathBuf>()) {
-        return Err(Error::input(format!(
-            "`{}` is inside `{}`: the bundle is never written there",
-            args.out.display(),
-            crate::store::STATE_DIR
-        )));
-    }
+    let out = super::export_path(&cx, &args.out)?;
     let evidence = evidence::collect(&cx.store, window)?;
     let bytes = archive::tar_gz(BUNDLE_DIR, &evidence.files(), evidence.mtime())
         .map_err(|e| Error::input(format!("cannot build the archive: {e}")))?;

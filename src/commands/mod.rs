@@ -370,3 +370,20 @@ pub fn judge(cx: &Context, proposal: &Proposal) -> Result<crate::judge::Judgemen
         jiff::Timestamp::now(),
     )?)
 }
+
+/// Returns `path` (given on the command line) resolved against the working directory,
+/// refusing one inside `.driftgate/`: exports are written next to the state, never
+/// into it.
+pub fn export_path(cx: &Context, path: &Path) -> Result<PathBuf, Error> {
+    let cwd = std::env::current_dir()?;
+    let out = crate::tree::lexical_path(&cwd, path);
+    if out.starts_with(cx.store.dir().components().collect::<PathBuf>()) {
+        return Err(Error::input(format!(
+            "`{}` is inside `{}`: exports are never written there",
+            path.display(),
+            crate::store::STATE_DIR
+        ))
+        .hint("write it outside the tree, e.g. into the CI's artifacts directory"));
+    }
+    Ok(out)
+}

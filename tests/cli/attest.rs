@@ -296,6 +296,19 @@ fn only_an_approver_can_attest() {
         r.transcript()
     );
     assert!(!file.exists());
+    let r = env.run(&[
+        "attest",
+        "--sign",
+        mallory.arg(),
+        "--out",
+        ".driftgate/a.json",
+    ]);
+    r.expect_code(2);
+    assert!(
+        r.stderr.contains("exports are never written there"),
+        "{}",
+        r.transcript()
+    );
     let r = env.run(&["attest", "ffff", "--sign", mallory.arg()]);
     r.expect_code(2);
     assert!(
