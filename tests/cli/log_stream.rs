@@ -372,3 +372,31 @@ fn wait(child: &mut std::process::Child, limit: Duration) -> Option<i32> {
     let _ = child.wait();
     None
 }
+
+#[test]
+fn streams_never_carry_a_secret() {
+    let env = TestEnv::init(&[]);
+    env.write(
+        "app.yaml",
+        "db:\n  password: correct-horse-battery-staple\n",
+    );
+    env.accept_current("first");
+    env.write("app.yaml", "db:\n  password: tr0ub4dor-and-3-more\n");
+    env.propose("alice", "rotate");
+    for format in ["ndjson", "ocsf"] {
+        let r = env.run(&["log", "--format", format]);
+        r.expect_code(0);
+        assert_eq!(r.stdout.lines().count(), 4, "{format}");
+        for secret in ["correct-horse-battery-staple", "tr0ub4dor-and-3-more"] {
+            assert!(
+                !r.stdout.contains(secret),
+                "{format} shows a secret:\n{}",
+                r.stdout
+            );
+        }
+    }
+    // The change itself is there, redacted.
+    let r = env.run(&["log", "--format", "ndjson"]);
+    let last: serde_json::Value = serde_json::from_str(r.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(last["changes"][0]["key_path"], "db.password");
+}
