@@ -253,6 +253,9 @@ pub fn load(store: &Store, root: Option<&str>) -> Result<Attested, AttestError> 
     };
     let record = baseline::load_record(store, &full)?
         .ok_or_else(|| AttestError::NoBaseline(format!("`{full}`")))?;
+    record
+        .baseline
+        .check_integrity(&baseline::record_path(store, &full))?;
     let crate::evidence::Judged {
         in_force,
         subject,

@@ -153,6 +153,16 @@ pub fn collect(store: &Store, window: Window) -> Result<Evidence, EvidenceError>
                 path: path.clone(),
                 message: format!("the history record does not decode: {e}"),
             })?;
+        // Read again after `verify`: the bytes that go into the bundle are checked
+        // themselves, whatever changed in between.
+        record.baseline.check_integrity(&path)?;
+        if record.baseline.root_hash != *root {
+            return Err(ChainError::Broken(format!(
+                "history record `{}` changed while the evidence was collected",
+                path.display()
+            ))
+            .into());
+        }
         if !window.contains_text(&record.accepted_at) {
             continue;
         }
