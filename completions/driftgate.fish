@@ -33,7 +33,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -68,7 +68,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand init" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -96,7 +96,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -129,7 +129,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -153,7 +153,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -176,7 +176,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -198,7 +198,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -219,7 +219,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -238,7 +238,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand proposals" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -256,7 +256,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand explain" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -276,7 +276,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -294,7 +294,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand rules" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -316,7 +316,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -336,7 +336,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand evidence" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -356,7 +356,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand attest" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -373,7 +373,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand notify; and not __fish_seen_subcommand_from test help" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -398,7 +398,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand notify; and __fish_seen_subcommand_from test" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -417,7 +417,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall help" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -437,7 +437,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_seen_subcommand_from install" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -455,7 +455,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -475,7 +475,7 @@ github\t'GitHub Actions workflow commands: one annotation per change'
 markdown\t'Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments'
 junit\t'JUnit XML for GitLab and Jenkins: a test case per file'
 ndjson\t'`log` only: one `driftgate.event/v1` JSON event per line'
-ocsf\t'`log` only: one OCSF 1.3 Entity Management event per line'"
+ocsf\t'`log` only: one OCSF 1.5 Entity Management event per line'"
 complete -c driftgate -n "__fish_driftgate_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"

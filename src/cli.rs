@@ -64,7 +64,7 @@ pub enum Format {
     Junit,
     /// `log` only: one `driftgate.event/v1` JSON event per line
     Ndjson,
-    /// `log` only: one OCSF 1.3 Entity Management event per line
+    /// `log` only: one OCSF 1.5 Entity Management event per line
     Ocsf,
 }
 

@@ -1,4 +1,4 @@
-//! `driftgate.event/v1` as OCSF 1.3.0 events, for SIEMs that ingest the Open
+//! `driftgate.event/v1` as OCSF 1.5.0 events, for SIEMs that ingest the Open
 //! Cybersecurity Schema Framework (`driftgate log --format ocsf`).
 //!
 //! The class is Entity Management (`class_uid` 3004, category Identity & Access
@@ -17,7 +17,7 @@ use crate::event::{Event, EventType};
 use crate::report::Severity;
 
 /// The OCSF schema version the events follow.
-pub const OCSF_VERSION: &str = "1.3.0";
+pub const OCSF_VERSION: &str = "1.5.0";
 /// Entity Management.
 pub const CLASS_UID: u32 = 3004;
 /// Identity & Access Management.

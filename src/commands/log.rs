@@ -19,7 +19,7 @@ use crate::ui::Ui;
 /// The log's hash chain is checked first; a broken chain exits 3. `--format ndjson`
 /// prints one `driftgate.event/v1` event per line (the events notifications carry,
 /// with the proposal's requester, severities and compliance controls); `--format
-/// ocsf` prints them as OCSF 1.3 Entity Management events. With `--follow`, keeps
+/// ocsf` prints them as OCSF 1.5 Entity Management events. With `--follow`, keeps
 /// running and prints each new line as it is appended, for a log shipper; a log
 /// rewritten while followed exits 3.
 #[derive(Debug, clap::Args)]

@@ -66,6 +66,48 @@ for n, line in enumerate(sys.stdin, 1):
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Returns the violations of `ndjson` (OCSF events, one per line) found by the
+/// third-party Python package `ocsf-emitter` (which CI installs): its pydantic models
+/// of the OCSF 1.5.0 Entity Management class and its invariant checks (class and
+/// category identity, `type_uid`, the schema version).
+fn ocsf_errors(ndjson: &str) -> String {
+    const CHECK: &str = r#"
+import json, sys
+try:
+    from ocsf_emitter import _models as models
+    from ocsf_emitter.validate import validate
+except ImportError as e:
+    sys.stderr.write("MISSING-OCSF-EMITTER %s" % e)
+    sys.exit(3)
+for n, line in enumerate(sys.stdin, 1):
+    try:
+        validate(models.EntityManagement.model_validate(json.loads(line)))
+    except Exception as e:
+        print("line %d: %s" % (n, " ".join(str(e).split())))
+"#;
+    let mut child = Command::new("python3")
+        .args(["-c", CHECK])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("OCSF validation needs python3 with ocsf-emitter");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ndjson.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("MISSING-OCSF-EMITTER") && out.status.success(),
+        "OCSF validation needs the Python package ocsf-emitter \
+         (`pip install ocsf-emitter`, as .ci/run does): {stderr}"
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn lines(stdout: &str) -> Vec<serde_json::Value> {
     stdout
         .lines()
@@ -140,8 +182,24 @@ fn ocsf_lines_carry_the_required_attributes_of_entity_management() {
     history(&env);
     let r = env.run(&["log", "--format", "ocsf"]);
     r.expect_code(0);
+    assert_eq!(ocsf_errors(&r.stdout), "");
     let events = lines(&r.stdout);
     assert_eq!(events.len(), 6);
+    // The validator is not a rubber stamp.
+    let mut bad = events[2].clone();
+    bad.as_object_mut().unwrap().remove("entity");
+    let mut wrong = events[2].clone();
+    wrong["type_uid"] = 300_402.into();
+    let bad = format!("{bad}\n{wrong}\n");
+    let errors = ocsf_errors(&bad);
+    assert!(
+        errors.contains("line 1: ") && errors.contains("entity"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("line 2: ") && errors.contains("type_uid"),
+        "{errors}"
+    );
     let activities: Vec<(u64, &str)> = events
         .iter()
         .map(|e| {
@@ -163,7 +221,7 @@ fn ocsf_lines_carry_the_required_attributes_of_entity_management() {
         ]
     );
     for e in &events {
-        // Required by the class and its base event (OCSF 1.3.0).
+        // Required by the class and its base event (OCSF 1.5.0).
         for field in [
             "activity_id",
             "category_uid",
@@ -190,7 +248,7 @@ fn ocsf_lines_carry_the_required_attributes_of_entity_management() {
             .parse()
             .unwrap();
         assert_eq!(ms, t.as_millisecond());
-        assert_eq!(e["metadata"]["version"], "1.3.0");
+        assert_eq!(e["metadata"]["version"], "1.5.0");
         assert_eq!(e["metadata"]["product"]["name"], "driftgate");
         assert!(e["metadata"]["product"]["vendor_name"].is_string());
         assert!(e["entity"]["name"].is_string() && e["entity"]["uid"].is_string());
