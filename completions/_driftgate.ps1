@@ -235,7 +235,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftgate' -ScriptBlock {
         }
         'driftgate;log' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or a duration back from now (`7d`, `36h`)')
-            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before WHEN (same forms as `--since`)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before WHEN (same forms as `--since`; a date includes its whole day)')
             [CompletionResult]::new('--poll-ms', '--poll-ms', [CompletionResultType]::ParameterName, 'How often `--follow` looks for new lines, in milliseconds')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Use DIR as the root instead of searching upwards for driftgate.toml')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read the configuration from FILE instead of `<root>/driftgate.toml`')
@@ -289,7 +289,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftgate' -ScriptBlock {
         }
         'driftgate;evidence' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Include baselines accepted at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or a duration back from now (`90d`); default: all')
-            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Include baselines accepted at or before WHEN (same forms as `--since`)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Include baselines accepted at or before WHEN (same forms as `--since`; a date includes its whole day)')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the archive to FILE (`.tar.gz`)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Use DIR as the root instead of searching upwards for driftgate.toml')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read the configuration from FILE instead of `<root>/driftgate.toml`')

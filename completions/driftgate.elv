@@ -222,7 +222,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         }
         &'driftgate;log'= {
             cand --since 'Only events at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or a duration back from now (`7d`, `36h`)'
-            cand --until 'Only events at or before WHEN (same forms as `--since`)'
+            cand --until 'Only events at or before WHEN (same forms as `--since`; a date includes its whole day)'
             cand --poll-ms 'How often `--follow` looks for new lines, in milliseconds'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
@@ -273,7 +273,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         }
         &'driftgate;evidence'= {
             cand --since 'Include baselines accepted at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or a duration back from now (`90d`); default: all'
-            cand --until 'Include baselines accepted at or before WHEN (same forms as `--since`)'
+            cand --until 'Include baselines accepted at or before WHEN (same forms as `--since`; a date includes its whole day)'
             cand --out 'Write the archive to FILE (`.tar.gz`)'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'

@@ -265,7 +265,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand explain" -s v -l ver
 complete -c driftgate -n "__fish_driftgate_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftgate -n "__fish_driftgate_using_subcommand explain" -s V -l version -d 'Print version'
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l since -d 'Only events at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or a duration back from now (`7d`, `36h`)' -r
-complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l until -d 'Only events at or before WHEN (same forms as `--since`)' -r
+complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l until -d 'Only events at or before WHEN (same forms as `--since`; a date includes its whole day)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l poll-ms -d 'How often `--follow` looks for new lines, in milliseconds' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l root -d 'Use DIR as the root instead of searching upwards for driftgate.toml' -r -F
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l config -d 'Read the configuration from FILE instead of `<root>/driftgate.toml`' -r -F
@@ -325,7 +325,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -s v -l verb
 complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c driftgate -n "__fish_driftgate_using_subcommand evidence" -l since -d 'Include baselines accepted at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or a duration back from now (`90d`); default: all' -r
-complete -c driftgate -n "__fish_driftgate_using_subcommand evidence" -l until -d 'Include baselines accepted at or before WHEN (same forms as `--since`)' -r
+complete -c driftgate -n "__fish_driftgate_using_subcommand evidence" -l until -d 'Include baselines accepted at or before WHEN (same forms as `--since`; a date includes its whole day)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand evidence" -l out -d 'Write the archive to FILE (`.tar.gz`)' -r -F
 complete -c driftgate -n "__fish_driftgate_using_subcommand evidence" -l root -d 'Use DIR as the root instead of searching upwards for driftgate.toml' -r -F
 complete -c driftgate -n "__fish_driftgate_using_subcommand evidence" -l config -d 'Read the configuration from FILE instead of `<root>/driftgate.toml`' -r -F

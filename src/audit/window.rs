@@ -1,8 +1,10 @@
 //! Time windows over the audit log: `--since` and `--until` of `log` and `evidence`.
 //!
-//! A bound is an RFC 3339 time (`2026-10-01T00:00:00Z`), a date (`2026-10-01`,
-//! midnight UTC), or a duration back from now (`90m`, `36h`, `7d`, `2w`). Owns parsing
-//! bounds and the question "is this time inside"; the clock is the caller's.
+//! A bound is an RFC 3339 time (`2026-10-01T00:00:00Z`), a date (`2026-10-01`, the
+//! whole UTC day: `--since` from its first instant, `--until` to its last, so
+//! `--since 2026-10-01 --until 2026-12-31` is the quarter), or a duration back from now
+//! (`90m`, `36h`, `7d`, `2w`). Owns parsing bounds and the question "is this time
+//! inside"; the clock is the caller's.
 
 use jiff::Timestamp;
 
@@ -13,18 +15,35 @@ use jiff::Timestamp;
 )]
 pub struct BoundError(pub String);
 
-/// Returns the instant that `text` names, durations counted back from `now`.
-pub fn parse_bound(text: &str, now: Timestamp) -> Result<Timestamp, BoundError> {
+/// Which end of a window a bound is: a date starts a window at its first instant and
+/// ends one at its last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// `--since`.
+    Start,
+    /// `--until`.
+    Finish,
+}
+
+/// Returns the instant that `text` names as the `end` of a window, durations counted
+/// back from `now`.
+pub fn parse_bound(text: &str, now: Timestamp, end: End) -> Result<Timestamp, BoundError> {
     let t = text.trim();
     let err = || BoundError(text.to_string());
     if let Ok(ts) = t.parse::<Timestamp>() {
         return Ok(ts);
     }
     if let Ok(date) = t.parse::<jiff::civil::Date>() {
-        return date
+        let start = date
             .to_zoned(jiff::tz::TimeZone::UTC)
             .map(|z| z.timestamp())
-            .map_err(|_| err());
+            .map_err(|_| err())?;
+        return match end {
+            End::Start => Ok(start),
+            End::Finish => start
+                .checked_add(jiff::SignedDuration::from_nanos(86_400_000_000_000 - 1))
+                .map_err(|_| err()),
+        };
     }
     let split = t.find(|c: char| !c.is_ascii_digit()).ok_or_else(err)?;
     let (digits, unit) = t.split_at(split);
@@ -60,8 +79,10 @@ impl Window {
         now: Timestamp,
     ) -> Result<Window, BoundError> {
         Ok(Window {
-            since: since.map(|s| parse_bound(s, now)).transpose()?,
-            until: until.map(|s| parse_bound(s, now)).transpose()?,
+            since: since.map(|s| parse_bound(s, now, End::Start)).transpose()?,
+            until: until
+                .map(|s| parse_bound(s, now, End::Finish))
+                .transpose()?,
         })
     }
 
@@ -95,7 +116,7 @@ mod tests {
 
     #[test]
     fn bounds_parse_times_dates_and_durations() {
-        let p = |s| parse_bound(s, now()).map(|t| t.to_string());
+        let p = |s| parse_bound(s, now(), End::Start).map(|t| t.to_string());
         assert_eq!(p("2026-10-01T08:30:00Z").unwrap(), "2026-10-01T08:30:00Z");
         assert_eq!(
             p("2026-10-01T10:30:00+02:00").unwrap(),
@@ -124,11 +145,17 @@ mod tests {
                 .to_string()
                 .contains("`7x` is not a time")
         );
+        let until = |s| parse_bound(s, now(), End::Finish).map(|t| t.to_string());
+        assert_eq!(
+            until("2026-12-31").unwrap(),
+            "2026-12-31T23:59:59.999999999Z"
+        );
+        assert_eq!(until("7d").unwrap(), "2026-11-30T12:00:00Z");
     }
 
     #[test]
     fn window_includes_both_ends() {
-        let w = Window::parse(Some("2026-10-01"), Some("2026-10-31T23:59:59Z"), now()).unwrap();
+        let w = Window::parse(Some("2026-10-01"), Some("2026-10-31"), now()).unwrap();
         assert!(w.contains_text("2026-10-01T00:00:00Z"));
         assert!(w.contains_text("2026-10-31T23:59:59Z"));
         assert!(!w.contains_text("2026-09-30T23:59:59Z"));

@@ -24,7 +24,8 @@ pub struct EvidenceArgs {
     /// (`2026-10-01`, UTC) or a duration back from now (`90d`); default: all
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
-    /// Include baselines accepted at or before WHEN (same forms as `--since`)
+    /// Include baselines accepted at or before WHEN (same forms as `--since`; a date
+    /// includes its whole day)
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,
     /// Write the archive to FILE (`.tar.gz`)

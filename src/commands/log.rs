@@ -28,7 +28,8 @@ pub struct LogArgs {
     /// a duration back from now (`7d`, `36h`)
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
-    /// Only events at or before WHEN (same forms as `--since`)
+    /// Only events at or before WHEN (same forms as `--since`; a date includes its
+    /// whole day)
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,
     /// Keep running and print events as they are appended (`--format ndjson` or `ocsf`)
