@@ -61,7 +61,7 @@ pub fn parse_bound(text: &str, now: Timestamp, end: End) -> Result<Timestamp, Bo
         .map_err(|_| err())
 }
 
-/// A half-open interval of time: from `since` (inclusive) to `until` (inclusive), each
+/// A closed interval of time: from `since` to `until`, both included, each
 /// unbounded when `None`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Window {
