@@ -579,3 +579,21 @@ fn an_expired_proposal_is_notified_once() {
     );
     assert_eq!(schema_errors(&got[0].body), "");
 }
+
+#[test]
+fn a_redirect_is_not_followed() {
+    let hook = Hook::start(&[302], Duration::ZERO);
+    let env = env_with(&format!(
+        "\n[[notify]]\nurl = \"{}/json\"\nformat = \"json\"\n",
+        hook.base
+    ));
+    agent_edits(&env);
+    let r = env.run(&["snapshot", "-m", "x", "--as", "alice"]);
+    r.expect_code(0);
+    assert_eq!(hook.received().len(), 1);
+    assert!(
+        r.stderr.contains("after 1 try(s): HTTP status 302"),
+        "{}",
+        r.stderr
+    );
+}
