@@ -77,6 +77,19 @@ fn an_agents_proposal_needs_two_human_approvals() {
         "{}",
         r.stdout
     );
+    assert!(
+        r.stdout.contains(
+            "requested by a machine (agent): approvals by machines and in CI do not count\n"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("  `alice` proposed it as `agent`: a machine's proposal needs 2"),
+        "{}",
+        r.stdout
+    );
     let r = env.run(&["proposals"]);
     assert!(r.stdout.contains("alice (agent)"), "{}", r.stdout);
     assert_eq!(env.approve_pty(&id, "carol", "fine too"), 0);
@@ -276,6 +289,12 @@ fn an_expired_approval_does_not_count_and_explain_says_so() {
     std::thread::sleep(std::time::Duration::from_millis(2500));
     let r = env.run(&["explain", &id]);
     r.expect_code(1);
+    assert!(
+        r.stdout
+            .contains("an approval counts for 1s after it is given (`policy.approval_ttl`)"),
+        "{}",
+        r.stdout
+    );
     assert!(
         r.stdout
             .contains("and expired after 1s (`policy.approval_ttl`); approve again"),
