@@ -313,9 +313,9 @@ fn an_expired_approval_does_not_count_and_explain_says_so() {
 }
 
 #[test]
-fn an_expired_proposal_is_listed_recorded_once_and_refused() {
-    let (env, id) = with_ttl("proposal_ttl = \"1s\"");
-    std::thread::sleep(std::time::Duration::from_millis(2500));
+fn an_expired_proposal_is_listed_recorded_once_refused_and_renewed() {
+    let (env, id) = with_ttl("proposal_ttl = \"2s\"");
+    std::thread::sleep(std::time::Duration::from_millis(3500));
     let r = env.run(&["proposals"]);
     r.expect_code(0);
     assert!(r.stdout.contains("(expired)"), "{}", r.stdout);
@@ -338,11 +338,19 @@ fn an_expired_proposal_is_listed_recorded_once_and_refused() {
     r.expect_code(1);
     assert!(
         r.stderr
-            .contains("expired after 1s (`policy.proposal_ttl`); reject it and snapshot again"),
+            .contains("expired after 2s (`policy.proposal_ttl`); `driftgate snapshot` renews it"),
         "{}",
         r.transcript()
     );
     assert_eq!(expired(&env), 1);
+    // Proposing the same tree again renews it, and it may expire (once) again.
+    let r = env.run(&["snapshot", "-m", "still wanted", "--as", "alice"]);
+    r.expect_code(0);
+    assert_eq!(r.stdout.trim(), id);
+    let proposed: serde_json::Value =
+        serde_json::from_str(env.read(".driftgate/audit.jsonl").lines().last().unwrap()).unwrap();
+    assert_eq!(proposed["details"]["renewed"], true);
+    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
     env.run(&["verify"]).expect_code(0);
 }
 
