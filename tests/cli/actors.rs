@@ -355,6 +355,25 @@ fn an_expired_proposal_is_listed_recorded_once_refused_and_renewed() {
 }
 
 #[test]
+fn the_actor_variable_declares_the_kind() {
+    let mut env = TestEnv::init(&[]);
+    env.write("app.yaml", "a: 1\n");
+    env.vars.push(("DRIFTGATE_ACTOR".into(), "robot".into()));
+    let r = env.run(&["snapshot", "--as", "alice"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr.contains("invalid actor `robot`"),
+        "{}",
+        r.transcript()
+    );
+    env.vars[0].1 = "agent:renovate".into();
+    env.run(&["snapshot", "--as", "alice", "-m", "bump"])
+        .expect_code(0);
+    assert_eq!(last_event(&env)["actor_kind"], "agent");
+    assert_eq!(last_event(&env)["tool"], "renovate");
+}
+
+#[test]
 fn bad_actor_declarations_and_ttls_are_input_errors() {
     let env = TestEnv::init(&[]);
     env.write("app.yaml", "a: 1\n");
