@@ -603,7 +603,7 @@ fn https_goes_through_rustls_and_a_failed_handshake_is_only_a_warning() {
     // A plain HTTP server behind an https:// URL: the TLS handshake fails.
     let hook = Hook::ok();
     let env = env_with(&format!(
-        "\n[[notify]]\nurl = \"{}/json\"\nformat = \"json\"\ntimeout = \"2s\"\n",
+        "\n[[notify]]\nurl = \"{}/json\"\nformat = \"json\"\ntimeout = \"1s\"\n",
         hook.base.replace("http://", "https://")
     ));
     agent_edits(&env);
