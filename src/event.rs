@@ -27,6 +27,10 @@ pub const MAX_CHANGES: usize = 25;
 /// Longest old or new value (in characters) an event shows; longer ones are cut.
 pub const MAX_VALUE_CHARS: usize = 200;
 
+/// Longest reason or detail text (in characters) an event carries; longer ones are cut,
+/// so that an event stays small whatever a requester wrote.
+pub const MAX_TEXT_CHARS: usize = 2000;
+
 /// What happened, as events name it: the audit log's kinds plus `drift`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -251,7 +255,17 @@ impl Event {
         );
         ev.id = l.hash.clone();
         ev.root_hash = e.root_hash.clone();
-        ev.details = e.details.clone();
+        ev.details = e
+            .details
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    serde_json::Value::String(s) => cut_text(s, MAX_TEXT_CHARS).into(),
+                    other => other.clone(),
+                };
+                (k.clone(), v)
+            })
+            .collect();
         ev.audit = Some(AuditRef {
             line,
             hash: l.hash.clone(),
@@ -307,7 +321,7 @@ impl Event {
         self.proposal = Some(ProposalInfo {
             id: proposal.id.clone(),
             requester: Some(proposal.requester_actor()),
-            reason: Some(proposal.reason.clone()),
+            reason: Some(cut_text(&proposal.reason, MAX_TEXT_CHARS)),
             created_at: Some(proposal.created_at.clone()),
             signed: proposal.request.is_some(),
             parent: proposal.baseline.parent.clone(),
@@ -411,6 +425,16 @@ fn describe(rules: Option<&RuleSet>, id: &str) -> Option<String> {
         .or_else(|| crate::rules::builtin_description(id))
 }
 
+/// Returns `s` cut to `n` characters, with `…` when cut.
+fn cut_text(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(n).collect();
+    out.push('…');
+    out
+}
+
 /// Returns `v`, cut to [`MAX_VALUE_CHARS`] when it is a long string or a large
 /// structure (shown as its JSON text, cut).
 fn cut(v: &serde_json::Value) -> serde_json::Value {
@@ -422,9 +446,7 @@ fn cut(v: &serde_json::Value) -> serde_json::Value {
     if text.chars().count() <= MAX_VALUE_CHARS {
         return v.clone();
     }
-    let mut s: String = text.chars().take(MAX_VALUE_CHARS).collect();
-    s.push('…');
-    serde_json::Value::String(s)
+    serde_json::Value::String(cut_text(&text, MAX_VALUE_CHARS))
 }
 
 #[cfg(test)]
@@ -522,7 +544,15 @@ for n, line in enumerate(sys.stdin, 1):
                 prev: audit::GENESIS.into(),
             },
         };
+        let mut line = line;
+        line.event
+            .details
+            .insert("reason".into(), "r".repeat(10_000).into());
         let logged = Event::from_audit(1, &line, "example/repo").with_report(&report(3), None);
+        assert_eq!(
+            logged.details["reason"].as_str().unwrap().chars().count(),
+            MAX_TEXT_CHARS + 1
+        );
         assert_eq!(
             logged.actor.kind,
             ActorKind::Human,

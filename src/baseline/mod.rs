@@ -192,6 +192,15 @@ pub struct Proposal {
 }
 
 impl Proposal {
+    /// Returns when it was proposed: its signed request's time when it has one (what
+    /// `policy.proposal_ttl` is measured from), else `created_at`.
+    pub fn requested_at(&self) -> String {
+        self.request
+            .as_ref()
+            .and_then(|r| serde_json::from_str::<crate::approval::RequestStatement>(&r.bytes).ok())
+            .map_or_else(|| self.created_at.clone(), |s| s.time)
+    }
+
     /// Returns who proposed it, as recorded.
     pub fn requester_actor(&self) -> Actor {
         Actor {

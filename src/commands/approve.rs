@@ -147,7 +147,7 @@ fn interactive(
     let mut shown = Vec::new();
     crate::report::render::text::render(&changes, &mut shown, &ui.err_palette(), true)?;
     ui.status(String::from_utf8_lossy(&shown).trim_end());
-    if requirement.by_severity() {
+    if requirement.by_severity() || requirement.machine_requester {
         ui.status(&requirement.reason);
     }
     if !ui.confirm(&format!("approve proposal {} as {principal}?", proposal.id))? {

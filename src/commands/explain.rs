@@ -102,7 +102,11 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
     if d.requester.machine {
         t.push_str(&format!(
             "requested by a machine ({}): approvals by machines and in CI {}\n",
-            d.requester.kind.as_str(),
+            if d.requester.kind.is_machine() {
+                d.requester.kind.as_str()
+            } else {
+                "`policy.actors.machines`"
+            },
             if j.case.in_force.policy.actors.machine_approvals_count {
                 "count"
             } else {
@@ -122,8 +126,19 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
         "requires {} approval(s) from distinct principals and distinct keys\n",
         d.required
     ));
-    if req.by_severity() {
+    if req.by_severity() || req.machine_requester {
         t.push_str(&format!("  {}\n", req.reason));
+    }
+    let policy = &j.case.in_force.policy;
+    if let Some(ttl) = &policy.approval_ttl {
+        t.push_str(&format!(
+            "  an approval counts for {ttl} after it is given (`policy.approval_ttl`)\n"
+        ));
+    }
+    if let Some(ttl) = &policy.proposal_ttl {
+        t.push_str(&format!(
+            "  the proposal may be accepted for {ttl} after it was made (`policy.proposal_ttl`)\n"
+        ));
     }
     t.push_str(&format!(
         "  {}; {}\n",

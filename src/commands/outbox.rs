@@ -158,11 +158,7 @@ pub fn expired(cx: &Context) -> Result<Vec<(Proposal, String)>, crate::error::Er
         let Ok(in_force) = crate::judge::in_force(&cx.store, &p.baseline) else {
             continue;
         };
-        let made = p
-            .request
-            .as_ref()
-            .and_then(|r| serde_json::from_str::<crate::approval::RequestStatement>(&r.bytes).ok())
-            .map_or_else(|| p.created_at.clone(), |s| s.time);
+        let made = p.requested_at();
         if let Some(why) = actors::proposal_expired(&in_force.policy, &made, at) {
             out.push((p, why));
         }
@@ -216,7 +212,7 @@ pub fn expire_due(
     }
     for (p, hash) in sent {
         ui.warn(format!(
-            "proposal {} has expired (`policy.proposal_ttl`); reject it and snapshot again",
+            "proposal {} has expired (`policy.proposal_ttl`); `driftgate snapshot` renews it",
             p.id
         ));
         send(ui, cx, run, EventType::Expired, actor, true, || {

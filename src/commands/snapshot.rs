@@ -10,6 +10,7 @@ use crate::audit::{self, EventKind};
 use crate::baseline::{self, Baseline, PROPOSAL_SCHEMA, Proposal, short};
 use crate::cli::GlobalArgs;
 use crate::compare::Comparer;
+use crate::config::PolicyConfig;
 use crate::error::{Error, Exit};
 use crate::event::EventType;
 use crate::report::Report;
@@ -101,7 +102,9 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     }
     let id = baseline::proposal_id(&candidate.root_hash, parent.as_deref());
     let path = baseline::proposal_path(&cx.store, &id);
-    if path.exists() {
+    // An expired proposal of the same tree is renewed: proposed again, from now.
+    let renewing = path.exists() && expired(&path, &policy)?;
+    if path.exists() && !renewing {
         ui.status(format!(
             "proposal {id} already proposes this tree; nothing written"
         ));
@@ -195,6 +198,9 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     details.insert("reason".into(), reason.into());
     details.insert("files".into(), proposal.changes.files.len().into());
     details.insert("signed".into(), proposal.request.is_some().into());
+    if renewing {
+        details.insert("renewed".into(), true.into());
+    }
     let hash = audit::append(
         &cx.store.audit_path(),
         proposal.created_at.clone(),
@@ -284,6 +290,13 @@ fn sign_request(
         bytes: String::from_utf8_lossy(&bytes).into_owned(),
         signature,
     })
+}
+
+/// Returns whether the pending proposal at `path` has expired under `policy`.
+fn expired(path: &std::path::Path, policy: &PolicyConfig) -> Result<bool, Error> {
+    let pending: Proposal = store::read_json(path)?;
+    let made = pending.requested_at();
+    Ok(crate::policy::actors::proposal_expired(policy, &made, jiff::Timestamp::now()).is_some())
 }
 
 /// Fails unless `trust` lists `key` for `principal` now.

@@ -278,6 +278,9 @@ pub fn post(
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .http_status_as_error(false)
+        // A webhook that redirects is misconfigured; following it could hand the event
+        // (and its signature) to another host.
+        .max_redirects(0)
         .user_agent(concat!("driftgate/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();

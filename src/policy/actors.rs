@@ -172,7 +172,7 @@ pub fn proposal_expired(policy: &PolicyConfig, made: &str, at: Timestamp) -> Opt
     (t.saturating_add(d).ok()? < at).then(|| {
         format!(
             "the proposal was made at {made} and expired after {ttl} (`policy.proposal_ttl`); \
-             reject it and snapshot again"
+             `driftgate snapshot` renews it"
         )
     })
 }

@@ -783,6 +783,39 @@ mod tests {
     }
 
     #[test]
+    fn machines_approvals_and_proposals() {
+        let mut p = PolicyConfig::default();
+        p.actors.machines = vec!["*-bot@example.com".into()];
+        let s = subject(&["a"]);
+        let mut in_ci = approval(&s, "carol", None);
+        in_ci.statement.actor_kind = Some(ActorKind::Ci);
+        in_ci.bytes = String::from_utf8(in_ci.statement.to_bytes()).unwrap();
+        let a = [approval(&s, "deploy-bot@example.com", None), in_ci];
+        let d = evaluate(&p, &TrustSet::default(), &s, &a, now());
+        assert!(d.counted.is_empty(), "{d:?}");
+        assert!(d.not_counted[0].reason.contains("machine principal"));
+        assert!(d.not_counted[1].reason.contains("made by a `ci` actor"));
+        p.actors.machine_approvals_count = true;
+        assert!(evaluate(&p, &TrustSet::default(), &s, &a, now()).satisfied());
+
+        // A machine's proposal needs the larger of its count and the severity's.
+        let mut by_agent = subject(&["a"]);
+        by_agent.requester_kind = ActorKind::Agent;
+        let d = evaluate(&p, &TrustSet::default(), &by_agent, &[], now());
+        assert_eq!(d.required, 2);
+        assert!(d.requester.machine);
+        p.severity.insert(Severity::Medium, 3);
+        let d = evaluate(&p, &TrustSet::default(), &by_agent, &[], now());
+        assert_eq!(d.required, 3);
+        assert!(
+            d.requirement.reason.contains("proposed it as `agent`"),
+            "{d:?}"
+        );
+        let d = evaluate(&p, &TrustSet::default(), &subject(&["a"]), &[], now());
+        assert!(!d.requester.machine);
+    }
+
+    #[test]
     fn path_rules_and_severity_counts() {
         let mut p = PolicyConfig::default();
         p.paths.push(PathRule {

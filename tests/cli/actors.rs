@@ -77,6 +77,19 @@ fn an_agents_proposal_needs_two_human_approvals() {
         "{}",
         r.stdout
     );
+    assert!(
+        r.stdout.contains(
+            "requested by a machine (agent): approvals by machines and in CI do not count\n"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("  `alice` proposed it as `agent`: a machine's proposal needs 2"),
+        "{}",
+        r.stdout
+    );
     let r = env.run(&["proposals"]);
     assert!(r.stdout.contains("alice (agent)"), "{}", r.stdout);
     assert_eq!(env.approve_pty(&id, "carol", "fine too"), 0);
@@ -278,6 +291,12 @@ fn an_expired_approval_does_not_count_and_explain_says_so() {
     r.expect_code(1);
     assert!(
         r.stdout
+            .contains("an approval counts for 1s after it is given (`policy.approval_ttl`)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
             .contains("and expired after 1s (`policy.approval_ttl`); approve again"),
         "{}",
         r.stdout
@@ -294,9 +313,9 @@ fn an_expired_approval_does_not_count_and_explain_says_so() {
 }
 
 #[test]
-fn an_expired_proposal_is_listed_recorded_once_and_refused() {
-    let (env, id) = with_ttl("proposal_ttl = \"1s\"");
-    std::thread::sleep(std::time::Duration::from_millis(2500));
+fn an_expired_proposal_is_listed_recorded_once_refused_and_renewed() {
+    let (env, id) = with_ttl("proposal_ttl = \"2s\"");
+    std::thread::sleep(std::time::Duration::from_millis(3500));
     let r = env.run(&["proposals"]);
     r.expect_code(0);
     assert!(r.stdout.contains("(expired)"), "{}", r.stdout);
@@ -319,12 +338,39 @@ fn an_expired_proposal_is_listed_recorded_once_and_refused() {
     r.expect_code(1);
     assert!(
         r.stderr
-            .contains("expired after 1s (`policy.proposal_ttl`); reject it and snapshot again"),
+            .contains("expired after 2s (`policy.proposal_ttl`); `driftgate snapshot` renews it"),
         "{}",
         r.transcript()
     );
     assert_eq!(expired(&env), 1);
+    // Proposing the same tree again renews it, and it may expire (once) again.
+    let r = env.run(&["snapshot", "-m", "still wanted", "--as", "alice"]);
+    r.expect_code(0);
+    assert_eq!(r.stdout.trim(), id);
+    let proposed: serde_json::Value =
+        serde_json::from_str(env.read(".driftgate/audit.jsonl").lines().last().unwrap()).unwrap();
+    assert_eq!(proposed["details"]["renewed"], true);
+    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
     env.run(&["verify"]).expect_code(0);
+}
+
+#[test]
+fn the_actor_variable_declares_the_kind() {
+    let mut env = TestEnv::init(&[]);
+    env.write("app.yaml", "a: 1\n");
+    env.vars.push(("DRIFTGATE_ACTOR".into(), "robot".into()));
+    let r = env.run(&["snapshot", "--as", "alice"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr.contains("invalid actor `robot`"),
+        "{}",
+        r.transcript()
+    );
+    env.vars[0].1 = "agent:renovate".into();
+    env.run(&["snapshot", "--as", "alice", "-m", "bump"])
+        .expect_code(0);
+    assert_eq!(last_event(&env)["actor_kind"], "agent");
+    assert_eq!(last_event(&env)["tool"], "renovate");
 }
 
 #[test]

@@ -579,3 +579,40 @@ fn an_expired_proposal_is_notified_once() {
     );
     assert_eq!(schema_errors(&got[0].body), "");
 }
+
+#[test]
+fn a_redirect_is_not_followed() {
+    let hook = Hook::start(&[302], Duration::ZERO);
+    let env = env_with(&format!(
+        "\n[[notify]]\nurl = \"{}/json\"\nformat = \"json\"\n",
+        hook.base
+    ));
+    agent_edits(&env);
+    let r = env.run(&["snapshot", "-m", "x", "--as", "alice"]);
+    r.expect_code(0);
+    assert_eq!(hook.received().len(), 1);
+    assert!(
+        r.stderr.contains("after 1 try(s): HTTP status 302"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn https_goes_through_rustls_and_a_failed_handshake_is_only_a_warning() {
+    // A plain HTTP server behind an https:// URL: the TLS handshake fails.
+    let hook = Hook::ok();
+    let env = env_with(&format!(
+        "\n[[notify]]\nurl = \"{}/json\"\nformat = \"json\"\ntimeout = \"1s\"\n",
+        hook.base.replace("http://", "https://")
+    ));
+    agent_edits(&env);
+    let r = env.run(&["snapshot", "-m", "x", "--as", "alice"]);
+    r.expect_code(0);
+    assert!(
+        r.stderr.contains("could not notify https://127.0.0.1:"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+}
