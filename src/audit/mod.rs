@@ -4,6 +4,7 @@
 //! Editing, deleting or reordering a line breaks the chain; cutting lines off the end is
 //! caught by the audit head that each history record keeps (see `baseline::Record`).
 
+pub mod follow;
 pub mod window;
 
 use std::io::Write;
@@ -142,17 +143,6 @@ pub fn read_lines_with_text(path: &Path) -> Result<Vec<(Line, String)>, AuditErr
         .into_iter()
         .zip(text.lines().map(String::from))
         .collect())
-}
-
-/// Returns every complete line of the log at `path` with its hash, after checking every
-/// link; a last line still being written (no newline yet) is left for the next read.
-///
-/// For readers that follow a growing log: `append` writes a line in one call, but a
-/// reader may see it half written.
-pub fn read_complete_lines(path: &Path) -> Result<Vec<Line>, AuditError> {
-    let mut text = read_text(path)?;
-    text.truncate(text.rfind('\n').map_or(0, |i| i + 1));
-    verify_text(&text, path)
 }
 
 /// Returns the log's text; a missing log is empty.

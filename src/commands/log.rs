@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use super::Context;
+use crate::audit;
+use crate::audit::follow::Follower;
 use crate::audit::window::Window;
-use crate::audit::{self, GENESIS};
 use crate::baseline::{self, PROPOSAL_SCHEMA, Proposal, short};
 use crate::cli::{Format, GlobalArgs};
 use crate::error::{Error, Exit};
@@ -114,29 +115,26 @@ fn stream(
     // Named as notifications name it, so a SIEM joins both.
     let repository = super::outbox::repository(cx);
     let mut context = Proposals::default();
-    let mut seen = 0usize;
-    let mut last = GENESIS.to_string();
+    // Without `--follow`, a half-written last line is an error, as everywhere else.
+    let (mut follower, mut lines) = if args.follow {
+        let (f, lines) = Follower::start(&path)?;
+        (Some(f), lines)
+    } else {
+        let all = audit::read_lines(&path)?;
+        (
+            None,
+            all.into_iter()
+                .enumerate()
+                .map(|(i, l)| (i + 1, l))
+                .collect(),
+        )
+    };
     loop {
-        let lines = if seen == 0 && !args.follow {
-            audit::read_lines(&path)?
-        } else {
-            audit::read_complete_lines(&path)?
-        };
-        // What was printed must still be the log's beginning: a follower that kept
-        // printing after a rewrite would ship a history that no longer exists.
-        let still = seen == 0 || lines.get(seen - 1).is_some_and(|l| l.hash == last);
-        if !still {
-            return Err(Error::integrity(format!(
-                "audit log `{}` was rewritten while it was followed: line {seen} is gone or changed",
-                path.display()
-            ))
-            .hint("run `driftgate verify` to see what is broken"));
-        }
-        for (i, line) in lines.iter().enumerate().skip(seen) {
+        for (n, line) in &lines {
             if !window.contains_text(&line.event.time) {
                 continue;
             }
-            let event = context.enrich(ui, cx, Event::from_audit(i + 1, line, &repository));
+            let event = context.enrich(ui, cx, Event::from_audit(*n, line, &repository));
             let text = match format {
                 Format::Ocsf => crate::ocsf::to_json(&event),
                 _ => event.to_json(),
@@ -144,16 +142,15 @@ fn stream(
             writeln!(ui.out(), "{text}")?;
         }
         ui.out().flush()?;
-        if let Some(l) = lines.last() {
-            seen = lines.len();
-            last = l.hash.clone();
-        }
         // Past `--until`, nothing new can fall inside the window.
         let over = window.until.is_some_and(|u| u < jiff::Timestamp::now());
-        if !args.follow || over {
+        let Some(follower) = follower.as_mut().filter(|_| !over) else {
             return Ok(Exit::Clean);
-        }
+        };
         std::thread::sleep(Duration::from_millis(args.poll_ms.max(10)));
+        lines = follower
+            .poll()
+            .map_err(|e| Error::from(e).hint("run `driftgate verify` to see what is broken"))?;
     }
 }
 
