@@ -22,6 +22,9 @@ _driftgate() {
             driftgate,approve)
                 cmd="driftgate__subcmd__approve"
                 ;;
+            driftgate,attest)
+                cmd="driftgate__subcmd__attest"
+                ;;
             driftgate,check)
                 cmd="driftgate__subcmd__check"
                 ;;
@@ -30,6 +33,9 @@ _driftgate() {
                 ;;
             driftgate,diff)
                 cmd="driftgate__subcmd__diff"
+                ;;
+            driftgate,evidence)
+                cmd="driftgate__subcmd__evidence"
                 ;;
             driftgate,explain)
                 cmd="driftgate__subcmd__explain"
@@ -45,6 +51,9 @@ _driftgate() {
                 ;;
             driftgate,log)
                 cmd="driftgate__subcmd__log"
+                ;;
+            driftgate,notify)
+                cmd="driftgate__subcmd__notify"
                 ;;
             driftgate,proposals)
                 cmd="driftgate__subcmd__proposals"
@@ -67,6 +76,9 @@ _driftgate() {
             driftgate__subcmd__help,approve)
                 cmd="driftgate__subcmd__help__subcmd__approve"
                 ;;
+            driftgate__subcmd__help,attest)
+                cmd="driftgate__subcmd__help__subcmd__attest"
+                ;;
             driftgate__subcmd__help,check)
                 cmd="driftgate__subcmd__help__subcmd__check"
                 ;;
@@ -75,6 +87,9 @@ _driftgate() {
                 ;;
             driftgate__subcmd__help,diff)
                 cmd="driftgate__subcmd__help__subcmd__diff"
+                ;;
+            driftgate__subcmd__help,evidence)
+                cmd="driftgate__subcmd__help__subcmd__evidence"
                 ;;
             driftgate__subcmd__help,explain)
                 cmd="driftgate__subcmd__help__subcmd__explain"
@@ -90,6 +105,9 @@ _driftgate() {
                 ;;
             driftgate__subcmd__help,log)
                 cmd="driftgate__subcmd__help__subcmd__log"
+                ;;
+            driftgate__subcmd__help,notify)
+                cmd="driftgate__subcmd__help__subcmd__notify"
                 ;;
             driftgate__subcmd__help,proposals)
                 cmd="driftgate__subcmd__help__subcmd__proposals"
@@ -112,6 +130,9 @@ _driftgate() {
             driftgate__subcmd__help__subcmd__hook,uninstall)
                 cmd="driftgate__subcmd__help__subcmd__hook__subcmd__uninstall"
                 ;;
+            driftgate__subcmd__help__subcmd__notify,test)
+                cmd="driftgate__subcmd__help__subcmd__notify__subcmd__test"
+                ;;
             driftgate__subcmd__hook,help)
                 cmd="driftgate__subcmd__hook__subcmd__help"
                 ;;
@@ -130,6 +151,18 @@ _driftgate() {
             driftgate__subcmd__hook__subcmd__help,uninstall)
                 cmd="driftgate__subcmd__hook__subcmd__help__subcmd__uninstall"
                 ;;
+            driftgate__subcmd__notify,help)
+                cmd="driftgate__subcmd__notify__subcmd__help"
+                ;;
+            driftgate__subcmd__notify,test)
+                cmd="driftgate__subcmd__notify__subcmd__test"
+                ;;
+            driftgate__subcmd__notify__subcmd__help,help)
+                cmd="driftgate__subcmd__notify__subcmd__help__subcmd__help"
+                ;;
+            driftgate__subcmd__notify__subcmd__help,test)
+                cmd="driftgate__subcmd__notify__subcmd__help__subcmd__test"
+                ;;
             *)
                 ;;
         esac
@@ -137,7 +170,7 @@ _driftgate() {
 
     case "${cmd}" in
         driftgate)
-            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version init check diff snapshot approve accept reject proposals explain log rules verify hook completions help"
+            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version init check diff snapshot approve accept reject proposals explain log rules verify evidence attest notify hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -152,7 +185,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -167,13 +200,17 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__accept)
-            opts="-q -v -h -V --as --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --as --actor --no-notify --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -186,7 +223,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -201,7 +238,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__approve)
-            opts="-m -q -v -h -V --as --message --sign --sign-agent --statement-only --root --config --format --color --quiet --verbose --help --version"
+            opts="-m -q -v -h -V --as --message --sign --sign-agent --statement-only --actor --no-notify --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,6 +260,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -232,7 +273,49 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__attest)
+            opts="-q -v -h -V --sign --as --out --root --config --format --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --sign)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -247,7 +330,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__check)
-            opts="-q -v -h -V --strict --fail-on --audit --as --staged --rev --no-ignore --output --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --strict --fail-on --audit --as --actor --no-notify --staged --rev --no-ignore --output --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -258,6 +341,10 @@ _driftgate() {
                     return 0
                     ;;
                 --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -278,7 +365,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -308,7 +395,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -358,7 +445,49 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__evidence)
+            opts="-q -v -h -V --since --until --out --root --config --format --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -388,7 +517,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -403,7 +532,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__help)
-            opts="init check diff snapshot approve accept reject proposals explain log rules verify hook completions help"
+            opts="init check diff snapshot approve accept reject proposals explain log rules verify evidence attest notify hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -431,6 +560,20 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__help__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__help__subcmd__attest)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -473,6 +616,20 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__help__subcmd__evidence)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -584,6 +741,34 @@ _driftgate() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        driftgate__subcmd__help__subcmd__notify)
+            opts="test"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__help__subcmd__notify__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         driftgate__subcmd__help__subcmd__proposals)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -670,7 +855,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -756,7 +941,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -786,7 +971,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -816,7 +1001,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -831,7 +1016,49 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__log)
-            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --since --until --follow --poll-ms --root --config --format --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__notify)
+            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -846,7 +1073,83 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__notify__subcmd__help)
+            opts="test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__notify__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__notify__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__notify__subcmd__test)
+            opts="-q -v -h -V --event --root --config --format --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --event)
+                    COMPREPLY=($(compgen -W "proposed approved accepted rejected drift expired" -- "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -861,12 +1164,16 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__proposals)
-            opts="-q -v -h -V --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --actor --no-notify --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -876,7 +1183,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -891,7 +1198,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__reject)
-            opts="-m -q -v -h -V --message --as --root --config --format --color --quiet --verbose --help --version"
+            opts="-m -q -v -h -V --message --as --actor --no-notify --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -909,6 +1216,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -918,7 +1229,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -948,7 +1259,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -963,7 +1274,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__snapshot)
-            opts="-m -q -v -h -V --message --as --no-ignore --root --config --format --color --quiet --verbose --help --version"
+            opts="-m -q -v -h -V --message --as --no-ignore --sign --actor --no-notify --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -981,6 +1292,14 @@ _driftgate() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sign)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -990,7 +1309,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1005,7 +1324,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__verify)
-            opts="-q -v -h -V --trust-root --base --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --trust-root --base --attestation --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1019,6 +1338,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --attestation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1028,7 +1351,7 @@ _driftgate() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif github markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif github markdown junit ndjson ocsf" -- "${cur}"))
                     return 0
                     ;;
                 --color)

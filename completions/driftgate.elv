@@ -42,6 +42,9 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand log 'Show the audit trail: who proposed, approved, rejected and accepted what'
             cand rules 'List the active risk rules'
             cand verify 'Verify the baseline chain, its signatures, trust-file changes and the audit log'
+            cand evidence 'Write an evidence bundle that an auditor can check offline with ssh-keygen'
+            cand attest 'Export an accepted baseline as an in-toto attestation signed with your SSH key'
+            cand notify 'Send notifications to the `[[notify]]` targets of driftgate.toml'
             cand hook 'Install or remove the git pre-commit hook that runs `check --staged`'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -65,6 +68,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         &'driftgate;check'= {
             cand --fail-on 'Exit 1 only for drift of at least this severity (default: any drift)'
             cand --as 'Record NAME as who ran the check, with `--audit`'
+            cand --actor 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy''s machine principals and CI detection decide'
             cand --rev 'Compare the tree of git commit REV instead of the working tree, without checking it out'
             cand --output 'Also write the report in FORMAT to PATH; repeatable (e.g. `--output sarif=drift.sarif`)'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
@@ -73,6 +77,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
             cand --strict 'Count cosmetic changes as drift'
             cand --audit 'Record the result in the audit log (a `checked` event), e.g. for a release gate'
+            cand --no-notify 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
             cand --staged 'Compare the git index (what `git commit` would record) instead of the working tree'
             cand --no-ignore 'Do not honour .gitignore files'
             cand -q 'Print only errors'
@@ -110,11 +115,14 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand -m 'Why the tree changed (recorded in the proposal and the audit log)'
             cand --message 'Why the tree changed (recorded in the proposal and the audit log)'
             cand --as 'Propose as NAME instead of git''s user.email or $USER'
+            cand --sign 'Sign the proposal with the SSH key in KEY, so that the requester is the principal allowed_signers lists for the key (required under `policy.require_signed_proposals`)'
+            cand --actor 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy''s machine principals and CI detection decide'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --format 'Output format of reports and listings'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
             cand --no-ignore 'Do not honour .gitignore files'
+            cand --no-notify 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more detail on stderr'
@@ -129,12 +137,14 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand -m 'The reason, instead of being asked for one'
             cand --message 'The reason, instead of being asked for one'
             cand --sign 'Sign the approval with the SSH key in KEY (a private key, or a public key held by ssh-agent)'
+            cand --actor 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy''s machine principals and CI detection decide'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --format 'Output format of reports and listings'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
             cand --sign-agent 'Sign with ssh-agent (SSH_AUTH_SOCK): the key given with --sign, or the first agent key listed for the approver'
             cand --statement-only 'Only write the statement, for `ssh-keygen -Y sign -n driftgate`'
+            cand --no-notify 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more detail on stderr'
@@ -146,10 +156,12 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         }
         &'driftgate;accept'= {
             cand --as 'Record NAME as who accepted, instead of git''s user.email or $USER'
+            cand --actor 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy''s machine principals and CI detection decide'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --format 'Output format of reports and listings'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --no-notify 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more detail on stderr'
@@ -163,10 +175,12 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand -m 'Why it is rejected'
             cand --message 'Why it is rejected'
             cand --as 'Reject as NAME instead of git''s user.email or $USER'
+            cand --actor 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy''s machine principals and CI detection decide'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --format 'Output format of reports and listings'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --no-notify 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more detail on stderr'
@@ -177,10 +191,12 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --version 'Print version'
         }
         &'driftgate;proposals'= {
+            cand --actor 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy''s machine principals and CI detection decide'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --format 'Output format of reports and listings'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --no-notify 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more detail on stderr'
@@ -205,10 +221,14 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --version 'Print version'
         }
         &'driftgate;log'= {
+            cand --since 'Only events at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or a duration back from now (`7d`, `36h`)'
+            cand --until 'Only events at or before WHEN (same forms as `--since`; a date includes its whole day)'
+            cand --poll-ms 'How often `--follow` looks for new lines, in milliseconds'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --format 'Output format of reports and listings'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --follow 'Keep running and print events as they are appended (`--format ndjson` or `ocsf`)'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more detail on stderr'
@@ -237,6 +257,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         &'driftgate;verify'= {
             cand --trust-root 'Require the first baseline to have root hash HASH (all 64 hex digits), instead of trusting it on first use; for CI'
             cand --base 'Require today''s chain and audit log to extend those at git revision REV (e.g. `origin/main` on a pull request, `HEAD~1` on a push): stops rollbacks, forks and rewritten logs'
+            cand --attestation 'Check the attestation FILE (from `driftgate attest`) instead: its signatures, that its signers approved the baseline, and that it says what the history says'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --format 'Output format of reports and listings'
@@ -249,6 +270,79 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'driftgate;evidence'= {
+            cand --since 'Include baselines accepted at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or a duration back from now (`90d`); default: all'
+            cand --until 'Include baselines accepted at or before WHEN (same forms as `--since`; a date includes its whole day)'
+            cand --out 'Write the archive to FILE (`.tar.gz`)'
+            cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
+            cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
+            cand --format 'Output format of reports and listings'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more detail on stderr'
+            cand --verbose 'Print more detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'driftgate;attest'= {
+            cand --sign 'Sign with this SSH key: a private key file, or a public key held by ssh-agent'
+            cand --as 'Sign as this approver, when KEY is listed for more than one of them'
+            cand --out 'Write the envelope to FILE instead of stdout'
+            cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
+            cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
+            cand --format 'Output format of reports and listings'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more detail on stderr'
+            cand --verbose 'Print more detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'driftgate;notify'= {
+            cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
+            cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
+            cand --format 'Output format of reports and listings'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more detail on stderr'
+            cand --verbose 'Print more detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand test 'Send a sample event to every `[[notify]]` target and print each response status'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'driftgate;notify;test'= {
+            cand --event 'The kind of event to send'
+            cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
+            cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
+            cand --format 'Output format of reports and listings'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more detail on stderr'
+            cand --verbose 'Print more detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'driftgate;notify;help'= {
+            cand test 'Send a sample event to every `[[notify]]` target and print each response status'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'driftgate;notify;help;test'= {
+        }
+        &'driftgate;notify;help;help'= {
         }
         &'driftgate;hook'= {
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
@@ -334,6 +428,9 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand log 'Show the audit trail: who proposed, approved, rejected and accepted what'
             cand rules 'List the active risk rules'
             cand verify 'Verify the baseline chain, its signatures, trust-file changes and the audit log'
+            cand evidence 'Write an evidence bundle that an auditor can check offline with ssh-keygen'
+            cand attest 'Export an accepted baseline as an in-toto attestation signed with your SSH key'
+            cand notify 'Send notifications to the `[[notify]]` targets of driftgate.toml'
             cand hook 'Install or remove the git pre-commit hook that runs `check --staged`'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -361,6 +458,15 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         &'driftgate;help;rules'= {
         }
         &'driftgate;help;verify'= {
+        }
+        &'driftgate;help;evidence'= {
+        }
+        &'driftgate;help;attest'= {
+        }
+        &'driftgate;help;notify'= {
+            cand test 'Send a sample event to every `[[notify]]` target and print each response status'
+        }
+        &'driftgate;help;notify;test'= {
         }
         &'driftgate;help;hook'= {
             cand install 'Install a git pre-commit hook that runs `driftgate check --staged`'

@@ -62,6 +62,10 @@ pub enum Format {
     Markdown,
     /// JUnit XML for GitLab and Jenkins: a test case per file
     Junit,
+    /// `log` only: one `driftgate.event/v1` JSON event per line
+    Ndjson,
+    /// `log` only: one OCSF 1.5 Entity Management event per line
+    Ocsf,
 }
 
 impl Format {
@@ -74,7 +78,14 @@ impl Format {
             Format::Github => "github",
             Format::Markdown => "markdown",
             Format::Junit => "junit",
+            Format::Ndjson => "ndjson",
+            Format::Ocsf => "ocsf",
         }
+    }
+
+    /// Returns whether this format streams audit events (`log` only).
+    pub fn is_stream(self) -> bool {
+        matches!(self, Format::Ndjson | Format::Ocsf)
     }
 
     /// Returns whether listings (`log`, `proposals`) can be shown in this format.
@@ -100,11 +111,18 @@ pub fn parse_output(s: &str) -> Result<OutputSpec, String> {
         .split_once('=')
         .ok_or_else(|| format!("expected FORMAT=PATH, such as `sarif=drift.sarif`, got `{s}`"))?;
     let format = Format::from_str(name, true).map_err(|_| {
-        let names: Vec<&str> = Format::value_variants().iter().map(|f| f.name()).collect();
+        let names: Vec<&str> = Format::value_variants()
+            .iter()
+            .filter(|f| !f.is_stream())
+            .map(|f| f.name())
+            .collect();
         format!("unknown format `{name}` (expected {})", names.join(", "))
     })?;
     if path.is_empty() {
         return Err(format!("no file after `{name}=`"));
+    }
+    if format.is_stream() {
+        return Err(format!("`{name}` is a format of `log`, not of reports"));
     }
     if path == "-" {
         return Err("stdout carries the `--format` report; give `--output` a file".into());
@@ -141,6 +159,11 @@ pub enum Command {
     Log(commands::log::LogArgs),
     Rules(commands::rules::RulesArgs),
     Verify(commands::verify::VerifyArgs),
+    Evidence(commands::evidence::EvidenceArgs),
+    Attest(commands::attest::AttestArgs),
+    /// Send notifications to the `[[notify]]` targets of driftgate.toml
+    #[command(subcommand)]
+    Notify(commands::notify::NotifyCommand),
     /// Install or remove the git pre-commit hook that runs `check --staged`
     #[command(subcommand)]
     Hook(commands::hook::HookCommand),

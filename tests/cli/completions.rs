@@ -184,7 +184,9 @@ fn bash_completes_the_new_options() {
     let formats = bash_complete(&["driftgate", "check", "--format", ""]);
     assert_eq!(
         formats,
-        ["text", "json", "sarif", "github", "markdown", "junit"]
+        [
+            "text", "json", "sarif", "github", "markdown", "junit", "ndjson", "ocsf"
+        ]
     );
 }
 

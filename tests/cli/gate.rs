@@ -208,7 +208,7 @@ fn a_rewritten_audit_log_is_stopped_by_verify_base() {
         driftgate::audit::append(
             &path,
             e.time.clone(),
-            actor,
+            &driftgate::actor::Actor::new(actor, e.actor_kind.unwrap_or_default()),
             e.event,
             e.proposal.as_deref(),
             e.root_hash.as_deref(),

@@ -62,6 +62,12 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         .collect();
     writeln!(w, "| {} |", counts.join(" | "))?;
     writeln!(w)?;
+    let controls = report.controls();
+    if !controls.is_empty() {
+        let list: Vec<String> = controls.iter().map(|c| code(c)).collect();
+        writeln!(w, "Controls concerned: {}.", list.join(", "))?;
+        writeln!(w)?;
+    }
     let all = findings(report);
     for file in &report.files {
         let mine: Vec<_> = all.iter().filter(|f| std::ptr::eq(f.file, file)).collect();

@@ -46,6 +46,13 @@ pub fn write(
         Format::Github => github::render(report, w),
         Format::Markdown => markdown::render(report, w),
         Format::Junit => junit::render(report, w),
+        Format::Ndjson | Format::Ocsf => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "`--format {}` streams the audit log (`driftgate log`); reports are text, json, sarif, github, markdown or junit",
+                format.name()
+            ),
+        )),
     }
 }
 
@@ -332,6 +339,7 @@ pub(crate) mod tests {
             severity: Severity::Medium,
             rule: None,
             rules: Vec::new(),
+            controls: Vec::new(),
             line: None,
             diff: None,
             note: None,
