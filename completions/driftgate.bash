@@ -22,6 +22,9 @@ _driftgate() {
             driftgate,approve)
                 cmd="driftgate__subcmd__approve"
                 ;;
+            driftgate,attest)
+                cmd="driftgate__subcmd__attest"
+                ;;
             driftgate,check)
                 cmd="driftgate__subcmd__check"
                 ;;
@@ -30,6 +33,9 @@ _driftgate() {
                 ;;
             driftgate,diff)
                 cmd="driftgate__subcmd__diff"
+                ;;
+            driftgate,evidence)
+                cmd="driftgate__subcmd__evidence"
                 ;;
             driftgate,explain)
                 cmd="driftgate__subcmd__explain"
@@ -45,6 +51,9 @@ _driftgate() {
                 ;;
             driftgate,log)
                 cmd="driftgate__subcmd__log"
+                ;;
+            driftgate,notify)
+                cmd="driftgate__subcmd__notify"
                 ;;
             driftgate,proposals)
                 cmd="driftgate__subcmd__proposals"
@@ -67,6 +76,9 @@ _driftgate() {
             driftgate__subcmd__help,approve)
                 cmd="driftgate__subcmd__help__subcmd__approve"
                 ;;
+            driftgate__subcmd__help,attest)
+                cmd="driftgate__subcmd__help__subcmd__attest"
+                ;;
             driftgate__subcmd__help,check)
                 cmd="driftgate__subcmd__help__subcmd__check"
                 ;;
@@ -75,6 +87,9 @@ _driftgate() {
                 ;;
             driftgate__subcmd__help,diff)
                 cmd="driftgate__subcmd__help__subcmd__diff"
+                ;;
+            driftgate__subcmd__help,evidence)
+                cmd="driftgate__subcmd__help__subcmd__evidence"
                 ;;
             driftgate__subcmd__help,explain)
                 cmd="driftgate__subcmd__help__subcmd__explain"
@@ -90,6 +105,9 @@ _driftgate() {
                 ;;
             driftgate__subcmd__help,log)
                 cmd="driftgate__subcmd__help__subcmd__log"
+                ;;
+            driftgate__subcmd__help,notify)
+                cmd="driftgate__subcmd__help__subcmd__notify"
                 ;;
             driftgate__subcmd__help,proposals)
                 cmd="driftgate__subcmd__help__subcmd__proposals"
@@ -112,6 +130,9 @@ _driftgate() {
             driftgate__subcmd__help__subcmd__hook,uninstall)
                 cmd="driftgate__subcmd__help__subcmd__hook__subcmd__uninstall"
                 ;;
+            driftgate__subcmd__help__subcmd__notify,test)
+                cmd="driftgate__subcmd__help__subcmd__notify__subcmd__test"
+                ;;
             driftgate__subcmd__hook,help)
                 cmd="driftgate__subcmd__hook__subcmd__help"
                 ;;
@@ -130,6 +151,18 @@ _driftgate() {
             driftgate__subcmd__hook__subcmd__help,uninstall)
                 cmd="driftgate__subcmd__hook__subcmd__help__subcmd__uninstall"
                 ;;
+            driftgate__subcmd__notify,help)
+                cmd="driftgate__subcmd__notify__subcmd__help"
+                ;;
+            driftgate__subcmd__notify,test)
+                cmd="driftgate__subcmd__notify__subcmd__test"
+                ;;
+            driftgate__subcmd__notify__subcmd__help,help)
+                cmd="driftgate__subcmd__notify__subcmd__help__subcmd__help"
+                ;;
+            driftgate__subcmd__notify__subcmd__help,test)
+                cmd="driftgate__subcmd__notify__subcmd__help__subcmd__test"
+                ;;
             *)
                 ;;
         esac
@@ -137,7 +170,7 @@ _driftgate() {
 
     case "${cmd}" in
         driftgate)
-            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --help --version init check diff snapshot approve accept reject proposals explain log rules verify hook completions help"
+            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --help --version init check diff snapshot approve accept reject proposals explain log rules verify evidence attest notify hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -163,13 +196,17 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__accept)
-            opts="-q -v -h -V --as --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --as --actor --no-notify --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -193,7 +230,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__approve)
-            opts="-m -y -q -v -h -V --as --message --sign --sign-agent --statement-only --yes --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-m -y -q -v -h -V --as --message --sign --sign-agent --statement-only --yes --actor --no-notify --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -212,6 +249,48 @@ _driftgate() {
                     return 0
                     ;;
                 --sign)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__attest)
+            opts="-q -v -h -V --sign --as --out --root --config --color --quiet --verbose --no-pager --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --sign)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -235,7 +314,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__check)
-            opts="-q -v -h -V --strict --fail-on --audit --as --staged --rev --no-ignore --output --format --hook --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --strict --fail-on --audit --as --actor --no-notify --staged --rev --no-ignore --output --format --hook --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -246,6 +325,10 @@ _driftgate() {
                     return 0
                     ;;
                 --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -356,6 +439,44 @@ _driftgate() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        driftgate__subcmd__evidence)
+            opts="-q -v -h -V --since --until --out --root --config --color --quiet --verbose --no-pager --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         driftgate__subcmd__explain)
             opts="-q -v -h -V --format --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -387,7 +508,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__help)
-            opts="init check diff snapshot approve accept reject proposals explain log rules verify hook completions help"
+            opts="init check diff snapshot approve accept reject proposals explain log rules verify evidence attest notify hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -415,6 +536,20 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__help__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__help__subcmd__attest)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -457,6 +592,20 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__help__subcmd__evidence)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -557,6 +706,34 @@ _driftgate() {
         driftgate__subcmd__help__subcmd__log)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__help__subcmd__notify)
+            opts="test"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__help__subcmd__notify__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -799,14 +976,124 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__log)
-            opts="-q -v -h -V --format --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --format --since --until --follow --poll-ms --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json ndjson ocsf" -- "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__notify)
+            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --help --version test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__notify__subcmd__help)
+            opts="test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__notify__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__notify__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftgate__subcmd__notify__subcmd__test)
+            opts="-q -v -h -V --event --root --config --color --quiet --verbose --no-pager --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --event)
+                    COMPREPLY=($(compgen -W "proposed approved accepted rejected drift expired" -- "${cur}"))
                     return 0
                     ;;
                 --root)
@@ -829,7 +1116,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__proposals)
-            opts="-q -v -h -V --format --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --format --actor --no-notify --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -837,6 +1124,10 @@ _driftgate() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --root)
@@ -859,7 +1150,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__reject)
-            opts="-m -q -v -h -V --message --as --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-m -q -v -h -V --message --as --actor --no-notify --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -874,6 +1165,10 @@ _driftgate() {
                     return 0
                     ;;
                 --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -927,7 +1222,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__snapshot)
-            opts="-m -q -v -h -V --message --as --no-ignore --staged --format --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-m -q -v -h -V --message --as --no-ignore --staged --format --sign --actor --no-notify --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -947,6 +1242,14 @@ _driftgate() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --sign)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --root)
@@ -969,7 +1272,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__verify)
-            opts="-q -v -h -V --format --trust-root --base --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --format --trust-root --base --attestation --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -984,6 +1287,10 @@ _driftgate() {
                     return 0
                     ;;
                 --base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attestation)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -42,6 +42,9 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand log 'Show the audit trail: who proposed, approved, rejected and accepted what'
             cand rules 'List the active risk rules'
             cand verify 'Verify the baseline chain, its signatures, trust-file changes and the audit log'
+            cand evidence 'Write an evidence bundle that an auditor can check offline with ssh-keygen'
+            cand attest 'Export an accepted baseline as an in-toto attestation signed with your SSH key'
+            cand notify 'Send notifications to the `[[notify]]` targets of driftgate.toml'
             cand hook 'Install or remove the git pre-commit hook that runs `check --staged`'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -66,6 +69,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         &'driftgate;check'= {
             cand --fail-on 'Exit 1 only for drift of at least this severity (default: any drift)'
             cand --as 'Record NAME as who ran the check, with `--audit`'
+            cand --actor 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy''s machine principals and CI detection decide'
             cand --rev 'Compare the tree of git commit REV instead of the working tree, without checking it out'
             cand --output 'Also write the report in FORMAT to PATH; repeatable (e.g. `--output sarif=drift.sarif`)'
             cand --format 'Output format of the report'
@@ -74,6 +78,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
             cand --strict 'Count cosmetic changes as drift'
             cand --audit 'Record the result in the audit log (a `checked` event), e.g. for a release gate'
+            cand --no-notify 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
             cand --staged 'Compare the git index (what `git commit` would record) instead of the working tree'
             cand --no-ignore 'Do not honour .gitignore files'
             cand --hook 'Run as the pre-commit hook: on drift, say which commands let the commit through'
@@ -116,11 +121,14 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --message 'Why the tree changed (recorded in the proposal and the audit log)'
             cand --as 'Propose as NAME instead of git''s user.email or $USER'
             cand --format 'Output format'
+            cand --sign 'Sign the proposal with the SSH key in KEY, so that the requester is the principal allowed_signers lists for the key (required under `policy.require_signed_proposals`)'
+            cand --actor 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy''s machine principals and CI detection decide'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
             cand --no-ignore 'Do not honour .gitignore files'
             cand --staged 'Propose the git index (what `git commit` would record) instead of the working tree'
+            cand --no-notify 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
             cand -q 'Print only errors and the final verdict line'
             cand --quiet 'Print only errors and the final verdict line'
             cand -v 'Also print unchanged-file counts, timings and what each rule means'
@@ -136,6 +144,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand -m 'The reason, instead of being asked for one'
             cand --message 'The reason, instead of being asked for one'
             cand --sign 'Sign the approval with the SSH key in KEY (a private key, or a public key held by ssh-agent)'
+            cand --actor 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy''s machine principals and CI detection decide'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
@@ -143,6 +152,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --statement-only 'Only write the statement, for `ssh-keygen -Y sign -n driftgate`'
             cand -y 'Approve without the `[y/N]` question (a signed approval without a terminal needs it)'
             cand --yes 'Approve without the `[y/N]` question (a signed approval without a terminal needs it)'
+            cand --no-notify 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
             cand -q 'Print only errors and the final verdict line'
             cand --quiet 'Print only errors and the final verdict line'
             cand -v 'Also print unchanged-file counts, timings and what each rule means'
@@ -155,9 +165,11 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         }
         &'driftgate;accept'= {
             cand --as 'Record NAME as who accepted, instead of git''s user.email or $USER'
+            cand --actor 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy''s machine principals and CI detection decide'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --no-notify 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
             cand -q 'Print only errors and the final verdict line'
             cand --quiet 'Print only errors and the final verdict line'
             cand -v 'Also print unchanged-file counts, timings and what each rule means'
@@ -172,9 +184,11 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand -m 'Why it is rejected'
             cand --message 'Why it is rejected'
             cand --as 'Reject as NAME instead of git''s user.email or $USER'
+            cand --actor 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy''s machine principals and CI detection decide'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --no-notify 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
             cand -q 'Print only errors and the final verdict line'
             cand --quiet 'Print only errors and the final verdict line'
             cand -v 'Also print unchanged-file counts, timings and what each rule means'
@@ -187,9 +201,11 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         }
         &'driftgate;proposals'= {
             cand --format 'Output format'
+            cand --actor 'Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also DRIFTGATE_ACTOR. Without it, the policy''s machine principals and CI detection decide'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --no-notify 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
             cand -q 'Print only errors and the final verdict line'
             cand --quiet 'Print only errors and the final verdict line'
             cand -v 'Also print unchanged-file counts, timings and what each rule means'
@@ -217,9 +233,13 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         }
         &'driftgate;log'= {
             cand --format 'Output format'
+            cand --since 'Only events at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or a duration back from now (`7d`, `36h`)'
+            cand --until 'Only events at or before WHEN (same forms as `--since`; a date includes its whole day)'
+            cand --poll-ms 'How often `--follow` looks for new lines, in milliseconds'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --follow 'Keep running and print events as they are appended (`--format ndjson` or `ocsf`)'
             cand -q 'Print only errors and the final verdict line'
             cand --quiet 'Print only errors and the final verdict line'
             cand -v 'Also print unchanged-file counts, timings and what each rule means'
@@ -251,6 +271,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --format 'Output format'
             cand --trust-root 'Require the first baseline to have root hash HASH (all 64 hex digits), instead of trusting it on first use; for CI'
             cand --base 'Require today''s chain and audit log to extend those at git revision REV (e.g. `origin/main` on a pull request, `HEAD~1` on a push): stops rollbacks, forks and rewritten logs'
+            cand --attestation 'Check the attestation FILE (from `driftgate attest`) instead: its signatures, that its signers approved the baseline, and that it says what the history says'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
@@ -263,6 +284,79 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'driftgate;evidence'= {
+            cand --since 'Include baselines accepted at or after WHEN: an RFC 3339 time, a date (`2026-10-01`, UTC) or a duration back from now (`90d`); default: all'
+            cand --until 'Include baselines accepted at or before WHEN (same forms as `--since`; a date includes its whole day)'
+            cand --out 'Write the archive to FILE (`.tar.gz`)'
+            cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
+            cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print only errors and the final verdict line'
+            cand --quiet 'Print only errors and the final verdict line'
+            cand -v 'Also print unchanged-file counts, timings and what each rule means'
+            cand --verbose 'Also print unchanged-file counts, timings and what each rule means'
+            cand --no-pager 'Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'driftgate;attest'= {
+            cand --sign 'Sign with this SSH key: a private key file, or a public key held by ssh-agent'
+            cand --as 'Sign as this approver, when KEY is listed for more than one of them'
+            cand --out 'Write the envelope to FILE instead of stdout'
+            cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
+            cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print only errors and the final verdict line'
+            cand --quiet 'Print only errors and the final verdict line'
+            cand -v 'Also print unchanged-file counts, timings and what each rule means'
+            cand --verbose 'Also print unchanged-file counts, timings and what each rule means'
+            cand --no-pager 'Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'driftgate;notify'= {
+            cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
+            cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print only errors and the final verdict line'
+            cand --quiet 'Print only errors and the final verdict line'
+            cand -v 'Also print unchanged-file counts, timings and what each rule means'
+            cand --verbose 'Also print unchanged-file counts, timings and what each rule means'
+            cand --no-pager 'Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand test 'Send a sample event to every `[[notify]]` target and print each response status'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'driftgate;notify;test'= {
+            cand --event 'The kind of event to send'
+            cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
+            cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print only errors and the final verdict line'
+            cand --quiet 'Print only errors and the final verdict line'
+            cand -v 'Also print unchanged-file counts, timings and what each rule means'
+            cand --verbose 'Also print unchanged-file counts, timings and what each rule means'
+            cand --no-pager 'Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'driftgate;notify;help'= {
+            cand test 'Send a sample event to every `[[notify]]` target and print each response status'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'driftgate;notify;help;test'= {
+        }
+        &'driftgate;notify;help;help'= {
         }
         &'driftgate;hook'= {
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
@@ -348,6 +442,9 @@ set edit:completion:arg-completer[driftgate] = {|@words|
             cand log 'Show the audit trail: who proposed, approved, rejected and accepted what'
             cand rules 'List the active risk rules'
             cand verify 'Verify the baseline chain, its signatures, trust-file changes and the audit log'
+            cand evidence 'Write an evidence bundle that an auditor can check offline with ssh-keygen'
+            cand attest 'Export an accepted baseline as an in-toto attestation signed with your SSH key'
+            cand notify 'Send notifications to the `[[notify]]` targets of driftgate.toml'
             cand hook 'Install or remove the git pre-commit hook that runs `check --staged`'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -375,6 +472,15 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         &'driftgate;help;rules'= {
         }
         &'driftgate;help;verify'= {
+        }
+        &'driftgate;help;evidence'= {
+        }
+        &'driftgate;help;attest'= {
+        }
+        &'driftgate;help;notify'= {
+            cand test 'Send a sample event to every `[[notify]]` target and print each response status'
+        }
+        &'driftgate;help;notify;test'= {
         }
         &'driftgate;help;hook'= {
             cand install 'Install a git pre-commit hook that runs `driftgate check --staged`'

@@ -72,6 +72,34 @@ pub struct ListingFormatArg {
     pub format: ListingFormat,
 }
 
+/// `--format` of `log`: a table, JSON, or a stream of events.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct LogFormatArg {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub format: LogFormat,
+}
+
+/// The formats of `log`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// A table, for people
+    Text,
+    /// One JSON array of the audit lines
+    Json,
+    /// One `driftgate.event/v1` JSON event per line, for log shippers
+    Ndjson,
+    /// One OCSF 1.5 Entity Management event per line, for SIEMs
+    Ocsf,
+}
+
+impl LogFormat {
+    /// Returns whether this format streams audit events, one per line.
+    pub fn is_stream(self) -> bool {
+        matches!(self, LogFormat::Ndjson | LogFormat::Ocsf)
+    }
+}
+
 /// The formats of listings and records: a table or text for people, JSON for tools.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListingFormat {
@@ -171,6 +199,9 @@ pub fn parse_output(s: &str) -> Result<OutputSpec, String> {
         .ok_or_else(|| format!("expected FORMAT=PATH, such as `sarif=drift.sarif`, got `{s}`"))?;
     let format = Format::from_str(name, true).map_err(|_| {
         let names: Vec<&str> = Format::value_variants().iter().map(|f| f.name()).collect();
+        if LogFormat::from_str(name, true).is_ok_and(LogFormat::is_stream) {
+            return format!("`{name}` is a format of `log`, not of reports");
+        }
         format!("unknown format `{name}` (expected {})", names.join(", "))
     })?;
     if path.is_empty() {
@@ -211,6 +242,11 @@ pub enum Command {
     Log(commands::log::LogArgs),
     Rules(commands::rules::RulesArgs),
     Verify(commands::verify::VerifyArgs),
+    Evidence(commands::evidence::EvidenceArgs),
+    Attest(commands::attest::AttestArgs),
+    /// Send notifications to the `[[notify]]` targets of driftgate.toml
+    #[command(subcommand)]
+    Notify(commands::notify::NotifyCommand),
     /// Install or remove the git pre-commit hook that runs `check --staged`
     #[command(subcommand)]
     Hook(commands::hook::HookCommand),

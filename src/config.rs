@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::policy::actors::ActorsPolicy;
 use crate::report::{ChangeKind, Severity};
 
 /// The file name searched for from the working directory upwards.
@@ -68,6 +69,9 @@ pub struct Config {
     pub rules: RulesConfig,
     /// `[[rule]]` entries: severities of changes by file, document and key path.
     pub rule: Vec<toml::Spanned<RuleConfig>>,
+    /// `[[notify]]` targets: where events are sent.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notify: Vec<crate::notify::NotifyTarget>,
 }
 
 /// `[tree]`: which files are scanned.
@@ -179,6 +183,20 @@ pub struct PolicyConfig {
     /// Path-scoped approver sets: who must approve changes to which files.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub paths: Vec<PathRule>,
+    /// `[policy.actors]`: machine principals and what their approvals and proposals
+    /// are worth. Left out of baselines while at its defaults, as the fields below
+    /// while unset, so older baselines keep their root hashes.
+    #[serde(skip_serializing_if = "ActorsPolicy::is_default")]
+    pub actors: ActorsPolicy,
+    /// Whether a proposal needs the requester's signature (`snapshot --sign KEY`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub require_signed_proposals: bool,
+    /// How long an approval counts (`"72h"`); forever when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval_ttl: Option<String>,
+    /// How long a proposal may be accepted (`"7d"`); forever when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal_ttl: Option<String>,
 }
 
 impl Default for PolicyConfig {
@@ -190,6 +208,10 @@ impl Default for PolicyConfig {
             severity: BTreeMap::new(),
             approvers: BTreeMap::new(),
             paths: Vec::new(),
+            actors: ActorsPolicy::default(),
+            require_signed_proposals: false,
+            approval_ttl: None,
+            proposal_ttl: None,
         }
     }
 }
@@ -277,6 +299,10 @@ pub struct RuleConfig {
     /// Like `where`, but the value must not match (a missing key passes).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub where_not: BTreeMap<String, Strings>,
+    /// Compliance controls the rule's changes fall under, as `FRAMEWORK:ID`
+    /// (`SOC2:CC8.1`, `ISO27001:A.8.32`, `NIST-800-53:CM-3`); shown in reports and events.
+    #[serde(default, skip_serializing_if = "Strings::is_empty")]
+    pub controls: Strings,
 }
 
 /// A list of strings that may be written as one string.
@@ -448,6 +474,31 @@ impl Config {
                 )));
             }
         }
+        for (key, ttl) in [
+            ("approval_ttl", &self.policy.approval_ttl),
+            ("proposal_ttl", &self.policy.proposal_ttl),
+        ] {
+            if let Some(t) = ttl {
+                crate::policy::actors::parse_ttl(t)
+                    .map_err(|e| invalid(format!("`policy.{key}`: {e}")))?;
+            }
+        }
+        if self.policy.actors.approvals_for_machine_proposals == 0 {
+            return Err(invalid(
+                "`policy.actors.approvals_for_machine_proposals` must be at least 1".into(),
+            ));
+        }
+        if let Some(bad) = self
+            .policy
+            .actors
+            .machines
+            .iter()
+            .find(|m| m.trim().is_empty())
+        {
+            return Err(invalid(format!(
+                "`policy.actors.machines`: empty principal `{bad}`"
+            )));
+        }
         for (level, who) in &self.policy.approvers {
             let key = format!("policy.approvers.{}", level.as_str());
             if who.is_empty() {
@@ -459,6 +510,7 @@ impl Config {
                 return Err(invalid(format!("`{key}`: empty approver `{bad}`")));
             }
         }
+        crate::notify::validate(&self.notify).map_err(invalid)?;
         if let Err(e) = crate::rules::RuleSet::new(self) {
             let line = e
                 .rule_index()
@@ -559,6 +611,14 @@ pub fn default_text(solo: bool) -> String {
 # Only these principals' approvals count when a proposal has a change of a severity
 # or above (the closest list at or below the proposal's highest severity applies).
 # approvers = {{ critical = ["alice@example.com", "bob@example.com"] }}
+# How long an approval counts, and how long a proposal may be accepted (s, m, h, d, w).
+# approval_ttl = "72h"
+# proposal_ttl = "7d"
+# Whether proposals must be signed by their requester (`snapshot --sign KEY`).
+# require_signed_proposals = false
+# Automation: principals that are machines; whether machines' approvals (and any made
+# in CI or by an agent) count; human approvals a machine's proposal needs.
+# actors = {{ machines = ["deploy-bot@example.com"], machine_approvals_count = false, approvals_for_machine_proposals = 2 }}
 # Path-scoped approvers: a proposal changing a matching file also needs `approvals`
 # approvals from these principals (`*` and `?` wildcards allowed).
 # [[policy.paths]]
@@ -583,6 +643,14 @@ pub fn default_text(solo: bool) -> String {
 # paths = ["k8s/prod/**"]
 # kind = ["Deployment", "StatefulSet"]
 # keys = ["spec.replicas"]
+# controls = ["SOC2:CC8.1", "ISO27001:A.8.32", "NIST-800-53:CM-3"]
+
+# Where events go: Slack, Microsoft Teams or any webhook (driftgate.event/v1 JSON).
+# [[notify]]
+# url = "${{DRIFTGATE_SLACK_WEBHOOK}}"
+# format = "slack"
+# events = ["proposed", "approved", "accepted", "rejected", "drift", "expired"]
+# timeout = "5s"
 "#
     )
 }
@@ -665,6 +733,9 @@ mod tests {
         assert_eq!(c.policy.severity.get(&Severity::Critical), Some(&2));
         assert_eq!(c.policy.paths[0].approvers, vec!["security@example.com"]);
         assert!(!c.policy.allow_self_approval);
+        assert_eq!(c.policy.actors.machines, ["deploy-bot@example.com"]);
+        assert_eq!(c.policy.approval_ttl.as_deref(), Some("72h"));
+        assert_eq!(c.notify.len(), 1);
     }
 
     #[test]
@@ -700,5 +771,7 @@ mod tests {
         let c = Config::parse(toml, Path::new("README.md")).unwrap();
         assert_eq!(c.policy.paths.len(), 1);
         assert_eq!(c.compare.ignore.len(), 1);
+        assert_eq!(c.policy.actors.approvals_for_machine_proposals, 2);
+        assert_eq!(c.notify[0].format, crate::notify::NotifyFormat::Slack);
     }
 }

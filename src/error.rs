@@ -173,6 +173,13 @@ impl From<crate::audit::AuditError> for Error {
     }
 }
 
+impl From<crate::actor::ActorError> for Error {
+    fn from(err: crate::actor::ActorError) -> Self {
+        Error::input(err.to_string())
+            .hint("e.g. `--actor agent:claude-code` or `DRIFTGATE_ACTOR=ci`")
+    }
+}
+
 impl From<crate::semantic::ParseError> for Error {
     fn from(err: crate::semantic::ParseError) -> Self {
         Error::input(err.to_string())
@@ -261,6 +268,32 @@ impl From<crate::chain::ChainError> for Error {
             ChainError::Broken(message) => Error::integrity(message),
             ChainError::Store(e) => e.into(),
             ChainError::Audit(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::evidence::EvidenceError> for Error {
+    fn from(err: crate::evidence::EvidenceError) -> Self {
+        use crate::evidence::EvidenceError;
+        match err {
+            EvidenceError::Chain(e) => Error::from(e)
+                .or_hint("run `driftgate verify` to see the whole chain; evidence is only exported from a chain that holds"),
+            EvidenceError::Store(e) => e.into(),
+            EvidenceError::Audit(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::attest::AttestError> for Error {
+    fn from(err: crate::attest::AttestError) -> Self {
+        use crate::attest::AttestError;
+        match err {
+            AttestError::Chain(e) => Error::from(e),
+            AttestError::Store(e) => e.into(),
+            e @ AttestError::Tampered { .. } => Error::integrity(e.to_string()),
+            e @ AttestError::NoBaseline(_) => Error::input(e.to_string())
+                .hint("`driftgate verify` lists the accepted baselines; `ls .driftgate/history/` names them"),
+            e => Error::input(e.to_string()),
         }
     }
 }

@@ -204,13 +204,19 @@ pub fn pending(
     events: &[Event],
     now: Timestamp,
 ) -> Result<Judgement, ChainError> {
-    let case = case(
+    let mut case = case(
         store,
         &proposal.id,
         &proposal.requester,
         &proposal.baseline,
         events,
     )?;
+    case.subject = case.subject.requested(
+        proposal.requester_kind,
+        proposal.request.clone(),
+        &proposal.created_at,
+        Some(now),
+    );
     let decision = case.decide(&approvals, KeyTimes::StatementAndNow(now));
     Ok(Judgement {
         case,
@@ -261,7 +267,13 @@ pub fn link(
 ) -> Result<(Case, Decision), ChainError> {
     let b = &record.baseline;
     let in_force = in_force_after(store, b, parent.cloned())?;
-    let subject = subject(store, &record.proposal, &record.requester, b, &in_force)?;
+    // Expiry is measured to the acceptance, as `accept` measured it then.
+    let subject = subject(store, &record.proposal, &record.requester, b, &in_force)?.requested(
+        record.requester_kind,
+        record.request.clone(),
+        &record.created_at,
+        record.accepted_at.parse().ok(),
+    );
     let case = Case {
         in_force,
         subject,

@@ -7,11 +7,19 @@
 //! - `tree`, `store`, `baseline`, `approval`, `policy`, `audit`: the baseline lifecycle;
 //! - `chain`: the policy, trust set and rules in force, and verifying the accepted
 //!   history;
+//! - `evidence`, `attest`, `ocsf`: the record exported for auditors (an archive checked
+//!   with `ssh-keygen`), supply-chain tooling (in-toto attestations in DSSE) and SIEMs
+//!   (OCSF events);
 //! - `git`: the git index and commits as trees, and the pre-commit hook;
 //! - `semantic`, `compare`, `rules`, `report`: what changed, how dangerous it is, and
-//!   how it is shown.
+//!   how it is shown;
+//! - `actor`, `event`: who runs a command (human, CI, agent), and the
+//!   `driftgate.event/v1` events built from the audit log;
+//! - `notify`: sending events to Slack, Teams and webhooks (`[[notify]]`).
 
+pub mod actor;
 pub mod approval;
+pub mod attest;
 pub mod audit;
 pub mod baseline;
 pub mod chain;
@@ -20,8 +28,12 @@ pub mod commands;
 pub mod compare;
 pub mod config;
 pub mod error;
+pub mod event;
+pub mod evidence;
 pub mod git;
 pub mod judge;
+pub mod notify;
+pub mod ocsf;
 pub mod policy;
 pub mod report;
 pub mod rules;

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::actor::{Actor, ActorKind};
 use crate::baseline::{self, Proposal};
 use crate::store::{self, Store, StoreError};
 
@@ -66,6 +67,13 @@ pub struct Statement {
     /// left out of other statements, whose bytes stay as they were.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub for_signing: bool,
+    /// Whether a person, a CI job or an agent approved; absent in statements written
+    /// before actors were recorded, which read as `human`. Part of the signed bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_kind: Option<ActorKind>,
+    /// The tool given with `--actor KIND:NAME`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
 }
 
 impl Statement {
@@ -80,7 +88,16 @@ impl Statement {
             time,
             reason,
             for_signing: false,
+            actor_kind: None,
+            tool: None,
         }
+    }
+
+    /// Returns the statement made by `actor`, its kind and tool recorded.
+    pub fn by(mut self, actor: &Actor) -> Statement {
+        self.actor_kind = Some(actor.kind);
+        self.tool = actor.tool.clone();
+        self
     }
 
     /// Returns the exact bytes written to `<principal>.json` (and signed).
@@ -109,6 +126,54 @@ impl Statement {
     pub fn timestamp(&self) -> Option<jiff::Timestamp> {
         self.time.parse().ok()
     }
+}
+
+/// Schema of a requester's signed request.
+pub const REQUEST_SCHEMA: &str = "driftgate.request/v1";
+
+/// What a requester states with `snapshot --sign`: "I propose exactly this change".
+///
+/// Under `policy.require_signed_proposals` the requester is the principal its key is
+/// listed for, not a git email that anyone (an agent included) can set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestStatement {
+    /// Always [`REQUEST_SCHEMA`].
+    pub schema: String,
+    /// The proposal id.
+    pub proposal: String,
+    /// The candidate baseline's root hash.
+    pub root_hash: String,
+    /// The parent baseline's root hash (`None` for the first baseline).
+    pub parent: Option<String>,
+    /// Who proposes.
+    pub principal: String,
+    /// Whether a person, a CI job or an agent proposes.
+    pub actor_kind: ActorKind,
+    /// The tool given with `--actor KIND:NAME`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+    /// When (RFC 3339 UTC): what `policy.proposal_ttl` is measured from.
+    pub time: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl RequestStatement {
+    /// Returns the exact bytes that are signed.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        store::to_json_bytes(self)
+    }
+}
+
+/// A signed request as kept in a proposal and its history record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedRequest {
+    /// The statement's exact bytes, as signed.
+    pub bytes: String,
+    /// The armored SSH signature (namespace `driftgate`).
+    pub signature: String,
 }
 
 /// A statement as found on disk, with its signature if there is one.
@@ -221,6 +286,30 @@ pub fn load_approvals(store: &Store, id: &str) -> Result<Vec<Approval>, Approval
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statements_without_actor_fields_keep_their_bytes() {
+        let old = r#"{
+  "schema": "driftgate.approval/v1",
+  "proposal": "0123456789ab",
+  "root_hash": "r",
+  "parent": null,
+  "principal": "bob",
+  "time": "2025-01-01T00:00:00Z",
+  "reason": "ok"
+}
+"#;
+        let s: Statement = serde_json::from_str(old).unwrap();
+        assert_eq!(s.actor_kind, None);
+        // A signature over an older statement's bytes still holds: they are unchanged.
+        assert_eq!(String::from_utf8(s.to_bytes()).unwrap(), old);
+        let ci = s.by(&Actor::new("bob", ActorKind::Ci));
+        assert!(
+            String::from_utf8(ci.to_bytes())
+                .unwrap()
+                .contains("\"actor_kind\": \"ci\"")
+        );
+    }
 
     #[test]
     fn principals_are_file_safe() {

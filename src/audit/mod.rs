@@ -4,10 +4,15 @@
 //! Editing, deleting or reordering a line breaks the chain; cutting lines off the end is
 //! caught by the audit head that each history record keeps (see `baseline::Record`).
 
+pub mod follow;
+pub mod window;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use crate::actor::{Actor, ActorKind};
 
 /// The `prev` of the first line.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -51,6 +56,10 @@ pub enum EventKind {
     Accepted,
     /// `check` ran and recorded its result.
     Checked,
+    /// A pending proposal passed `policy.proposal_ttl`; recorded once per proposal.
+    Expired,
+    /// A notification could not be delivered (issue 14 §1).
+    NotifyFailed,
 }
 
 impl EventKind {
@@ -62,6 +71,8 @@ impl EventKind {
             EventKind::Rejected => "rejected",
             EventKind::Accepted => "accepted",
             EventKind::Checked => "checked",
+            EventKind::Expired => "expired",
+            EventKind::NotifyFailed => "notify_failed",
         }
     }
 }
@@ -74,6 +85,13 @@ pub struct Event {
     pub time: String,
     /// Who did it.
     pub actor: String,
+    /// Whether a person, a CI job or an agent did it; absent in lines written before
+    /// actors were recorded, which read as `human`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_kind: Option<ActorKind>,
+    /// The tool given with `--actor KIND:NAME`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
     /// What happened.
     pub event: EventKind,
     /// The proposal concerned.
@@ -113,25 +131,36 @@ pub fn read_verified(path: &Path) -> Result<(Vec<Event>, String), AuditError> {
 /// Returns every line of the log at `path` with its hash, after checking every link;
 /// a missing log is empty.
 pub fn read_lines(path: &Path) -> Result<Vec<Line>, AuditError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-            return Err(AuditError::Broken {
-                path: path.to_path_buf(),
-                line: 1,
-                message: "the log is not UTF-8".into(),
-            });
-        }
-        Err(source) => {
-            return Err(AuditError::Io {
-                action: "read",
-                path: path.to_path_buf(),
-                source,
-            });
-        }
-    };
-    verify_text(&text, path)
+    verify_text(&read_text(path)?, path)
+}
+
+/// Returns every line of the log at `path` with its exact text (without the newline,
+/// as its hash covers it), after checking every link; a missing log is empty.
+pub fn read_lines_with_text(path: &Path) -> Result<Vec<(Line, String)>, AuditError> {
+    let text = read_text(path)?;
+    let lines = verify_text(&text, path)?;
+    Ok(lines
+        .into_iter()
+        .zip(text.lines().map(String::from))
+        .collect())
+}
+
+/// Returns the log's text; a missing log is empty.
+fn read_text(path: &Path) -> Result<String, AuditError> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(AuditError::Broken {
+            path: path.to_path_buf(),
+            line: 1,
+            message: "the log is not UTF-8".into(),
+        }),
+        Err(source) => Err(AuditError::Io {
+            action: "read",
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
 }
 
 fn verify_text(text: &str, path: &Path) -> Result<Vec<Line>, AuditError> {
@@ -188,16 +217,31 @@ pub fn contains_head(path: &Path, head: &str) -> Result<bool, AuditError> {
 pub fn append(
     path: &Path,
     time: String,
-    actor: &str,
+    actor: &Actor,
     event: EventKind,
     proposal: Option<&str>,
     root_hash: Option<&str>,
     details: serde_json::Map<String, serde_json::Value>,
 ) -> Result<String, AuditError> {
+    Ok(append_event(path, time, actor, event, proposal, root_hash, details)?.0)
+}
+
+/// Like [`append`], returning the new line's hash and the event as written.
+pub fn append_event(
+    path: &Path,
+    time: String,
+    actor: &Actor,
+    event: EventKind,
+    proposal: Option<&str>,
+    root_hash: Option<&str>,
+    details: serde_json::Map<String, serde_json::Value>,
+) -> Result<(String, Event), AuditError> {
     let (_, prev) = read_verified(path)?;
     let e = Event {
         time,
-        actor: actor.to_string(),
+        actor: actor.principal.clone(),
+        actor_kind: Some(actor.kind),
+        tool: actor.tool.clone(),
         event,
         proposal: proposal.map(String::from),
         root_hash: root_hash.map(String::from),
@@ -220,7 +264,7 @@ pub fn append(
     f.write_all(format!("{line}\n").as_bytes())
         .and_then(|()| f.sync_all())
         .map_err(|e| io("append to", e))?;
-    Ok(line_hash(&line))
+    Ok((line_hash(&line), e))
 }
 
 #[cfg(test)]
@@ -233,7 +277,8 @@ mod tests {
         for i in 0..n {
             let mut d = serde_json::Map::new();
             d.insert("i".into(), i.into());
-            append(&p, "t".into(), "me", EventKind::Proposed, None, None, d).unwrap();
+            let me = Actor::new("me", ActorKind::Human);
+            append(&p, "t".into(), &me, EventKind::Proposed, None, None, d).unwrap();
         }
         (dir, p)
     }
@@ -250,6 +295,36 @@ mod tests {
         std::fs::write(&p, edited).unwrap();
         let err = read_verified(&p).unwrap_err().to_string();
         assert!(err.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn lines_without_actor_kind_still_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("audit.jsonl");
+        let old = format!(
+            "{{\"time\":\"t\",\"actor\":\"me\",\"event\":\"proposed\",\"proposal\":null,\"root_hash\":null,\"details\":{{}},\"prev\":\"{GENESIS}\"}}\n"
+        );
+        std::fs::write(&p, old).unwrap();
+        let (events, _) = read_verified(&p).unwrap();
+        assert_eq!(events[0].actor_kind, None);
+        let bot = Actor {
+            principal: "bot".into(),
+            kind: ActorKind::Agent,
+            tool: Some("claude-code".into()),
+        };
+        append(
+            &p,
+            "t".into(),
+            &bot,
+            EventKind::Expired,
+            None,
+            None,
+            Default::default(),
+        )
+        .unwrap();
+        let (events, _) = read_verified(&p).unwrap();
+        assert_eq!(events[1].actor_kind, Some(ActorKind::Agent));
+        assert_eq!(events[1].tool.as_deref(), Some("claude-code"));
     }
 
     #[test]

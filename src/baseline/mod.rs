@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::approval::Approval;
+use crate::actor::{Actor, ActorKind};
+use crate::approval::{Approval, SignedRequest};
 use crate::config::PolicyConfig;
 use crate::report::Report;
 use crate::store::{self, Store, StoreError};
@@ -174,10 +175,40 @@ pub struct Proposal {
     pub reason: String,
     /// When (RFC 3339 UTC).
     pub created_at: String,
+    /// Whether a person, a CI job or an agent proposed it; absent in proposals written
+    /// before actors were recorded, which read as `human`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_kind: Option<ActorKind>,
+    /// The tool given with `--actor KIND:NAME`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_tool: Option<String>,
+    /// The requester's signed request (`snapshot --sign`), binding the proposal to a key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<SignedRequest>,
     /// The baseline that accepting it would write.
     pub baseline: Baseline,
     /// The change set from the parent baseline, secrets redacted.
     pub changes: Report,
+}
+
+impl Proposal {
+    /// Returns when it was proposed: its signed request's time when it has one (what
+    /// `policy.proposal_ttl` is measured from), else `created_at`.
+    pub fn requested_at(&self) -> String {
+        self.request
+            .as_ref()
+            .and_then(|r| serde_json::from_str::<crate::approval::RequestStatement>(&r.bytes).ok())
+            .map_or_else(|| self.created_at.clone(), |s| s.time)
+    }
+
+    /// Returns who proposed it, as recorded.
+    pub fn requester_actor(&self) -> Actor {
+        Actor {
+            principal: self.requester.clone(),
+            kind: self.requester_kind.unwrap_or_default(),
+            tool: self.requester_tool.clone(),
+        }
+    }
 }
 
 /// An accepted baseline's history record: the baseline and how it came to be accepted.
@@ -196,6 +227,15 @@ pub struct Record {
     pub reason: String,
     /// When it was proposed.
     pub created_at: String,
+    /// Whether a person, a CI job or an agent proposed it (absent: `human`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_kind: Option<ActorKind>,
+    /// The tool the requester named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_tool: Option<String>,
+    /// The requester's signed request, when the proposal was signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<SignedRequest>,
     /// The approvals it was accepted with (statements and any signatures).
     pub approvals: Vec<Approval>,
     /// When it was accepted (RFC 3339 UTC).

@@ -1,11 +1,12 @@
 //! `driftgate accept`: promote an approved proposal to the baseline.
 
-use super::{Context, checked_proposal, identity, judge, now};
+use super::{Context, checked_proposal, identity, judge, now, outbox};
 use crate::audit::{self, EventKind};
 use crate::baseline::{self, RECORD_SCHEMA, Record, short};
 use crate::chain;
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
+use crate::event::EventType;
 use crate::store;
 use crate::ui::Ui;
 
@@ -27,13 +28,17 @@ pub struct AcceptArgs {
     /// Record NAME as who accepted, instead of git's user.email or $USER
     #[arg(long = "as", value_name = "NAME")]
     pub as_: Option<String>,
+    #[command(flatten)]
+    pub run: super::RunArgs,
 }
 
 /// Runs `accept`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error> {
     let cx = Context::load(g)?;
     let actor = identity(args.as_.as_deref(), &cx.root)?;
-    let _lock = cx.store.lock()?;
+    let actor = super::actor_of(&actor, &args.run, &cx.config.policy)?;
+    outbox::expire_due(ui, &cx, &args.run, &actor)?;
+    let lock = cx.store.lock()?;
     let proposal = checked_proposal(&cx, args.id.as_deref())?;
     // Never extend a chain whose last link does not hold.
     chain::verify_current(&cx.store)
@@ -89,9 +94,12 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         requester: proposal.requester.clone(),
         reason: proposal.reason.clone(),
         created_at: proposal.created_at.clone(),
+        requester_kind: proposal.requester_kind,
+        requester_tool: proposal.requester_tool.clone(),
+        request: proposal.request.clone(),
         approvals: counted,
         accepted_at: accepted_at.clone(),
-        accepted_by: actor.clone(),
+        accepted_by: actor.principal.clone(),
         audit_head: Some(audit_head),
         judgement: Some(crate::judge::Seen::of(&judged.case.subject, decision)),
     };
@@ -126,7 +134,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         "severity".into(),
         judged.case.subject.severity().map(|s| s.as_str()).into(),
     );
-    audit::append(
+    let hash = audit::append(
         &audit_path,
         accepted_at,
         &actor,
@@ -136,6 +144,23 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         details,
     )?;
     remove_proposal(&cx, &proposal.id)?;
+    drop(lock);
+    outbox::send(
+        ui,
+        &cx,
+        &args.run,
+        EventType::Accepted,
+        &actor,
+        true,
+        || {
+            let event = outbox::logged(&cx, Some(&hash), EventType::Accepted, &actor);
+            let event = event.with_proposal(&proposal, Some(decision), None);
+            match super::proposal_report(&cx, &proposal) {
+                Ok(report) => event.with_report(&report, Some(&cx.rules)),
+                Err(_) => event.with_report(&proposal.changes, Some(&cx.rules)),
+            }
+        },
+    );
     ui.verdict(format!(
         "accepted {} as the baseline (root {}), approved by {}",
         proposal.id,
@@ -191,10 +216,14 @@ fn record_outside_approvals(
         }
         details.insert("statement_time".into(), a.statement.time.clone().into());
         details.insert("recorded_at".into(), "accept".into());
+        // Who signed it says what they are in the statement they signed.
+        let mut actor =
+            crate::actor::Actor::new(principal, a.statement.actor_kind.unwrap_or_default());
+        actor.tool = a.statement.tool.clone();
         audit::append(
             &audit_path,
             now(),
-            principal,
+            &actor,
             EventKind::Approved,
             Some(id),
             Some(root),

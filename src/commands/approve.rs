@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Context, checked_proposal, identity, now};
+use super::{Context, checked_proposal, identity, now, outbox};
+use crate::actor::Actor;
 use crate::approval::signers::fingerprint;
 use crate::approval::sshsig::{self, KeyFile};
 use crate::approval::{self, Approval, Statement};
@@ -11,6 +12,7 @@ use crate::audit::{self, EventKind};
 use crate::baseline::{self, Proposal};
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
+use crate::event::EventType;
 use crate::judge::{self, Case, InForce};
 use crate::policy::{self, KeyTimes};
 use crate::ui::Ui;
@@ -63,6 +65,8 @@ pub struct ApproveArgs {
     /// needs it)
     #[arg(short = 'y', long)]
     pub yes: bool,
+    #[command(flatten)]
+    pub run: super::RunArgs,
 }
 
 /// Runs `approve`.
@@ -82,13 +86,19 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
         return Err(no_terminal(&proposal));
     }
     let (events, _) = crate::audit::read_verified(&cx.store.audit_path())?;
-    let case = judge::case(
+    let mut case = judge::case(
         &cx.store,
         &proposal.id,
         &proposal.requester,
         &proposal.baseline,
         &events,
     )?;
+    case.subject = case.subject.requested(
+        proposal.requester_kind,
+        proposal.request.clone(),
+        &proposal.created_at,
+        Some(jiff::Timestamp::now()),
+    );
     if let Some(at) = &case.rejected_at {
         return Err(Error::input(format!(
             "proposal {} was rejected at {at}; a rejected proposal can never be accepted",
@@ -104,6 +114,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
         ))
         .hint("ask another reviewer to approve it"));
     }
+    let actor = super::actor_of(&principal, &args.run, &in_force.policy)?;
     let requirement = case.subject.requirement(&in_force.policy);
     if !requirement.may_approve(&principal) {
         return Err(Error::input(format!(
@@ -120,10 +131,17 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
         if !confirmed(ui, args, &proposal, &principal)? {
             return Ok(Exit::Drift);
         }
-        return statement_only(ui, &cx, args, &proposal, &principal);
+        return statement_only(ui, &cx, args, &proposal, &actor);
     }
     if signing {
-        return signed(ui, &cx, args, &proposal, &case, &requirement, &principal);
+        return signed(ui, &cx, args, &proposal, &case, &requirement, &actor);
+    }
+    if actor.kind.is_machine() && !in_force.policy.actors.machine_approvals_count {
+        ui.warn(format!(
+            "you approve as a `{}` actor: the approval is recorded but does not count \
+             (`policy.actors.machine_approvals_count`)",
+            actor.kind.as_str()
+        ));
     }
     if in_force.policy.require_signatures {
         return Err(Error::input(format!(
@@ -135,7 +153,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
             proposal.id
         )));
     }
-    interactive(ui, &cx, args, &proposal, &requirement, &principal)
+    interactive(ui, &cx, args, &proposal, &requirement, &actor)
 }
 
 /// Shows the review screen of `proposal`: the same for every route of `approve`.
@@ -154,8 +172,7 @@ fn review(
         root_hash: &proposal.baseline.root_hash,
         parent: proposal.baseline.parent.as_deref(),
         approvals: requirement.approvals,
-        requirement: requirement
-            .by_severity()
+        requirement: (requirement.by_severity() || requirement.machine_requester)
             .then_some(requirement.reason.as_str()),
     };
     let options = crate::report::render::TextOptions {
@@ -222,8 +239,9 @@ fn interactive(
     args: &ApproveArgs,
     proposal: &Proposal,
     requirement: &policy::Requirement,
-    principal: &str,
+    actor: &Actor,
 ) -> Result<Exit, Error> {
+    let principal = actor.principal.as_str();
     review(ui, cx, proposal, requirement)?;
     if !confirmed(ui, args, proposal, principal)? {
         return Ok(Exit::Drift);
@@ -232,8 +250,9 @@ fn interactive(
         ui.status("no reason given; nothing written");
         return Ok(Exit::Drift);
     };
-    let statement = Statement::new(proposal, principal, now(), reason);
-    let path = record(cx, proposal, &statement, None)?;
+    let statement = Statement::new(proposal, principal, now(), reason).by(actor);
+    let (path, hash) = record(cx, proposal, &statement, None)?;
+    announce(ui, cx, args, proposal, &hash, actor);
     ui.verdict(format!(
         "approved {} as {principal} (`{}`); next: `driftgate accept {}`",
         proposal.id,
@@ -248,12 +267,13 @@ fn statement_only(
     cx: &Context,
     args: &ApproveArgs,
     proposal: &Proposal,
-    principal: &str,
+    actor: &Actor,
 ) -> Result<Exit, Error> {
+    let principal = actor.principal.as_str();
     let Some(reason) = reason(ui, args)? else {
         return Err(Error::input("no reason given; nothing written"));
     };
-    let mut statement = Statement::new(proposal, principal, now(), reason);
+    let mut statement = Statement::new(proposal, principal, now(), reason).by(actor);
     // Nobody saw the change set and nothing vouches for who wrote this: it counts
     // once signed, never before.
     statement.for_signing = true;
@@ -278,8 +298,9 @@ fn signed(
     proposal: &Proposal,
     case: &Case,
     requirement: &policy::Requirement,
-    principal: &str,
+    actor: &Actor,
 ) -> Result<Exit, Error> {
+    let principal = actor.principal.as_str();
     let in_force = &case.in_force;
     let socket = std::env::var_os("SSH_AUTH_SOCK")
         .filter(|s| !s.is_empty())
@@ -320,7 +341,7 @@ fn signed(
     let Some(reason) = reason(ui, args)? else {
         return Err(Error::input("no reason given; nothing written"));
     };
-    let statement = Statement::new(proposal, principal, now(), reason);
+    let statement = Statement::new(proposal, principal, now(), reason).by(actor);
     let bytes = statement.to_bytes();
     let signature = match &key_file {
         Some(k) => sign_with_file(ui, k, socket.as_deref(), args.sign_agent, &bytes)?,
@@ -343,7 +364,8 @@ fn signed(
         )));
     }
     let key = decision.counted.first().and_then(|c| c.key.clone());
-    let path = record(cx, proposal, &statement, Some((&signature, key.as_deref())))?;
+    let (path, hash) = record(cx, proposal, &statement, Some((&signature, key.as_deref())))?;
+    announce(ui, cx, args, proposal, &hash, actor);
     ui.verdict(format!(
         "approved {} as {principal}, signed with key {} (`{}.sig`); next: `driftgate accept {}`",
         proposal.id,
@@ -505,14 +527,29 @@ fn still_pending(cx: &Context, proposal: &Proposal) -> Result<(), Error> {
     Ok(())
 }
 
+/// Sends the `approved` event of audit line `hash` to the `[[notify]]` targets.
+fn announce(
+    ui: &mut Ui,
+    cx: &Context,
+    args: &ApproveArgs,
+    proposal: &Proposal,
+    hash: &str,
+    actor: &Actor,
+) {
+    outbox::send(ui, cx, &args.run, EventType::Approved, actor, true, || {
+        let event = outbox::logged(cx, Some(hash), EventType::Approved, actor);
+        outbox::with_proposal(cx, event, proposal)
+    });
+}
+
 /// Writes the statement (and signature) under the lock and logs the approval; returns
-/// the statement file.
+/// the statement file and the audit line's hash.
 fn record(
     cx: &Context,
     proposal: &Proposal,
     statement: &Statement,
     signature: Option<(&str, Option<&str>)>,
-) -> Result<PathBuf, Error> {
+) -> Result<(PathBuf, String), Error> {
     // The lock is taken after the prompts: a reviewer reading a change set must not
     // block other commands.
     let _lock = cx.store.lock()?;
@@ -529,14 +566,19 @@ fn record(
     if let Some((_, Some(key))) = signature {
         details.insert("key".into(), key.into());
     }
-    audit::append(
+    let actor = Actor {
+        principal: statement.principal.clone(),
+        kind: statement.actor_kind.unwrap_or_default(),
+        tool: statement.tool.clone(),
+    };
+    let hash = audit::append(
         &cx.store.audit_path(),
         statement.time.clone(),
-        &statement.principal,
+        &actor,
         EventKind::Approved,
         Some(&proposal.id),
         Some(&proposal.baseline.root_hash),
         details,
     )?;
-    Ok(path)
+    Ok((path, hash))
 }

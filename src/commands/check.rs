@@ -47,6 +47,8 @@ pub struct CheckArgs {
     #[arg(long = "as", value_name = "NAME", requires = "audit")]
     pub as_: Option<String>,
     #[command(flatten)]
+    pub run: super::RunArgs,
+    #[command(flatten)]
     pub source: SourceArgs,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -132,8 +134,14 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Error>
         &args.output,
     )?;
     let exit = exit_of(ui, &report, args.fail_on.map(Severity::from));
-    if args.audit {
-        record(&cx, args, &report, exit)?;
+    let hash = if args.audit {
+        Some(record(&cx, args, &report, exit)?)
+    } else {
+        None
+    };
+    if exit == Exit::Drift && super::outbox::wanted(&cx, &args.run, crate::event::EventType::Drift)
+    {
+        notify_drift(ui, &cx, args, &report, hash.as_deref());
     }
     if args.hook {
         hook_advice(ui, &cx, exit);
@@ -215,6 +223,28 @@ fn hook_advice(ui: &mut Ui, cx: &Context, exit: Exit) {
     ui.status("or skip this check once with `git commit --no-verify`");
 }
 
+/// Sends a `drift` event; a failed delivery is recorded in the audit log only with
+/// `--audit`, since `check` otherwise writes nothing (hooks and CI run it read-only).
+fn notify_drift(ui: &mut Ui, cx: &Context, args: &CheckArgs, report: &Report, hash: Option<&str>) {
+    let principal =
+        super::identity(args.as_.as_deref(), &cx.root).unwrap_or_else(|_| "unknown".to_string());
+    let actor = match super::actor_of(&principal, &args.run, &cx.config.policy) {
+        Ok(a) => a,
+        Err(e) => {
+            ui.warn(format!("not notifying: {}", e.message));
+            return;
+        }
+    };
+    let drift = crate::event::EventType::Drift;
+    super::outbox::send(ui, cx, &args.run, drift, &actor, args.audit, || {
+        let mut event = super::outbox::logged(cx, hash, drift, &actor);
+        // The audit line is a `checked` event; what is announced is the drift it found.
+        event.kind = drift;
+        event.root_hash = report.baseline.as_ref().map(|b| b.root_hash.clone());
+        event.with_report(report, Some(&cx.rules))
+    });
+}
+
 fn exit_of(ui: &mut Ui, report: &Report, threshold: Option<Severity>) -> Exit {
     if !report.drift {
         return Exit::Clean;
@@ -236,9 +266,11 @@ fn exit_of(ui: &mut Ui, report: &Report, threshold: Option<Severity>) -> Exit {
     }
 }
 
-/// Appends a `checked` event: the baseline compared with, the verdict and the counts.
-fn record(cx: &Context, args: &CheckArgs, report: &Report, exit: Exit) -> Result<(), Error> {
+/// Appends a `checked` event: the baseline compared with, the verdict and the counts;
+/// returns the line's hash.
+fn record(cx: &Context, args: &CheckArgs, report: &Report, exit: Exit) -> Result<String, Error> {
     let actor = super::identity(args.as_.as_deref(), &cx.root)?;
+    let actor = super::actor_of(&actor, &args.run, &cx.config.policy)?;
     let _lock = cx.store.lock()?;
     let mut details = serde_json::Map::new();
     details.insert("drift".into(), report.drift.into());
@@ -254,7 +286,7 @@ fn record(cx: &Context, args: &CheckArgs, report: &Report, exit: Exit) -> Result
         (false, None) => "working tree".to_string(),
     };
     details.insert("source".into(), source.into());
-    crate::audit::append(
+    let hash = crate::audit::append(
         &cx.store.audit_path(),
         super::now(),
         &actor,
@@ -263,7 +295,7 @@ fn record(cx: &Context, args: &CheckArgs, report: &Report, exit: Exit) -> Result
         report.baseline.as_ref().map(|b| b.root_hash.as_str()),
         details,
     )?;
-    Ok(())
+    Ok(hash)
 }
 
 /// Writes `report` to every `--output` file, then to stdout in `format`.

@@ -78,10 +78,15 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
         return Ok(exit);
     }
     let mut t = String::new();
+    let requester = proposal.requester_actor();
     t.push_str(&format!(
         "proposal {} by {}: {}\n",
         proposal.id,
-        proposal.requester,
+        if requester.kind.is_machine() || requester.tool.is_some() {
+            requester.describe()
+        } else {
+            requester.principal.clone()
+        },
         if proposal.reason.is_empty() {
             "(no reason given)"
         } else {
@@ -92,6 +97,27 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
         "judged by the policy, allowed_signers and rules of {}\n",
         j.case.in_force.source()
     ));
+    if let Some(key) = &d.requester.signed_by {
+        t.push_str(&format!(
+            "requested by {}, signed by key {key}\n",
+            d.requester.principal
+        ));
+    }
+    if d.requester.machine {
+        t.push_str(&format!(
+            "requested by a machine ({}): approvals by machines and in CI {}\n",
+            if d.requester.kind.is_machine() {
+                d.requester.kind.as_str()
+            } else {
+                "`policy.actors.machines`"
+            },
+            if j.case.in_force.policy.actors.machine_approvals_count {
+                "count"
+            } else {
+                "do not count"
+            }
+        ));
+    }
     let req = &d.requirement;
     if let Some(top) = j.case.subject.severity() {
         t.push_str(&format!(
@@ -104,8 +130,19 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
         "requires {} approval(s) from distinct principals and distinct keys\n",
         d.required
     ));
-    if req.by_severity() {
+    if req.by_severity() || req.machine_requester {
         t.push_str(&format!("  {}\n", req.reason));
+    }
+    let policy = &j.case.in_force.policy;
+    if let Some(ttl) = &policy.approval_ttl {
+        t.push_str(&format!(
+            "  an approval counts for {ttl} after it is given (`policy.approval_ttl`)\n"
+        ));
+    }
+    if let Some(ttl) = &policy.proposal_ttl {
+        t.push_str(&format!(
+            "  the proposal may be accepted for {ttl} after it was made (`policy.proposal_ttl`)\n"
+        ));
     }
     t.push_str(&format!(
         "  {}; {}\n",

@@ -5,13 +5,17 @@
 
 pub mod accept;
 pub mod approve;
+pub mod attest;
 pub mod check;
 pub mod completions;
 pub mod diff;
+pub mod evidence;
 pub mod explain;
 pub mod hook;
 pub mod init;
 pub mod log;
+pub mod notify;
+pub mod outbox;
 pub mod proposals;
 pub mod reject;
 pub mod rules;
@@ -20,6 +24,7 @@ pub mod verify;
 
 use std::path::{Path, PathBuf};
 
+use crate::actor::Actor;
 use crate::approval;
 use crate::baseline::{self, Baseline, Proposal};
 use crate::chain;
@@ -47,7 +52,10 @@ pub fn run(ui: &mut Ui, cli: &Cli) -> Result<Exit, Error> {
         Command::Rules(a) => rules::run(ui, g, a),
         Command::Explain(a) => explain::run(ui, g, a),
         Command::Verify(a) => verify::run(ui, g, a),
+        Command::Evidence(a) => evidence::run(ui, g, a),
+        Command::Attest(a) => attest::run(ui, g, a),
         Command::Hook(a) => hook::run(ui, g, a),
+        Command::Notify(a) => notify::run(ui, g, a),
         Command::Completions(a) => completions::run(ui, a),
     }
 }
@@ -214,6 +222,44 @@ fn git_email(root: &Path) -> Option<String> {
         .filter(|s| !s.trim().is_empty())
 }
 
+/// Who runs a command and whether it notifies: shared by the commands that write to
+/// the audit log.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct RunArgs {
+    /// Record the run as KIND (`human`, `ci` or `agent`) through tool NAME; also
+    /// DRIFTGATE_ACTOR. Without it, the policy's machine principals and CI detection
+    /// decide
+    #[arg(long, value_name = "KIND[:NAME]")]
+    pub actor: Option<String>,
+    /// Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)
+    #[arg(long)]
+    pub no_notify: bool,
+}
+
+/// Returns the value of environment variable `name` when set and not empty.
+pub fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Returns who runs the command as `principal`: its kind from `--actor` or
+/// `DRIFTGATE_ACTOR`, else `policy.actors.machines`, else CI detection.
+pub fn actor_of(
+    principal: &str,
+    run: &RunArgs,
+    policy: &crate::config::PolicyConfig,
+) -> Result<Actor, Error> {
+    let declared = match run.actor.clone().or_else(|| env_var("DRIFTGATE_ACTOR")) {
+        Some(text) => Some(crate::actor::parse(&text)?),
+        None => None,
+    };
+    Ok(crate::actor::resolve(
+        principal,
+        declared,
+        crate::policy::actors::is_machine_principal(policy, principal),
+        crate::actor::in_ci(&env_var),
+    ))
+}
+
 /// Returns the current time as RFC 3339 UTC with second precision.
 pub fn now() -> String {
     jiff::Timestamp::now()
@@ -351,4 +397,21 @@ pub fn judge(cx: &Context, proposal: &Proposal) -> Result<crate::judge::Judgemen
         &events,
         jiff::Timestamp::now(),
     )?)
+}
+
+/// Returns `path` (given on the command line) resolved against the working directory,
+/// refusing one inside `.driftgate/`: exports are written next to the state, never
+/// into it.
+pub fn export_path(cx: &Context, path: &Path) -> Result<PathBuf, Error> {
+    let cwd = std::env::current_dir()?;
+    let out = crate::tree::lexical_path(&cwd, path);
+    if out.starts_with(cx.store.dir().components().collect::<PathBuf>()) {
+        return Err(Error::input(format!(
+            "`{}` is inside `{}`: exports are never written there",
+            path.display(),
+            crate::store::STATE_DIR
+        ))
+        .hint("write it outside the tree, e.g. into the CI's artifacts directory"));
+    }
+    Ok(out)
 }

@@ -11,7 +11,9 @@ use crate::ui::Ui;
 
 /// List pending proposals
 ///
-/// Shows each proposal's id, requester, age, files changed and approvals so far.
+/// Shows each proposal's id, requester (and whether a person, CI or an agent), age,
+/// files changed and approvals so far. A proposal past `policy.proposal_ttl` is shown
+/// as expired; the first listing records (and notifies) its expiry once.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   driftgate proposals                      pending proposals, newest last
@@ -19,22 +21,33 @@ use crate::ui::Ui;
 pub struct ProposalsArgs {
     #[command(flatten)]
     pub format: ListingFormatArg,
+    #[command(flatten)]
+    pub run: super::RunArgs,
 }
 
 #[derive(Serialize)]
 struct Row {
     id: String,
     requester: String,
+    requester_kind: crate::actor::ActorKind,
     reason: String,
     created_at: String,
     root_hash: String,
     files: usize,
     approvals: Vec<String>,
+    expired: bool,
 }
 
 /// Runs `proposals`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ProposalsArgs) -> Result<Exit, Error> {
     let cx = Context::load(g)?;
+    let principal = super::identity(None, &cx.root).unwrap_or_else(|_| "unknown".into());
+    let actor = super::actor_of(&principal, &args.run, &cx.config.policy)?;
+    super::outbox::expire_due(ui, &cx, &args.run, &actor)?;
+    let expired: Vec<String> = super::outbox::expired(&cx)?
+        .into_iter()
+        .map(|(p, _)| p.id)
+        .collect();
     let mut rows = Vec::new();
     for p in baseline::list_proposals(&cx.store)? {
         let approvals = approval::load_approvals(&cx.store, &p.id)?
@@ -43,6 +56,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ProposalsArgs) -> Result<Exit, Er
             .collect();
         rows.push(Row {
             files: baseline::files_changed(&p),
+            expired: expired.contains(&p.id),
+            requester_kind: p.requester_kind.unwrap_or_default(),
             id: p.id,
             requester: p.requester,
             reason: p.reason,
@@ -68,8 +83,20 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ProposalsArgs) -> Result<Exit, Er
     for r in &rows {
         table.add_row([
             crate::report::render::printable(&r.id).into_owned(),
-            crate::report::render::printable(&r.requester).into_owned(),
-            age(now, &r.created_at),
+            if r.requester_kind.is_machine() {
+                format!(
+                    "{} ({})",
+                    crate::report::render::printable(&r.requester),
+                    r.requester_kind.as_str()
+                )
+            } else {
+                crate::report::render::printable(&r.requester).into_owned()
+            },
+            if r.expired {
+                format!("{} (expired)", age(now, &r.created_at))
+            } else {
+                age(now, &r.created_at)
+            },
             r.files.to_string(),
             if r.approvals.is_empty() {
                 "-".to_string()

@@ -1,10 +1,11 @@
 //! `driftgate reject`: close a proposal without accepting it.
 
-use super::{Context, identity, now};
+use super::{Context, identity, now, outbox};
 use crate::audit::{self, EventKind};
 use crate::baseline;
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
+use crate::event::EventType;
 use crate::ui::Ui;
 
 /// Close a proposal without accepting it
@@ -22,6 +23,8 @@ pub struct RejectArgs {
     /// Reject as NAME instead of git's user.email or $USER
     #[arg(long = "as", value_name = "NAME")]
     pub as_: Option<String>,
+    #[command(flatten)]
+    pub run: super::RunArgs,
 }
 
 /// Runs `reject`.
@@ -31,13 +34,15 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RejectArgs) -> Result<Exit, Error
         return Err(Error::input("the reason must not be empty"));
     }
     let actor = identity(args.as_.as_deref(), &cx.root)?;
-    let _lock = cx.store.lock()?;
+    let lock = cx.store.lock()?;
     // A broken audit log stops the command before anything is changed.
     audit::read_verified(&cx.store.audit_path())?;
     let proposal = baseline::pick_proposal(&cx.store, Some(&args.id))?;
+    let in_force = crate::judge::in_force(&cx.store, &proposal.baseline)?;
+    let actor = super::actor_of(&actor, &args.run, &in_force.policy)?;
     let mut details = serde_json::Map::new();
     details.insert("reason".into(), args.reason.clone().into());
-    audit::append(
+    let hash = audit::append(
         &cx.store.audit_path(),
         now(),
         &actor,
@@ -46,7 +51,24 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RejectArgs) -> Result<Exit, Error
         Some(&proposal.baseline.root_hash),
         details,
     )?;
+    // Built before the approvals are removed with the proposal: the event shows them.
+    let event = outbox::wanted(&cx, &args.run, EventType::Rejected).then(|| {
+        let event = outbox::logged(&cx, Some(&hash), EventType::Rejected, &actor);
+        outbox::with_proposal(&cx, event, &proposal)
+    });
     super::accept::remove_proposal(&cx, &proposal.id)?;
+    drop(lock);
     ui.verdict(format!("rejected {}", proposal.id));
+    if let Some(event) = event {
+        outbox::send(
+            ui,
+            &cx,
+            &args.run,
+            EventType::Rejected,
+            &actor,
+            true,
+            || event,
+        );
+    }
     Ok(Exit::Clean)
 }

@@ -4,13 +4,17 @@ use std::io::Write as _;
 
 use serde::Serialize;
 
-use super::{Context, identity, now};
-use crate::approval::signers::TrustSet;
+use super::{Context, identity, now, outbox};
+use crate::approval::signers::{TrustSet, fingerprint};
+use crate::approval::sshsig::{self, KeyFile};
+use crate::approval::{REQUEST_SCHEMA, RequestStatement, SignedRequest};
 use crate::audit::{self, EventKind};
 use crate::baseline::{self, Baseline, PROPOSAL_SCHEMA, Proposal, short};
 use crate::cli::{GlobalArgs, ListingFormat, ListingFormatArg};
 use crate::compare::{Comparer, Contents};
+use crate::config::PolicyConfig;
 use crate::error::{Error, Exit};
+use crate::event::EventType;
 use crate::report::render::TextOptions;
 use crate::report::review::Verdict;
 use crate::report::{Report, Summary};
@@ -49,6 +53,13 @@ pub struct SnapshotArgs {
     pub staged: bool,
     #[command(flatten)]
     pub format: ListingFormatArg,
+    /// Sign the proposal with the SSH key in KEY, so that the requester is the
+    /// principal allowed_signers lists for the key (required under
+    /// `policy.require_signed_proposals`)
+    #[arg(long, value_name = "KEY")]
+    pub sign: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub run: super::RunArgs,
 }
 
 /// What `snapshot --format json` prints.
@@ -71,7 +82,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     let started = std::time::Instant::now();
     let loaded = Context::load(g)?;
     let requester = identity(args.as_.as_deref(), &loaded.root)?;
-    let _lock = loaded.store.lock()?;
+    let lock = loaded.store.lock()?;
     // A broken audit log stops the command before anything is written.
     audit::read_verified(&loaded.store.audit_path())?;
     let current = baseline::load_baseline(&loaded.store)?;
@@ -103,6 +114,34 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         }
     }
     let parent = current.as_ref().map(|b| b.root_hash.clone());
+    // The policy a proposal is judged by: the accepted baseline's, or for a first
+    // baseline the one it brings.
+    let policy = current
+        .as_ref()
+        .map_or_else(|| cx.config.policy.clone(), |b| b.policy.clone());
+    let actor = super::actor_of(&requester, &args.run, &policy)?;
+    if policy.require_signed_proposals && args.sign.is_none() {
+        return Err(Error::input(
+            "the policy in force requires signed proposals (`policy.require_signed_proposals`); nothing written",
+        )
+        .hint("propose with `driftgate snapshot --sign ~/.ssh/id_ed25519 -m REASON`"));
+    }
+    let key = match &args.sign {
+        Some(path) => {
+            let k = KeyFile::read(path)?;
+            // Refused before anything is stored: the key must be the requester's in
+            // the allowed_signers in force (the tree's own for a first baseline).
+            if let Some(public) = &k.public {
+                let trust = match &current {
+                    Some(b) => crate::chain::load_trust(&loaded.store, b)?,
+                    None => tree_trust(&loaded)?,
+                };
+                allowed(&trust, public.key_data(), &requester)?;
+            }
+            Some(k)
+        }
+        None => None,
+    };
     let book = cx.rules.book(&cx.config.compare);
     let candidate = Baseline::new(&tree, parent.clone(), cx.config.policy.clone(), book.hash());
     if current.as_ref().is_some_and(|b| {
@@ -132,7 +171,9 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     }
     let id = baseline::proposal_id(&candidate.root_hash, parent.as_deref());
     let path = baseline::proposal_path(&cx.store, &id);
-    if path.exists() {
+    // An expired proposal of the same tree is renewed: proposed again, from now.
+    let renewing = path.exists() && expired(&path, &policy)?;
+    if path.exists() && !renewing {
         ui.status(format!(
             "proposal {id} already proposes this tree; nothing written"
         ));
@@ -211,12 +252,41 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     if reason.is_empty() {
         ui.warn("no reason given; pass `-m REASON` so reviewers know why");
     }
+    let created_at = now();
+    let request = match &key {
+        Some(k) => {
+            let trust = match &current {
+                Some(b) => crate::chain::load_trust(&cx.store, b)?,
+                None => crate::chain::load_trust(&cx.store, &candidate)?,
+            };
+            Some(sign_request(
+                ui,
+                k,
+                &trust,
+                RequestStatement {
+                    schema: REQUEST_SCHEMA.to_string(),
+                    proposal: id.clone(),
+                    root_hash: candidate.root_hash.clone(),
+                    parent: parent.clone(),
+                    principal: requester.clone(),
+                    actor_kind: actor.kind,
+                    tool: actor.tool.clone(),
+                    time: created_at.clone(),
+                    reason: reason.clone(),
+                },
+            )?)
+        }
+        None => None,
+    };
     let proposal = Proposal {
         schema: PROPOSAL_SCHEMA.to_string(),
         id: id.clone(),
         requester: requester.clone(),
         reason: reason.clone(),
-        created_at: now(),
+        created_at,
+        requester_kind: Some(actor.kind),
+        requester_tool: actor.tool.clone(),
+        request,
         baseline: candidate,
         changes,
     };
@@ -224,10 +294,14 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     let mut details = serde_json::Map::new();
     details.insert("reason".into(), reason.into());
     details.insert("files".into(), proposal.changes.files.len().into());
-    audit::append(
+    details.insert("signed".into(), proposal.request.is_some().into());
+    if renewing {
+        details.insert("renewed".into(), true.into());
+    }
+    let hash = audit::append(
         &cx.store.audit_path(),
         proposal.created_at.clone(),
-        &requester,
+        &actor,
         EventKind::Proposed,
         Some(&id),
         Some(&proposal.baseline.root_hash),
@@ -300,6 +374,19 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     } else {
         writeln_id(ui, &id)?;
     }
+    drop(lock);
+    outbox::send(
+        ui,
+        &cx,
+        &args.run,
+        EventType::Proposed,
+        &actor,
+        true,
+        || {
+            let event = outbox::logged(&cx, Some(&hash), EventType::Proposed, &actor);
+            outbox::with_proposal(&cx, event, &proposal)
+        },
+    );
     Ok(Exit::Clean)
 }
 
@@ -347,6 +434,73 @@ fn warn_untracked(ui: &mut Ui, cx: &Context, tree: &Tree) {
     ui.status(
         "hint: `git add` them first, or propose exactly what is staged with `driftgate snapshot --staged`",
     );
+}
+
+/// Signs `statement` with key `k`, after checking that the trust set in force lists
+/// the key for the requester; returns the signed request.
+fn sign_request(
+    ui: &mut Ui,
+    k: &KeyFile,
+    trust: &TrustSet,
+    statement: RequestStatement,
+) -> Result<SignedRequest, Error> {
+    let principal = statement.principal.clone();
+    let check = |key: &ssh_key::public::KeyData| allowed(trust, key, &principal);
+    let bytes = statement.to_bytes();
+    let signature = if k.signs_natively() {
+        let pass = if k.is_encrypted() {
+            let Some(p) = ui.secret(&format!("passphrase for `{}`: ", k.path.display()))? else {
+                return Err(Error::input(format!(
+                    "key `{}` is protected by a passphrase, and there is no terminal to ask for it",
+                    k.path.display()
+                )));
+            };
+            Some(p)
+        } else {
+            None
+        };
+        sshsig::sign_with_key(k, pass.as_ref().map(|p| p.as_bytes()), &bytes)?
+    } else {
+        sshsig::sign_with_keygen(std::path::Path::new("ssh-keygen"), &k.path, &bytes)?
+    };
+    let key = sshsig::verify(&signature, &bytes).map_err(|e| Error::integrity(e.to_string()))?;
+    check(&key)?;
+    Ok(SignedRequest {
+        bytes: String::from_utf8_lossy(&bytes).into_owned(),
+        signature,
+    })
+}
+
+/// Returns whether the pending proposal at `path` has expired under `policy`.
+fn expired(path: &std::path::Path, policy: &PolicyConfig) -> Result<bool, Error> {
+    let pending: Proposal = store::read_json(path)?;
+    let made = pending.requested_at();
+    Ok(crate::policy::actors::proposal_expired(policy, &made, jiff::Timestamp::now()).is_some())
+}
+
+/// Fails unless `trust` lists `key` for `principal` now.
+fn allowed(trust: &TrustSet, key: &ssh_key::public::KeyData, principal: &str) -> Result<(), Error> {
+    trust
+        .allows(key, principal, &[jiff::Timestamp::now()])
+        .map(|_| ())
+        .map_err(|r| {
+            Error::input(format!(
+                "cannot sign the proposal as `{principal}` with key {}: {}; nothing written",
+                fingerprint(key),
+                r.describe(key, principal)
+            ))
+            .hint("the key must be listed for you in the allowed_signers in force")
+        })
+}
+
+/// Returns the trust set of the tree's own allowed_signers (empty without one).
+fn tree_trust(cx: &Context) -> Result<TrustSet, Error> {
+    let path = cx.store.allowed_signers_path();
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(TrustSet::parse_bytes(&bytes, &path)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TrustSet::default()),
+        Err(source) => Err(tree::TreeError::Io { path, source }.into()),
+    }
 }
 
 fn writeln_id(ui: &mut Ui, id: &str) -> Result<(), Error> {

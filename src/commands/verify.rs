@@ -31,11 +31,18 @@ pub struct VerifyArgs {
     /// rewritten logs
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
+    /// Check the attestation FILE (from `driftgate attest`) instead: its signatures,
+    /// that its signers approved the baseline, and that it says what the history says
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["trust_root", "base"])]
+    pub attestation: Option<std::path::PathBuf>,
 }
 
 /// Runs `verify`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &VerifyArgs) -> Result<Exit, Error> {
     let cx = Context::load(g)?;
+    if let Some(file) = &args.attestation {
+        return attestation(ui, args.format.format, &cx, file);
+    }
     if let Some(h) = &args.trust_root
         && (h.len() != 64
             || !h
@@ -125,5 +132,44 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &VerifyArgs) -> Result<Exit, Error
             v.audit_lines
         )?,
     }
+    Ok(Exit::Clean)
+}
+
+/// Checks one attestation against the history; prints who attested which baseline.
+fn attestation(
+    ui: &mut Ui,
+    format: ListingFormat,
+    cx: &super::Context,
+    file: &std::path::Path,
+) -> Result<Exit, Error> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| Error::input(format!("cannot read `{}`: {e}", file.display())))?;
+    let name = file.display().to_string();
+    let v = crate::attest::verify(&cx.store, &bytes, &name)?;
+    if format == ListingFormat::Json {
+        let obj = serde_json::json!({
+            "schema": "driftgate.verify-attestation/v1",
+            "root_hash": v.root_hash,
+            "approvers": v.approvers,
+            "signers": v.signers.iter().map(|s| serde_json::json!({
+                "principal": s.principal, "key": s.key
+            })).collect::<Vec<_>>(),
+        });
+        serde_json::to_writer_pretty(ui.out(), &obj).map_err(std::io::Error::from)?;
+        writeln!(ui.out())?;
+        return Ok(Exit::Clean);
+    }
+    let signers: Vec<String> = v
+        .signers
+        .iter()
+        .map(|s| format!("{} (key {})", s.principal, s.key))
+        .collect();
+    writeln!(
+        ui.out(),
+        "verified attestation `{name}`: baseline {} approved by {}, attested by {}",
+        short(&v.root_hash),
+        v.approvers.join(", "),
+        signers.join(", ")
+    )?;
     Ok(Exit::Clean)
 }

@@ -11,13 +11,15 @@ use jiff::Timestamp;
 use serde::Serialize;
 use ssh_key::public::KeyData;
 
+use crate::actor::ActorKind;
 use crate::approval::signers::{TrustSet, fingerprint, match_list};
-use crate::approval::{Approval, Statement, sshsig};
+use crate::approval::{Approval, SignedRequest, Statement, sshsig};
 use crate::baseline::{self, Baseline, short};
 use crate::compare::Rated;
 use crate::config::PolicyConfig;
 use crate::report::Severity;
 
+pub mod actors;
 pub mod severity;
 
 pub use severity::{Requirement, requirement};
@@ -39,6 +41,15 @@ pub struct Subject {
     pub severities: BTreeSet<Severity>,
     /// What has the highest severity: `file (rule)`, one per file and rule.
     pub causes: Vec<String>,
+    /// Whether a person, a CI job or an agent requested it.
+    pub requester_kind: ActorKind,
+    /// The requester's signed request (`snapshot --sign`), if any.
+    pub request: Option<SignedRequest>,
+    /// When it was proposed, as the proposal says (a signed request's time wins).
+    pub requested_at: Option<String>,
+    /// When the judgement applies: now for a pending proposal, the acceptance time for
+    /// history. Approvals and proposals expire relative to it; `None` skips expiry.
+    pub at: Option<Timestamp>,
 }
 
 impl Subject {
@@ -77,7 +88,27 @@ impl Subject {
                 .collect(),
             severities,
             causes,
+            requester_kind: ActorKind::Human,
+            request: None,
+            requested_at: None,
+            at: None,
         }
+    }
+
+    /// Returns the subject with what is known about its request: the requester's kind,
+    /// its signed request and its time, and the time the judgement applies at.
+    pub fn requested(
+        mut self,
+        kind: Option<ActorKind>,
+        request: Option<SignedRequest>,
+        requested_at: &str,
+        at: Option<Timestamp>,
+    ) -> Subject {
+        self.requester_kind = actors::kind_or_human(kind);
+        self.request = request;
+        self.requested_at = Some(requested_at.to_string());
+        self.at = at;
+        self
     }
 
     /// Returns the subject of a first baseline: the root of trust, `critical` by
@@ -91,6 +122,10 @@ impl Subject {
             changed: candidate.entries.iter().map(|e| e.path.clone()).collect(),
             severities: BTreeSet::from([Severity::Critical]),
             causes: vec![cause.to_string()],
+            requester_kind: ActorKind::Human,
+            request: None,
+            requested_at: None,
+            at: None,
         }
     }
 
@@ -103,6 +138,7 @@ impl Subject {
     pub fn requirement(&self, policy: &PolicyConfig) -> Requirement {
         let mut r = requirement(policy, self.severity().unwrap_or(Severity::Info));
         r.causes = self.causes.clone();
+        actors::adjust(policy, self, &mut r);
         r
     }
 }
@@ -173,12 +209,33 @@ pub struct Decision {
     /// Why no approval can satisfy it (a rejected proposal), if so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked: Option<String>,
+    /// Who requested the proposal, and whether policy treats them as a machine.
+    pub requester: Requester,
+    /// What the requester or the proposal itself fails, whatever its approvals:
+    /// unsigned under `policy.require_signed_proposals`, a signed request that does not
+    /// hold, expired under `policy.proposal_ttl`.
+    pub unmet: Vec<String>,
+}
+
+/// The requester as the judge sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Requester {
+    /// The principal.
+    pub principal: String,
+    /// Human, CI or agent.
+    pub kind: ActorKind,
+    /// Whether the policy treats the proposal as a machine's (its kind, or
+    /// `policy.actors.machines`).
+    pub machine: bool,
+    /// The key that signed the request, when signed and valid.
+    pub signed_by: Option<String>,
 }
 
 impl Decision {
     /// Returns whether enough approvals count, path-scoped requirements included.
     pub fn satisfied(&self) -> bool {
         self.blocked.is_none()
+            && self.unmet.is_empty()
             && self.missing() == 0
             && self
                 .scoped
@@ -199,8 +256,9 @@ impl Decision {
     /// Returns one line per unmet requirement.
     pub fn shortfalls(&self) -> Vec<String> {
         let mut out: Vec<String> = self.blocked.iter().cloned().collect();
+        out.extend(self.unmet.iter().cloned());
         if self.missing() > 0 {
-            let why = if self.requirement.by_severity() {
+            let why = if self.requirement.by_severity() || self.requirement.machine_requester {
                 format!(": {}", self.requirement.reason)
             } else {
                 String::new()
@@ -246,6 +304,20 @@ pub fn evaluate(
     times: KeyTimes,
 ) -> Decision {
     let requirement = subject.requirement(policy);
+    let now = match times {
+        KeyTimes::Statement => None,
+        KeyTimes::StatementAndNow(now) => Some(now),
+    };
+    let unmet = actors::blocked(policy, trust, subject, now);
+    let requester = Requester {
+        principal: subject.requester.clone(),
+        kind: subject.requester_kind,
+        machine: actors::machine_requested(policy, subject),
+        signed_by: actors::check_request(trust, subject, now)
+            .ok()
+            .flatten()
+            .map(|r| r.key),
+    };
     let mut counted: Vec<Counted> = Vec::new();
     let mut not_counted = Vec::new();
     for a in approvals {
@@ -298,6 +370,8 @@ pub fn evaluate(
         counted,
         not_counted,
         blocked: None,
+        requester,
+        unmet,
     }
 }
 
@@ -367,6 +441,14 @@ fn judge(
             "`{}` requested this proposal, and self-approval is not allowed",
             s.principal
         ));
+    }
+    if let Some(why) = actors::machine_approval(policy, s) {
+        return Err(why);
+    }
+    if let Some(at) = subject.at
+        && let Some(why) = actors::approval_expired(policy, &s.time, at)
+    {
+        return Err(why);
     }
     if !requirement.may_approve(&s.principal) {
         return Err(format!(
@@ -449,6 +531,9 @@ pub fn may_approve(
         .into_iter()
         .filter(|(p, _)| policy.allow_self_approval || *p != subject.requester)
         .filter(|(p, _)| requirement.may_approve(p))
+        .filter(|(p, _)| {
+            policy.actors.machine_approvals_count || !actors::is_machine_principal(policy, p)
+        })
         .collect()
 }
 
@@ -490,6 +575,10 @@ mod tests {
             changed: changed.iter().map(|s| s.to_string()).collect(),
             severities: BTreeSet::from([Severity::Medium]),
             causes: Vec::new(),
+            requester_kind: ActorKind::Human,
+            request: None,
+            requested_at: None,
+            at: None,
         }
     }
 
@@ -503,6 +592,8 @@ mod tests {
             time: "2025-01-01T00:00:00Z".into(),
             reason: "ok".into(),
             for_signing: false,
+            actor_kind: None,
+            tool: None,
         };
         let bytes = String::from_utf8(statement.to_bytes()).unwrap();
         Approval {
@@ -689,6 +780,39 @@ mod tests {
         let a = [approval(&s, "bob", Some(&bob))];
         assert!(!evaluate(&signed_policy(1), &t, &s, &a, now()).satisfied());
         assert!(evaluate(&signed_policy(1), &t, &s, &a, KeyTimes::Statement).satisfied());
+    }
+
+    #[test]
+    fn machines_approvals_and_proposals() {
+        let mut p = PolicyConfig::default();
+        p.actors.machines = vec!["*-bot@example.com".into()];
+        let s = subject(&["a"]);
+        let mut in_ci = approval(&s, "carol", None);
+        in_ci.statement.actor_kind = Some(ActorKind::Ci);
+        in_ci.bytes = String::from_utf8(in_ci.statement.to_bytes()).unwrap();
+        let a = [approval(&s, "deploy-bot@example.com", None), in_ci];
+        let d = evaluate(&p, &TrustSet::default(), &s, &a, now());
+        assert!(d.counted.is_empty(), "{d:?}");
+        assert!(d.not_counted[0].reason.contains("machine principal"));
+        assert!(d.not_counted[1].reason.contains("made by a `ci` actor"));
+        p.actors.machine_approvals_count = true;
+        assert!(evaluate(&p, &TrustSet::default(), &s, &a, now()).satisfied());
+
+        // A machine's proposal needs the larger of its count and the severity's.
+        let mut by_agent = subject(&["a"]);
+        by_agent.requester_kind = ActorKind::Agent;
+        let d = evaluate(&p, &TrustSet::default(), &by_agent, &[], now());
+        assert_eq!(d.required, 2);
+        assert!(d.requester.machine);
+        p.severity.insert(Severity::Medium, 3);
+        let d = evaluate(&p, &TrustSet::default(), &by_agent, &[], now());
+        assert_eq!(d.required, 3);
+        assert!(
+            d.requirement.reason.contains("proposed it as `agent`"),
+            "{d:?}"
+        );
+        let d = evaluate(&p, &TrustSet::default(), &subject(&["a"]), &[], now());
+        assert!(!d.requester.machine);
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub struct Requirement {
     pub reason: String,
     /// What has that severity: `file (rule)`.
     pub causes: Vec<String>,
+    /// Whether a machine requested the proposal, so `policy.actors` shaped the need.
+    pub machine_requester: bool,
 }
 
 impl Requirement {
@@ -79,6 +81,7 @@ pub fn requirement(policy: &PolicyConfig, severity: Severity) -> Requirement {
         approvers_from: None,
         reason: String::new(),
         causes: Vec::new(),
+        machine_requester: false,
     };
     // On a tie the closest level is named: it is the one a reader looks for.
     for (level, n) in policy.severity.range(..=severity) {

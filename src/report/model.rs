@@ -128,6 +128,9 @@ pub struct Change {
     /// The ids of every rule that matched, in rule order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<String>,
+    /// The compliance controls of the matched rules (`SOC2:CC8.1`, ...), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<String>,
     /// 1-based line in the new file (old file for removals), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
@@ -163,6 +166,7 @@ impl Change {
             severity: Severity::default(),
             rule: None,
             rules: Vec::new(),
+            controls: Vec::new(),
             line: None,
             diff: None,
             note: None,
@@ -266,6 +270,17 @@ impl Summary {
 }
 
 impl Report {
+    /// Returns the compliance controls of every change, sorted and distinct.
+    pub fn controls(&self) -> Vec<String> {
+        let set: std::collections::BTreeSet<&String> = self
+            .files
+            .iter()
+            .flat_map(|f| &f.changes)
+            .flat_map(|c| &c.controls)
+            .collect();
+        set.into_iter().cloned().collect()
+    }
+
     /// Returns the highest severity of the files that count as drift, if any do.
     pub fn drift_severity(&self) -> Option<Severity> {
         self.files

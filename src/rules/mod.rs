@@ -305,6 +305,12 @@ impl Rule {
         if !id_ok {
             return Err("an id is letters, digits, `-`, `_` and `.`".into());
         }
+        if let Some(bad) = spec.controls.0.iter().find(|c| !control_ok(c)) {
+            return Err(format!(
+                "bad control `{}`: expected `FRAMEWORK:ID`, such as `SOC2:CC8.1`",
+                bad.escape_debug()
+            ));
+        }
         let keys = spec
             .keys
             .0
@@ -729,6 +735,19 @@ fn is_secret_key(seg: &Segment, secret_keys: &[String]) -> bool {
     }
 }
 
+/// Returns whether `control` reads `FRAMEWORK:ID` (`NIST-800-53:CM-3`).
+fn control_ok(control: &str) -> bool {
+    let part = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 60
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._()".contains(c))
+    };
+    control
+        .split_once(':')
+        .is_some_and(|(framework, id)| part(framework) && part(id))
+}
+
 /// Returns the description of the built-in rule `id`, if there is one.
 pub fn builtin_description(id: &str) -> Option<String> {
     static PACK: std::sync::OnceLock<Vec<RuleConfig>> = std::sync::OnceLock::new();
@@ -975,6 +994,9 @@ impl RuleSet {
                 .find(|r| Some(r.severity()) == top)
                 .map(|r| r.id().to_string());
             change.rules = matched.iter().map(|r| r.id().to_string()).collect();
+            let controls: std::collections::BTreeSet<&String> =
+                matched.iter().flat_map(|r| &r.spec.controls.0).collect();
+            change.controls = controls.into_iter().cloned().collect();
         }
         // A file without listed changes is judged by what it is: formatting only is
         // informational; anything else (a file whose content cannot be compared) gets

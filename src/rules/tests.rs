@@ -45,11 +45,53 @@ fn builtin_pack_parses_and_compiles() {
             "{} should not be info",
             r.id()
         );
+        // Issue 15: every built-in rule maps to change management at least.
+        for c in ["SOC2:CC8.1", "ISO27001:A.8.32", "NIST-800-53:CM-3"] {
+            assert!(
+                r.spec.controls.0.iter().any(|x| x == c),
+                "{} lacks {c}",
+                r.id()
+            );
+        }
     }
     let mut seen: Vec<&str> = specs.iter().map(|s| s.id.as_str()).collect();
     seen.sort();
     seen.dedup();
     assert_eq!(seen.len(), specs.len(), "duplicate built-in ids");
+}
+
+#[test]
+fn changes_carry_the_controls_of_every_matching_rule() {
+    let config = Config::parse(
+        "[[rule]]\nid = \"replicas\"\nseverity = \"low\"\nkeys = [\"spec.replicas\"]\n\
+         controls = [\"SOC2:CC7.1\", \"ISO27001:A.8.32\"]\n",
+        std::path::Path::new("driftgate.toml"),
+    )
+    .unwrap();
+    let set = RuleSet::new(&config).unwrap();
+    let mut file = FileReport {
+        path: "app.yaml".into(),
+        status: crate::report::FileStatus::Modified,
+        format: "yaml".into(),
+        severity: Severity::Medium,
+        message: None,
+        changes: vec![change(
+            ChangeKind::Changed,
+            None,
+            "spec.replicas",
+            Some(Value::from(1)),
+            Some(Value::from(2)),
+        )],
+    };
+    set.apply(&mut file, None);
+    assert_eq!(file.changes[0].controls, ["ISO27001:A.8.32", "SOC2:CC7.1"]);
+    let bad = Config::parse(
+        "[[rule]]\nid = \"x\"\nseverity = \"low\"\ncontrols = [\"CC8.1\"]\n",
+        std::path::Path::new("driftgate.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(bad.contains("bad control `CC8.1`"), "{bad}");
 }
 
 #[test]

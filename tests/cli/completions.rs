@@ -189,7 +189,9 @@ fn bash_completes_the_new_options() {
         ]
     );
     let listing = bash_complete(&["driftgate", "log", "--format", ""]);
-    assert_eq!(listing, ["text", "json"]);
+    assert_eq!(listing, ["text", "json", "ndjson", "ocsf"]);
+    let proposals = bash_complete(&["driftgate", "proposals", "--format", ""]);
+    assert_eq!(proposals, ["text", "json"]);
 }
 
 #[test]

@@ -507,7 +507,16 @@ fn one_line(s: &str) -> String {
 #[test]
 fn each_command_accepts_only_the_formats_it_writes() {
     let env = TestEnv::init(&[]);
-    for cmd in ["log", "proposals", "explain", "verify", "rules", "snapshot"] {
+    let r = env.run(&["log", "--format", "sarif"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr.contains(
+            "invalid value 'sarif' for '--format <FORMAT>'\n  [possible values: text, json, ndjson, ocsf]"
+        ),
+        "{}",
+        r.stderr
+    );
+    for cmd in ["proposals", "explain", "verify", "rules", "snapshot"] {
         let r = env.run(&[cmd, "--format", "sarif"]);
         r.expect_code(2);
         assert!(

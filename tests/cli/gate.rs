@@ -7,6 +7,18 @@
 use crate::common::TestEnv;
 use crate::keys::Key;
 
+/// Returns a git-tracked project whose first baseline (`a.txt`) is accepted and
+/// committed.
+fn git_project() -> TestEnv {
+    let env = TestEnv::new();
+    env.git_init_in(&env.root);
+    env.run(&["init"]).expect_code(0);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    env.commit_all("first");
+    env
+}
+
 /// Returns a git-tracked project with a signing policy and keys for bob and carol, whose
 /// first baseline (signed by bob) is committed.
 fn signed_project() -> (TestEnv, Key, Key) {
@@ -170,12 +182,7 @@ fn a_rejection_in_the_log_voids_a_forged_acceptance() {
 
 #[test]
 fn a_rewritten_audit_log_is_stopped_by_verify_base() {
-    let env = TestEnv::new();
-    env.git_init_in(&env.root);
-    env.run(&["init"]).expect_code(0);
-    env.write("a.txt", "x\n");
-    env.accept_current("first");
-    env.commit_all("first");
+    let env = git_project();
     let main = env.head();
     // Rewrite the whole log with recomputed hashes (the requester's name replaced),
     // and point the record at the new lines.
@@ -201,7 +208,7 @@ fn a_rewritten_audit_log_is_stopped_by_verify_base() {
         driftgate::audit::append(
             &path,
             e.time.clone(),
-            actor,
+            &driftgate::actor::Actor::new(actor, e.actor_kind.unwrap_or_default()),
             e.event,
             e.proposal.as_deref(),
             e.root_hash.as_deref(),
@@ -229,12 +236,7 @@ fn a_rewritten_audit_log_is_stopped_by_verify_base() {
 
 #[test]
 fn the_hook_refuses_a_commit_that_rolls_the_baseline_back() {
-    let env = TestEnv::new();
-    env.git_init_in(&env.root);
-    env.run(&["init"]).expect_code(0);
-    env.write("a.txt", "x\n");
-    env.accept_current("first");
-    env.commit_all("first");
+    let env = git_project();
     let first = env.head();
     env.write("a.txt", "y\n");
     env.accept_current("second");

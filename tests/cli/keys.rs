@@ -166,6 +166,9 @@ impl TestEnv {
             requester: proposal.requester.clone(),
             reason: proposal.reason.clone(),
             created_at: proposal.created_at.clone(),
+            requester_kind: proposal.requester_kind,
+            requester_tool: proposal.requester_tool.clone(),
+            request: proposal.request.clone(),
             approvals,
             accepted_at: now.clone(),
             accepted_by: "mallory".into(),
@@ -186,7 +189,7 @@ impl TestEnv {
         driftgate::audit::append(
             &s.audit_path(),
             now,
-            "mallory",
+            &driftgate::actor::Actor::new("mallory", driftgate::actor::ActorKind::Human),
             driftgate::audit::EventKind::Accepted,
             Some(id),
             Some(root),

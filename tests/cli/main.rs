@@ -4,15 +4,20 @@
 //! temp root, a cleared environment with its own `HOME`, and output normalized so that
 //! temp paths read `[ROOT]`.
 
+mod actors;
+mod attest;
 mod common;
 mod completions;
 mod demo;
+mod evidence;
 mod formats;
 mod gate;
 mod git;
 mod hook;
 mod keys;
 mod lifecycle;
+mod log_stream;
+mod notify;
 mod quorum;
 mod repo;
 mod review;

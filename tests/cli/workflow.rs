@@ -383,6 +383,9 @@ fn every_command_has_examples_in_its_help() {
         &["verify"],
         &["hook", "install"],
         &["hook", "uninstall"],
+        &["evidence"],
+        &["attest"],
+        &["notify", "test"],
         &["completions"],
     ];
     for cmd in commands {

@@ -75,6 +75,12 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         .collect();
     writeln!(w, "| {} |", counts.join(" | "))?;
     writeln!(w)?;
+    let controls = report.controls();
+    if !controls.is_empty() {
+        let list: Vec<String> = controls.iter().map(|c| code(c)).collect();
+        writeln!(w, "Controls concerned: {}.", list.join(", "))?;
+        writeln!(w)?;
+    }
     let all = findings(report);
     // What matters first: the most severe files, and in each the most severe changes.
     for file in review::ordered_files(report) {

@@ -426,6 +426,7 @@ pub(crate) mod tests {
             severity: Severity::Medium,
             rule: None,
             rules: Vec::new(),
+            controls: Vec::new(),
             line: None,
             diff: None,
             note: None,

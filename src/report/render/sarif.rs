@@ -133,6 +133,9 @@ fn result(report: &Report, f: &Finding<'_>, rule_index: usize, absolute: bool) -
         if !c.rules.is_empty() {
             obj.insert("rules".into(), json!(c.rules));
         }
+        if !c.controls.is_empty() {
+            obj.insert("controls".into(), json!(c.controls));
+        }
         if !c.path.is_empty() {
             obj.insert("keyPath".into(), json!(c.path));
         }
