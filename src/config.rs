@@ -137,19 +137,10 @@ pub struct RedactConfig {
 impl Default for RedactConfig {
     fn default() -> Self {
         RedactConfig {
-            keys: [
-                "password",
-                "passwd",
-                "secret",
-                "token",
-                "api_key",
-                "apikey",
-                "private_key",
-                "credential",
-                "access_key",
-            ]
-            .map(String::from)
-            .to_vec(),
+            keys: crate::semantic::DEFAULT_SECRET_WORDS
+                .iter()
+                .map(|w| w.to_string())
+                .collect(),
         }
     }
 }

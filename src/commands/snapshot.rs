@@ -37,6 +37,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     let loaded = Context::load(g)?;
     let requester = identity(args.as_.as_deref(), &loaded.root)?;
     let _lock = loaded.store.lock()?;
+    let loaded = loaded.with_secret_key(&mut |w| ui.warn(w))?;
     // A broken audit log stops the command before anything is written.
     audit::read_verified(&loaded.store.audit_path())?;
     let current = baseline::load_baseline(&loaded.store)?;

@@ -9,7 +9,8 @@
 //!   replaced items are compared pairwise.
 //! - Documents are matched by Kubernetes identity when every non-empty document on
 //!   both sides has a unique one, else by position. Their order is not data.
-//! - Secrets (`redact`) are compared by hash and shown only as `<redacted:...>`.
+//! - Secrets (`redact`) are compared by their full keyed hash and shown only as
+//!   `<redacted:...>`; strings with secrets inside by their masked text.
 //! - Changes at or under an `ignore_keys` pattern are dropped.
 
 use std::borrow::Cow;
@@ -22,7 +23,7 @@ use similar::{Algorithm, DiffTag, TextDiff};
 use super::Options;
 use super::canonical::special_name;
 use super::keypath::{KeyPath, KeyPattern, Segment};
-use super::redact::{self, Redactor};
+use super::redact::{self, Form, Redactor};
 use super::value::{Doc, Kind, Node};
 use crate::report::{Change, ChangeKind};
 
@@ -41,8 +42,8 @@ pub(crate) fn compare(old: &Doc, new: &Doc, options: &Options) -> Vec<Change> {
     let mut cx = Cx {
         old,
         new,
-        old_redact: Redactor::new(old, &options.redact_keys),
-        new_redact: Redactor::new(new, &options.redact_keys),
+        old_redact: Redactor::new(old, options),
+        new_redact: Redactor::new(new, options),
         identity_keys: &options.identity_keys,
         ignore,
         path: Vec::new(),
@@ -100,7 +101,7 @@ fn category<'a>(doc: &'a Doc, n: &Node) -> Category<'a> {
         Kind::Null => Category::Null,
         Kind::Bool => Category::Bool,
         Kind::Int | Kind::Num | Kind::Special => Category::Number,
-        Kind::Str => Category::String,
+        Kind::Str | Kind::Masked => Category::String,
         Kind::DateTime => Category::DateTime,
         Kind::Redacted => Category::Secret,
         Kind::Tagged => Category::Tagged(doc.name(n.a)),
@@ -216,9 +217,12 @@ impl<'a> Cx<'a> {
     fn node(&mut self, o: Side<'a>, n: Side<'a>) {
         let (old, new) = (self.old, self.new);
         let (on, nn) = (o.node, n.node);
-        let hashed = o.secret || n.secret || on.kind == Kind::Redacted || nn.kind == Kind::Redacted;
-        if hashed && redact::is_leaf(old, on) && redact::is_leaf(new, nn) {
-            if redact::hash(old, on) != redact::hash(new, nn) {
+        let of = self.old_redact.form(old, on, o.secret);
+        let nf = self.new_redact.form(new, nn, n.secret);
+        if of != Form::Plain || nf != Form::Plain {
+            // Full hashes and masked texts, never display tokens: a literal token in
+            // the file is not the secret it stands for.
+            if of != nf {
                 self.emit(ChangeKind::Changed, Some(o), Some(n), nn.line);
             }
             return;
@@ -313,14 +317,18 @@ impl<'a> Cx<'a> {
     fn old_child(&self, parent: Side<'a>, child: &'a Node) -> Side<'a> {
         Side {
             node: child,
-            secret: parent.secret || self.old_redact.is_secret(self.old, parent.node, child),
+            secret: self
+                .old_redact
+                .child_secret(self.old, parent.node, child, parent.secret),
         }
     }
 
     fn new_child(&self, parent: Side<'a>, child: &'a Node) -> Side<'a> {
         Side {
             node: child,
-            secret: parent.secret || self.new_redact.is_secret(self.new, parent.node, child),
+            secret: self
+                .new_redact
+                .child_secret(self.new, parent.node, child, parent.secret),
         }
     }
 
@@ -603,16 +611,15 @@ impl<'a> Cx<'a> {
             _ => line,
         };
         let diff = match (o, n) {
-            (Some(o), Some(n))
-                if !o.secret
-                    && !n.secret
-                    && !self.old_redact.is_secret_alias(o.node)
-                    && !self.new_redact.is_secret_alias(n.node)
-                    && o.node.kind == Kind::Str
-                    && n.node.kind == Kind::Str =>
-            {
-                let (a, b) = (self.old.str(o.node), self.new.str(n.node));
-                (a.contains('\n') || b.contains('\n')).then(|| line_diff(a, b))
+            (Some(o), Some(n)) => {
+                let a = text_form(self.old, &self.old_redact, o);
+                let b = text_form(self.new, &self.new_redact, n);
+                match (a, b) {
+                    (Some(a), Some(b)) if a.contains('\n') || b.contains('\n') => {
+                        Some(line_diff(&a, &b))
+                    }
+                    _ => None,
+                }
             }
             _ => None,
         };
@@ -622,6 +629,18 @@ impl<'a> Cx<'a> {
         change.line = (line > 0).then_some(line);
         change.diff = diff;
         self.out.push(change);
+    }
+}
+
+/// Returns the masked text of a string side (plain strings escaped), `None` for other
+/// values and whole secrets.
+fn text_form<'d>(doc: &'d Doc, redactor: &'d Redactor, s: Side<'_>) -> Option<Cow<'d, str>> {
+    match redactor.form(doc, s.node, s.secret) {
+        Form::Masked(m) => Some(m),
+        Form::Plain if s.node.kind == Kind::Str => {
+            Some(Cow::Owned(redact::escape(doc.str(s.node))))
+        }
+        _ => None,
     }
 }
 
@@ -660,7 +679,7 @@ pub(crate) fn document_values(
         let Some(d) = d else {
             return Vec::new();
         };
-        let redactor = Redactor::new(d, &options.redact_keys);
+        let redactor = Redactor::new(d, options);
         d.roots
             .iter()
             .enumerate()
@@ -818,7 +837,7 @@ fn to_json_pruned(
             doc.children(n)
                 .iter()
                 .map(|c| {
-                    let s = secret || redactor.is_secret(doc, n, c);
+                    let s = redactor.child_secret(doc, n, c, secret);
                     let key = doc.key(c);
                     let v = match trie.key(key) {
                         Some(t) => to_json_pruned(doc, redactor, c, s, t),
@@ -904,7 +923,9 @@ fn scalar_eq(od: &Doc, o: &Node, nd: &Doc, n: &Node) -> bool {
         Kind::Null => true,
         Kind::Bool | Kind::Special => o.a == n.a,
         Kind::Int => o.int_value() == n.int_value(),
-        Kind::Num | Kind::Str | Kind::DateTime | Kind::Redacted => od.str(o) == nd.str(n),
+        Kind::Num | Kind::Str | Kind::DateTime | Kind::Redacted | Kind::Masked => {
+            od.str(o) == nd.str(n)
+        }
         Kind::Tagged | Kind::Seq | Kind::Map => false,
     }
 }
@@ -947,12 +968,19 @@ fn item_hash(doc: &Doc, redactor: &Redactor, node: &Node, secret: bool) -> u128 
 }
 
 fn hash_into(h: &mut blake3::Hasher, doc: &Doc, redactor: &Redactor, n: &Node, secret: bool) {
-    if (secret || n.kind == Kind::Redacted || redactor.is_secret_alias(n))
-        && redact::is_leaf(doc, n)
-    {
-        h.update(b"R");
-        h.update(redact::hash(doc, n).as_bytes());
-        return;
+    match redactor.form(doc, n, secret) {
+        Form::Plain => {}
+        Form::Whole(hash) => {
+            h.update(b"R");
+            h.update(hash.as_bytes());
+            return;
+        }
+        Form::Masked(m) => {
+            h.update(b"M");
+            h.update(&(m.len() as u64).to_le_bytes());
+            h.update(m.as_bytes());
+            return;
+        }
     }
     match n.kind {
         Kind::Map => {
@@ -963,7 +991,13 @@ fn hash_into(h: &mut blake3::Hasher, doc: &Doc, redactor: &Redactor, n: &Node, s
                 let key = doc.key(c);
                 h.update(&(key.len() as u64).to_le_bytes());
                 h.update(key.as_bytes());
-                hash_into(h, doc, redactor, c, secret || redactor.is_secret(doc, n, c));
+                hash_into(
+                    h,
+                    doc,
+                    redactor,
+                    c,
+                    redactor.child_secret(doc, n, c, secret),
+                );
             }
         }
         Kind::Seq => {
@@ -979,6 +1013,7 @@ fn hash_into(h: &mut blake3::Hasher, doc: &Doc, redactor: &Redactor, n: &Node, s
             h.update(b"!");
             h.update(&(name.len() as u64).to_le_bytes());
             h.update(name.as_bytes());
+            let secret = secret && redact::tag_keeps_secret(doc, n);
             hash_into(h, doc, redactor, &doc.tagged(n), secret);
         }
         _ => {
@@ -1003,21 +1038,20 @@ pub fn line_diff_of<'a>(old: &'a str, new: &'a str) -> TextDiff<'a, 'a, 'a, str>
         .diff_lines(old, new)
 }
 
-/// Returns the unified line diff of two multi-line strings.
+/// Returns the unified line diff of two multi-line strings, in masked form (see
+/// `redact`): lines compare by their secrets' full hashes and show display tokens.
 fn line_diff(old: &str, new: &str) -> String {
-    line_diff_of(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .to_string()
+    redact::masked_hunks(old, new, 3)
+        .into_iter()
+        .map(|h| h.text)
+        .collect()
 }
 
 /// Returns a value for a report: plain JSON for data, `"!Tag value"` for tagged
 /// scalars, `{"!Tag": ...}` for tagged collections, `"<redacted:...>"` for secrets.
 pub(crate) fn to_json(doc: &Doc, redactor: &Redactor, n: &Node, secret: bool) -> Value {
-    if (secret || n.kind == Kind::Redacted || redactor.is_secret_alias(n))
-        && redact::is_leaf(doc, n)
-    {
-        return Value::String(redact::shown(doc, n));
+    if let Some(shown) = redactor.form(doc, n, secret).shown() {
+        return Value::String(shown);
     }
     match n.kind {
         Kind::Null => Value::Null,
@@ -1037,11 +1071,18 @@ pub(crate) fn to_json(doc: &Doc, redactor: &Redactor, n: &Node, secret: bool) ->
             .to_string(),
         ),
         Kind::Str | Kind::DateTime => Value::String(doc.str(n).to_string()),
-        Kind::Redacted => Value::String(redact::shown(doc, n)),
+        // Reached only through `form` above; kept for exhaustiveness.
+        Kind::Redacted => Value::String(redact::display_token(doc.str(n))),
+        Kind::Masked => Value::String(redact::display(doc.str(n))),
         Kind::Tagged => {
             let inner = doc.tagged(n);
             let tag = doc.name(n.a);
-            match to_json(doc, redactor, &inner, secret) {
+            match to_json(
+                doc,
+                redactor,
+                &inner,
+                secret && redact::tag_keeps_secret(doc, n),
+            ) {
                 Value::String(s) => Value::String(format!("{tag} {s}")),
                 Value::Null => Value::String(tag.to_string()),
                 v if !inner.is_collection() => Value::String(format!("{tag} {v}")),
@@ -1062,7 +1103,7 @@ pub(crate) fn to_json(doc: &Doc, redactor: &Redactor, n: &Node, secret: bool) ->
             doc.children(n)
                 .iter()
                 .map(|c| {
-                    let s = secret || redactor.is_secret(doc, n, c);
+                    let s = redactor.child_secret(doc, n, c, secret);
                     (doc.key(c).to_string(), to_json(doc, redactor, c, s))
                 })
                 .collect(),
