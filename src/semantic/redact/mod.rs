@@ -574,7 +574,8 @@ pub fn masked_hunks(old: &str, new: &str, radius: usize) -> Vec<Hunk> {
                 for change in diff.iter_changes(op) {
                     let value = change.value();
                     let _ = write!(text, "{}{}", change.tag(), display(value));
-                    if !value.ends_with('\n') {
+                    // As `similar` writes it: a line may also end at a lone `\r`.
+                    if !value.ends_with(['\r', '\n']) {
                         text.push_str("\n\\ No newline at end of file\n");
                     }
                 }
