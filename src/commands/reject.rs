@@ -33,7 +33,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RejectArgs) -> Result<Exit, Error
     audit::read_verified(&cx.store.audit_path())?;
     let proposal = baseline::pick_proposal(&cx.store, Some(&args.id))?;
     let mut details = serde_json::Map::new();
-    details.insert("reason".into(), args.reason.clone().into());
+    let reason = crate::semantic::redact_message(&args.reason, &cx.settings.semantic);
+    details.insert("reason".into(), reason.into());
     audit::append(
         &cx.store.audit_path(),
         now(),

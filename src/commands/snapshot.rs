@@ -103,7 +103,11 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         files,
         true,
     );
-    let reason = args.reason.clone().unwrap_or_default();
+    // A secret pasted into the reason is not written into the proposal or the log.
+    let reason = crate::semantic::redact_message(
+        args.reason.as_deref().unwrap_or_default(),
+        &cx.settings.semantic,
+    );
     if reason.is_empty() {
         ui.warn("no reason given; pass `-m REASON` so reviewers know why");
     }

@@ -87,6 +87,12 @@ fn shapes() -> Vec<Shape> {
             &|v| format!("bearer-{v}-{}", alnum(v, 20)),
         ),
         shape(
+            "probe.yaml",
+            "probe:\n  exec: \"curl -sf -H 'Authorization: Bearer @' http://localhost/health\"\n",
+            "probe.exec",
+            &|v| format!("probe-{v}-{}", alnum(v, 20)),
+        ),
+        shape(
             "k8s/tls.yaml",
             "kind: ConfigMap\ndata:\n  tls.key: |\n    -----BEGIN PRIVATE KEY-----\n    @\n    -----END PRIVATE KEY-----\n",
             "data.\"tls.key\"",
@@ -528,4 +534,50 @@ fn a_repository_without_a_key_keeps_working() {
     assert!(r.stdout.contains("db.password"), "{}", r.transcript());
     assert!(!r.transcript().contains("nokey-"), "{}", r.transcript());
     env.assert_state_lacks("nokey-one");
+}
+
+#[test]
+fn secrets_pasted_into_reasons_are_not_written() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    let token = "ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d";
+    let id = env.propose("alice", &format!("first, pushed with {token}"));
+    let r = env.run(&["proposals"]);
+    r.expect_code(0);
+    assert!(
+        r.stdout.contains("pushed with <redacted:"),
+        "{}",
+        r.transcript()
+    );
+    env.run(&[
+        "reject",
+        &id,
+        "-m",
+        "DB_PASSWORD=hunter2-reject is wrong",
+        "--as",
+        "bob",
+    ])
+    .expect_code(0);
+    let id = env.propose("alice", "again");
+    let mut s = env.pty(&["approve", &id, "--as", "bob"]);
+    s.expect("[y/N]").unwrap();
+    s.send_line("y").unwrap();
+    s.expect("reason: ").unwrap();
+    s.send_line("ok, deploy with --token=hunter2-approve")
+        .unwrap();
+    assert_eq!(wait_pty(s), 0);
+    for needle in [token, "hunter2-reject", "hunter2-approve"] {
+        env.assert_state_lacks(needle);
+        for args in [
+            ["log", "--format", "json"],
+            ["proposals", "--format", "json"],
+        ] {
+            let r = env.run(&args);
+            assert!(!r.transcript().contains(needle), "{}", r.transcript());
+        }
+    }
+    assert!(
+        env.read(".driftgate/audit.jsonl")
+            .contains("--token=<redacted:")
+    );
 }

@@ -195,7 +195,12 @@ impl Redactor {
                 "value" => r.value = Some(id),
                 _ => {}
             }
-            let class = r.words.classify(name);
+            // An HTTP `Authorization` header holds credentials whatever their scheme.
+            let class = if is_authorization(name) {
+                Some(true)
+            } else {
+                r.words.classify(name)
+            };
             r.secret_names.push(class);
         }
         r.collect_secret_text(doc);
@@ -340,6 +345,13 @@ pub(crate) fn is_leaf(doc: &Doc, node: &Node) -> bool {
         | Kind::Seq
         | Kind::Map => false,
     }
+}
+
+/// Returns whether `key` names an HTTP authorization header (`Authorization`,
+/// `Proxy-Authorization`).
+fn is_authorization(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k == "authorization" || k.ends_with("-authorization")
 }
 
 /// Returns whether the scalar of tagged `node` can be secret: not when the tag makes

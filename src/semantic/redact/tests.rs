@@ -284,9 +284,14 @@ const DOCS: &[(&str, &[&str], &[&str])] = &[
         &["mysql://root:<redacted:", "@db:3306/mysql"],
     ),
     (
-        "headers:\n  Authorization: Bearer abcdef1234567890\n",
+        "headers:\n  Authorization: Basic dXNlcjpwYXNz\n  Accept: text/plain\n",
+        &["dXNlcjpwYXNz"],
+        &["\"Authorization\":\"<redacted:", "text/plain"],
+    ),
+    (
+        "curl:\n  args: [\"-H\", \"Authorization: Bearer abcdef1234567890\"]\n",
         &["abcdef1234567890"],
-        &["Bearer <redacted:"],
+        &["Authorization: Bearer <redacted:"],
     ),
     (
         "data:\n  tls.key: |\n    -----BEGIN EC PRIVATE KEY-----\n    MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oTdo5WwHFXK9oAoGCCqGSM49\n    -----END EC PRIVATE KEY-----\n",
