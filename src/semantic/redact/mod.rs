@@ -31,7 +31,7 @@ mod words;
 mod tests;
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 
 use super::Options;
@@ -169,8 +169,6 @@ pub(crate) struct Redactor {
     /// Text ranges of the strings that are secret as a whole: a YAML alias shares its
     /// anchor's text, so `note: *pass` is as secret as `password: &pass hunter2`.
     secret_text: HashSet<(u32, u32)>,
-    /// Masked text of the strings with secrets inside, by text range.
-    masked: HashMap<(u32, u32), String>,
 }
 
 impl Redactor {
@@ -185,7 +183,6 @@ impl Redactor {
             string_data: None,
             value: None,
             secret_text: HashSet::new(),
-            masked: HashMap::new(),
         };
         for id in 0..doc.names.len() as u32 {
             let name = doc.name(id);
@@ -204,7 +201,6 @@ impl Redactor {
             r.secret_names.push(class);
         }
         r.collect_secret_text(doc);
-        r.collect_masked(doc);
         r
     }
 
@@ -238,26 +234,11 @@ impl Redactor {
         self.secret_text.extend(found);
     }
 
-    /// Masks the secrets inside every other string.
-    fn collect_masked(&mut self, doc: &Doc) {
-        for node in doc.nodes.iter().chain(&doc.roots) {
-            if node.kind != Kind::Str {
-                continue;
-            }
-            let range = (node.a, node.b);
-            if self.secret_text.contains(&range) || self.masked.contains_key(&range) {
-                continue;
-            }
-            let s = doc.str(node);
-            let spans = text::spans(s, &self.words);
-            if !spans.is_empty() {
-                self.masked.insert(range, encode(s, &spans, &self.key));
-            }
-        }
-    }
-
     /// Returns whether `node` is a string that also stands as a secret elsewhere (an
     /// alias of a secret, wherever it is used).
+    ///
+    /// Equal strings with the same answer here and the same `secret` have the same
+    /// [`Form`]: comparisons use this to skip them.
     pub fn is_secret_alias(&self, node: &Node) -> bool {
         node.kind == Kind::Str && self.secret_text.contains(&(node.a, node.b))
     }
@@ -303,10 +284,14 @@ impl Redactor {
             let text = super::canonical::node_text(doc, node);
             return Form::Whole(Cow::Owned(hash_value(&self.key, text.as_bytes())));
         }
-        if node.kind == Kind::Str
-            && let Some(m) = self.masked.get(&(node.a, node.b))
-        {
-            return Form::Masked(Cow::Borrowed(m));
+        if node.kind == Kind::Str {
+            // Looked for when asked, not up front: comparisons skip equal strings, and
+            // a string is asked for once in most passes.
+            let s = doc.str(node);
+            let spans = text::spans(s, &self.words);
+            if !spans.is_empty() {
+                return Form::Masked(Cow::Owned(encode(s, &spans, &self.key)));
+            }
         }
         Form::Plain
     }
@@ -495,7 +480,18 @@ fn is_short_hash(h: &str) -> bool {
 
 /// Returns whether `key` names a secret under the configured `words`.
 pub fn key_looks_secret(key: &str, words: &[String]) -> bool {
-    SecretWords::new(words).matches(key)
+    // Rules ask for every key of the values they look into, always with the same words.
+    thread_local! {
+        static LAST: std::cell::RefCell<(Vec<String>, SecretWords)> =
+            std::cell::RefCell::new((Vec::new(), SecretWords::default()));
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != words {
+            *last = (words.to_vec(), SecretWords::new(words));
+        }
+        last.1.matches(key)
+    })
 }
 
 /// Returns `message` (an error message, a reason) with the secrets it quotes replaced

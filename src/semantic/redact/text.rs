@@ -79,22 +79,38 @@ fn line_spans(line: &str, base: usize, words: &SecretWords, out: &mut Vec<Range<
             out.push(base + r.start..base + r.end);
         }
     };
+    // Each detector runs only when its trigger is in the line: every string of a
+    // 50 MB file passes through here.
+    let has_eq = line.contains('=');
     if !words.is_empty() {
-        if let Some(r) = leading_assignment(line, words) {
+        if (has_eq || line.contains(':'))
+            && let Some(r) = leading_assignment(line, words)
+        {
             add(r);
         }
-        for r in inline_assignments(line, words) {
-            add(r);
+        if has_eq {
+            for r in inline_assignments(line, words) {
+                add(r);
+            }
         }
-        for r in flag_values(line, words) {
+        if line.contains("--") {
+            for r in flag_values(line, words) {
+                add(r);
+            }
+        }
+    }
+    if line.contains("://") {
+        for r in url_passwords(line) {
             add(r);
         }
     }
-    for r in url_passwords(line) {
-        add(r);
-    }
-    for r in authorization(line) {
-        add(r);
+    if ["earer", "EARER", "uthoriz", "UTHORIZ"]
+        .iter()
+        .any(|t| line.contains(t))
+    {
+        for r in authorization(line) {
+            add(r);
+        }
     }
     let mut shaped = Vec::new();
     shapes::find(line, &mut shaped);

@@ -91,6 +91,15 @@ impl SecretWords {
         if self.phrases.is_empty() || key.is_empty() {
             return None;
         }
+        // Most keys mention no secret word at all: skip splitting them.
+        let lower = key.to_lowercase();
+        if !self
+            .phrases
+            .iter()
+            .any(|p| p.first().is_some_and(|w| lower.contains(w.as_str())))
+        {
+            return None;
+        }
         let words = split(key);
         let mut mentioned = false;
         for p in &self.phrases {
