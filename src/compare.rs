@@ -63,8 +63,11 @@ impl Contents for Objects {
 }
 
 impl Contents for DiskSource {
+    /// Returns the file's bytes, or `None` for a symlink or a file whose content the
+    /// store does not keep (not world-readable, over the size cap, binary): what a
+    /// report shows goes into proposals, which are as readable as the store.
     fn get(&self, entry: &Entry) -> Result<Option<Content>, CompareError> {
-        if entry.kind == EntryKind::Symlink {
+        if entry.kind == EntryKind::Symlink || entry.object.is_none() {
             return Ok(None);
         }
         let bytes = self.read(&entry.path)?;

@@ -470,7 +470,21 @@ fn a_file_that_is_not_world_readable_is_stored_hashed_only() {
     )
     .unwrap();
     env.write("public.conf", "listen 80\n");
-    env.accept_current("first");
+    let id = env.propose("alice", "first");
+    env.assert_state_lacks("keep-me-private");
+    let mut s = env.pty(&["approve", &id, "--as", "bob"]);
+    let screen = s.expect("[y/N]").unwrap();
+    let screen = String::from_utf8_lossy(screen.before()).into_owned();
+    assert!(
+        screen.contains("private.conf") && screen.contains("listen 80"),
+        "{screen}"
+    );
+    assert!(!screen.contains("keep-me-private"), "{screen}");
+    s.send_line("y").unwrap();
+    s.expect("reason: ").unwrap();
+    s.send_line("ok").unwrap();
+    assert_eq!(wait_pty(s), 0);
+    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
     env.assert_state_lacks("keep-me-private");
     let baseline: serde_json::Value =
         serde_json::from_str(&env.read(".driftgate/baseline.json")).unwrap();
@@ -498,6 +512,11 @@ fn a_file_that_is_not_world_readable_is_stored_hashed_only() {
     let r = env.run(&["check"]);
     r.expect_code(1);
     assert!(r.stdout.contains("private.conf"), "{}", r.transcript());
+    assert!(!r.stdout.contains("listen 808"), "{}", r.transcript());
+    let id = env.propose("alice", "second");
+    env.assert_state_lacks("listen 8081");
+    env.assert_state_lacks("keep-me-private");
+    assert!(env.exists(&format!(".driftgate/proposals/{id}.json")));
 }
 
 #[test]
