@@ -251,6 +251,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftgate' -ScriptBlock {
         }
         'driftgate;verify' {
             [CompletionResult]::new('--trust-root', '--trust-root', [CompletionResultType]::ParameterName, 'Require the first baseline to have root hash HASH (all 64 hex digits), instead of trusting it on first use; for CI')
+            [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'Require today''s chain and audit log to extend those at git revision REV (e.g. `origin/main` on a pull request, `HEAD~1` on a push): stops rollbacks, forks and rewritten logs')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Use DIR as the root instead of searching upwards for driftgate.toml')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read the configuration from FILE instead of `<root>/driftgate.toml`')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of reports and listings')

@@ -1005,13 +1005,17 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__verify)
-            opts="-q -v -h -V --trust-root --root --config --format --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --trust-root --base --root --config --format --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --trust-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

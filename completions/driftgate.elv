@@ -236,6 +236,7 @@ set edit:completion:arg-completer[driftgate] = {|@words|
         }
         &'driftgate;verify'= {
             cand --trust-root 'Require the first baseline to have root hash HASH (all 64 hex digits), instead of trusting it on first use; for CI'
+            cand --base 'Require today''s chain and audit log to extend those at git revision REV (e.g. `origin/main` on a pull request, `HEAD~1` on a push): stops rollbacks, forks and rewritten logs'
             cand --root 'Use DIR as the root instead of searching upwards for driftgate.toml'
             cand --config 'Read the configuration from FILE instead of `<root>/driftgate.toml`'
             cand --format 'Output format of reports and listings'

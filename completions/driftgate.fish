@@ -261,6 +261,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand rules" -s v -l verbo
 complete -c driftgate -n "__fish_driftgate_using_subcommand rules" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftgate -n "__fish_driftgate_using_subcommand rules" -s V -l version -d 'Print version'
 complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -l trust-root -d 'Require the first baseline to have root hash HASH (all 64 hex digits), instead of trusting it on first use; for CI' -r
+complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -l base -d 'Require today\'s chain and audit log to extend those at git revision REV (e.g. `origin/main` on a pull request, `HEAD~1` on a push): stops rollbacks, forks and rewritten logs' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -l root -d 'Use DIR as the root instead of searching upwards for driftgate.toml' -r -F
 complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -l config -d 'Read the configuration from FILE instead of `<root>/driftgate.toml`' -r -F
 complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -l format -d 'Output format of reports and listings' -r -f -a "text\t'For people: summary table and per-file changes'

@@ -15,9 +15,10 @@ use std::path::{Path, PathBuf};
 use crate::approval::signers::TrustSet;
 use crate::audit::{self, AuditError, EventKind, GENESIS};
 use crate::baseline::{self, Baseline, RECORD_SCHEMA, Record, short};
-use crate::compare::{self, CompareError};
+use crate::compare::CompareError;
 use crate::config::PolicyConfig;
-use crate::policy::{self, Decision, KeyTimes, Subject};
+use crate::judge;
+use crate::policy::Decision;
 use crate::rules::RuleBook;
 use crate::store::{self, Store, StoreError};
 
@@ -45,50 +46,12 @@ impl From<CompareError> for ChainError {
     }
 }
 
-/// The policy and trust set a proposal is judged by.
-#[derive(Debug, Clone)]
-pub struct InForce {
-    /// The policy in force.
-    pub policy: PolicyConfig,
-    /// The trust set in force.
-    pub trust: TrustSet,
-    /// The rule book in force: what judges the severity of the proposal's changes.
-    pub rules: RuleBook,
-    /// The parent baseline they come from; `None` for a first baseline, judged by
-    /// what it introduces itself (trust on first use).
-    pub parent: Option<Baseline>,
-}
-
-impl InForce {
-    /// Returns where the policy and trust set come from, for messages.
-    pub fn source(&self) -> String {
-        match &self.parent {
-            Some(p) => format!("the parent baseline {}", short(&p.root_hash)),
-            None => "the first baseline itself (trust on first use)".into(),
-        }
-    }
-}
-
-/// Returns the policy and trust set in force for accepting `candidate`.
-pub fn in_force(store: &Store, candidate: &Baseline) -> Result<InForce, ChainError> {
-    match &candidate.parent {
-        Some(root) => {
-            let (_, record) = load_record(store, root, "the parent of the proposal")?;
-            let trust = load_trust(store, &record.baseline)?;
-            Ok(InForce {
-                policy: record.baseline.policy.clone(),
-                trust,
-                rules: load_rules(store, &record.baseline)?,
-                parent: Some(record.baseline),
-            })
-        }
-        None => Ok(InForce {
-            policy: candidate.policy.clone(),
-            trust: load_trust(store, candidate)?,
-            rules: load_rules(store, candidate)?,
-            parent: None,
-        }),
-    }
+/// Returns the baseline of the history record of `root`, checked, for the parent of a
+/// proposal.
+pub fn parent_record(store: &Store, root: &str) -> Result<Baseline, ChainError> {
+    Ok(load_record(store, root, "the parent of the proposal")?
+        .1
+        .baseline)
 }
 
 /// Returns the trust set recorded in `b` (its `allowed_signers` from the object store).
@@ -130,21 +93,6 @@ pub fn load_rules(store: &Store, b: &Baseline) -> Result<RuleBook, ChainError> {
     })
 }
 
-/// Returns what accepting `candidate` on top of `parent` approves, its changes'
-/// severities judged by `rules` from the stored trees.
-pub fn subject(
-    store: &Store,
-    id: &str,
-    requester: &str,
-    candidate: &Baseline,
-    parent: Option<&Baseline>,
-    rules: &RuleBook,
-) -> Result<Subject, ChainError> {
-    let old = parent.map(Baseline::tree).unwrap_or_default();
-    let rated = compare::rate(rules, &old, &candidate.tree(), &store.objects())?;
-    Ok(Subject::new(id, requester, candidate, parent, &rated))
-}
-
 /// Returns the history record of `root` and its path, checked: present, decodable,
 /// its root hash matching its content and its file name. `role` names the baseline
 /// in messages ("the current baseline", "the parent of ...").
@@ -183,12 +131,14 @@ fn load_record(store: &Store, root: &str, role: &str) -> Result<(PathBuf, Record
     Ok((path, record))
 }
 
-/// Checks one link: that `record` was properly approved under the policy and trust
-/// set of `parent` (or its own, for the first baseline) and that the audit log still
-/// holds its acceptance. Returns the decision and the index of its `accepted` line.
+/// Checks one link: that `record` names its parent and proposal rightly, that the judge
+/// lets it through (approved under what was in force, never rejected), and that the
+/// audit log still holds its acceptance. Returns the decision and the index of its
+/// `accepted` line.
 fn verify_link(
     store: &Store,
     lines: &[audit::Line],
+    events: &[audit::Event],
     path: &Path,
     record: &Record,
     parent: Option<&Baseline>,
@@ -214,48 +164,10 @@ fn verify_link(
             record.proposal
         )));
     }
-    let (policy, trust, rules, source) = match parent {
-        Some(p) => (
-            &p.policy,
-            load_trust(store, p)?,
-            load_rules(store, p)?,
-            format!("its parent {}", short(&p.root_hash)),
-        ),
-        None => (
-            &b.policy,
-            load_trust(store, b)?,
-            load_rules(store, b)?,
-            "its own (first baseline, trust on first use)".to_string(),
-        ),
-    };
-    let subject = subject(
-        store,
-        &record.proposal,
-        &record.requester,
-        b,
-        parent,
-        &rules,
-    )?;
-    let decision = policy::evaluate(
-        policy,
-        &trust,
-        &subject,
-        &record.approvals,
-        KeyTimes::Statement,
-    );
-    if !decision.satisfied() {
-        let mut why = decision.shortfalls();
-        why.extend(
-            decision
-                .not_counted
-                .iter()
-                .map(|n| format!("approval by {} does not count: {}", n.principal, n.reason)),
-        );
-        return Err(broken(format!(
-            "not approved under the policy and allowed_signers of {source}: {}",
-            why.join("; ")
-        )));
-    }
+    let (_, decision) = judge::link(store, record, parent, events).map_err(|e| match e {
+        ChainError::Broken(what) => broken(what),
+        other => other,
+    })?;
     let head = record
         .audit_head
         .as_deref()
@@ -289,6 +201,19 @@ fn verify_link(
                 "the audit log has no `accepted` event for it (lines were cut off its end)".into(),
             )
         })?;
+    if let Some(want) = lines
+        .get(accepted)
+        .and_then(|l| l.event.details.get("record"))
+        .and_then(|v| v.as_str())
+    {
+        let bytes = std::fs::read(path).map_err(StoreError::io("read", path))?;
+        if blake3::hash(&bytes).to_hex().as_str() != want {
+            return Err(broken(
+                "the record differs from the one the audit log accepted (edited after acceptance)"
+                    .into(),
+            ));
+        }
+    }
     Ok((decision, accepted))
 }
 
@@ -338,6 +263,8 @@ pub fn verify(
                 "`--trust-root` pins a first baseline, but none has been accepted".into(),
             ));
         }
+        let events: Vec<audit::Event> = lines.iter().map(|l| l.event.clone()).collect();
+        check_fresh(store, None, &events)?;
         return Ok(Verified {
             audit_lines: lines.len(),
             ..Verified::default()
@@ -384,10 +311,11 @@ pub fn verify(
         pinned: pin.is_some(),
         ..Verified::default()
     };
+    let events: Vec<audit::Event> = lines.iter().map(|l| l.event.clone()).collect();
     let mut last_accepted: Option<usize> = None;
     let mut parent: Option<&Baseline> = None;
     for (path, record) in &chain {
-        let (decision, accepted) = verify_link(store, &lines, path, record, parent)?;
+        let (decision, accepted) = verify_link(store, &lines, &events, path, record, parent)?;
         if last_accepted.is_some_and(|prev| accepted <= prev) {
             return Err(ChainError::Broken(format!(
                 "the audit log records the acceptance of baseline {} before its parent's",
@@ -398,6 +326,22 @@ pub fn verify(
         out.approvals += decision.counted.len();
         out.baselines.push(record.baseline.root_hash.clone());
         parent = Some(&record.baseline);
+    }
+    check_fresh(store, Some(&current), &events)?;
+    let in_chain: BTreeSet<&str> = chain
+        .iter()
+        .map(|(_, r)| r.baseline.root_hash.as_str())
+        .collect();
+    for root in history_roots(store)? {
+        if !in_chain.contains(root.as_str()) {
+            return Err(ChainError::Broken(format!(
+                "`{}` holds baseline {}, which is not on the chain to `{}`: the baseline was \
+                 rolled back to an older one, or the history forked",
+                store.history_dir().display(),
+                short(&root),
+                store.baseline_path().display()
+            )));
+        }
     }
     if let Some(tree) = tree {
         check_tree(store, &current, tree)?;
@@ -430,6 +374,7 @@ pub fn verify_current(store: &Store) -> Result<(), ChainError> {
         return Ok(());
     };
     let lines = audit::read_lines(&store.audit_path())?;
+    let events: Vec<audit::Event> = lines.iter().map(|l| l.event.clone()).collect();
     let (path, record) = load_record(store, &current.root_hash, "the current baseline")?;
     if record.baseline != current {
         return Err(ChainError::Broken(format!(
@@ -450,8 +395,8 @@ pub fn verify_current(store: &Store) -> Result<(), ChainError> {
         ),
         None => None,
     };
-    verify_link(store, &lines, &path, &record, parent.as_ref())?;
-    Ok(())
+    verify_link(store, &lines, &events, &path, &record, parent.as_ref())?;
+    check_fresh(store, Some(&current), &events)
 }
 
 fn check_tree(store: &Store, current: &Baseline, tree: &TreeState) -> Result<(), ChainError> {
@@ -471,8 +416,114 @@ fn check_tree(store: &Store, current: &Baseline, tree: &TreeState) -> Result<(),
     Ok(())
 }
 
+/// Checks that `current` is the newest accepted baseline the audit log knows: the last
+/// `accepted` event names it (none when there is no baseline), so restoring an older
+/// `baseline.json` with its history is caught even when the newer records are deleted.
+fn check_fresh(
+    store: &Store,
+    current: Option<&Baseline>,
+    events: &[audit::Event],
+) -> Result<(), ChainError> {
+    let last = events
+        .iter()
+        .rev()
+        .find(|e| e.event == EventKind::Accepted)
+        .and_then(|e| e.root_hash.clone());
+    match (last, current) {
+        (None, _) => Ok(()),
+        (Some(last), Some(c)) if last == c.root_hash => Ok(()),
+        (Some(last), Some(c)) => Err(ChainError::Broken(format!(
+            "`{}` is baseline {}, but the audit log's last acceptance is of baseline {}: \
+             the baseline was rolled back or forked",
+            store.baseline_path().display(),
+            short(&c.root_hash),
+            short(&last)
+        ))),
+        (Some(last), None) => Err(ChainError::Broken(format!(
+            "`{}` is missing, but the audit log records the acceptance of baseline {}",
+            store.baseline_path().display(),
+            short(&last)
+        ))),
+    }
+}
+
+/// A state of `.driftgate/` that today's must extend (`verify --base REV`): what git
+/// holds at REV.
+#[derive(Debug, Clone, Default)]
+pub struct BaseState {
+    /// What names the revision, for messages.
+    pub name: String,
+    /// The root hash of `baseline.json` at REV, if it had one.
+    pub baseline: Option<String>,
+    /// The bytes of `audit.jsonl` at REV (empty when it had none).
+    pub audit: Vec<u8>,
+}
+
+/// Checks that today's chain and audit log extend those of `base`: the baseline at
+/// `base` is on today's verified chain (so its chain is a prefix of today's), and its
+/// audit log is a byte prefix of today's. Stops rollbacks, forks from an older
+/// baseline, restored rejections and whole-log rewrites, which each leave a state that
+/// verifies on its own.
+pub fn verify_extends(
+    store: &Store,
+    verified: &Verified,
+    base: &BaseState,
+) -> Result<(), ChainError> {
+    if let Some(root) = &base.baseline
+        && !verified.baselines.iter().any(|b| b == root)
+    {
+        return Err(ChainError::Broken(format!(
+            "the accepted baseline at {} is {}, which is not on today's chain{}: the \
+             baseline was rolled back or forked",
+            base.name,
+            short(root),
+            match verified.baselines.last() {
+                Some(c) => format!(" (ending at {})", short(c)),
+                None => " (there is none)".to_string(),
+            }
+        )));
+    }
+    let path = store.audit_path();
+    let today = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(StoreError::io("read", &path)(e).into()),
+    };
+    if !today.starts_with(&base.audit) {
+        let common = today
+            .iter()
+            .zip(&base.audit)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let line = base.audit[..common].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(ChainError::Broken(format!(
+            "`{}` does not extend the audit log at {}: it differs from line {line} on \
+             (the log was rewritten, cut or replaced)",
+            path.display(),
+            base.name
+        )));
+    }
+    Ok(())
+}
+
 fn read_current(store: &Store) -> Result<Option<Baseline>, ChainError> {
     Ok(baseline::load_baseline(store)?)
+}
+
+/// Returns the root hashes named by the files of `history/`.
+fn history_roots(store: &Store) -> Result<Vec<String>, ChainError> {
+    let dir = store.history_dir();
+    match std::fs::read_dir(&dir) {
+        Ok(rd) => Ok(rd
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.strip_suffix(".json").map(str::to_string)
+            })
+            .collect()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(StoreError::io("read", &dir)(e).into()),
+    }
 }
 
 fn history_count(store: &Store) -> Result<usize, ChainError> {

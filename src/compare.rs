@@ -6,12 +6,12 @@
 
 use std::path::Path;
 
-use crate::config::Config;
+use crate::config::{CONFIG_FILE, Config};
 use crate::report::{Change, ChangeKind, FileReport, FileStatus, Severity};
 use crate::rules::{FileData, RuleBook, RuleSet};
 use crate::semantic::{self, Format, Parsed};
 use crate::store::{Objects, StoreError};
-use crate::tree::{DiskSource, Entry, EntryKind, Settings, Tree, TreeError};
+use crate::tree::{DiskSource, Entry, EntryKind, Settings, TRUST_FILE, Tree, TreeError};
 
 /// Errors comparing trees.
 #[derive(Debug, thiserror::Error)]
@@ -58,7 +58,10 @@ impl Contents for Objects {
         let Some(hash) = &entry.object else {
             return Ok(None);
         };
-        Ok(Objects::get(self, hash)?.map(Content::Stored))
+        // The entry says the store holds its content: if it does not, the judgement
+        // would otherwise be made blind (fail closed, DESIGN §4).
+        let bytes = self.require(hash, &entry.path, entry.object_bound())?;
+        Ok(Some(Content::Stored(bytes)))
     }
 }
 
@@ -183,6 +186,7 @@ impl<'a> Comparer<'a> {
                         _ => None,
                     };
                     self.rules.apply(&mut r, data.as_ref());
+                    fail_closed(self.rules, &mut r, old.get(*p), new.get(*p));
                     r
                 }))
             })
@@ -385,6 +389,49 @@ impl<'a> Comparer<'a> {
         let options = &self.settings.semantic;
         let changes = text_changes(&oc.masked_text(options), &nc.masked_text(options));
         Ok((Some(changes), none))
+    }
+}
+
+/// Raises the severity of what the rules could not see into (DESIGN §4, fail closed):
+/// a change whose content is unavailable takes the highest severity any rule for its
+/// path could give, at least `high`; a change to driftgate's own configuration or trust
+/// file is `critical` whatever the rules say, so no rule book can rate it down.
+fn fail_closed(rules: &RuleSet, file: &mut FileReport, old: Option<&Entry>, new: Option<&Entry>) {
+    let protected = file.path == CONFIG_FILE || file.path == TRUST_FILE;
+    let sides = [old, new];
+    let structured = sides.iter().flatten().any(|e| e.format().is_structured());
+    let unreadable =
+        sides.iter().flatten().any(|e| {
+            e.kind == EntryKind::Symlink || e.format() == Format::Binary || e.error.is_some()
+        }) || file.status == FileStatus::Unparseable;
+    for c in &mut file.changes {
+        // A change that names no value, line or kind of change is a whole file whose
+        // content was not compared: over the size cap, binary, unparseable, not stored.
+        let blind = c.path.is_empty()
+            && c.old.is_none()
+            && c.new.is_none()
+            && c.diff.is_none()
+            && !sides.iter().flatten().all(|e| e.size == 0);
+        let floor = if protected {
+            Severity::Critical
+        } else if blind || unreadable {
+            rules.ceiling(&file.path, structured)
+        } else {
+            continue;
+        };
+        if c.severity < floor {
+            c.severity = floor;
+            c.note = Some(if protected {
+                "driftgate's own policy or trust file: always critical".into()
+            } else {
+                "the content could not be rated (binary, unparseable, over the size cap, a \
+                 symlink or not stored): rated as the strictest rule for this path could"
+                    .into()
+            });
+        }
+    }
+    if let Some(top) = file.changes.iter().map(|c| c.severity).max() {
+        file.severity = file.severity.max(top);
     }
 }
 

@@ -512,7 +512,8 @@ pub fn default_text(solo: bool) -> String {
 # include = ["**"]
 # Globs excluded after include (`.driftgate/` and `.git/` are never scanned).
 # exclude = []
-# Honour .gitignore, .ignore and git's exclude files.
+# Honour the .gitignore files inside the tree (each is part of the baseline; a file
+# git tracks is never hidden, and .ignore or git's exclude files are not read).
 # gitignore = true
 # Largest file, in bytes, that is parsed and stored so `diff` can show old values;
 # larger files are hashed without being read whole and compared by hash only.

@@ -21,6 +21,7 @@ pub mod compare;
 pub mod config;
 pub mod error;
 pub mod git;
+pub mod judge;
 pub mod policy;
 pub mod report;
 pub mod rules;

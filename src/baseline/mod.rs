@@ -204,6 +204,10 @@ pub struct Record {
     pub accepted_by: String,
     /// Hash of the audit log's last line just before acceptance.
     pub audit_head: Option<String>,
+    /// What the judge saw when it accepted the link; `verify` re-derives and compares
+    /// it. Absent in records written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgement: Option<crate::judge::Seen>,
 }
 
 /// Returns the accepted baseline, `None` when there is none yet, checking its root hash.
@@ -217,6 +221,15 @@ pub fn load_baseline(store: &Store) -> Result<Option<Baseline>, StoreError> {
         other => other,
     })?;
     b.check_integrity(&path)?;
+    // The file is exactly what driftgate writes for this baseline: no byte of it may
+    // change unnoticed, layout included.
+    let bytes = std::fs::read(&path).map_err(StoreError::io("read", &path))?;
+    if bytes != store::to_json_bytes(&b) {
+        return Err(StoreError::Integrity {
+            path,
+            message: "the file is not as driftgate wrote it (edited by hand?)".into(),
+        });
+    }
     Ok(Some(b))
 }
 
@@ -366,6 +379,7 @@ mod tests {
             format: "text".into(),
             canonical: None,
             object: None,
+            object_size: None,
             target: None,
             error: None,
         }

@@ -55,7 +55,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         ui.status(format!(
             "proposal {} is not accepted (policy and allowed_signers of {}):",
             proposal.id,
-            judged.in_force.source()
+            judged.case.in_force.source()
         ));
         for line in decision.shortfalls() {
             ui.status(format!("  {line}"));
@@ -76,11 +76,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
     let (_, audit_head) = audit::read_verified(&audit_path)?;
     let accepted_at = now();
     let counted_principals = decision.counted_principals();
-    let counted: Vec<_> = judged
-        .approvals
-        .into_iter()
-        .filter(|a| counted_principals.contains(&a.statement.principal))
-        .collect();
+    let counted = judged.counted_approvals();
     let record = Record {
         schema: RECORD_SCHEMA.to_string(),
         baseline: proposal.baseline.clone(),
@@ -92,14 +88,13 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         accepted_at: accepted_at.clone(),
         accepted_by: actor.clone(),
         audit_head: Some(audit_head),
+        judgement: Some(crate::judge::Seen::of(&judged.case.subject, decision)),
     };
     // Order matters for a killed run: the history record first (harmless alone), then
     // the baseline (the commit point), then the log and the proposal's removal.
     let root = &proposal.baseline.root_hash;
-    store::write_atomic(
-        &baseline::record_path(&cx.store, root),
-        &store::to_json_bytes(&record),
-    )?;
+    let record_bytes = store::to_json_bytes(&record);
+    store::write_atomic(&baseline::record_path(&cx.store, root), &record_bytes)?;
     store::write_atomic(
         &cx.store.baseline_path(),
         &store::to_json_bytes(&proposal.baseline),
@@ -116,9 +111,15 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
             .into(),
     );
     details.insert("parent".into(), proposal.baseline.parent.clone().into());
+    // The record's own fields (requester, approvals, what the judge saw) are covered by
+    // no root hash: the hash-chained log vouches for them.
+    details.insert(
+        "record".into(),
+        blake3::hash(&record_bytes).to_hex().to_string().into(),
+    );
     details.insert(
         "severity".into(),
-        judged.subject.severity().map(|s| s.as_str()).into(),
+        judged.case.subject.severity().map(|s| s.as_str()).into(),
     );
     audit::append(
         &audit_path,

@@ -9,10 +9,10 @@ use crate::approval::sshsig::{self, KeyFile};
 use crate::approval::{self, Approval, Statement};
 use crate::audit::{self, EventKind};
 use crate::baseline::{self, Proposal, short};
-use crate::chain::{self, InForce};
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
-use crate::policy::{self, KeyTimes, Subject};
+use crate::judge::{self, Case, InForce};
+use crate::policy::{self, KeyTimes};
 use crate::ui::Ui;
 
 /// Review a proposal and approve it
@@ -65,7 +65,22 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
     }
     let principal = identity(args.as_.as_deref(), &cx.root)?;
     let proposal = checked_proposal(&cx, args.id.as_deref())?;
-    let in_force = chain::in_force(&cx.store, &proposal.baseline)?;
+    let (events, _) = crate::audit::read_verified(&cx.store.audit_path())?;
+    let case = judge::case(
+        &cx.store,
+        &proposal.id,
+        &proposal.requester,
+        &proposal.baseline,
+        &events,
+    )?;
+    if let Some(at) = &case.rejected_at {
+        return Err(Error::input(format!(
+            "proposal {} was rejected at {at}; a rejected proposal can never be accepted",
+            proposal.id
+        ))
+        .hint("change the tree and run `driftgate snapshot` for a new proposal"));
+    }
+    let in_force = &case.in_force;
     if principal == proposal.requester && !in_force.policy.allow_self_approval {
         return Err(Error::input(format!(
             "`{principal}` requested proposal {}: nobody approves their own change",
@@ -73,8 +88,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
         ))
         .hint("ask another reviewer to approve it"));
     }
-    let subject = super::subject_of(&cx, &proposal, &in_force)?;
-    let requirement = subject.requirement(&in_force.policy);
+    let requirement = case.subject.requirement(&in_force.policy);
     if !requirement.may_approve(&principal) {
         return Err(Error::input(format!(
             "`{principal}` may not approve proposal {}: {}",
@@ -89,7 +103,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
         return statement_only(ui, &cx, args, &proposal, &principal);
     }
     if signing {
-        return signed(ui, &cx, args, &proposal, &in_force, &subject, &principal);
+        return signed(ui, &cx, args, &proposal, &case, &principal);
     }
     if in_force.policy.require_signatures {
         return Err(Error::input(format!(
@@ -168,10 +182,10 @@ fn signed(
     cx: &Context,
     args: &ApproveArgs,
     proposal: &Proposal,
-    in_force: &InForce,
-    subject: &Subject,
+    case: &Case,
     principal: &str,
 ) -> Result<Exit, Error> {
+    let in_force = &case.in_force;
     let socket = std::env::var_os("SSH_AUTH_SOCK")
         .filter(|s| !s.is_empty())
         .map(PathBuf::from);
@@ -220,10 +234,7 @@ fn signed(
         bytes: String::from_utf8_lossy(&bytes).into_owned(),
         signature: Some(signature.clone()),
     };
-    let decision = policy::evaluate(
-        &in_force.policy,
-        &in_force.trust,
-        subject,
+    let decision = case.decide(
         std::slice::from_ref(&approval),
         KeyTimes::StatementAndNow(now_ts),
     );

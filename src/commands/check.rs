@@ -307,7 +307,7 @@ fn read_source(
             crate::git::Source::Index(index.as_deref()),
             &cx.config,
             &cx.settings,
-            &git_options(cx, source, &cache_dir),
+            &git_options(&cache_dir),
         )?)
     } else if let Some(rev) = &source.rev {
         Some(crate::git::read_tree(
@@ -315,7 +315,7 @@ fn read_source(
             crate::git::Source::Rev(rev),
             &cx.config,
             &cx.settings,
-            &git_options(cx, source, &cache_dir),
+            &git_options(&cache_dir),
         )?)
     } else {
         None
@@ -335,13 +335,8 @@ fn read_source(
     }
 }
 
-fn git_options<'a>(
-    cx: &Context,
-    source: &SourceArgs,
-    cache_dir: &'a std::path::Path,
-) -> crate::git::ReadOptions<'a> {
+fn git_options(cache_dir: &std::path::Path) -> crate::git::ReadOptions<'_> {
     crate::git::ReadOptions {
-        honour_ignore: cx.config.tree.gitignore && !source.no_ignore,
         cache_dir: Some(cache_dir),
     }
 }
@@ -354,6 +349,8 @@ pub fn scan(ui: &mut Ui, cx: &Context, no_ignore: bool) -> Result<Tree, Error> {
         ScanProgress::Hashed => bar.inc(1),
     };
     let cache_dir = cx.store.cache_dir();
+    // A file git tracks is part of the tree whatever an ignore file says.
+    let tracked = crate::git::tracked_paths(&cx.root)?;
     let tree = tree::scan_disk(
         &cx.root,
         &cx.config,
@@ -362,6 +359,7 @@ pub fn scan(ui: &mut Ui, cx: &Context, no_ignore: bool) -> Result<Tree, Error> {
             no_ignore,
             cache_dir: Some(&cache_dir),
             progress: &progress,
+            tracked: tracked.as_ref(),
         },
     );
     bar.finish_and_clear();

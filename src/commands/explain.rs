@@ -42,7 +42,11 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
     let proposal = checked_proposal(&cx, args.id.as_deref())?;
     let j = judge(&cx, &proposal)?;
     let d = &j.decision;
-    let may = policy::may_approve(&j.in_force.policy, &j.in_force.trust, &j.subject);
+    let may = policy::may_approve(
+        &j.case.in_force.policy,
+        &j.case.in_force.trust,
+        &j.case.subject,
+    );
     let exit = if d.satisfied() {
         Exit::Clean
     } else {
@@ -55,7 +59,12 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
             requester: &proposal.requester,
             root_hash: &proposal.baseline.root_hash,
             parent: proposal.baseline.parent.as_deref(),
-            judged_by: j.in_force.parent.as_ref().map(|p| p.root_hash.as_str()),
+            judged_by: j
+                .case
+                .in_force
+                .parent
+                .as_ref()
+                .map(|p| p.root_hash.as_str()),
             satisfied: d.satisfied(),
             may_approve: may,
             decision: d,
@@ -77,10 +86,10 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
     ));
     t.push_str(&format!(
         "judged by the policy, allowed_signers and rules of {}\n",
-        j.in_force.source()
+        j.case.in_force.source()
     ));
     let req = &d.requirement;
-    if let Some(top) = j.subject.severity() {
+    if let Some(top) = j.case.subject.severity() {
         t.push_str(&format!(
             "highest severity: {}: {}\n",
             top.as_str(),

@@ -22,11 +22,10 @@ use std::path::{Path, PathBuf};
 
 use crate::approval;
 use crate::baseline::{self, Baseline, Proposal};
-use crate::chain::{self, InForce};
+use crate::chain;
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::{self, Config};
 use crate::error::{Error, Exit};
-use crate::policy::{self, Decision, KeyTimes, Subject};
 use crate::rules::{RuleBook, RuleSet};
 use crate::store::Store;
 use crate::tree::Settings;
@@ -344,70 +343,15 @@ pub fn proposal_report(cx: &Context, proposal: &Proposal) -> Result<crate::repor
     ))
 }
 
-/// A proposal judged now: the policy and trust set in force, what it changes, and
-/// which of its approvals count.
-pub struct Judged {
-    /// The parent's policy, trust set and rules (or the proposal's own, first baseline).
-    pub in_force: InForce,
-    /// What is approved.
-    pub subject: Subject,
-    /// Which approvals count.
-    pub decision: Decision,
-    /// The approvals found.
-    pub approvals: Vec<approval::Approval>,
-}
-
-/// Returns what `proposal` asks to approve, its changes rated by the rules in force.
-pub fn subject_of(cx: &Context, proposal: &Proposal, in_force: &InForce) -> Result<Subject, Error> {
-    Ok(chain::subject(
-        &cx.store,
-        &proposal.id,
-        &proposal.requester,
-        &proposal.baseline,
-        in_force.parent.as_ref(),
-        &in_force.rules,
-    )?)
-}
-
-/// Returns `proposal` judged under its parent's policy, trust set and rules, keys
-/// checked at their statement's time and now.
-pub fn judge(cx: &Context, proposal: &Proposal) -> Result<Judged, Error> {
-    let in_force = chain::in_force(&cx.store, &proposal.baseline)?;
-    let subject = subject_of(cx, proposal, &in_force)?;
-    // The id comes from the content, so the same tree proposed again after a
-    // `reject` has the same id: approvals given before the rejection are spent.
+/// Returns `proposal` judged now by the judge, with the approvals its directory holds.
+pub fn judge(cx: &Context, proposal: &Proposal) -> Result<crate::judge::Judgement, Error> {
     let (events, _) = crate::audit::read_verified(&cx.store.audit_path())?;
-    let rejected_at = events
-        .iter()
-        .filter(|e| {
-            e.event == crate::audit::EventKind::Rejected
-                && e.proposal.as_deref() == Some(proposal.id.as_str())
-        })
-        .map(|e| e.time.clone())
-        .max();
-    let (approvals, spent): (Vec<_>, Vec<_>) = approval::load_approvals(&cx.store, &proposal.id)?
-        .into_iter()
-        .partition(|a| rejected_at.as_ref().is_none_or(|t| a.statement.time > *t));
-    let mut decision = policy::evaluate(
-        &in_force.policy,
-        &in_force.trust,
-        &subject,
-        &approvals,
-        KeyTimes::StatementAndNow(jiff::Timestamp::now()),
-    );
-    for a in spent {
-        decision.not_counted.push(policy::NotCounted {
-            principal: a.statement.principal.clone(),
-            reason: format!(
-                "it was given before this proposal was rejected at {}; approve it again",
-                rejected_at.as_deref().unwrap_or("?")
-            ),
-        });
-    }
-    Ok(Judged {
-        in_force,
-        subject,
-        decision,
+    let approvals = approval::load_approvals(&cx.store, &proposal.id)?;
+    Ok(crate::judge::pending(
+        &cx.store,
+        proposal,
         approvals,
-    })
+        &events,
+        jiff::Timestamp::now(),
+    )?)
 }

@@ -71,6 +71,14 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         writeln_id(ui, &id)?;
         return Ok(Exit::Clean);
     }
+    let (events, _) = audit::read_verified(&cx.store.audit_path())?;
+    if let Some(at) = crate::judge::rejected_at(&events, &id) {
+        return Err(Error::input(format!(
+            "this tree was proposed as {id} and rejected at {at}; a rejected proposal can \
+             never be accepted; nothing written"
+        ))
+        .hint("change what the rejection objected to, then snapshot again"));
+    }
     let objects = cx.store.objects();
     store_trust(&cx, &objects, &tree)?;
     store_objects(&cx, &objects, &tree)?;

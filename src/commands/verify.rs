@@ -21,6 +21,11 @@ pub struct VerifyArgs {
     /// of trusting it on first use; for CI
     #[arg(long, value_name = "HASH")]
     pub trust_root: Option<String>,
+    /// Require today's chain and audit log to extend those at git revision REV (e.g.
+    /// `origin/main` on a pull request, `HEAD~1` on a push): stops rollbacks, forks and
+    /// rewritten logs
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
 }
 
 /// Runs `verify`.
@@ -58,6 +63,26 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &VerifyArgs) -> Result<Exit, Error
         e.hints.retain(|h| !h.contains("driftgate verify"));
         e
     })?;
+    if let Some(rev) = &args.base {
+        let at = crate::git::state_at(&cx.root, rev)?;
+        let baseline = match &at.baseline {
+            None => None,
+            Some(bytes) => {
+                let b: crate::baseline::Baseline = serde_json::from_slice(bytes).map_err(|e| {
+                    Error::integrity(format!(
+                        "`.driftgate/baseline.json` at `{rev}` does not decode: {e}"
+                    ))
+                })?;
+                Some(b.root_hash)
+            }
+        };
+        let base = chain::BaseState {
+            name: format!("`{rev}` ({})", short(&at.commit)),
+            baseline,
+            audit: at.audit.unwrap_or_default(),
+        };
+        chain::verify_extends(&cx.store, &v, &base)?;
+    }
     if g.format == Format::Json {
         let mut obj = serde_json::to_value(&v).map_err(std::io::Error::from)?;
         if let Some(m) = obj.as_object_mut() {
@@ -66,6 +91,12 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &VerifyArgs) -> Result<Exit, Error
         serde_json::to_writer_pretty(ui.out(), &obj).map_err(std::io::Error::from)?;
         writeln!(ui.out())?;
         return Ok(Exit::Clean);
+    }
+    if ui.quiet {
+        return Ok(Exit::Clean);
+    }
+    if let Some(rev) = &args.base {
+        writeln!(ui.out(), "the chain and audit log extend those at `{rev}`")?;
     }
     match (v.baselines.first(), v.baselines.last()) {
         (Some(first), Some(current)) => {

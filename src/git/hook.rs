@@ -106,7 +106,8 @@ pub fn place(root: &Path) -> Result<HookPlace, HookError> {
 }
 
 /// Returns the hook script running `driftgate` (the binary at `exe` when it still
-/// exists there, else the one on `PATH`) with `check --staged` for `root_arg`.
+/// exists there, else the one on `PATH`) with `verify --base HEAD` and `check --staged`
+/// for `root_arg`.
 pub fn script(exe: &str, root_arg: Option<&str>) -> String {
     let root = root_arg
         .map(|r| format!("--root {} ", quote(r)))
@@ -123,6 +124,11 @@ fi
 driftgate={exe}
 if [ ! -x "$driftgate" ]; then
     driftgate=driftgate
+fi
+# The accepted chain and audit log must extend those of the last commit: a rollback to
+# an older baseline or a rewritten log is refused before the tree is even compared.
+if git rev-parse --verify --quiet HEAD >/dev/null; then
+    "$driftgate" {root}verify --base HEAD --quiet || exit $?
 fi
 exec "$driftgate" {root}check --staged
 "#,

@@ -4,8 +4,9 @@
 //!
 //! Entries are built with [`crate::tree::hash_file`] from the blobs' bytes, and the
 //! files that make up the tree are chosen as the disk walk chooses them: the config's
-//! include/exclude globs, driftgate.toml and the trust file always, and git's ignore
-//! rules (of the working tree) unless turned off. Does not read the baseline or config.
+//! include/exclude globs, driftgate.toml and the trust file always. Ignore files do
+//! not apply: whatever git lists is tracked, and a tracked file is never hidden.
+//! Does not read the baseline or config.
 
 pub mod hook;
 
@@ -18,10 +19,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::compare::{CompareError, Content, Contents};
-use crate::config::{CONFIG_FILE, Config};
+use crate::config::Config;
 use crate::tree::{
-    Entry, EntryKind, FileData, Selector, Settings, TRUST_FILE, Tree, TreeError, hash_file,
-    normalize, symlink_entry,
+    Entry, EntryKind, FileData, Selector, Settings, Tree, TreeError, hash_file, normalize,
+    symlink_entry,
 };
 
 /// git's file modes (the octal numbers of tree entries and the index).
@@ -117,9 +118,6 @@ struct Found {
 /// How to read a git tree.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReadOptions<'a> {
-    /// Apply git's ignore rules of the working tree, as the disk walk does, so that a
-    /// tracked but ignored file is not part of one source and missing from the other.
-    pub honour_ignore: bool,
     /// `.driftgate/cache/`, to reuse the entries of unchanged blobs; `None` to neither
     /// read nor write the cache.
     pub cache_dir: Option<&'a Path>,
@@ -161,13 +159,8 @@ pub fn read_tree(
         if !selector.selects(&rel) {
             continue;
         }
-        if options.honour_ignore
-            && rel != CONFIG_FILE
-            && rel != TRUST_FILE
-            && repo.is_path_ignored(&repo_path).unwrap_or(false)
-        {
-            continue;
-        }
+        // Every file git lists is tracked, and a tracked file is never hidden by an
+        // ignore file: git (a forced add) and whoever deploys the commit see it.
         found.push(Found {
             rel,
             repo_path,
@@ -209,6 +202,90 @@ pub fn read_tree(
             blobs,
         },
         commit,
+    })
+}
+
+/// Returns the paths (relative to `root`, `/`-separated) of the files git tracks under
+/// the driftgate root `root`, or `None` outside a repository: the disk walk includes
+/// them even where an ignore file would hide them.
+pub fn tracked_paths(root: &Path) -> Result<Option<std::collections::HashSet<String>>, GitError> {
+    let Ok(repo) = Repository::discover(root) else {
+        return Ok(None);
+    };
+    if repo.is_bare() {
+        return Ok(None);
+    }
+    let prefix = root_prefix(&repo, root)?;
+    let listed = list_index(&repo, None)?;
+    Ok(Some(
+        listed
+            .into_iter()
+            .filter_map(|(p, _, _)| match &prefix {
+                None => Some(p),
+                Some(pre) => p
+                    .strip_prefix(pre.as_str())
+                    .and_then(|r| r.strip_prefix('/'))
+                    .map(str::to_string),
+            })
+            .collect(),
+    ))
+}
+
+/// The files of `.driftgate/` that `verify --base` compares, as a commit holds them.
+#[derive(Debug, Clone, Default)]
+pub struct StateAt {
+    /// The commit the revision resolved to.
+    pub commit: String,
+    /// `.driftgate/baseline.json`, if the commit has it.
+    pub baseline: Option<Vec<u8>>,
+    /// `.driftgate/audit.jsonl`, if the commit has it.
+    pub audit: Option<Vec<u8>>,
+}
+
+/// Returns the accepted baseline and the audit log of the driftgate root `root` as the
+/// commit `rev` holds them, read from git's objects without a checkout.
+pub fn state_at(root: &Path, rev: &str) -> Result<StateAt, GitError> {
+    let repo = Repository::discover(root).map_err(|_| GitError::NotARepository {
+        root: root.to_path_buf(),
+    })?;
+    let prefix = root_prefix(&repo, root)?;
+    let rev_err = |e: git2::Error| GitError::Rev {
+        rev: rev.to_string(),
+        repo: repo.workdir().unwrap_or(repo.path()).to_path_buf(),
+        message: e.message().to_string(),
+    };
+    let commit = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(rev_err)?;
+    let tree = commit.tree().map_err(rev_err)?;
+    let read = |name: &str| -> Result<Option<Vec<u8>>, GitError> {
+        let path = match &prefix {
+            Some(p) => format!("{p}/{}/{name}", crate::store::STATE_DIR),
+            None => format!("{}/{name}", crate::store::STATE_DIR),
+        };
+        let entry = match tree.get_path(Path::new(&path)) {
+            Ok(e) => e,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(rev_err(e)),
+        };
+        let object_err = |e: git2::Error| GitError::Object {
+            path: path.clone(),
+            message: e.message().to_string(),
+        };
+        if entry.kind() != Some(ObjectType::Blob) {
+            return Err(GitError::Object {
+                path: path.clone(),
+                message: "it is not a file".into(),
+            });
+        }
+        let blob = repo.find_blob(entry.id()).map_err(object_err)?;
+        Ok(Some(blob.content().to_vec()))
+    };
+    Ok(StateAt {
+        commit: commit.id().to_string(),
+        baseline: read("baseline.json")?,
+        audit: read("audit.jsonl")?,
     })
 }
 
@@ -501,10 +578,7 @@ mod tests {
     fn read(dir: &Path, source: Source<'_>, cache: Option<&Path>) -> Tree {
         let config = Config::default();
         let settings = Settings::new(&config);
-        let options = ReadOptions {
-            honour_ignore: true,
-            cache_dir: cache,
-        };
+        let options = ReadOptions { cache_dir: cache };
         read_tree(dir, source, &config, &settings, &options)
             .unwrap()
             .tree
@@ -579,7 +653,6 @@ mod tests {
         let mut settings = Settings::new(&config);
         settings.fingerprint = "other".into();
         let options = ReadOptions {
-            honour_ignore: true,
             cache_dir: Some(cache.path()),
         };
         let tree = read_tree(

@@ -80,6 +80,20 @@ impl Subject {
         }
     }
 
+    /// Returns the subject of a first baseline: the root of trust, `critical` by
+    /// definition (DESIGN §4) rather than rated file by file.
+    pub fn first(id: &str, requester: &str, candidate: &Baseline, cause: &str) -> Subject {
+        Subject {
+            id: id.to_string(),
+            root_hash: candidate.root_hash.clone(),
+            parent: None,
+            requester: requester.to_string(),
+            changed: candidate.entries.iter().map(|e| e.path.clone()).collect(),
+            severities: BTreeSet::from([Severity::Critical]),
+            causes: vec![cause.to_string()],
+        }
+    }
+
     /// Returns the highest severity of the subject's changes, if it has any.
     pub fn severity(&self) -> Option<Severity> {
         self.severities.last().copied()
@@ -156,12 +170,16 @@ pub struct Decision {
     pub counted: Vec<Counted>,
     /// Approvals that do not count, with the reason.
     pub not_counted: Vec<NotCounted>,
+    /// Why no approval can satisfy it (a rejected proposal), if so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<String>,
 }
 
 impl Decision {
     /// Returns whether enough approvals count, path-scoped requirements included.
     pub fn satisfied(&self) -> bool {
-        self.missing() == 0
+        self.blocked.is_none()
+            && self.missing() == 0
             && self
                 .scoped
                 .iter()
@@ -180,7 +198,7 @@ impl Decision {
 
     /// Returns one line per unmet requirement.
     pub fn shortfalls(&self) -> Vec<String> {
-        let mut out = Vec::new();
+        let mut out: Vec<String> = self.blocked.iter().cloned().collect();
         if self.missing() > 0 {
             let why = if self.requirement.by_severity() {
                 format!(": {}", self.requirement.reason)
@@ -279,6 +297,7 @@ pub fn evaluate(
         scoped,
         counted,
         not_counted,
+        blocked: None,
     }
 }
 

@@ -134,6 +134,10 @@ pub struct Change {
     /// A unified line diff, for text files and multi-line strings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
+    /// Why the change is reported or rated as it is, when that is not obvious: readers
+    /// that disagree about a value, content that could not be rated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Change {
@@ -157,6 +161,7 @@ impl Change {
             rules: Vec::new(),
             line: None,
             diff: None,
+            note: None,
         }
     }
 }

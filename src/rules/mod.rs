@@ -853,6 +853,31 @@ impl RuleSet {
         })
     }
 
+    /// Returns the highest severity any rule could give a change in file `path`, and at
+    /// least `high`: the rating of a change whose content cannot be read (over the size
+    /// cap, binary, unparseable, a symlink, not stored). Rules that look inside
+    /// documents count only for `structured` files, the only ones they could match.
+    pub fn ceiling(&self, path: &str, structured: bool) -> Severity {
+        self.rules
+            .iter()
+            .filter(|r| r.paths.as_ref().is_none_or(|s| s.is_match(path)))
+            .filter(|r| {
+                structured
+                    || r.spec.secret
+                    || (r.keys.is_empty()
+                        && r.kind.is_none()
+                        && r.api_version.is_none()
+                        && r.namespace.is_none()
+                        && r.name.is_none()
+                        && r.where_.is_empty()
+                        && r.where_not.is_empty())
+            })
+            .map(Rule::severity)
+            .chain([Severity::High])
+            .max()
+            .unwrap_or(Severity::High)
+    }
+
     /// Returns the rules matching `change` in file `path`, in rule order.
     pub fn matching(&self, path: &str, change: &Change, data: Option<&FileData>) -> Vec<&Rule> {
         let views = views(change, data);

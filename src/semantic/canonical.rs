@@ -5,7 +5,9 @@
 //! - mapping keys sorted by their UTF-8 bytes, no whitespace anywhere;
 //! - numbers in the normal form of `number` (`1.0` is `1`, `0x1F` is `31`);
 //! - strings escaped minimally: `"`, `\` and control characters only;
-//! - what JSON cannot say is a single-key object whose key starts with NUL:
+//! - what JSON cannot say is a single-key object whose key starts with NUL
+//!   (`{"\u0000yaml11":["int",420]}` for a plain YAML scalar that YAML 1.1 reads
+//!   differently, see `yaml11`):
 //!   `{"\u0000tag":["!Ref",...]}`, `{"\u0000datetime":"..."}`,
 //!   `{"\u0000float":"inf"}` (also `-inf`, `nan`), `{"\u0000redacted":"<hash>"}` for
 //!   a secret and `{"\u0000masked":"<masked text>"}` for a string with secrets inside
@@ -18,7 +20,9 @@
 
 use super::Options;
 use super::ParseError;
-use super::json::{self, DATETIME_KEY, FLOAT_KEY, MASKED_KEY, Mode, REDACTED_KEY, TAG_KEY};
+use super::json::{
+    self, DATETIME_KEY, FLOAT_KEY, MASKED_KEY, Mode, REDACTED_KEY, TAG_KEY, YAML11_KEY,
+};
 use super::redact::{self, Form, Redactor};
 use super::value::{Doc, Kind, Node};
 
@@ -89,6 +93,17 @@ impl Writer<'_> {
             }
         }
         let doc = self.doc;
+        if n.y11 != 0 && !n.is_collection() {
+            // Equal data must also read alike under YAML 1.1 (`0420` is not `420`).
+            self.out.extend_from_slice(b"{");
+            self.string(YAML11_KEY);
+            self.out.extend_from_slice(b":[");
+            self.string(super::yaml11::Reading::of(n.y11).name());
+            self.out.push(b',');
+            self.node(&Node { y11: 0, ..*n }, secret);
+            self.out.extend_from_slice(b"]}");
+            return;
+        }
         match n.kind {
             Kind::Null => self.out.extend_from_slice(b"null"),
             Kind::Bool => self
@@ -234,13 +249,33 @@ mod tests {
     #[test]
     fn formatting_and_source_format_do_not_matter() {
         let a = canon("b: [1, 2.50, x]\na: {c: 'q\"', d: ~}\n");
-        let b = canon("a:\n  d: null\n  c: \"q\\\"\"\nb:\n- 1\n- 25e-1\n- \"x\"\n");
+        // `25.0e-1`, not `25e-1`: YAML 1.1 readers take an exponent without a dot as a
+        // string, so that one would not be the same data.
+        let b = canon("a:\n  d: null\n  c: \"q\\\"\"\nb:\n- 1\n- 25.0e-1\n- \"x\"\n");
         let c = canon_json(r#"{"a":{"c":"q\"","d":null},"b":[1.0,2.5,"x"]}"#);
         assert_eq!(a, b);
         assert_eq!(a, c);
         assert_eq!(
             a,
             "driftgate-canonical/1\n{\"a\":{\"c\":\"q\\\"\",\"d\":null},\"b\":[1,2.5,\"x\"]}\n"
+        );
+    }
+
+    #[test]
+    fn yaml11_readings_are_part_of_the_form_and_read_back() {
+        let octal = canon("mode: 0420\n");
+        assert_eq!(
+            octal,
+            "driftgate-canonical/1\n{\"mode\":{\"\\u0000yaml11\":[\"int\",420]}}\n"
+        );
+        assert_ne!(octal, canon("mode: 420\n"));
+        assert_eq!(octal, canon("mode: 00420\n"));
+        assert_ne!(canon("a: on\n"), canon("a: \"on\"\n"));
+        let doc = read(octal.as_bytes()).unwrap();
+        assert_eq!(
+            String::from_utf8(write(&doc, &Options::default())).unwrap(),
+            octal,
+            "the reading survives the store"
         );
     }
 

@@ -217,10 +217,11 @@ impl<'a> Cx<'a> {
     fn node(&mut self, o: Side<'a>, n: Side<'a>) {
         let (old, new) = (self.old, self.new);
         let (on, nn) = (o.node, n.node);
-        // Equal strings that are equally secret are equal in every form: no need to
-        // look for secrets in them.
+        // Equal strings (read alike by YAML 1.1 too) that are equally secret are equal
+        // in every form: no need to look for secrets in them.
         if on.kind == Kind::Str
             && nn.kind == Kind::Str
+            && on.y11 == nn.y11
             && o.secret == n.secret
             && old.str(on) == new.str(nn)
             && self.old_redact.is_secret_alias(on) == self.new_redact.is_secret_alias(nn)
@@ -638,6 +639,12 @@ impl<'a> Cx<'a> {
         let mut change = Change::new(kind, self.document.clone(), path.to_string(), old, new);
         change.line = (line > 0).then_some(line);
         change.diff = diff;
+        if let (Some(o), Some(n)) = (o, n) {
+            change.note = super::yaml11::note(
+                super::yaml11::Reading::of(o.node.y11),
+                super::yaml11::Reading::of(n.node.y11),
+            );
+        }
         self.out.push(change);
     }
 }
@@ -926,7 +933,7 @@ fn longest_increasing(seq: &[usize]) -> Vec<bool> {
 
 /// Returns whether two scalars (same category, not secret) are equal.
 fn scalar_eq(od: &Doc, o: &Node, nd: &Doc, n: &Node) -> bool {
-    if o.kind != n.kind {
+    if o.kind != n.kind || o.y11 != n.y11 {
         return false;
     }
     match o.kind {

@@ -30,6 +30,8 @@ pub(crate) const FLOAT_KEY: &str = "\0float";
 pub(crate) const REDACTED_KEY: &str = "\0redacted";
 /// A string with secrets inside, masked (see `redact`), in a canonical form.
 pub(crate) const MASKED_KEY: &str = "\0masked";
+/// The reserved key of a scalar that YAML 1.1 reads differently (`yaml11`).
+pub(crate) const YAML11_KEY: &str = "\0yaml11";
 
 /// What the parser reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +91,8 @@ enum Ctx {
     Object,
     /// Inside `{"\0tag":["name", ` of a canonical form: the interned tag name.
     Tag(u32),
+    /// Inside `{"\0yaml11":["class", ` of a canonical form: the YAML 1.1 reading.
+    Yaml11(u8),
 }
 
 struct Parser<'a> {
@@ -218,6 +222,15 @@ impl<'a> Parser<'a> {
                         let name = self.b.doc.name(tag).to_string();
                         done = (self.b.tag(&name, done.0), done.1);
                     }
+                    Some(Ctx::Yaml11(reading)) => {
+                        self.expect(b']', "`]` closing a YAML 1.1 reading")?;
+                        self.expect(b'}', "`}` closing a YAML 1.1 reading")?;
+                        self.stack.pop();
+                        if done.0.is_collection() {
+                            return Err(self.err("a YAML 1.1 reading of a collection"));
+                        }
+                        done.0.y11 = reading;
+                    }
                     Some(Ctx::Array) => {
                         self.b.value(done.0, done.1);
                         self.skip_ws();
@@ -308,6 +321,19 @@ impl<'a> Parser<'a> {
             }
             let id = self.b.intern(&name);
             self.stack.push(Ctx::Tag(id));
+            return Ok(None);
+        }
+        if key == YAML11_KEY {
+            self.expect(b'[', "`[` after a YAML 1.1 reading key")?;
+            self.skip_ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.err("expected a YAML 1.1 reading"));
+            }
+            let name = self.string()?;
+            let reading = super::yaml11::Reading::from_name(&name)
+                .ok_or_else(|| self.err("unknown YAML 1.1 reading"))?;
+            self.expect(b',', "`,` after a YAML 1.1 reading")?;
+            self.stack.push(Ctx::Yaml11(reading as u8));
             return Ok(None);
         }
         self.skip_ws();

@@ -17,6 +17,7 @@ mod redact;
 mod toml;
 mod value;
 mod yaml;
+mod yaml11;
 
 use std::fmt;
 use std::path::Path;
@@ -223,6 +224,16 @@ impl Parsed {
     /// Returns how many documents the file holds.
     pub fn documents(&self) -> usize {
         self.doc.roots.len()
+    }
+
+    /// Returns the same data as a YAML 1.2 reader alone sees it: what YAML 1.1 readers
+    /// would read differently is forgotten (test suites that define data by YAML 1.2).
+    pub fn yaml12(&self) -> Parsed {
+        let mut p = self.clone();
+        for n in p.doc.nodes.iter_mut().chain(p.doc.roots.iter_mut()) {
+            n.y11 = 0;
+        }
+        p
     }
 
     /// Returns the same data with custom tags dropped (`!Ref x` becomes `x`), as a

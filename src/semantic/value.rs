@@ -64,6 +64,9 @@ pub(crate) enum Kind {
 pub(crate) struct Node {
     /// What the node is.
     pub kind: Kind,
+    /// How YAML 1.1 reads it differently from YAML 1.2 (a `yaml11::Reading`; 0 for the
+    /// same). Fits the padding byte: the node stays 20 bytes.
+    pub y11: u8,
     /// 1-based column (in bytes for JSON and TOML, characters for YAML), saturating at
     /// `u16::MAX`; 0 when unknown.
     pub col: u16,
@@ -82,6 +85,7 @@ impl Node {
     pub fn new(kind: Kind, a: u32, b: u32) -> Node {
         Node {
             kind,
+            y11: 0,
             col: 0,
             line: 0,
             key: NO_KEY,

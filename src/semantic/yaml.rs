@@ -281,6 +281,13 @@ fn key_text(doc: &Doc, node: &Node) -> String {
 
 /// Returns the core-schema value of a plain scalar.
 pub(crate) fn resolve_plain(b: &mut Builder, s: &str) -> Node {
+    let mut node = resolve_core(b, s);
+    node.y11 = super::yaml11::reading(s, &node) as u8;
+    node
+}
+
+/// Returns the YAML 1.2 core-schema value of a plain scalar.
+fn resolve_core(b: &mut Builder, s: &str) -> Node {
     // Most plain scalars are words: only these first bytes can start anything else.
     match s.as_bytes().first() {
         None | Some(b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'.' | b'+' | b'-') => {}

@@ -62,6 +62,28 @@ impl Objects {
     ///
     /// Fails with an integrity error when the object's content does not match its hash.
     pub fn get(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.get_bounded(hash, MAX_OBJECT)
+    }
+
+    /// Returns the bytes of the object `hash` that the entry of `file` needs; a missing
+    /// object is an integrity failure naming both, never "no content".
+    ///
+    /// `max` is the most the object may inflate to (what the hashed entry says it holds):
+    /// inflation stops there, so a crafted stream costs no more memory than the real
+    /// object would.
+    pub fn require(&self, hash: &str, file: &str, max: u64) -> Result<Vec<u8>, StoreError> {
+        self.get_bounded(hash, max)?
+            .ok_or_else(|| StoreError::Integrity {
+                path: self.path(hash).unwrap_or_else(|| self.dir.clone()),
+                message: format!(
+                    "object {} that `{file}` needs is missing from the store",
+                    hash.get(..12).unwrap_or(hash)
+                ),
+            })
+    }
+
+    fn get_bounded(&self, hash: &str, max: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        let max = max.min(MAX_OBJECT);
         let Some(path) = self.path(hash) else {
             return Ok(None);
         };
@@ -71,19 +93,19 @@ impl Objects {
             Err(e) => return Err(StoreError::io("read", &path)(e)),
         };
         let mut bytes = Vec::new();
-        // A crafted object could inflate to gigabytes; nothing driftgate stores is
-        // near this size (files are stored up to `store_max_size`).
+        // A crafted object could inflate to gigabytes: stop one byte past what it may
+        // hold and call anything longer what it is.
         ZlibDecoder::new(&compressed[..])
-            .take(MAX_OBJECT + 1)
+            .take(max + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| StoreError::Integrity {
                 path: path.clone(),
                 message: format!("object does not decompress: {e}"),
             })?;
-        if bytes.len() as u64 > MAX_OBJECT {
+        if bytes.len() as u64 > max {
             return Err(StoreError::Integrity {
                 path,
-                message: "object inflates past the largest size driftgate stores".into(),
+                message: format!("object inflates past the {max} bytes it may hold"),
             });
         }
         if blake3::hash(&bytes).to_hex().as_str() != hash {
@@ -110,6 +132,27 @@ mod tests {
         assert_eq!(o.get(&h1).unwrap().unwrap(), b"hello");
         assert_eq!(o.get(&"0".repeat(64)).unwrap(), None);
         assert_eq!(o.get("../../etc").unwrap(), None);
+    }
+
+    #[test]
+    fn inflation_stops_at_the_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = Objects::new(dir.path().to_path_buf());
+        let h = o.put(&vec![b'a'; 100_000]).unwrap();
+        assert_eq!(o.require(&h, "f", 100_000).unwrap().len(), 100_000);
+        let err = o.require(&h, "f", 1000).unwrap_err();
+        assert!(
+            err.to_string().contains("inflates past the 1000 bytes"),
+            "{err}"
+        );
+        let missing = o.require(&"ab".repeat(32), "k8s/a.yaml", 10).unwrap_err();
+        assert!(matches!(missing, StoreError::Integrity { .. }));
+        assert!(
+            missing
+                .to_string()
+                .contains("`k8s/a.yaml` needs is missing"),
+            "{missing}"
+        );
     }
 
     #[test]

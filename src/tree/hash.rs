@@ -42,6 +42,7 @@ pub fn symlink_entry(path: String, target: &str) -> Entry {
         format: "symlink".into(),
         canonical: None,
         object: None,
+        object_size: None,
         target: Some(target.to_string()),
         error: None,
     }
@@ -88,6 +89,7 @@ pub fn hash_file(
         format: format.name().into(),
         canonical: None,
         object: None,
+        object_size: None,
         target: None,
         error: None,
     };
@@ -116,6 +118,7 @@ pub fn hash_file(
     let stored = stored.filter(|_| !private);
     if let Some(s) = &stored {
         entry.object = Some(blake3::hash(s).to_hex().to_string());
+        entry.object_size = Some(s.len() as u64);
     }
     Ok(Hashed { entry, stored })
 }
@@ -166,6 +169,7 @@ fn hash_large(
             format: format.name().into(),
             canonical: None,
             object: None,
+            object_size: None,
             target: None,
             error: None,
         },

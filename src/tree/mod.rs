@@ -93,6 +93,10 @@ pub struct Entry {
     /// The object-store key of the stored content, when stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
+    /// The length of the stored content: reading the object inflates no further.
+    /// Absent in baselines written before it was recorded (see [`Entry::object_bound`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_size: Option<u64>,
     /// The link target, for symlinks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
@@ -102,6 +106,14 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Returns the most bytes the entry's object may inflate to: its recorded length,
+    /// or for older baselines a generous multiple of the file's size (a canonical form
+    /// can be larger than its source, never by this much).
+    pub fn object_bound(&self) -> u64 {
+        self.object_size
+            .unwrap_or_else(|| self.size.max(4096).saturating_mul(16))
+    }
+
     /// Returns the format of the entry (`Binary` for symlinks and unknown names).
     pub fn format(&self) -> Format {
         Format::from_name(&self.format).unwrap_or(Format::Binary)

@@ -93,7 +93,21 @@ impl Selector {
     }
 }
 
-fn walk(root: &Path, config: &Config, no_ignore: bool) -> Result<Vec<Found>, TreeError> {
+/// The ignore files the walk honours: always scanned, part of every baseline.
+pub const IGNORE_FILE: &str = ".gitignore";
+
+/// Returns every file of the tree under `root`.
+///
+/// What is skipped is decided by what was approved: only `.gitignore` files inside the
+/// tree apply (not git's global or per-clone excludes, not `.gitignore` above the root,
+/// not tool-specific `.ignore`/`.rgignore`); every `.gitignore` is itself part of the
+/// tree, even one that ignores itself; and a file git tracks is never hidden.
+fn walk(
+    root: &Path,
+    config: &Config,
+    no_ignore: bool,
+    tracked: Option<&std::collections::HashSet<String>>,
+) -> Result<Vec<Found>, TreeError> {
     let selector = Selector::new(config)?;
     let gitignore = config.tree.gitignore && !no_ignore;
     let state_dir = root.join(STATE_DIR);
@@ -101,21 +115,27 @@ fn walk(root: &Path, config: &Config, no_ignore: bool) -> Result<Vec<Found>, Tre
     builder
         .hidden(false)
         .follow_links(false)
-        .parents(gitignore)
-        .ignore(gitignore)
+        .parents(false)
+        .ignore(false)
         .git_ignore(gitignore)
-        .git_global(gitignore)
-        .git_exclude(gitignore)
+        .git_global(false)
+        .git_exclude(false)
         .require_git(false)
         .filter_entry(move |e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
             !(is_dir && (e.file_name() == ".git" || e.path() == state_dir))
         });
     let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    // Files the ignore rules would hide but that are part of the tree all the same.
+    let mut forced: Vec<PathBuf> = Vec::new();
     for item in builder.build() {
         let item = item.map_err(|e| TreeError::Walk(e.to_string()))?;
         let Some(ft) = item.file_type() else { continue };
         if ft.is_dir() {
+            if gitignore {
+                forced.push(item.path().join(IGNORE_FILE));
+            }
             continue;
         }
         let abs = item.path().to_path_buf();
@@ -132,11 +152,43 @@ fn walk(root: &Path, config: &Config, no_ignore: bool) -> Result<Vec<Found>, Tre
         if !(meta.is_file() || meta.file_type().is_symlink()) {
             continue; // sockets, fifos, devices: not configuration
         }
+        seen.insert(rel.clone());
         found.push(Found {
             rel,
             abs,
             kind,
             key: Some(StatKey::of(&meta)),
+        });
+    }
+    if gitignore && let Some(t) = tracked {
+        forced.extend(
+            t.iter()
+                .filter(|rel| !seen.contains(rel.as_str()))
+                .map(|rel| root.join(rel)),
+        );
+    }
+    // driftgate.toml is part of every tree, even if an ignore file names it.
+    forced.push(root.join(CONFIG_FILE));
+    for abs in forced {
+        let Ok(meta) = std::fs::symlink_metadata(&abs) else {
+            continue; // a directory without an ignore file, a tracked file deleted
+        };
+        if !(meta.is_file() || meta.file_type().is_symlink()) {
+            continue;
+        }
+        let rel = normalize(abs.strip_prefix(root).unwrap_or(&abs))?;
+        if !selector.selects(&rel) || rel.starts_with(&format!("{STATE_DIR}/")) {
+            continue;
+        }
+        // Nothing inside `.git/` (or a symlinked directory) is a tracked file of the tree.
+        if rel.split('/').any(|c| c == ".git") || !seen.insert(rel.clone()) {
+            continue;
+        }
+        found.push(Found {
+            rel,
+            kind: kind_of(&meta),
+            key: Some(StatKey::of(&meta)),
+            abs,
         });
     }
     let trust = root.join(TRUST_FILE);
@@ -175,6 +227,9 @@ pub struct ScanOptions<'a> {
     pub cache_dir: Option<&'a Path>,
     /// Called once per file hashed, for a progress bar; gets the file count first.
     pub progress: &'a (dyn Fn(ScanProgress) + Sync),
+    /// The files git tracks under the root (relative paths), if it is in a repository:
+    /// part of the tree even where an ignore file would hide them.
+    pub tracked: Option<&'a std::collections::HashSet<String>>,
 }
 
 /// Progress events of a scan.
@@ -193,7 +248,7 @@ pub fn scan_disk(
     settings: &Settings,
     options: &ScanOptions<'_>,
 ) -> Result<Tree, TreeError> {
-    let found = walk(root, config, options.no_ignore)?;
+    let found = walk(root, config, options.no_ignore, options.tracked)?;
     (options.progress)(ScanProgress::Found(found.len() as u64));
     let cache = options
         .cache_dir

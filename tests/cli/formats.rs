@@ -158,7 +158,15 @@ fn sarif_is_valid_with_one_result_per_change_and_lines() {
             "drift/added"
         ]
     );
-    assert!(results.iter().all(|r| r["level"] == "warning"));
+    // The binary file's change cannot be rated: it fails closed, at `high` (an error).
+    let levels: Vec<&str> = results
+        .iter()
+        .map(|r| r["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        levels,
+        ["warning", "error", "warning", "warning", "warning"]
+    );
     let version = format!("\"{}\"", env!("CARGO_PKG_VERSION"));
     insta::assert_snapshot!("check_sarif", r.stdout.replace(&version, "\"[VERSION]\""));
 }

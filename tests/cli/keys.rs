@@ -169,6 +169,7 @@ impl TestEnv {
             accepted_at: now.clone(),
             accepted_by: "mallory".into(),
             audit_head: Some(head),
+            judgement: None,
         };
         let root = &proposal.baseline.root_hash;
         store::write_atomic(

@@ -577,6 +577,7 @@ fn secrets_pasted_into_reasons_are_not_written() {
         "bob",
     ])
     .expect_code(0);
+    env.write("a.txt", "y\n");
     let id = env.propose("alice", "again");
     let mut s = env.pty(&["approve", &id, "--as", "bob"]);
     s.expect("[y/N]").unwrap();

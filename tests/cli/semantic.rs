@@ -484,5 +484,6 @@ mod kinds {
         cosmetic,
         tags,
         quoted_keys,
+        yaml11,
     );
 }

@@ -466,6 +466,8 @@ fn requester_defaults_to_git_email_then_user() {
     assert!(p.contains("\"requester\": \"tester\""), "{p}");
     env.run(&["reject", &id, "-m", "redo", "--as", "bob"])
         .expect_code(0);
+    // A rejected tree cannot be proposed again: propose another one.
+    env.write("a.txt", "y\n");
 
     let git = |args: &[&str]| {
         let ok = std::process::Command::new("git")
@@ -784,32 +786,57 @@ fn aliases_of_secrets_stay_secret() {
 }
 
 #[test]
-fn approvals_given_before_a_rejection_are_spent() {
+fn a_rejected_proposal_can_never_be_accepted() {
     let env = TestEnv::init(&[]);
     env.write("a.txt", "x\n");
     env.accept_current("first");
     env.write("a.txt", "y\n");
     let id = env.propose("alice", "second");
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    let proposal = env.read(&format!(".driftgate/proposals/{id}.json"));
     let statement = env.read(&format!(".driftgate/proposals/{id}.approvals/bob.json"));
-    // Statement times have second precision: the rejection must come later.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
     env.run(&["reject", &id, "-m", "harmful", "--as", "carol"])
         .expect_code(0);
-    // The same tree proposed again has the same id; the old statement is put back.
-    assert_eq!(env.propose("alice", "again"), id);
+    // The same tree has the same id: proposing it again is refused, nothing written.
+    let r = env.run(&["snapshot", "-m", "again", "--as", "alice"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr
+            .contains(&format!("this tree was proposed as {id} and rejected at")),
+        "{}",
+        r.transcript()
+    );
+    assert!(
+        !env.root
+            .join(format!(".driftgate/proposals/{id}.json"))
+            .exists()
+    );
+    // The attacker restores the proposal and its approval from before the rejection.
+    env.write(&format!(".driftgate/proposals/{id}.json"), &proposal);
     env.write(
         &format!(".driftgate/proposals/{id}.approvals/bob.json"),
         &statement,
     );
+    let before = env.read(".driftgate/audit.jsonl");
     let r = env.run(&["accept", &id, "--as", "carol"]);
     r.expect_code(1);
     assert!(
-        r.stderr.contains("before this proposal was rejected"),
+        r.stderr
+            .contains("a rejected proposal can never be accepted"),
         "{}",
         r.transcript()
     );
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    assert_eq!(env.approve_pty(&id, "bob", "reviewed again"), 0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    assert_eq!(
+        env.root
+            .join(".driftgate/history")
+            .read_dir()
+            .unwrap()
+            .count(),
+        1
+    );
+    assert_eq!(env.read(".driftgate/audit.jsonl"), before);
+    let mut s = env.pty(&["approve", &id, "--as", "dave"]);
+    s.expect("can never be accepted").expect("refusal");
+    assert_eq!(wait_pty(s), 2);
+    assert_eq!(env.read(".driftgate/audit.jsonl"), before);
 }

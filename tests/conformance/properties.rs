@@ -18,9 +18,10 @@ enum V {
     Map(Vec<(String, V)>),
 }
 
-/// Strings a YAML 1.2 reader resolves to something else when unquoted.
+/// Strings a YAML 1.2 or a YAML 1.1 reader resolves to something else when unquoted.
 const RESERVED: &[&str] = &[
-    "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "y", "n",
+    "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "y", "n", "Y", "N",
+    "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
 ];
 
 fn plain_safe(s: &str) -> bool {

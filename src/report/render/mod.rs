@@ -333,6 +333,7 @@ pub(crate) mod tests {
             rules: Vec::new(),
             line: None,
             diff: None,
+            note: None,
         }
     }
 

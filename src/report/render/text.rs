@@ -188,6 +188,15 @@ fn change_line(c: &Change, w: &mut dyn Write, p: &Palette, detail: bool) -> std:
             }
         }
     }
+    if let Some(note) = &c.note {
+        writeln!(
+            w,
+            "      {}note: {}{:#}",
+            p.dim,
+            super::printable(note),
+            p.dim
+        )?;
+    }
     if let Some(d) = &c.diff {
         let lines: Vec<&str> = d.lines().collect();
         let shown = if detail {

@@ -1,0 +1,465 @@
+//! The attacks on the gate, each written the way someone with write access to the whole
+//! repository (but no reviewer's key) would try it: older state from git history,
+//! restored or edited state files, files the scan might not see, content the judge
+//! might not read. Each is stopped by `verify --base`, `verify`, `check` or `accept`
+//! with the right exit code, and nothing is written.
+
+use crate::common::TestEnv;
+use crate::keys::Key;
+
+/// Returns a git-tracked project with a signing policy and keys for bob and carol, whose
+/// first baseline (signed by bob) is committed.
+fn signed_project() -> (TestEnv, Key, Key) {
+    let env = TestEnv::new();
+    env.git_init_in(&env.root);
+    env.run(&["init"]).expect_code(0);
+    let bob = env.key("bob", "ed25519");
+    let carol = env.key("carol", "ed25519");
+    env.signers(&format!(
+        "{}{}",
+        bob.line("bob", ""),
+        carol.line("carol", "")
+    ));
+    env.policy("require_signatures = true\n");
+    env.write("app.yaml", "replicas: 1\n");
+    let id = env.propose("alice", "first baseline");
+    env.sign(&id, "bob", &bob).expect_code(0);
+    env.sign(&id, "carol", &carol).expect_code(0);
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.commit_all("first baseline");
+    (env, bob, carol)
+}
+
+#[test]
+fn rollback_and_fork_with_a_revoked_key_is_stopped_by_verify_base() {
+    let (env, bob, carol) = signed_project();
+    let first = env.head();
+    // bob's key is revoked by a proposal carol approves.
+    env.signers(&carol.line("carol", ""));
+    let id = env.propose("alice", "revoke bob");
+    env.sign(&id, "carol", &carol).expect_code(0);
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.commit_all("revoke bob");
+    let main = env.head();
+    env.run(&["verify", "--base", &first]).expect_code(0);
+
+    // The attacker holds bob's old key: restore the state from before the revocation...
+    env.git(&["rm", "-r", "-q", ".driftgate"]);
+    env.git(&["checkout", &first, "--", "."]);
+    env.run(&["verify"]).expect_code(0);
+    env.run(&["check"]).expect_code(0);
+    // ... and fork: bob's signature counts again under the restored trust set.
+    env.write("app.yaml", "replicas: 1\nprivileged: true\n");
+    let fork = env.propose("alice", "fork");
+    env.sign(&fork, "bob", &bob).expect_code(0);
+    env.sign(&fork, "carol", &carol).expect_code(0);
+    env.run(&["accept", &fork, "--as", "alice"]).expect_code(0);
+    env.commit_all("fork");
+    // On its own the forked chain verifies; against main it does not.
+    env.run(&["verify"]).expect_code(0);
+    let r = env.run(&["verify", "--base", &main]);
+    r.expect_code(3);
+    assert!(
+        r.stderr.contains("which is not on today's chain")
+            && r.stderr.contains("the baseline was rolled back or forked"),
+        "{}",
+        r.transcript()
+    );
+    // The rollback alone (no fork) is refused the same way.
+    env.git(&["checkout", "-q", &first, "--", "."]);
+    env.run(&["verify", "--base", &main]).expect_code(3);
+}
+
+#[test]
+fn deleting_the_newer_history_after_a_rollback_is_caught_by_the_audit_log() {
+    let (env, _bob, carol) = signed_project();
+    let first_root = env.root_hash();
+    let old_baseline = env.read(".driftgate/baseline.json");
+    env.write("app.yaml", "replicas: 2\n");
+    let id = env.propose("alice", "scale");
+    env.sign(&id, "carol", &carol).expect_code(0);
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    let second_root = env.root_hash();
+    // Restore the older baseline and delete the newer record.
+    env.write(".driftgate/baseline.json", &old_baseline);
+    env.write("app.yaml", "replicas: 1\n");
+    std::fs::remove_file(
+        env.root
+            .join(format!(".driftgate/history/{second_root}.json")),
+    )
+    .unwrap();
+    for cmd in ["verify", "check"] {
+        let r = env.run(&[cmd]);
+        r.expect_code(3);
+        assert!(
+            r.stderr.contains(&format!(
+                "but the audit log's last acceptance is of baseline {}",
+                &second_root[..12]
+            )),
+            "{cmd}: {}",
+            r.transcript()
+        );
+    }
+    // Keeping the newer record instead: it is not on the chain.
+    assert_ne!(first_root, second_root);
+}
+
+#[test]
+fn a_restored_rejection_is_stopped_by_verify_base() {
+    let env = TestEnv::new();
+    env.git_init_in(&env.root);
+    env.run(&["init"]).expect_code(0);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    env.write("a.txt", "harmful\n");
+    let id = env.propose("alice", "second");
+    assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    env.commit_all("pending proposal");
+    let pending = env.head();
+    env.run(&["reject", &id, "-m", "harmful", "--as", "carol"])
+        .expect_code(0);
+    env.commit_all("rejected");
+    let main = env.head();
+    // The attacker restores the proposal, its approval and the audit log from before
+    // the rejection: `accept` cannot see the rejection any more.
+    env.git(&["checkout", &pending, "--", ".driftgate"]);
+    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.run(&["verify"]).expect_code(0);
+    env.run(&["check"]).expect_code(0);
+    let r = env.run(&["verify", "--base", &main]);
+    r.expect_code(3);
+    assert!(
+        r.stderr.contains("does not extend the audit log at")
+            && r.stderr.contains("the log was rewritten, cut or replaced"),
+        "{}",
+        r.transcript()
+    );
+}
+
+#[test]
+fn a_rejection_in_the_log_voids_a_forged_acceptance() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    env.write("a.txt", "y\n");
+    let id = env.propose("alice", "second");
+    assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    let proposal = env.read(&format!(".driftgate/proposals/{id}.json"));
+    let statement = env.read(&format!(".driftgate/proposals/{id}.approvals/bob.json"));
+    env.run(&["reject", &id, "-m", "no", "--as", "carol"])
+        .expect_code(0);
+    // The attacker puts the proposal back and writes what `accept` would have written.
+    env.write(&format!(".driftgate/proposals/{id}.json"), &proposal);
+    env.write(
+        &format!(".driftgate/proposals/{id}.approvals/bob.json"),
+        &statement,
+    );
+    env.forge_accept(&id);
+    for cmd in ["verify", "check"] {
+        let r = env.run(&[cmd]);
+        r.expect_code(3);
+        assert!(
+            r.stderr.contains("was rejected at")
+                && r.stderr
+                    .contains("a rejected proposal can never be accepted"),
+            "{cmd}: {}",
+            r.transcript()
+        );
+    }
+}
+
+#[test]
+fn a_rewritten_audit_log_is_stopped_by_verify_base() {
+    let env = TestEnv::new();
+    env.git_init_in(&env.root);
+    env.run(&["init"]).expect_code(0);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    env.commit_all("first");
+    let main = env.head();
+    // Rewrite the whole log with recomputed hashes (the requester's name replaced),
+    // and point the record at the new lines.
+    let store = driftgate::store::Store::open(&env.root).unwrap();
+    let lines = driftgate::audit::read_lines(&store.audit_path()).unwrap();
+    let path = store.audit_path();
+    std::fs::remove_file(&path).unwrap();
+    let mut head_before_accept = String::new();
+    for l in &lines {
+        let e = &l.event;
+        if e.event == driftgate::audit::EventKind::Accepted {
+            head_before_accept = driftgate::audit::read_verified(&path).unwrap().1;
+        }
+        let actor = if e.actor == "alice" {
+            "mallory"
+        } else {
+            &e.actor
+        };
+        let mut details = e.details.clone();
+        if e.event == driftgate::audit::EventKind::Accepted {
+            details.remove("record");
+        }
+        driftgate::audit::append(
+            &path,
+            e.time.clone(),
+            actor,
+            e.event,
+            e.proposal.as_deref(),
+            e.root_hash.as_deref(),
+            details,
+        )
+        .unwrap();
+    }
+    let root = env.root_hash();
+    let record_path = format!(".driftgate/history/{root}.json");
+    let mut record: serde_json::Value = serde_json::from_str(&env.read(&record_path)).unwrap();
+    record["audit_head"] = head_before_accept.into();
+    env.write(
+        &record_path,
+        &(serde_json::to_string_pretty(&record).unwrap() + "\n"),
+    );
+    env.run(&["verify"]).expect_code(0);
+    let r = env.run(&["verify", "--base", &main]);
+    r.expect_code(3);
+    assert!(
+        r.stderr.contains("does not extend the audit log at"),
+        "{}",
+        r.transcript()
+    );
+}
+
+#[test]
+fn the_hook_refuses_a_commit_that_rolls_the_baseline_back() {
+    let env = TestEnv::new();
+    env.git_init_in(&env.root);
+    env.run(&["init"]).expect_code(0);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    env.commit_all("first");
+    let first = env.head();
+    env.write("a.txt", "y\n");
+    env.accept_current("second");
+    env.commit_all("second");
+    env.run(&["hook", "install"]).expect_code(0);
+    env.git(&["rm", "-r", "-q", ".driftgate"]);
+    env.git(&["checkout", &first, "--", "."]);
+    let r = env.git_run_in(&env.root, &["commit", "-q", "-m", "roll back"]);
+    assert_ne!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stderr.contains("does not extend the audit log at `HEAD`")
+            || r.stderr.contains("is not on today's chain"),
+        "{}",
+        r.transcript()
+    );
+    assert_eq!(env.git(&["rev-parse", "HEAD"]), env.head());
+}
+
+#[test]
+fn a_self_hiding_ignore_file_is_drift_in_every_source() {
+    let env = TestEnv::new();
+    env.git_init_in(&env.root);
+    env.run(&["init"]).expect_code(0);
+    env.write("k8s/web.yaml", "kind: Deployment\n");
+    env.accept_current("first");
+    env.commit_all("first");
+    // A new ignore file that ignores itself and a new manifest.
+    env.write("k8s/.gitignore", ".gitignore\nbackdoor.yaml\n");
+    env.write(
+        "k8s/backdoor.yaml",
+        "kind: ClusterRoleBinding\nroleRef: {name: cluster-admin}\n",
+    );
+    let r = env.run(&["check"]);
+    r.expect_code(1);
+    assert!(r.stdout.contains("k8s/.gitignore"), "{}", r.transcript());
+    // Forced into git (as `kubectl apply -f k8s/` would read it from a checkout).
+    env.git(&["add", "-f", "k8s/.gitignore", "k8s/backdoor.yaml"]);
+    for args in [&["check"][..], &["check", "--staged"]] {
+        let r = env.run(args);
+        r.expect_code(1);
+        assert!(
+            r.stdout.contains("k8s/.gitignore") && r.stdout.contains("k8s/backdoor.yaml"),
+            "{args:?}: {}",
+            r.transcript()
+        );
+    }
+    env.commit_all("hidden");
+    let r = env.run(&["check", "--rev", "HEAD"]);
+    r.expect_code(1);
+    assert!(
+        r.stdout.contains("k8s/.gitignore") && r.stdout.contains("k8s/backdoor.yaml"),
+        "{}",
+        r.transcript()
+    );
+}
+
+#[test]
+fn tool_specific_ignore_files_are_not_honoured() {
+    let env = TestEnv::init(&[]);
+    env.write("k8s/web.yaml", "kind: Deployment\n");
+    env.accept_current("first");
+    env.write("k8s/.ignore", "evil.yaml\n");
+    env.write("k8s/.rgignore", "evil.yaml\n");
+    env.write("k8s/evil.yaml", "kind: Pod\n");
+    let r = env.run(&["check"]);
+    r.expect_code(1);
+    for f in ["k8s/.ignore", "k8s/.rgignore", "k8s/evil.yaml"] {
+        assert!(r.stdout.contains(f), "{f}: {}", r.transcript());
+    }
+}
+
+/// Returns the object of `path` in the pending proposal `id`.
+fn object_of(env: &TestEnv, id: &str, path: &str) -> std::path::PathBuf {
+    let p: serde_json::Value =
+        serde_json::from_str(&env.read(&format!(".driftgate/proposals/{id}.json"))).unwrap();
+    let entry = p["baseline"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["path"] == path)
+        .unwrap()
+        .clone();
+    let h = entry["object"].as_str().unwrap();
+    env.root
+        .join(format!(".driftgate/objects/{}/{}", &h[..2], &h[2..]))
+}
+
+const ROLE: &str = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules:\n- apiGroups: [\"\"]\n  resources: [pods]\n  verbs: [get]\n";
+
+#[test]
+fn a_deleted_object_is_an_integrity_failure_not_a_milder_change() {
+    let env = TestEnv::init(&[]);
+    env.write("k8s/role.yaml", ROLE);
+    env.accept_current("first");
+    env.write(
+        "k8s/role.yaml",
+        &ROLE.replace("verbs: [get]", "verbs: [\"*\"]"),
+    );
+    let id = env.propose("alice", "widen");
+    std::fs::remove_file(object_of(&env, &id, "k8s/role.yaml")).unwrap();
+    let before = env.state();
+    for args in [
+        &["explain", &id][..],
+        &["accept", &id, "--as", "carol"],
+        &["approve", &id, "--as", "bob", "--statement-only", "-m", "x"],
+    ] {
+        let r = env.run(args);
+        r.expect_code(3);
+        assert!(
+            r.stderr
+                .contains("that `k8s/role.yaml` needs is missing from the store"),
+            "{args:?}: {}",
+            r.transcript()
+        );
+    }
+    assert_eq!(env.state(), before);
+}
+
+#[test]
+fn an_object_that_inflates_past_its_size_is_an_integrity_failure() {
+    use std::io::Write;
+    let env = TestEnv::init(&[]);
+    env.write("k8s/role.yaml", ROLE);
+    let id = env.propose("alice", "first");
+    let path = object_of(&env, &id, "k8s/role.yaml");
+    assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    // A zlib bomb in place of the accepted object: 64 MiB of zeros in a few kilobytes.
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..64 {
+        enc.write_all(&zeros).unwrap();
+    }
+    std::fs::write(&path, enc.finish().unwrap()).unwrap();
+    env.write("k8s/role.yaml", &ROLE.replace("get", "list"));
+    for cmd in ["check", "diff"] {
+        let r = env.run(&[cmd]);
+        r.expect_code(3);
+        assert!(
+            r.stderr.contains("object inflates past the"),
+            "{cmd}: {}",
+            r.transcript()
+        );
+    }
+}
+
+#[test]
+fn unratable_changes_take_the_strictest_rule_for_their_path() {
+    let env = TestEnv::init(&[]);
+    env.write(
+        "driftgate.toml",
+        &env.read("driftgate.toml")
+            .replace("# store_max_size = 8388608", "store_max_size = 4096")
+            .replace(
+                "# severity = { critical = 2, high = 2 }",
+                "severity = { critical = 2 }",
+            ),
+    );
+    env.write("k8s/role.yaml", ROLE);
+    env.write("logo.bin", "\u{0}\u{1}\u{2}");
+    let id = env.propose("alice", "first");
+    assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    assert_eq!(env.approve_pty(&id, "dave", "ok"), 0);
+    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    // A ClusterRole over the size cap granting `*`: its content cannot be rated.
+    let big = format!(
+        "{}\n# {}\n",
+        ROLE.replace("verbs: [get]", "verbs: [\"*\"]"),
+        "x".repeat(5000)
+    );
+    env.write("k8s/role.yaml", &big);
+    env.write("logo.bin", "\u{0}\u{1}\u{3}");
+    let r = env.run(&["--format", "json", "check"]);
+    r.expect_code(1);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let severity = |path: &str| {
+        report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap()["severity"]
+            .clone()
+    };
+    assert_eq!(severity("k8s/role.yaml"), "critical");
+    assert_eq!(severity("logo.bin"), "high");
+    let id = env.propose("alice", "big role");
+    let r = env.run(&["explain", &id]);
+    r.expect_code(1);
+    assert!(
+        r.stdout.contains("critical changes need 2 approval(s)"),
+        "{}",
+        r.transcript()
+    );
+}
+
+#[test]
+fn trust_file_and_config_changes_are_critical_whatever_the_rules_say() {
+    let env = TestEnv::init(&[]);
+    let bob = env.key("bob", "ed25519");
+    env.signers(&bob.line("bob", ""));
+    env.write(
+        "driftgate.toml",
+        &format!(
+            "{}\n[[rule]]\nid = \"driftgate-config\"\ndescription = \"quiet\"\nseverity = \"low\"\npaths = [\"driftgate.toml\"]\n",
+            env.read("driftgate.toml")
+        ),
+    );
+    env.accept_current("first");
+    let carol = env.key("carol", "ed25519");
+    env.signers(&format!(
+        "{}{}",
+        bob.line("bob", ""),
+        carol.line("carol", "")
+    ));
+    env.write(
+        "driftgate.toml",
+        &env.read("driftgate.toml")
+            .replace("\"quiet\"", "\"quieter\""),
+    );
+    let r = env.run(&["--format", "json", "check"]);
+    r.expect_code(1);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    for f in report["files"].as_array().unwrap() {
+        assert_eq!(f["severity"], "critical", "{f}");
+    }
+    assert_eq!(report["files"].as_array().unwrap().len(), 2);
+}
