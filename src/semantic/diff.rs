@@ -256,7 +256,16 @@ impl<'a> Cx<'a> {
                 let (oi, ni) = (old.tagged(on), new.tagged(nn));
                 if !oi.is_collection() && !ni.is_collection() {
                     // A tagged scalar is shown whole (`!Sub x`), so the tag stays in view.
-                    if !deep_eq(old, on, new, nn) {
+                    // Its scalar may hold a secret: compared by form, as any string.
+                    let of = self.old_redact.form(old, &oi, false);
+                    let nf = self.new_redact.form(new, &ni, false);
+                    let same = old.name(on.a) == new.name(nn.a)
+                        && if of == Form::Plain && nf == Form::Plain {
+                            deep_eq(old, on, new, nn)
+                        } else {
+                            of == nf
+                        };
+                    if !same {
                         self.emit(ChangeKind::Changed, Some(o), Some(n), nn.line);
                     }
                 } else if let (Some(oi), Some(ni)) = (old.tagged_ref(on), new.tagged_ref(nn)) {
@@ -349,7 +358,7 @@ impl<'a> Cx<'a> {
         if oc.len() == nc.len() && oc.iter().zip(nc).all(|(a, b)| deep_eq(old, a, new, b)) {
             return;
         }
-        match self.identity(oc, nc) {
+        match self.identity(oc, nc, o.secret || n.secret) {
             Some(ids) => self.seq_by_identity(o, n, ids),
             None => self.seq_aligned(o, n),
         }
@@ -357,7 +366,10 @@ impl<'a> Cx<'a> {
 
     /// Returns how the items of both lists are identified and each item's identity,
     /// when every item on both sides has a unique one.
-    fn identity(&self, oc: &'a [Node], nc: &'a [Node]) -> Option<Identified<'a>> {
+    ///
+    /// An identity is shown in key paths (`[name=web]`), so a value that is or holds a
+    /// secret never is one; `secret` says the lists are under a secret key.
+    fn identity(&self, oc: &'a [Node], nc: &'a [Node], secret: bool) -> Option<Identified<'a>> {
         let (old, new) = (self.old, self.new);
         if oc.is_empty() && nc.is_empty() {
             return None;
@@ -365,15 +377,30 @@ impl<'a> Cx<'a> {
         if !oc.iter().chain(nc).all(|x| x.kind == Kind::Map) {
             return None;
         }
+        if secret {
+            return None;
+        }
         for key in self.identity_keys {
-            let ids = |doc: &'a Doc, items: &'a [Node]| -> Option<Vec<Cow<'a, str>>> {
+            let ids = |doc: &'a Doc,
+                       redactor: &Redactor,
+                       items: &'a [Node]|
+             -> Option<Vec<Cow<'a, str>>> {
                 items
                     .iter()
-                    .map(|item| doc.get(item, key).and_then(|v| scalar_text(doc, v)))
+                    .map(|item| {
+                        let v = doc.get(item, key)?;
+                        let secret = redactor.child_secret(doc, item, v, false);
+                        if redactor.form(doc, v, secret) != Form::Plain {
+                            return None;
+                        }
+                        scalar_text(doc, v)
+                    })
                     .collect()
             };
-            if let (Some(o), Some(n)) = (ids(old, oc), ids(new, nc))
-                && all_unique(&o)
+            if let (Some(o), Some(n)) = (
+                ids(old, &self.old_redact, oc),
+                ids(new, &self.new_redact, nc),
+            ) && all_unique(&o)
                 && all_unique(&n)
             {
                 return Some(Identified {

@@ -457,3 +457,41 @@ fn messages_do_not_quote_secrets() {
         "no such key `db`"
     );
 }
+
+#[test]
+fn a_secret_is_never_a_list_identity_in_a_key_path() {
+    let options = Options {
+        redact_keys: defaults(),
+        identity_keys: vec!["name".into()],
+        ..Options::default()
+    };
+    let doc = |url: &str, port: u32| {
+        format!("mirrors:\n- name: {url}\n  port: {port}\n- name: plain\n  port: 1\n")
+    };
+    let old = parse(doc("https://u:hunter2@a", 1).as_bytes(), Format::Yaml).unwrap();
+    let new = parse(doc("https://u:hunter2@a", 2).as_bytes(), Format::Yaml).unwrap();
+    let changes = crate::semantic::compare(&old, &new, &options);
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].path, "mirrors[0].port", "{changes:?}");
+}
+
+#[test]
+fn a_stored_secret_inside_a_tagged_scalar_compares_equal_to_its_file() {
+    let options = Options {
+        redact_keys: defaults(),
+        secret_key: SecretKey::new([5; 32]),
+        ..Options::default()
+    };
+    let yaml = |pw: &str| format!("url: !Sub \"postgres://app:{pw}@${{Host}}/x\"\n");
+    let raw = parse(yaml("hunter2").as_bytes(), Format::Yaml).unwrap();
+    let stored = crate::semantic::Parsed::from_canonical(&raw.canonical(&options)).unwrap();
+    assert!(crate::semantic::compare(&stored, &raw, &options).is_empty());
+    let other = parse(yaml("hunter3").as_bytes(), Format::Yaml).unwrap();
+    let changes = crate::semantic::compare(&stored, &other, &options);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    let shown = serde_json::to_string(&changes[0]).unwrap();
+    assert!(
+        !shown.contains("hunter") && shown.contains("!Sub postgres://app:<redacted:"),
+        "{shown}"
+    );
+}
