@@ -185,6 +185,20 @@ fn every_secret_shape_is_reported_when_it_changes_and_never_shown_or_stored() {
     for cmd in ["check", "diff"] {
         env.assert_no_format_prints_any(&[cmd], 1, &needles);
     }
+    // Every format reports every changed secret, with display tokens.
+    for format in ["text", "json", "sarif", "github", "markdown", "junit"] {
+        let r = env.run(&["check", "--format", format]);
+        r.expect_code(1);
+        assert!(r.stdout.contains("redacted:"), "{format}:\n{}", r.stdout);
+        for s in &shapes {
+            assert!(
+                r.stdout.contains(s.path),
+                "{format}: no {}:\n{}",
+                s.path,
+                r.stdout
+            );
+        }
+    }
     let r = env.run(&["check", "--format", "json"]);
     r.expect_code(1);
     let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
