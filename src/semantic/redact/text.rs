@@ -14,6 +14,7 @@ use super::words::SecretWords;
 /// Returns the sorted, disjoint byte ranges of the secrets in `text`.
 pub(crate) fn spans(text: &str, words: &SecretWords) -> Vec<Range<usize>> {
     let mut out = Vec::new();
+    let prose = !text.contains('\n');
     let mut in_pem = false;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -40,7 +41,7 @@ pub(crate) fn spans(text: &str, words: &SecretWords) -> Vec<Range<usize>> {
             }
             continue;
         }
-        line_spans(body, base, words, &mut out);
+        line_spans(body, base, words, prose, &mut out);
     }
     merge(out)
 }
@@ -69,7 +70,15 @@ fn push_trimmed(line: &str, base: usize, range: Range<usize>, out: &mut Vec<Rang
 }
 
 /// Adds the secrets of one line (without its line break).
-fn line_spans(line: &str, base: usize, words: &SecretWords, out: &mut Vec<Range<usize>>) {
+/// `one_line` is set for a text of one line (a string value), where `token: ...` is
+/// more often a sentence than an assignment.
+fn line_spans(
+    line: &str,
+    base: usize,
+    words: &SecretWords,
+    one_line: bool,
+    out: &mut Vec<Range<usize>>,
+) {
     if line.len() < 4 {
         return;
     }
@@ -84,7 +93,7 @@ fn line_spans(line: &str, base: usize, words: &SecretWords, out: &mut Vec<Range<
     let has_eq = line.contains('=');
     if !words.is_empty() {
         if (has_eq || line.contains(':'))
-            && let Some(r) = leading_assignment(line, words)
+            && let Some(r) = leading_assignment(line, words, one_line)
         {
             add(r);
         }
@@ -125,7 +134,10 @@ fn is_name_byte(b: u8) -> bool {
 
 /// `NAME=value`, `NAME: value`, `export NAME=value`, `"name": "value"` at the start of
 /// a line (`.env`, properties, INI, YAML-like text): the rest of the line.
-fn leading_assignment(line: &str, words: &SecretWords) -> Option<Range<usize>> {
+///
+/// In a one-line text, `NAME: value` with white space in an unquoted value is taken
+/// for a sentence (`"token: the bearer token to send"` in a description).
+fn leading_assignment(line: &str, words: &SecretWords, one_line: bool) -> Option<Range<usize>> {
     let bytes = line.as_bytes();
     let mut i = line.len() - line.trim_start().len();
     if line[i..].starts_with("export ") {
@@ -158,7 +170,13 @@ fn leading_assignment(line: &str, words: &SecretWords) -> Option<Range<usize>> {
     if name.is_empty() || !words.matches(name) {
         return None;
     }
-    value_range(line, i + 1, true)
+    let colon = bytes.get(i) == Some(&b':');
+    let r = value_range(line, i + 1, true)?;
+    let quoted = r.start > 0 && matches!(bytes.get(r.start - 1), Some(b'"' | b'\''));
+    if one_line && colon && !quoted && line[r.clone()].contains(char::is_whitespace) {
+        return None;
+    }
+    Some(r)
 }
 
 /// Returns the value starting at `from` (after spaces): a quoted value without its
