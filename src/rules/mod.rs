@@ -181,6 +181,22 @@ pub struct FileData {
     pub old: Vec<Document>,
     /// Documents now.
     pub new: Vec<Document>,
+    /// Positions by identity, built on first use: a stream of 100,000 documents with a
+    /// change in each must not be searched once per change.
+    pub index: DocIndex,
+}
+
+/// Positions of a file's documents by identity, per side.
+#[derive(Debug, Clone, Default)]
+pub struct DocIndex {
+    old: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+    new: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+}
+
+impl PartialEq for DocIndex {
+    fn eq(&self, _: &DocIndex) -> bool {
+        true // derived data: equal documents give equal indexes
+    }
 }
 
 impl FileData {
@@ -190,7 +206,29 @@ impl FileData {
         FileData {
             old: old.into_iter().map(doc).collect(),
             new: new.into_iter().map(doc).collect(),
+            index: DocIndex::default(),
         }
+    }
+
+    /// Returns the position of the document with `identity` on the new side (`new`) or
+    /// the old one.
+    fn position(&self, new: bool, identity: &str) -> Option<usize> {
+        let (docs, cell) = if new {
+            (&self.new, &self.index.new)
+        } else {
+            (&self.old, &self.index.old)
+        };
+        cell.get_or_init(|| {
+            let mut m = std::collections::HashMap::with_capacity(docs.len());
+            for (i, d) in docs.iter().enumerate() {
+                if let Some(id) = &d.identity {
+                    m.entry(id.clone()).or_insert(i);
+                }
+            }
+            m
+        })
+        .get(identity)
+        .copied()
     }
 }
 
@@ -369,8 +407,10 @@ impl Rule {
             if pattern.matches_prefix(&view.path) {
                 out.push(whole.clone());
             }
-            // A move's values are positions, not data.
-            if view.kind == ChangeKind::Moved {
+            // A move's values are positions, not data; scalars hold nothing below.
+            let holds = |v: Option<&Value>| v.is_some_and(|v| v.is_object() || v.is_array());
+            let below = holds(view.old) || holds(view.new);
+            if view.kind == ChangeKind::Moved || !below {
                 continue;
             }
             for rest in pattern.rests(&view.path) {
@@ -952,18 +992,19 @@ pub fn paths_to_keep(file: &FileReport) -> Option<Vec<KeyPath>> {
 fn views<'v>(change: &'v Change, data: Option<&'v FileData>) -> Vec<View<'v>> {
     // A path that does not parse (none should) is judged as the whole document.
     let path = KeyPath::parse(&change.path).unwrap_or_default();
-    let doc = |side: &'v [Document]| -> Option<&'v Value> {
-        match (&change.document, side) {
+    let doc = |data: &'v FileData, new: bool| -> Option<&'v Value> {
+        let side = if new { &data.new } else { &data.old };
+        match (&change.document, side.as_slice()) {
             (_, [only]) => Some(&only.value),
-            (Some(id), docs) => docs
-                .iter()
-                .find(|d| d.identity.as_deref() == Some(id.as_str()))
+            (Some(id), docs) => data
+                .position(new, id)
+                .and_then(|i| docs.get(i))
                 .map(|d| &d.value),
             (None, _) => None,
         }
     };
     let (doc_old, doc_new) = match data {
-        Some(d) => (doc(&d.old), doc(&d.new)),
+        Some(d) => (doc(d, false), doc(d, true)),
         None => (None, None),
     };
     let opaque = change.path.is_empty() && change.old.is_none() && change.new.is_none();
@@ -1004,10 +1045,7 @@ fn views<'v>(change: &'v Change, data: Option<&'v FileData>) -> Vec<View<'v>> {
     let mut used_new = vec![false; data.new.len()];
     for (i, o) in data.old.iter().enumerate() {
         let j = match &o.identity {
-            Some(id) => data
-                .new
-                .iter()
-                .position(|n| n.identity.as_ref() == Some(id)),
+            Some(id) => data.position(true, id),
             None if data.new.get(i).is_some_and(|n| n.identity.is_none()) => Some(i),
             None => None,
         };

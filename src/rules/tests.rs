@@ -312,6 +312,7 @@ fn where_looks_up_from_the_changed_key() {
         {"name": "run", "run": "make", "env": {"X": "${{ secrets.X }}"}}
     ]}}});
     let data = FileData {
+        index: Default::default(),
         old: vec![],
         new: vec![Document {
             identity: None,
@@ -375,6 +376,7 @@ fn iam_wildcards_count_in_allow_statements_only() {
         json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]});
     let deny = json!({"Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]});
     let data = |v: &Value| FileData {
+        index: Default::default(),
         old: vec![],
         new: vec![Document {
             identity: None,
@@ -479,6 +481,7 @@ fn whole_file_changes_are_judged_by_their_documents() {
     };
     let added = change(ChangeKind::Added, None, "", None, None);
     let data = FileData {
+        index: Default::default(),
         old: vec![],
         new: vec![binding("cluster-admin")],
     };
@@ -490,11 +493,13 @@ fn whole_file_changes_are_judged_by_their_documents() {
     // The file changed but could not be compared key by key: only what differs counts.
     let changed = change(ChangeKind::Changed, None, "", None, None);
     let same = FileData {
+        index: Default::default(),
         old: vec![binding("view")],
         new: vec![binding("view")],
     };
     assert!(ids(&set, "b.yaml", &changed, Some(&same)).is_empty());
     let escalated = FileData {
+        index: Default::default(),
         old: vec![binding("view")],
         new: vec![binding("cluster-admin")],
     };

@@ -510,20 +510,8 @@ impl<'a> Cx<'a> {
             .iter()
             .map(|x| item_hash(new, &self.new_redact, x, n.secret))
             .collect();
-        let ops = similar::capture_diff_slices_deadline(
-            Algorithm::Myers,
-            &oh,
-            &nh,
-            Some(Instant::now() + ALIGN_DEADLINE),
-        );
         // Old and new indices that the alignment left unmatched, per hunk.
-        let mut hunks: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
-        for op in &ops {
-            let (tag, or, nr) = op.as_tag_tuple();
-            if tag != DiffTag::Equal {
-                hunks.push((or.collect(), nr.collect()));
-            }
-        }
+        let hunks = align(&oh, &nh);
         // An item deleted in one place and inserted in another is moved.
         let mut deleted: FastMap<u128, Vec<usize>> = FastMap::default();
         for (olds, _) in &hunks {
@@ -747,9 +735,13 @@ pub(crate) fn document_values(
 }
 
 /// Key paths as a tree: which parts of a document rules may look at.
+///
+/// Children are hashed, not scanned: a mapping may hold 100,000 changed keys, and
+/// building or walking the tree must stay linear in them.
 #[derive(Debug, Default)]
 struct PathTrie {
-    children: Vec<(Segment, PathTrie)>,
+    keys: FastMap<String, PathTrie>,
+    items: FastMap<Segment, PathTrie>,
 }
 
 impl PathTrie {
@@ -757,29 +749,28 @@ impl PathTrie {
         let Some((first, rest)) = segments.split_first() else {
             return;
         };
-        let pos = match self.children.iter().position(|(s, _)| s == first) {
-            Some(i) => i,
-            None => {
-                self.children.push((first.clone(), PathTrie::default()));
-                self.children.len() - 1
+        let child = match first {
+            Segment::Key(k) => {
+                if !self.keys.contains_key(k.as_str()) {
+                    self.keys.insert(k.clone(), PathTrie::default());
+                }
+                self.keys.get_mut(k.as_str())
             }
+            other => Some(self.items.entry(other.clone()).or_default()),
         };
-        if let Some((_, child)) = self.children.get_mut(pos) {
+        if let Some(child) = child {
             child.insert(rest);
         }
     }
 
     fn key(&self, key: &str) -> Option<&PathTrie> {
-        self.children
-            .iter()
-            .find(|(s, _)| matches!(s, Segment::Key(k) if k == key))
-            .map(|(_, t)| t)
+        self.keys.get(key)
     }
 
     /// Returns a lookup of the subtrees for the items of a list, by index or identity.
     fn items(&self) -> ItemLookup<'_> {
         let mut l = ItemLookup::default();
-        for (seg, t) in &self.children {
+        for (seg, t) in &self.items {
             match seg {
                 Segment::Index(i) => {
                     l.by_index.insert(*i, t);
@@ -925,6 +916,73 @@ fn doc_identities(doc: &Doc) -> Option<Vec<(usize, String)>> {
         out.push((i, id));
     }
     Some(out)
+}
+
+/// The most work (items times differences) a shortest edit script may cost; past it,
+/// lists are aligned on their unique common items instead, in `O(n log n)`.
+const MYERS_BUDGET: u64 = 20_000_000;
+
+/// Returns the unmatched old and new indices of each hunk of an alignment of `old`
+/// and `new` (item hashes).
+///
+/// Myers' shortest edit script costs the number of items times the number of
+/// differences: right for a few changes, quadratic when most items changed. Then the
+/// alignment is anchored on items that occur once on each side, in the longest run that
+/// keeps their order (patience diff), and the items between two anchors are hunks.
+fn align(old: &[u128], new: &[u128]) -> Vec<(Vec<usize>, Vec<usize>)> {
+    let mut count: FastMap<u128, (u32, u32, usize, usize)> = FastMap::default();
+    for (i, h) in old.iter().enumerate() {
+        let e = count.entry(*h).or_insert((0, 0, i, 0));
+        e.0 += 1;
+    }
+    for (j, h) in new.iter().enumerate() {
+        if let Some(e) = count.get_mut(h) {
+            e.1 += 1;
+            e.3 = j;
+        }
+    }
+    let common: u64 = count
+        .values()
+        .map(|&(a, b, _, _)| u64::from(a.min(b)))
+        .sum();
+    let differences = (old.len() + new.len()) as u64 - 2 * common;
+    if (old.len().max(new.len()) as u64).saturating_mul(differences) <= MYERS_BUDGET {
+        let ops = similar::capture_diff_slices_deadline(
+            Algorithm::Myers,
+            old,
+            new,
+            Some(Instant::now() + ALIGN_DEADLINE),
+        );
+        return ops
+            .iter()
+            .map(|op| op.as_tag_tuple())
+            .filter(|(tag, _, _)| *tag != DiffTag::Equal)
+            .map(|(_, or, nr)| (or.collect(), nr.collect()))
+            .collect();
+    }
+    // Anchors: (new index, old index) of items unique on both sides, in new order.
+    let mut anchors: Vec<(usize, usize)> = count
+        .values()
+        .filter(|&&(a, b, _, _)| a == 1 && b == 1)
+        .map(|&(_, _, i, j)| (j, i))
+        .collect();
+    anchors.sort_unstable();
+    let olds: Vec<usize> = anchors.iter().map(|&(_, i)| i).collect();
+    let keep = longest_increasing(&olds);
+    let mut hunks = Vec::new();
+    let (mut i0, mut j0) = (0, 0);
+    let kept = anchors
+        .iter()
+        .copied()
+        .filter(|&(_, i)| keep.get(i).copied().unwrap_or(false))
+        .chain(std::iter::once((new.len(), old.len())));
+    for (j, i) in kept {
+        if i > i0 || j > j0 {
+            hunks.push(((i0..i).collect(), (j0..j).collect()));
+        }
+        (i0, j0) = (i + 1, j + 1);
+    }
+    hunks
 }
 
 /// Returns, for each value in `0..=max(seq)`, whether it is part of one longest
@@ -1158,6 +1216,23 @@ pub(crate) fn to_json(doc: &Doc, redactor: &Redactor, n: &Node, secret: bool) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alignment_of_mostly_changed_lists_is_anchored_on_unique_items() {
+        let n = 50_000u128;
+        let old: Vec<u128> = (0..n).collect();
+        // Every item changed but one, which stays in place: past Myers' budget.
+        let new: Vec<u128> = (0..n).map(|i| if i == 100 { 100 } else { i + n }).collect();
+        let hunks = align(&old, &new);
+        assert_eq!(hunks.len(), 2);
+        assert_eq!(hunks[0], ((0..100).collect(), (0..100).collect()));
+        assert_eq!(hunks[1].0.len(), 49_899);
+        assert_eq!(hunks[1].0.first(), Some(&101));
+        // A few changes still get the shortest edit script.
+        let mut few = old.clone();
+        few.insert(10, 7 * n);
+        assert_eq!(align(&old, &few), vec![(vec![], vec![10])]);
+    }
 
     #[test]
     fn longest_increasing_keeps_the_order_that_survives() {

@@ -24,8 +24,9 @@ const VALUE_CHARS: usize = 120;
 /// Writes `report` to stdout in `format`; `detail` shows full line diffs in text.
 pub fn render(ui: &mut Ui, format: Format, report: &Report, detail: bool) -> Result<(), Error> {
     let palette = ui.palette;
-    let out = ui.out();
-    write(format, report, out, &palette, detail)?;
+    // Buffered: a report of 100,000 changes is as many lines, and stdout flushes each.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, ui.out());
+    write(format, report, &mut out, &palette, detail)?;
     out.flush()?;
     Ok(())
 }
