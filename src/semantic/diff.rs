@@ -636,8 +636,11 @@ impl<'a> Cx<'a> {
             (ChangeKind::Removed, Some(o), _) => o.node.line,
             _ => line,
         };
+        let multi_line = |doc: &Doc, s: Side<'_>| {
+            matches!(s.node.kind, Kind::Str | Kind::Masked) && doc.str(s.node).contains('\n')
+        };
         let diff = match (o, n) {
-            (Some(o), Some(n)) => {
+            (Some(o), Some(n)) if multi_line(self.old, o) || multi_line(self.new, n) => {
                 let a = text_form(self.old, &self.old_redact, o);
                 let b = text_form(self.new, &self.new_redact, n);
                 match (a, b) {
