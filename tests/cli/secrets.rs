@@ -256,6 +256,7 @@ fn every_secret_shape_is_reported_when_it_changes_and_never_shown_or_stored() {
     ] {
         assert_quiet(&env, &args, 0, &all);
     }
+    assert_quiet(&env, &["explain", &id], 1, &all);
     // The reviewer's screen.
     let mut s = env.pty(&["approve", &id, "--as", "bob"]);
     let screen = s.expect("[y/N]").unwrap();
@@ -274,8 +275,9 @@ fn every_secret_shape_is_reported_when_it_changes_and_never_shown_or_stored() {
     s.expect("reason: ").unwrap();
     s.send_line("rotated").unwrap();
     assert_eq!(wait_pty(s), 0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    assert_quiet(&env, &["accept", &id, "--as", "carol"], 0, &all);
     assert_quiet(&env, &["check"], 0, &all);
+    assert_quiet(&env, &["verify"], 0, &all);
     for secret in &all {
         env.assert_state_lacks(secret);
     }
