@@ -107,6 +107,7 @@ fn text_samples() -> Vec<(String, Vec<String>)> {
         s("WORDPRESS_DB_PASSWORD=wordpress", &["wordpress"]),       // corpus
         s("export API_TOKEN=\"abc def\"", &["abc def"]),
         s("DB_PASSWORD: hunter2", &["hunter2"]),
+        s("DB_PASSWORD=\"hunter2 unclosed", &["hunter2 unclosed"]),
         s("token: the bearer token to send with each request", &[]),
         s("a: 1\ntoken: the bearer token\n", &["the bearer token"]),
         s("spring.datasource.password=Pa55w0rd!", &["Pa55w0rd!"]),

@@ -190,7 +190,9 @@ fn value_range(line: &str, from: usize, to_end: bool) -> Option<Range<usize>> {
     match bytes.get(i) {
         Some(q @ (b'"' | b'\'')) => {
             let start = i + 1;
-            let len = line.get(start..)?.find(*q as char)?;
+            let rest = line.get(start..)?;
+            // An unclosed quote hides the rest of the line rather than nothing.
+            let len = rest.find(*q as char).unwrap_or(rest.trim_end().len());
             (len > 0).then_some(start..start + len)
         }
         // A reference runs to its closing braces, spaces and all.
