@@ -249,16 +249,8 @@ pub fn state_at(root: &Path, rev: &str) -> Result<StateAt, GitError> {
         root: root.to_path_buf(),
     })?;
     let prefix = root_prefix(&repo, root)?;
-    let rev_err = |e: git2::Error| GitError::Rev {
-        rev: rev.to_string(),
-        repo: repo.workdir().unwrap_or(repo.path()).to_path_buf(),
-        message: e.message().to_string(),
-    };
-    let commit = repo
-        .revparse_single(rev)
-        .and_then(|o| o.peel_to_commit())
-        .map_err(rev_err)?;
-    let tree = commit.tree().map_err(rev_err)?;
+    let (commit, rev_err) = resolve_commit(&repo, rev)?;
+    let tree = commit.tree().map_err(&rev_err)?;
     let read = |name: &str| -> Result<Option<Vec<u8>>, GitError> {
         let path = match &prefix {
             Some(p) => format!("{p}/{}/{name}", crate::store::STATE_DIR),
@@ -363,6 +355,25 @@ fn list_index(repo: &Repository, file: Option<&Path>) -> Result<Vec<Listed>, Git
     Ok(out)
 }
 
+/// Returns the commit `rev` names, and how to turn git's errors about it into ours.
+fn resolve_commit<'r>(
+    repo: &'r Repository,
+    rev: &str,
+) -> Result<(git2::Commit<'r>, impl Fn(git2::Error) -> GitError + use<'r>), GitError> {
+    let found = repo.revparse_single(rev).and_then(|o| o.peel_to_commit());
+    let (rev, place) = (
+        rev.to_string(),
+        repo.workdir().unwrap_or(repo.path()).to_path_buf(),
+    );
+    let rev_err = move |e: git2::Error| GitError::Rev {
+        rev: rev.clone(),
+        repo: place.clone(),
+        message: e.message().to_string(),
+    };
+    let commit = found.map_err(&rev_err)?;
+    Ok((commit, rev_err))
+}
+
 /// Returns `(path, mode, blob)` of every blob under `prefix` in the commit `rev` names,
 /// and the commit's id.
 fn list_commit(
@@ -370,21 +381,13 @@ fn list_commit(
     rev: &str,
     prefix: &Option<String>,
 ) -> Result<(Vec<Listed>, String), GitError> {
-    let rev_err = |e: git2::Error| GitError::Rev {
-        rev: rev.to_string(),
-        repo: repo.workdir().unwrap_or(repo.path()).to_path_buf(),
-        message: e.message().to_string(),
-    };
-    let commit = repo
-        .revparse_single(rev)
-        .and_then(|o| o.peel_to_commit())
-        .map_err(rev_err)?;
-    let mut tree = commit.tree().map_err(rev_err)?;
+    let (commit, rev_err) = resolve_commit(repo, rev)?;
+    let mut tree = commit.tree().map_err(&rev_err)?;
     if let Some(p) = prefix {
         // Only the root's subtree matters; a commit without it has no files there.
         match tree.get_path(Path::new(p)) {
             Ok(e) if e.kind() == Some(ObjectType::Tree) => {
-                tree = repo.find_tree(e.id()).map_err(rev_err)?;
+                tree = repo.find_tree(e.id()).map_err(&rev_err)?;
             }
             _ => return Ok((Vec::new(), commit.id().to_string())),
         }

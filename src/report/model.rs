@@ -138,6 +138,10 @@ pub struct Change {
     /// that disagree about a value, content that could not be rated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The old and new values as YAML 1.1 readers see them, when some scalar in them
+    /// reads differently: rules rate both readings. Not part of the report.
+    #[serde(skip)]
+    pub yaml11: Option<[Option<serde_json::Value>; 2]>,
 }
 
 impl Change {
@@ -162,6 +166,7 @@ impl Change {
             line: None,
             diff: None,
             note: None,
+            yaml11: None,
         }
     }
 }

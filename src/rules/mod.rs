@@ -939,7 +939,35 @@ impl RuleSet {
     /// file's own (two files compared outside the tree).
     pub fn apply_at(&self, path: &str, file: &mut FileReport, data: Option<&FileData>) {
         for change in &mut file.changes {
-            let matched = self.matching(path, change, data);
+            let mut matched = self.matching(path, change, data);
+            if let Some([old, new]) = &change.yaml11 {
+                let read_11 = Change {
+                    old: old.clone(),
+                    new: new.clone(),
+                    yaml11: None,
+                    ..change.clone()
+                };
+                let before = matched.iter().map(|r| r.severity()).max();
+                for r in self.matching(path, &read_11, data) {
+                    if !matched.iter().any(|m| std::ptr::eq(*m, r)) {
+                        matched.push(r);
+                    }
+                }
+                let after = matched.iter().map(|r| r.severity()).max();
+                if after > before
+                    && let Some(rule) = matched.iter().find(|r| Some(r.severity()) == after)
+                {
+                    let why = format!(
+                        "rated as YAML 1.1 readers (PyYAML, Ansible, Kubernetes tooling) \
+                         read the value, which `{}` matches",
+                        rule.id()
+                    );
+                    change.note = Some(match change.note.take() {
+                        Some(n) => format!("{n}; {why}"),
+                        None => why,
+                    });
+                }
+            }
             let top = matched.iter().map(|r| r.severity()).max();
             change.severity = top.unwrap_or(self.default);
             change.rule = matched

@@ -663,6 +663,15 @@ impl<'a> Cx<'a> {
                 super::yaml11::Reading::of(n.node.y11),
             );
         }
+        // Rules rate the values as YAML 1.1 readers see them too: `privileged: yes` is
+        // `true` to Kubernetes tooling.
+        let ambiguous = |d: &Doc, s: Option<Side<'a>>| s.is_some_and(|s| holds_yaml11(d, s.node));
+        if ambiguous(self.old, o) || ambiguous(self.new, n) {
+            change.yaml11 = Some([
+                o.map(|s| to_json_as(self.old, &self.old_redact, s.node, s.secret, true)),
+                n.map(|s| to_json_as(self.new, &self.new_redact, s.node, s.secret, true)),
+            ]);
+        }
         self.out.push(change);
     }
 }
@@ -1155,8 +1164,32 @@ fn line_diff(old: &str, new: &str) -> String {
 /// Returns a value for a report: plain JSON for data, `"!Tag value"` for tagged
 /// scalars, `{"!Tag": ...}` for tagged collections, `"<redacted:...>"` for secrets.
 pub(crate) fn to_json(doc: &Doc, redactor: &Redactor, n: &Node, secret: bool) -> Value {
+    to_json_as(doc, redactor, n, secret, false)
+}
+
+/// Returns whether some scalar of the subtree `n` reads differently under YAML 1.1.
+fn holds_yaml11(doc: &Doc, n: &Node) -> bool {
+    match n.kind {
+        Kind::Seq | Kind::Map => doc.children(n).iter().any(|c| holds_yaml11(doc, c)),
+        Kind::Tagged => holds_yaml11(doc, &doc.tagged(n)),
+        _ => n.y11 != 0,
+    }
+}
+
+/// Like [`to_json`], with each scalar as YAML 1.1 readers see it when `yaml11`.
+fn to_json_as(doc: &Doc, redactor: &Redactor, n: &Node, secret: bool, yaml11: bool) -> Value {
     if let Some(shown) = redactor.form(doc, n, secret).shown() {
         return Value::String(shown);
+    }
+    if yaml11 && n.y11 != 0 && !n.is_collection() {
+        let text = match n.kind {
+            Kind::Int => n.int_value().to_string(),
+            _ => doc.str(n).to_string(),
+        };
+        let reading = super::yaml11::Reading::of(n.y11);
+        if let Some(v) = super::yaml11::json_value(&text, reading, n.kind == Kind::Int) {
+            return v;
+        }
     }
     match n.kind {
         Kind::Null => Value::Null,
@@ -1182,12 +1215,8 @@ pub(crate) fn to_json(doc: &Doc, redactor: &Redactor, n: &Node, secret: bool) ->
         Kind::Tagged => {
             let inner = doc.tagged(n);
             let tag = doc.name(n.a);
-            match to_json(
-                doc,
-                redactor,
-                &inner,
-                secret && redact::tag_keeps_secret(doc, n),
-            ) {
+            let inner_secret = secret && redact::tag_keeps_secret(doc, n);
+            match to_json_as(doc, redactor, &inner, inner_secret, yaml11) {
                 Value::String(s) => Value::String(format!("{tag} {s}")),
                 Value::Null => Value::String(tag.to_string()),
                 v if !inner.is_collection() => Value::String(format!("{tag} {v}")),
@@ -1201,7 +1230,7 @@ pub(crate) fn to_json(doc: &Doc, redactor: &Redactor, n: &Node, secret: bool) ->
         Kind::Seq => Value::Array(
             doc.children(n)
                 .iter()
-                .map(|c| to_json(doc, redactor, c, secret))
+                .map(|c| to_json_as(doc, redactor, c, secret, yaml11))
                 .collect(),
         ),
         Kind::Map => Value::Object(
@@ -1209,7 +1238,10 @@ pub(crate) fn to_json(doc: &Doc, redactor: &Redactor, n: &Node, secret: bool) ->
                 .iter()
                 .map(|c| {
                     let s = redactor.child_secret(doc, n, c, secret);
-                    (doc.key(c).to_string(), to_json(doc, redactor, c, s))
+                    (
+                        doc.key(c).to_string(),
+                        to_json_as(doc, redactor, c, s, yaml11),
+                    )
                 })
                 .collect(),
         ),

@@ -141,6 +141,35 @@ pub(crate) fn reading(s: &str, node: &Node) -> Reading {
     Reading::Same
 }
 
+/// Returns the value a YAML 1.1 reader sees for a node that YAML 1.2 read as `text`
+/// (its string, or its number's canonical text) and that reads as `r`; `None` when it is
+/// the one YAML 1.2 sees, or cannot be told.
+pub(crate) fn json_value(text: &str, r: Reading, int_12: bool) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    match r {
+        Reading::Same => None,
+        Reading::Bool => Some(Value::Bool(matches!(
+            text,
+            "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON"
+        ))),
+        // An integer YAML 1.2 read in decimal has the digits of the octal literal.
+        Reading::Int if int_12 => {
+            let (neg, digits) = match text.strip_prefix('-') {
+                Some(d) => (true, d),
+                None => (false, text),
+            };
+            let v = i64::from_str_radix(digits, 8).ok()?;
+            Some(Value::from(if neg { -v } else { v }))
+        }
+        Reading::Int => match int11(text)? {
+            Some(v) => i64::try_from(v).ok().map(Value::from),
+            None => None,
+        },
+        Reading::Float | Reading::Timestamp => None,
+        Reading::Str => Some(Value::String(text.to_string())),
+    }
+}
+
 /// Returns `Some(value)` when `s` is a YAML 1.1 int (`Some(None)` when it is one too
 /// large to hold), `None` when it is not.
 fn int11(s: &str) -> Option<Option<i128>> {
@@ -360,6 +389,17 @@ mod tests {
         for (s, want) in cases {
             assert_eq!(read(s), want, "{s}");
         }
+    }
+
+    #[test]
+    fn yaml11_values_are_what_a_yaml11_reader_sees() {
+        use serde_json::json;
+        assert_eq!(json_value("yes", Reading::Bool, false), Some(json!(true)));
+        assert_eq!(json_value("Off", Reading::Bool, false), Some(json!(false)));
+        assert_eq!(json_value("420", Reading::Int, true), Some(json!(272)));
+        assert_eq!(json_value("1:20", Reading::Int, false), Some(json!(80)));
+        assert_eq!(json_value("0b101", Reading::Int, false), Some(json!(5)));
+        assert_eq!(json_value("x", Reading::Same, false), None);
     }
 
     #[test]

@@ -7,6 +7,18 @@
 use crate::common::TestEnv;
 use crate::keys::Key;
 
+/// Returns a git-tracked project whose first baseline (`a.txt`) is accepted and
+/// committed.
+fn git_project() -> TestEnv {
+    let env = TestEnv::new();
+    env.git_init_in(&env.root);
+    env.run(&["init"]).expect_code(0);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    env.commit_all("first");
+    env
+}
+
 /// Returns a git-tracked project with a signing policy and keys for bob and carol, whose
 /// first baseline (signed by bob) is committed.
 fn signed_project() -> (TestEnv, Key, Key) {
@@ -170,12 +182,7 @@ fn a_rejection_in_the_log_voids_a_forged_acceptance() {
 
 #[test]
 fn a_rewritten_audit_log_is_stopped_by_verify_base() {
-    let env = TestEnv::new();
-    env.git_init_in(&env.root);
-    env.run(&["init"]).expect_code(0);
-    env.write("a.txt", "x\n");
-    env.accept_current("first");
-    env.commit_all("first");
+    let env = git_project();
     let main = env.head();
     // Rewrite the whole log with recomputed hashes (the requester's name replaced),
     // and point the record at the new lines.
@@ -229,12 +236,7 @@ fn a_rewritten_audit_log_is_stopped_by_verify_base() {
 
 #[test]
 fn the_hook_refuses_a_commit_that_rolls_the_baseline_back() {
-    let env = TestEnv::new();
-    env.git_init_in(&env.root);
-    env.run(&["init"]).expect_code(0);
-    env.write("a.txt", "x\n");
-    env.accept_current("first");
-    env.commit_all("first");
+    let env = git_project();
     let first = env.head();
     env.write("a.txt", "y\n");
     env.accept_current("second");
@@ -462,4 +464,58 @@ fn trust_file_and_config_changes_are_critical_whatever_the_rules_say() {
         assert_eq!(f["severity"], "critical", "{f}");
     }
     assert_eq!(report["files"].as_array().unwrap().len(), 2);
+}
+
+const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: web:1\n    securityContext:\n      privileged: false\n";
+
+#[test]
+fn a_value_yaml11_readers_see_as_true_is_rated_as_true() {
+    let env = TestEnv::init(&[]);
+    env.write("k8s/pod.yaml", POD);
+    env.accept_current("first");
+    // `yes` is a string to YAML 1.2 and `true` to Kubernetes tooling (YAML 1.1).
+    env.write(
+        "k8s/pod.yaml",
+        &POD.replace("privileged: false", "privileged: yes"),
+    );
+    let r = env.run(&["--format", "json", "check"]);
+    r.expect_code(1);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let change = &report["files"][0]["changes"][0];
+    assert_eq!(
+        change["path"],
+        "spec.containers[name=web].securityContext.privileged"
+    );
+    assert_eq!(change["severity"], "critical", "{change}");
+    assert_eq!(change["rule"], "k8s-privileged", "{change}");
+    assert!(
+        change["note"]
+            .as_str()
+            .unwrap()
+            .contains("read the new value as a boolean"),
+        "{change}"
+    );
+}
+
+#[test]
+fn octal_modes_are_not_cosmetic() {
+    let env = TestEnv::init(&[]);
+    let cm = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  volumes:\n  - name: cfg\n    configMap:\n      name: cfg\n      defaultMode: 420\n";
+    env.write("k8s/pod.yaml", cm);
+    env.accept_current("first");
+    env.write("k8s/pod.yaml", &cm.replace("420", "0420"));
+    let r = env.run(&["--format", "json", "check"]);
+    r.expect_code(1);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(report["files"][0]["status"], "modified", "{}", r.stdout);
+    // Leading zeros that both readers agree on are formatting.
+    env.write("k8s/pod.yaml", &cm.replace("420", "0644"));
+    let id = env.propose("alice", "octal");
+    assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.write("k8s/pod.yaml", &cm.replace("420", "00644"));
+    let r = env.run(&["--format", "json", "check"]);
+    r.expect_code(0);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(report["files"][0]["status"], "cosmetic", "{}", r.stdout);
 }

@@ -335,6 +335,7 @@ pub(crate) mod tests {
             line: None,
             diff: None,
             note: None,
+            yaml11: None,
         }
     }
 
