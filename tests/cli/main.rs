@@ -22,6 +22,7 @@ mod quorum;
 mod repo;
 mod rules;
 mod rules_corpus;
+mod secrets;
 mod semantic;
 mod signing;
 mod spine;
