@@ -32,9 +32,19 @@ pub enum CompareError {
 pub enum Content {
     /// The file's raw bytes.
     Raw(Vec<u8>),
-    /// What the object store keeps: raw bytes for text, the canonical form for
-    /// structured files.
+    /// What the object store keeps: the text with its secrets masked for text, the
+    /// canonical form for structured files.
     Stored(Vec<u8>),
+}
+
+impl Content {
+    /// Returns the masked text of a text file's content (see `semantic::masked_text`).
+    pub fn masked_text(&self, options: &semantic::Options) -> String {
+        match self {
+            Content::Raw(b) => semantic::masked_text(b, false, options),
+            Content::Stored(b) => semantic::masked_text(b, true, options),
+        }
+    }
 }
 
 /// Where file contents come from.
@@ -56,8 +66,11 @@ impl Contents for Objects {
 }
 
 impl Contents for DiskSource {
+    /// Returns the file's bytes, or `None` for a symlink or a file whose content the
+    /// store does not keep (not world-readable, over the size cap, binary): what a
+    /// report shows goes into proposals, which are as readable as the store.
     fn get(&self, entry: &Entry) -> Result<Option<Content>, CompareError> {
-        if entry.kind == EntryKind::Symlink {
+        if entry.kind == EntryKind::Symlink || entry.object.is_none() {
             return Ok(None);
         }
         let bytes = self.read(&entry.path)?;
@@ -247,12 +260,11 @@ impl<'a> Comparer<'a> {
             }
             return Ok((file_report(entry, status, changes), Some(parsed)));
         }
-        let (Content::Raw(bytes) | Content::Stored(bytes)) = content;
-        let text = String::from_utf8_lossy(&bytes);
+        let text = content.masked_text(&options);
         let mut changes = if added {
-            text_changes("", &text, &options.redact_keys)
+            text_changes("", &text)
         } else {
-            text_changes(&text, "", &options.redact_keys)
+            text_changes(&text, "")
         };
         for c in &mut changes {
             c.kind = kind;
@@ -384,13 +396,8 @@ impl<'a> Comparer<'a> {
             // compared key by key.
             return Ok((None, none));
         }
-        let (Content::Raw(o) | Content::Stored(o)) = oc;
-        let (Content::Raw(n) | Content::Stored(n)) = nc;
-        let changes = text_changes(
-            &String::from_utf8_lossy(&o),
-            &String::from_utf8_lossy(&n),
-            &self.settings.semantic.redact_keys,
-        );
+        let options = &self.settings.semantic;
+        let changes = text_changes(&oc.masked_text(options), &nc.masked_text(options));
         Ok((Some(changes), none))
     }
 }
@@ -495,30 +502,21 @@ pub fn rate(
     Ok(out)
 }
 
-/// Returns one change per hunk of the line diff from `old` to `new`.
+/// Returns one change per hunk of the line diff from masked text `old` to `new` (see
+/// [`Content::masked_text`]).
 ///
-/// Values of secret-looking `KEY=VALUE` lines are redacted on both sides first
-/// ([`semantic::redact_text`]), so a line diff never shows a secret.
-pub fn text_changes(old: &str, new: &str, redact_keys: &[String]) -> Vec<Change> {
-    let old = semantic::redact_text(old, redact_keys);
-    let new = semantic::redact_text(new, redact_keys);
-    let (old, new) = (old.as_ref(), new.as_ref());
-    let diff = crate::semantic::line_diff_of(old, new);
-    diff.unified_diff()
-        .context_radius(2)
-        .iter_hunks()
+/// Lines compare by the full hashes of their secrets and show only display tokens, so
+/// a line diff never shows a secret, and a line that spells out a display token is
+/// not the secret it stands for.
+pub fn text_changes(old: &str, new: &str) -> Vec<Change> {
+    semantic::masked_hunks(old, new, 2)
+        .into_iter()
         .map(|hunk| {
+            let mut c = change(ChangeKind::Changed, "", None, None);
             // The first changed line, not the first line of context: annotations and
             // SARIF regions point there.
-            let line = hunk
-                .ops()
-                .iter()
-                .find(|op| op.tag() != similar::DiffTag::Equal)
-                .or_else(|| hunk.ops().first())
-                .map(|op| op.new_range().start as u32 + 1);
-            let mut c = change(ChangeKind::Changed, "", None, None);
-            c.line = line;
-            c.diff = Some(hunk.to_string());
+            c.line = hunk.line;
+            c.diff = Some(hunk.text);
             c
         })
         .collect()
@@ -585,7 +583,7 @@ mod tests {
     fn one_change_per_hunk_with_line() {
         let old = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n";
         let new = "a\nB\nc\nd\ne\nf\ng\nh\ni\nJ\n";
-        let c = text_changes(old, new, &[]);
+        let c = text_changes(old, new);
         assert_eq!(c.len(), 2);
         assert_eq!(c[0].line, Some(2));
         assert_eq!(c[1].line, Some(10));

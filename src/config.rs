@@ -134,26 +134,17 @@ pub struct IgnoreRule {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RedactConfig {
-    /// A key whose lowercased name contains one of these is secret.
+    /// Words of secret-looking keys, matched as whole words (see `semantic::redact`).
     pub keys: Vec<String>,
 }
 
 impl Default for RedactConfig {
     fn default() -> Self {
         RedactConfig {
-            keys: [
-                "password",
-                "passwd",
-                "secret",
-                "token",
-                "api_key",
-                "apikey",
-                "private_key",
-                "credential",
-                "access_key",
-            ]
-            .map(String::from)
-            .to_vec(),
+            keys: crate::semantic::DEFAULT_SECRET_WORDS
+                .iter()
+                .map(|w| w.to_string())
+                .collect(),
         }
     }
 }
@@ -290,7 +281,8 @@ pub struct RuleConfig {
     /// A string in the new value matches one of these globs.
     #[serde(default, skip_serializing_if = "Strings::is_empty")]
     pub new_matches: Strings,
-    /// The changed key, or one above it, is secret-looking (see `[redact]`).
+    /// A secret changed: the changed key, or one above it, is secret-looking (see
+    /// `[redact]`), or a value shows a redacted secret.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub secret: bool,
     /// Keys looked up from the changed key upwards, whose value must match a glob.
@@ -593,8 +585,11 @@ pub fn default_text(solo: bool) -> String {
 # keys = ['metadata.annotations."kubectl.kubernetes.io/last-applied-configuration"']
 
 [redact]
-# A key whose lowercased name contains one of these holds a secret: its value is never
-# printed or stored, only a short hash of it.
+# Words of keys that hold secrets, matched as whole words (`token` matches `GH_TOKEN`
+# and `authToken`, not `tokenizer`): their values are never printed or stored, only a
+# hash of them. Setting `keys` replaces this list. Secrets inside strings (URL
+# passwords, `--password=...`, `NAME=value` items, PEM keys, well-known token shapes)
+# are found whatever the keys.
 # keys = ["password", "passwd", "secret", "token", "api_key", "apikey", "private_key", "credential", "access_key"]
 
 [policy]

@@ -246,7 +246,7 @@ fn interactive(
     if !confirmed(ui, args, proposal, principal)? {
         return Ok(Exit::Drift);
     }
-    let Some(reason) = reason(ui, args)? else {
+    let Some(reason) = reason(ui, args, &cx.settings.semantic)? else {
         ui.status("no reason given; nothing written");
         return Ok(Exit::Drift);
     };
@@ -270,7 +270,7 @@ fn statement_only(
     actor: &Actor,
 ) -> Result<Exit, Error> {
     let principal = actor.principal.as_str();
-    let Some(reason) = reason(ui, args)? else {
+    let Some(reason) = reason(ui, args, &cx.settings.semantic)? else {
         return Err(Error::input("no reason given; nothing written"));
     };
     let mut statement = Statement::new(proposal, principal, now(), reason).by(actor);
@@ -338,7 +338,7 @@ fn signed(
     if !confirmed(ui, args, proposal, principal)? {
         return Ok(Exit::Drift);
     }
-    let Some(reason) = reason(ui, args)? else {
+    let Some(reason) = reason(ui, args, &cx.settings.semantic)? else {
         return Err(Error::input("no reason given; nothing written"));
     };
     let statement = Statement::new(proposal, principal, now(), reason).by(actor);
@@ -487,12 +487,20 @@ fn sign_with_any_agent(
 }
 
 /// Returns `-m REASON`, or asks for one on a terminal; `None` when none is given.
-fn reason(ui: &mut Ui, args: &ApproveArgs) -> Result<Option<String>, Error> {
+///
+/// Secrets in it (a pasted token) are replaced by display tokens: the reason is written
+/// into the statement and the audit log.
+fn reason(
+    ui: &mut Ui,
+    args: &ApproveArgs,
+    options: &crate::semantic::Options,
+) -> Result<Option<String>, Error> {
+    let quiet = |r: &str| crate::semantic::redact_message(r, options);
     if let Some(r) = &args.reason {
         if r.trim().is_empty() {
             return Err(Error::input("the reason must not be empty"));
         }
-        return Ok(Some(r.clone()));
+        return Ok(Some(quiet(r)));
     }
     if !ui.stdin_is_terminal() {
         return Err(
@@ -503,7 +511,7 @@ fn reason(ui: &mut Ui, args: &ApproveArgs) -> Result<Option<String>, Error> {
         match ui.prompt("reason: ")? {
             None => return Ok(None),
             Some(r) if r.is_empty() => continue,
-            Some(r) => return Ok(Some(r)),
+            Some(r) => return Ok(Some(quiet(&r))),
         }
     }
 }

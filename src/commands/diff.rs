@@ -213,7 +213,13 @@ fn run_files(
     b: &Path,
 ) -> Result<Exit, Error> {
     let (config, root) = two_file_config(g)?;
-    let settings = Settings::new(&config);
+    // Within a root, secrets get the tokens `check` and `diff` show there.
+    let key = root
+        .as_ref()
+        .and_then(|r| crate::store::Store::at(r).secret_key().ok().flatten())
+        .map(semantic::SecretKey::new)
+        .unwrap_or_default();
+    let settings = Settings::new(&config).with_secret_key(key);
     let (old, new) = rayon::join(
         || Input::read(a, args.from_format),
         || Input::read(b, args.to_format),
@@ -307,9 +313,8 @@ fn file_report(
         (FileStatus::Modified, c)
     } else {
         let changes = compare::text_changes(
-            &String::from_utf8_lossy(&old.bytes),
-            &String::from_utf8_lossy(&new.bytes),
-            &options.redact_keys,
+            &semantic::masked_text(&old.bytes, false, options),
+            &semantic::masked_text(&new.bytes, false, options),
         );
         let status = if changes.is_empty() {
             FileStatus::Cosmetic

@@ -71,6 +71,11 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &InitArgs) -> Result<Exit, Error> 
     let store = Store::at(&root);
     store.create()?;
     let _lock = store.lock()?;
+    // An existing key is kept, and none is made for a baseline hashed without one:
+    // its secret hashes depend on it.
+    if !store.holds_hashes() {
+        store.ensure_secret_key()?;
+    }
     store::write_atomic(&config_path, config::default_text(args.solo).as_bytes())?;
     ui.status(format!(
         "created `{}` and `{}/`",

@@ -72,6 +72,9 @@ pub struct Context {
     pub store: Store,
     /// The active risk rules of `config`.
     pub rules: RuleSet,
+    /// The repository's key for secret hashes (unkeyed in a state directory made
+    /// before keys existed).
+    pub secret_key: crate::semantic::SecretKey,
 }
 
 impl Context {
@@ -105,7 +108,11 @@ impl Context {
         let config = Config::load(&config_path)?;
         let store = Store::open(&root)
             .map_err(|e| Error::from(e).hint("run `driftgate init` in the root"))?;
-        let settings = Settings::new(&config);
+        let secret_key = store
+            .secret_key()?
+            .map(crate::semantic::SecretKey::new)
+            .unwrap_or_default();
+        let settings = Settings::new(&config).with_secret_key(secret_key);
         let rules = RuleSet::new(&config)
             .map_err(|e| Error::input(format!("invalid `{}`: {e}", config_path.display())))?;
         Ok(Context {
@@ -114,6 +121,34 @@ impl Context {
             settings,
             store,
             rules,
+            secret_key,
+        })
+    }
+
+    /// Returns this project with a key for secret hashes, making one if the state
+    /// directory has none and nothing was hashed yet (it was made by an older
+    /// driftgate). Call under the lock.
+    ///
+    /// Once a baseline or a proposal exists, its secrets were hashed without a key;
+    /// a key made now would make every secret look changed, so hashes stay unkeyed
+    /// (still full length) and `warn` says so.
+    pub fn with_secret_key(self, warn: &mut dyn FnMut(String)) -> Result<Context, Error> {
+        if self.secret_key.is_set() {
+            return Ok(self);
+        }
+        if self.store.holds_hashes() {
+            warn(format!(
+                "`{}` has no key for secret hashes: secrets are hashed without one \
+                 (see \"Secrets\" in the README)",
+                crate::store::STATE_DIR
+            ));
+            return Ok(self);
+        }
+        let key = crate::semantic::SecretKey::new(self.store.ensure_secret_key()?);
+        Ok(Context {
+            settings: self.settings.clone().with_secret_key(key),
+            secret_key: key,
+            ..self
         })
     }
 
@@ -124,10 +159,11 @@ impl Context {
             .map_err(|e| Error::input(format!("invalid `{}`: {e}", config::CONFIG_FILE)))?;
         Ok(Context {
             root: self.root.clone(),
-            settings: Settings::new(&config),
+            settings: Settings::new(&config).with_secret_key(self.secret_key),
             config,
             store: self.store.clone(),
             rules,
+            secret_key: self.secret_key,
         })
     }
 

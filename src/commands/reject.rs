@@ -41,7 +41,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RejectArgs) -> Result<Exit, Error
     let in_force = crate::judge::in_force(&cx.store, &proposal.baseline)?;
     let actor = super::actor_of(&actor, &args.run, &in_force.policy)?;
     let mut details = serde_json::Map::new();
-    details.insert("reason".into(), args.reason.clone().into());
+    let reason = crate::semantic::redact_message(&args.reason, &cx.settings.semantic);
+    details.insert("reason".into(), reason.into());
     let hash = audit::append(
         &cx.store.audit_path(),
         now(),

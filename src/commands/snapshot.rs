@@ -83,6 +83,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     let loaded = Context::load(g)?;
     let requester = identity(args.as_.as_deref(), &loaded.root)?;
     let lock = loaded.store.lock()?;
+    let loaded = loaded.with_secret_key(&mut |w| ui.warn(w))?;
     // A broken audit log stops the command before anything is written.
     audit::read_verified(&loaded.store.audit_path())?;
     let current = baseline::load_baseline(&loaded.store)?;
@@ -248,7 +249,11 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         files,
         true,
     );
-    let reason = args.reason.clone().unwrap_or_default();
+    // A secret pasted into the reason is not written into the proposal or the log.
+    let reason = crate::semantic::redact_message(
+        args.reason.as_deref().unwrap_or_default(),
+        &cx.settings.semantic,
+    );
     if reason.is_empty() {
         ui.warn("no reason given; pass `-m REASON` so reviewers know why");
     }

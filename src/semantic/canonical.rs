@@ -9,26 +9,30 @@
 //!   (`{"\u0000yaml11":["int",420]}` for a plain YAML scalar that YAML 1.1 reads
 //!   differently, see `yaml11`):
 //!   `{"\u0000tag":["!Ref",...]}`, `{"\u0000datetime":"..."}`,
-//!   `{"\u0000float":"inf"}` (also `-inf`, `nan`) and `{"\u0000redacted":"<hash>"}` for
-//!   a secret; a data key that itself starts with NUL gets one more NUL.
+//!   `{"\u0000float":"inf"}` (also `-inf`, `nan`), `{"\u0000redacted":"<hash>"}` for
+//!   a secret and `{"\u0000masked":"<masked text>"}` for a string with secrets inside
+//!   (see `redact`); a data key that itself starts with NUL gets one more NUL.
 //!
 //! The same data in any formatting, key order, quoting, style or source format gives
 //! the same bytes, so the blake3 of this form is the file's semantic hash. Secrets are
-//! replaced by their hash (`redact`), so the form may be stored and shown; a changed
-//! secret still changes the form. [`read`] loads it back for comparison.
+//! replaced by their keyed hash (`redact`), so the form may be stored; a changed secret
+//! still changes the form. [`read`] loads it back for comparison.
 
+use super::Options;
 use super::ParseError;
-use super::json::{self, DATETIME_KEY, FLOAT_KEY, Mode, REDACTED_KEY, TAG_KEY, YAML11_KEY};
-use super::redact::{self, Redactor};
+use super::json::{
+    self, DATETIME_KEY, FLOAT_KEY, MASKED_KEY, Mode, REDACTED_KEY, TAG_KEY, YAML11_KEY,
+};
+use super::redact::{self, Form, Redactor};
 use super::value::{Doc, Kind, Node};
 
 /// The first line of every canonical form.
 pub(crate) const HEADER: &[u8] = b"driftgate-canonical/1\n";
 
-/// Returns the canonical form of every document of `doc`, secrets under `redact_keys`
-/// (and Kubernetes `Secret` data) replaced by their hash.
-pub(crate) fn write(doc: &Doc, redact_keys: &[String]) -> Vec<u8> {
-    let redactor = Redactor::new(doc, redact_keys);
+/// Returns the canonical form of every document of `doc`, each secret `redact` finds
+/// replaced by its keyed hash.
+pub(crate) fn write(doc: &Doc, options: &Options) -> Vec<u8> {
+    let redactor = Redactor::new(doc, options);
     let mut w = Writer {
         doc,
         redactor: Some(&redactor),
@@ -81,11 +85,12 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn node(&mut self, n: &Node, secret: bool) {
-        let alias = self.redactor.is_some_and(|r| r.is_secret_alias(n));
-        if (secret || alias) && redact::is_leaf(self.doc, n) {
-            let h = redact::hash(self.doc, n);
-            self.special(REDACTED_KEY, &h);
-            return;
+        if let Some(r) = self.redactor {
+            match r.form(self.doc, n, secret) {
+                Form::Plain => {}
+                Form::Whole(h) => return self.special(REDACTED_KEY, &h),
+                Form::Masked(m) => return self.special(MASKED_KEY, &m),
+            }
         }
         let doc = self.doc;
         if n.y11 != 0 && !n.is_collection() {
@@ -110,13 +115,14 @@ impl Writer<'_> {
             Kind::Str => self.string(doc.str(n)),
             Kind::DateTime => self.special(DATETIME_KEY, doc.str(n)),
             Kind::Redacted => self.special(REDACTED_KEY, doc.str(n)),
+            Kind::Masked => self.special(MASKED_KEY, doc.str(n)),
             Kind::Tagged => {
                 self.out.extend_from_slice(b"{");
                 self.string(TAG_KEY);
                 self.out.extend_from_slice(b":[");
                 self.string(doc.name(n.a));
                 self.out.push(b',');
-                self.node(&doc.tagged(n), secret);
+                self.node(&doc.tagged(n), secret && redact::tag_keeps_secret(doc, n));
                 self.out.extend_from_slice(b"]}");
             }
             Kind::Seq => {
@@ -145,8 +151,9 @@ impl Writer<'_> {
                         self.string(key);
                     }
                     self.out.push(b':');
-                    let child_secret =
-                        secret || self.redactor.is_some_and(|r| r.is_secret(doc, n, c));
+                    let child_secret = self
+                        .redactor
+                        .map_or(secret, |r| r.child_secret(doc, n, c, secret));
                     self.node(c, child_secret);
                 }
                 self.out.push(b'}');
@@ -222,14 +229,21 @@ pub(crate) fn special_name(n: &Node) -> &'static str {
 mod tests {
     use super::*;
 
+    fn options() -> Options {
+        Options {
+            redact_keys: vec!["password".into()],
+            ..Options::default()
+        }
+    }
+
     fn canon(yaml: &str) -> String {
         let d = super::super::yaml::parse(yaml.as_bytes()).unwrap();
-        String::from_utf8(write(&d, &["password".into()])).unwrap()
+        String::from_utf8(write(&d, &options())).unwrap()
     }
 
     fn canon_json(json: &str) -> String {
         let d = json::parse(json.as_bytes(), Mode::Single).unwrap();
-        String::from_utf8(write(&d, &["password".into()])).unwrap()
+        String::from_utf8(write(&d, &options())).unwrap()
     }
 
     #[test]
@@ -259,7 +273,7 @@ mod tests {
         assert_ne!(canon("a: on\n"), canon("a: \"on\"\n"));
         let doc = read(octal.as_bytes()).unwrap();
         assert_eq!(
-            String::from_utf8(write(&doc, &[])).unwrap(),
+            String::from_utf8(write(&doc, &Options::default())).unwrap(),
             octal,
             "the reading survives the store"
         );
@@ -298,9 +312,9 @@ mod tests {
             "",
         ] {
             let d = super::super::yaml::parse(y.as_bytes()).unwrap();
-            let c = write(&d, &["password".into()]);
+            let c = write(&d, &options());
             let back = read(&c).unwrap();
-            assert_eq!(write(&back, &["password".into()]), c, "{y}");
+            assert_eq!(write(&back, &options()), c, "{y}");
             assert_eq!(back.roots.len(), d.roots.len());
         }
     }

@@ -9,7 +9,8 @@
 //!   replaced items are compared pairwise.
 //! - Documents are matched by Kubernetes identity when every non-empty document on
 //!   both sides has a unique one, else by position. Their order is not data.
-//! - Secrets (`redact`) are compared by hash and shown only as `<redacted:...>`.
+//! - Secrets (`redact`) are compared by their full keyed hash and shown only as
+//!   `<redacted:...>`; strings with secrets inside by their masked text.
 //! - Changes at or under an `ignore_keys` pattern are dropped.
 
 use std::borrow::Cow;
@@ -22,7 +23,7 @@ use similar::{Algorithm, DiffTag, TextDiff};
 use super::Options;
 use super::canonical::special_name;
 use super::keypath::{KeyPath, KeyPattern, Segment};
-use super::redact::{self, Redactor};
+use super::redact::{self, Form, Redactor};
 use super::value::{Doc, Kind, Node};
 use crate::report::{Change, ChangeKind};
 
@@ -41,8 +42,8 @@ pub(crate) fn compare(old: &Doc, new: &Doc, options: &Options) -> Vec<Change> {
     let mut cx = Cx {
         old,
         new,
-        old_redact: Redactor::new(old, &options.redact_keys),
-        new_redact: Redactor::new(new, &options.redact_keys),
+        old_redact: Redactor::new(old, options),
+        new_redact: Redactor::new(new, options),
         identity_keys: &options.identity_keys,
         ignore,
         path: Vec::new(),
@@ -100,7 +101,7 @@ fn category<'a>(doc: &'a Doc, n: &Node) -> Category<'a> {
         Kind::Null => Category::Null,
         Kind::Bool => Category::Bool,
         Kind::Int | Kind::Num | Kind::Special => Category::Number,
-        Kind::Str => Category::String,
+        Kind::Str | Kind::Masked => Category::String,
         Kind::DateTime => Category::DateTime,
         Kind::Redacted => Category::Secret,
         Kind::Tagged => Category::Tagged(doc.name(n.a)),
@@ -216,9 +217,23 @@ impl<'a> Cx<'a> {
     fn node(&mut self, o: Side<'a>, n: Side<'a>) {
         let (old, new) = (self.old, self.new);
         let (on, nn) = (o.node, n.node);
-        let hashed = o.secret || n.secret || on.kind == Kind::Redacted || nn.kind == Kind::Redacted;
-        if hashed && redact::is_leaf(old, on) && redact::is_leaf(new, nn) {
-            if redact::hash(old, on) != redact::hash(new, nn) {
+        // Equal strings (read alike by YAML 1.1 too) that are equally secret are equal
+        // in every form: no need to look for secrets in them.
+        if on.kind == Kind::Str
+            && nn.kind == Kind::Str
+            && on.y11 == nn.y11
+            && o.secret == n.secret
+            && old.str(on) == new.str(nn)
+            && self.old_redact.is_secret_alias(on) == self.new_redact.is_secret_alias(nn)
+        {
+            return;
+        }
+        let of = self.old_redact.form(old, on, o.secret);
+        let nf = self.new_redact.form(new, nn, n.secret);
+        if of != Form::Plain || nf != Form::Plain {
+            // Full hashes and masked texts, never display tokens: a literal token in
+            // the file is not the secret it stands for.
+            if of != nf {
                 self.emit(ChangeKind::Changed, Some(o), Some(n), nn.line);
             }
             return;
@@ -241,7 +256,16 @@ impl<'a> Cx<'a> {
                 let (oi, ni) = (old.tagged(on), new.tagged(nn));
                 if !oi.is_collection() && !ni.is_collection() {
                     // A tagged scalar is shown whole (`!Sub x`), so the tag stays in view.
-                    if !deep_eq(old, on, new, nn) {
+                    // Its scalar may hold a secret: compared by form, as any string.
+                    let of = self.old_redact.form(old, &oi, false);
+                    let nf = self.new_redact.form(new, &ni, false);
+                    let same = old.name(on.a) == new.name(nn.a)
+                        && if of == Form::Plain && nf == Form::Plain {
+                            deep_eq(old, on, new, nn)
+                        } else {
+                            of == nf
+                        };
+                    if !same {
                         self.emit(ChangeKind::Changed, Some(o), Some(n), nn.line);
                     }
                 } else if let (Some(oi), Some(ni)) = (old.tagged_ref(on), new.tagged_ref(nn)) {
@@ -313,14 +337,18 @@ impl<'a> Cx<'a> {
     fn old_child(&self, parent: Side<'a>, child: &'a Node) -> Side<'a> {
         Side {
             node: child,
-            secret: parent.secret || self.old_redact.is_secret(self.old, parent.node, child),
+            secret: self
+                .old_redact
+                .child_secret(self.old, parent.node, child, parent.secret),
         }
     }
 
     fn new_child(&self, parent: Side<'a>, child: &'a Node) -> Side<'a> {
         Side {
             node: child,
-            secret: parent.secret || self.new_redact.is_secret(self.new, parent.node, child),
+            secret: self
+                .new_redact
+                .child_secret(self.new, parent.node, child, parent.secret),
         }
     }
 
@@ -330,7 +358,7 @@ impl<'a> Cx<'a> {
         if oc.len() == nc.len() && oc.iter().zip(nc).all(|(a, b)| deep_eq(old, a, new, b)) {
             return;
         }
-        match self.identity(oc, nc) {
+        match self.identity(oc, nc, o.secret || n.secret) {
             Some(ids) => self.seq_by_identity(o, n, ids),
             None => self.seq_aligned(o, n),
         }
@@ -338,7 +366,10 @@ impl<'a> Cx<'a> {
 
     /// Returns how the items of both lists are identified and each item's identity,
     /// when every item on both sides has a unique one.
-    fn identity(&self, oc: &'a [Node], nc: &'a [Node]) -> Option<Identified<'a>> {
+    ///
+    /// An identity is shown in key paths (`[name=web]`), so a value that is or holds a
+    /// secret never is one; `secret` says the lists are under a secret key.
+    fn identity(&self, oc: &'a [Node], nc: &'a [Node], secret: bool) -> Option<Identified<'a>> {
         let (old, new) = (self.old, self.new);
         if oc.is_empty() && nc.is_empty() {
             return None;
@@ -346,15 +377,30 @@ impl<'a> Cx<'a> {
         if !oc.iter().chain(nc).all(|x| x.kind == Kind::Map) {
             return None;
         }
+        if secret {
+            return None;
+        }
         for key in self.identity_keys {
-            let ids = |doc: &'a Doc, items: &'a [Node]| -> Option<Vec<Cow<'a, str>>> {
+            let ids = |doc: &'a Doc,
+                       redactor: &Redactor,
+                       items: &'a [Node]|
+             -> Option<Vec<Cow<'a, str>>> {
                 items
                     .iter()
-                    .map(|item| doc.get(item, key).and_then(|v| scalar_text(doc, v)))
+                    .map(|item| {
+                        let v = doc.get(item, key)?;
+                        let secret = redactor.child_secret(doc, item, v, false);
+                        if redactor.form(doc, v, secret) != Form::Plain {
+                            return None;
+                        }
+                        scalar_text(doc, v)
+                    })
                     .collect()
             };
-            if let (Some(o), Some(n)) = (ids(old, oc), ids(new, nc))
-                && all_unique(&o)
+            if let (Some(o), Some(n)) = (
+                ids(old, &self.old_redact, oc),
+                ids(new, &self.new_redact, nc),
+            ) && all_unique(&o)
                 && all_unique(&n)
             {
                 return Some(Identified {
@@ -590,17 +636,19 @@ impl<'a> Cx<'a> {
             (ChangeKind::Removed, Some(o), _) => o.node.line,
             _ => line,
         };
+        let multi_line = |doc: &Doc, s: Side<'_>| {
+            matches!(s.node.kind, Kind::Str | Kind::Masked) && doc.str(s.node).contains('\n')
+        };
         let diff = match (o, n) {
-            (Some(o), Some(n))
-                if !o.secret
-                    && !n.secret
-                    && !self.old_redact.is_secret_alias(o.node)
-                    && !self.new_redact.is_secret_alias(n.node)
-                    && o.node.kind == Kind::Str
-                    && n.node.kind == Kind::Str =>
-            {
-                let (a, b) = (self.old.str(o.node), self.new.str(n.node));
-                (a.contains('\n') || b.contains('\n')).then(|| line_diff(a, b))
+            (Some(o), Some(n)) if multi_line(self.old, o) || multi_line(self.new, n) => {
+                let a = text_form(self.old, &self.old_redact, o);
+                let b = text_form(self.new, &self.new_redact, n);
+                match (a, b) {
+                    (Some(a), Some(b)) if a.contains('\n') || b.contains('\n') => {
+                        Some(line_diff(&a, &b))
+                    }
+                    _ => None,
+                }
             }
             _ => None,
         };
@@ -625,6 +673,18 @@ impl<'a> Cx<'a> {
             ]);
         }
         self.out.push(change);
+    }
+}
+
+/// Returns the masked text of a string side (plain strings escaped), `None` for other
+/// values and whole secrets.
+fn text_form<'d>(doc: &'d Doc, redactor: &'d Redactor, s: Side<'_>) -> Option<Cow<'d, str>> {
+    match redactor.form(doc, s.node, s.secret) {
+        Form::Masked(m) => Some(m),
+        Form::Plain if s.node.kind == Kind::Str => {
+            Some(Cow::Owned(redact::escape(doc.str(s.node))))
+        }
+        _ => None,
     }
 }
 
@@ -663,7 +723,7 @@ pub(crate) fn document_values(
         let Some(d) = d else {
             return Vec::new();
         };
-        let redactor = Redactor::new(d, &options.redact_keys);
+        let redactor = Redactor::new(d, options);
         d.roots
             .iter()
             .enumerate()
@@ -824,7 +884,7 @@ fn to_json_pruned(
             doc.children(n)
                 .iter()
                 .map(|c| {
-                    let s = secret || redactor.is_secret(doc, n, c);
+                    let s = redactor.child_secret(doc, n, c, secret);
                     let key = doc.key(c);
                     let v = match trie.key(key) {
                         Some(t) => to_json_pruned(doc, redactor, c, s, t),
@@ -977,7 +1037,9 @@ fn scalar_eq(od: &Doc, o: &Node, nd: &Doc, n: &Node) -> bool {
         Kind::Null => true,
         Kind::Bool | Kind::Special => o.a == n.a,
         Kind::Int => o.int_value() == n.int_value(),
-        Kind::Num | Kind::Str | Kind::DateTime | Kind::Redacted => od.str(o) == nd.str(n),
+        Kind::Num | Kind::Str | Kind::DateTime | Kind::Redacted | Kind::Masked => {
+            od.str(o) == nd.str(n)
+        }
         Kind::Tagged | Kind::Seq | Kind::Map => false,
     }
 }
@@ -1020,12 +1082,19 @@ fn item_hash(doc: &Doc, redactor: &Redactor, node: &Node, secret: bool) -> u128 
 }
 
 fn hash_into(h: &mut blake3::Hasher, doc: &Doc, redactor: &Redactor, n: &Node, secret: bool) {
-    if (secret || n.kind == Kind::Redacted || redactor.is_secret_alias(n))
-        && redact::is_leaf(doc, n)
-    {
-        h.update(b"R");
-        h.update(redact::hash(doc, n).as_bytes());
-        return;
+    match redactor.form(doc, n, secret) {
+        Form::Plain => {}
+        Form::Whole(hash) => {
+            h.update(b"R");
+            h.update(hash.as_bytes());
+            return;
+        }
+        Form::Masked(m) => {
+            h.update(b"M");
+            h.update(&(m.len() as u64).to_le_bytes());
+            h.update(m.as_bytes());
+            return;
+        }
     }
     match n.kind {
         Kind::Map => {
@@ -1036,7 +1105,13 @@ fn hash_into(h: &mut blake3::Hasher, doc: &Doc, redactor: &Redactor, n: &Node, s
                 let key = doc.key(c);
                 h.update(&(key.len() as u64).to_le_bytes());
                 h.update(key.as_bytes());
-                hash_into(h, doc, redactor, c, secret || redactor.is_secret(doc, n, c));
+                hash_into(
+                    h,
+                    doc,
+                    redactor,
+                    c,
+                    redactor.child_secret(doc, n, c, secret),
+                );
             }
         }
         Kind::Seq => {
@@ -1052,6 +1127,7 @@ fn hash_into(h: &mut blake3::Hasher, doc: &Doc, redactor: &Redactor, n: &Node, s
             h.update(b"!");
             h.update(&(name.len() as u64).to_le_bytes());
             h.update(name.as_bytes());
+            let secret = secret && redact::tag_keeps_secret(doc, n);
             hash_into(h, doc, redactor, &doc.tagged(n), secret);
         }
         _ => {
@@ -1076,12 +1152,13 @@ pub fn line_diff_of<'a>(old: &'a str, new: &'a str) -> TextDiff<'a, 'a, 'a, str>
         .diff_lines(old, new)
 }
 
-/// Returns the unified line diff of two multi-line strings.
+/// Returns the unified line diff of two multi-line strings, in masked form (see
+/// `redact`): lines compare by their secrets' full hashes and show display tokens.
 fn line_diff(old: &str, new: &str) -> String {
-    line_diff_of(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .to_string()
+    redact::masked_hunks(old, new, 3)
+        .into_iter()
+        .map(|h| h.text)
+        .collect()
 }
 
 /// Returns a value for a report: plain JSON for data, `"!Tag value"` for tagged
@@ -1101,10 +1178,8 @@ fn holds_yaml11(doc: &Doc, n: &Node) -> bool {
 
 /// Like [`to_json`], with each scalar as YAML 1.1 readers see it when `yaml11`.
 fn to_json_as(doc: &Doc, redactor: &Redactor, n: &Node, secret: bool, yaml11: bool) -> Value {
-    if (secret || n.kind == Kind::Redacted || redactor.is_secret_alias(n))
-        && redact::is_leaf(doc, n)
-    {
-        return Value::String(redact::shown(doc, n));
+    if let Some(shown) = redactor.form(doc, n, secret).shown() {
+        return Value::String(shown);
     }
     if yaml11 && n.y11 != 0 && !n.is_collection() {
         let text = match n.kind {
@@ -1134,11 +1209,14 @@ fn to_json_as(doc: &Doc, redactor: &Redactor, n: &Node, secret: bool, yaml11: bo
             .to_string(),
         ),
         Kind::Str | Kind::DateTime => Value::String(doc.str(n).to_string()),
-        Kind::Redacted => Value::String(redact::shown(doc, n)),
+        // Reached only through `form` above; kept for exhaustiveness.
+        Kind::Redacted => Value::String(redact::display_token(doc.str(n))),
+        Kind::Masked => Value::String(redact::display(doc.str(n))),
         Kind::Tagged => {
             let inner = doc.tagged(n);
             let tag = doc.name(n.a);
-            match to_json_as(doc, redactor, &inner, secret, yaml11) {
+            let inner_secret = secret && redact::tag_keeps_secret(doc, n);
+            match to_json_as(doc, redactor, &inner, inner_secret, yaml11) {
                 Value::String(s) => Value::String(format!("{tag} {s}")),
                 Value::Null => Value::String(tag.to_string()),
                 v if !inner.is_collection() => Value::String(format!("{tag} {v}")),
@@ -1159,7 +1237,7 @@ fn to_json_as(doc: &Doc, redactor: &Redactor, n: &Node, secret: bool, yaml11: bo
             doc.children(n)
                 .iter()
                 .map(|c| {
-                    let s = secret || redactor.is_secret(doc, n, c);
+                    let s = redactor.child_secret(doc, n, c, secret);
                     (
                         doc.key(c).to_string(),
                         to_json_as(doc, redactor, c, s, yaml11),

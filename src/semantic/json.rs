@@ -28,6 +28,8 @@ pub(crate) const DATETIME_KEY: &str = "\0datetime";
 pub(crate) const FLOAT_KEY: &str = "\0float";
 /// A secret's hash in a canonical form.
 pub(crate) const REDACTED_KEY: &str = "\0redacted";
+/// A string with secrets inside, masked (see `redact`), in a canonical form.
+pub(crate) const MASKED_KEY: &str = "\0masked";
 /// The reserved key of a scalar that YAML 1.1 reads differently (`yaml11`).
 pub(crate) const YAML11_KEY: &str = "\0yaml11";
 
@@ -347,6 +349,10 @@ impl<'a> Parser<'a> {
             REDACTED_KEY => {
                 let (a, b) = self.b.doc.push_text(&text);
                 Node::new(Kind::Redacted, a, b)
+            }
+            MASKED_KEY => {
+                let (a, b) = self.b.doc.push_text(&text);
+                Node::new(Kind::Masked, a, b)
             }
             FLOAT_KEY => match &*text {
                 "inf" => Node::new(Kind::Special, 0, 0),

@@ -24,7 +24,10 @@ use std::path::Path;
 
 pub use diff::line_diff_of;
 pub use keypath::{KeyPath, KeyPathError, KeyPattern, Segment};
-pub use redact::{key_looks_secret, redact_text};
+pub use redact::{
+    DEFAULT_SECRET_WORDS, Hunk, SecretKey, TEXT_HEADER, key_looks_secret, masked_hunks,
+    masked_text, redact_message, stored_text,
+};
 
 /// The version of the canonical form (its first line); canonical hashes computed under
 /// another version are not comparable.
@@ -150,10 +153,12 @@ impl ParseError {
 pub struct Options {
     /// Keys that identify items of a list of mappings, tried in order.
     pub identity_keys: Vec<String>,
-    /// A key whose lowercased name contains one of these holds a secret.
+    /// Words of secret-looking keys (see `redact`).
     pub redact_keys: Vec<String>,
     /// Key paths (with `*` and `**` wildcards) whose changes are not reported.
     pub ignore_keys: Vec<String>,
+    /// The repository's key for secret hashes (unkeyed when not set).
+    pub secret_key: SecretKey,
 }
 
 /// A parsed structured file: zero or more documents (YAML streams may hold several;
@@ -167,10 +172,19 @@ pub struct Parsed {
 ///
 /// `Text` and `Binary` are not structured and always fail.
 pub fn parse(bytes: &[u8], format: Format) -> Result<Parsed, ParseError> {
+    // Parser messages may quote the line they stopped at.
+    let quiet = |mut e: ParseError| {
+        let options = Options {
+            redact_keys: DEFAULT_SECRET_WORDS.iter().map(|w| w.to_string()).collect(),
+            ..Options::default()
+        };
+        e.message = redact_message(&e.message, &options);
+        e
+    };
     let doc = match format {
-        Format::Yaml => yaml::parse(bytes)?,
-        Format::Json => json::parse(bytes, json::Mode::Single)?,
-        Format::Toml => toml::parse(bytes)?,
+        Format::Yaml => yaml::parse(bytes).map_err(quiet)?,
+        Format::Json => json::parse(bytes, json::Mode::Single).map_err(quiet)?,
+        Format::Toml => toml::parse(bytes).map_err(quiet)?,
         Format::Text | Format::Binary => {
             return Err(ParseError::new(format!(
                 "{} is not a structured format",
@@ -192,11 +206,10 @@ pub fn parse_json_sequence(bytes: &[u8]) -> Result<Parsed, ParseError> {
 impl Parsed {
     /// Returns the canonical form: deterministic bytes that are equal for equal data.
     ///
-    /// Secret values are replaced by their hash, so the canonical form may be stored.
-    /// Its format is described in the `canonical` module.
+    /// Secret values are replaced by their keyed hash, so the canonical form may be
+    /// stored. Its format is described in the `canonical` module.
     pub fn canonical(&self, options: &Options) -> Vec<u8> {
-        let doc = redact::lines_of_strings(&self.doc, &options.redact_keys);
-        canonical::write(&doc, &options.redact_keys)
+        canonical::write(&self.doc, options)
     }
 
     /// Returns the data of a canonical form written by [`Parsed::canonical`].
@@ -250,9 +263,15 @@ impl Parsed {
     }
 }
 
-/// Returns whether a report value is a redacted secret (`<redacted:1a2b3c4d>`).
+/// Returns whether a report value is or holds a redacted secret (`<redacted:1a2b3c4d>`,
+/// `postgres://app:<redacted:1a2b3c4d>@db/x`).
+///
+/// For rating only: which secret it is, and whether two are the same, is decided by
+/// full hashes when changes are found, never by these tokens.
 pub fn is_redacted(value: &serde_json::Value) -> bool {
-    value.as_str().is_some_and(redact::is_shown)
+    value
+        .as_str()
+        .is_some_and(|s| redact::is_shown(s) || redact::contains_shown(s))
 }
 
 /// Returns whether a line of text (of a line diff) holds a redacted secret.
@@ -276,10 +295,7 @@ pub fn document_values(
     options: &Options,
     keep: Option<&[KeyPath]>,
 ) -> [Vec<DocumentValue>; 2] {
-    let words = &options.redact_keys;
-    let old = old.map(|p| redact::lines_of_strings(&p.doc, words));
-    let new = new.map(|p| redact::lines_of_strings(&p.doc, words));
-    diff::document_values(old.as_deref(), new.as_deref(), options, keep)
+    diff::document_values(old.map(|p| &p.doc), new.map(|p| &p.doc), options, keep)
 }
 
 /// Returns the 1-based line where each document's value starts, in the order of
@@ -288,14 +304,10 @@ pub fn document_lines(parsed: &Parsed) -> Vec<u32> {
     parsed.doc.roots.iter().map(|r| r.line).collect()
 }
 
-/// Returns the changes from `old` to `new`, values of secret keys redacted.
+/// Returns the changes from `old` to `new`, secrets compared by full keyed hash and
+/// shown only as display tokens.
 pub fn compare(old: &Parsed, new: &Parsed, options: &Options) -> Vec<Change> {
-    // Multi-line strings (a ConfigMap's `application.properties: |`) are redacted line
-    // by line on both sides first, as canonical forms store them, so the two sides
-    // compare alike and no diff or value shows a secret line.
-    let old = redact::lines_of_strings(&old.doc, &options.redact_keys);
-    let new = redact::lines_of_strings(&new.doc, &options.redact_keys);
-    diff::compare(&old, &new, options)
+    diff::compare(&old.doc, &new.doc, options)
 }
 
 #[cfg(test)]

@@ -48,6 +48,9 @@ pub(crate) enum Kind {
     DateTime,
     /// A secret from a canonical form: hex hash at `a`, length `b`.
     Redacted,
+    /// A string with secrets inside, from a canonical form: masked text (see `redact`)
+    /// at `a`, length `b`.
+    Masked,
     /// A custom tag: tag name `a` (interned), tagged node at index `b`.
     Tagged,
     /// A sequence: children at `a..a+b`.
@@ -145,7 +148,7 @@ impl Doc {
         self.text.get(a..a + b).unwrap_or_default()
     }
 
-    /// Returns the text of a `Str`, `Num`, `DateTime` or `Redacted` node.
+    /// Returns the text of a `Str`, `Num`, `DateTime`, `Redacted` or `Masked` node.
     pub fn str(&self, n: &Node) -> &str {
         self.slice(n.a, n.b)
     }

@@ -102,6 +102,7 @@ impl Store {
             store.cache_dir(),
             store.audit_path(),
             store.allowed_signers_path(),
+            store.secret_key_path(),
             store.dir.join("lock"),
         ] {
             if std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -186,6 +187,67 @@ impl Store {
     /// Returns `.driftgate/allowed_signers`.
     pub fn allowed_signers_path(&self) -> PathBuf {
         self.dir.join("allowed_signers")
+    }
+
+    /// Returns `.driftgate/redaction.key`: the key of secret hashes.
+    pub fn secret_key_path(&self) -> PathBuf {
+        self.dir.join("redaction.key")
+    }
+
+    /// Returns the repository's key for secret hashes, or `None` when it has none (a
+    /// state directory made before keys existed).
+    ///
+    /// The key is committed with the rest of `.driftgate/`, so a fresh clone in CI
+    /// hashes secrets as the baseline did. It keeps the hashes of short secrets from
+    /// being looked up in tables shared across repositories; it does not hide them from
+    /// whoever can read the repository.
+    pub fn secret_key(&self) -> Result<Option<[u8; 32]>, StoreError> {
+        let path = self.secret_key_path();
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(StoreError::io("read", &path)(e)),
+        };
+        let corrupt = || StoreError::Corrupt {
+            path: path.clone(),
+            message: "expected 64 hex digits".into(),
+        };
+        let hex = text.trim();
+        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(corrupt());
+        }
+        let mut key = [0u8; 32];
+        for (i, k) in key.iter_mut().enumerate() {
+            *k = u8::from_str_radix(hex.get(i * 2..i * 2 + 2).ok_or_else(corrupt)?, 16)
+                .map_err(|_| corrupt())?;
+        }
+        Ok(Some(key))
+    }
+
+    /// Returns whether a baseline or a proposal exists, whose secrets were hashed.
+    pub fn holds_hashes(&self) -> bool {
+        self.baseline_path().exists()
+            || fs::read_dir(self.proposals_dir()).is_ok_and(|mut d| d.next().is_some())
+    }
+
+    /// Returns the key for secret hashes, making a random one first if there is none.
+    /// Call under the lock.
+    pub fn ensure_secret_key(&self) -> Result<[u8; 32], StoreError> {
+        if let Some(k) = self.secret_key()? {
+            return Ok(k);
+        }
+        use ssh_key::rand_core::{OsRng, RngCore};
+        let mut key = [0u8; 32];
+        let path = self.secret_key_path();
+        OsRng.try_fill_bytes(&mut key).map_err(|e| StoreError::Io {
+            action: "make a random key for",
+            path: path.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        let mut text: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        text.push('\n');
+        write_atomic(&path, text.as_bytes())?;
+        Ok(key)
     }
 
     /// Returns the object store.
@@ -302,6 +364,19 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn the_secret_key_is_made_once_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::at(dir.path());
+        s.create().unwrap();
+        assert_eq!(s.secret_key().unwrap(), None);
+        let k = s.ensure_secret_key().unwrap();
+        assert_eq!(s.ensure_secret_key().unwrap(), k, "never replaced");
+        assert_eq!(s.secret_key().unwrap(), Some(k));
+        fs::write(s.secret_key_path(), "not hex\n").unwrap();
+        assert!(matches!(s.secret_key(), Err(StoreError::Corrupt { .. })));
     }
 
     #[test]

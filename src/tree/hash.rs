@@ -26,7 +26,9 @@ pub enum FileData<'a> {
 pub struct Hashed {
     /// The baseline entry.
     pub entry: Entry,
-    /// Raw bytes (text) or redacted canonical form (structured), if within the cap.
+    /// What the object store keeps, if within the cap and world-readable: the text
+    /// (secrets masked, see `semantic::stored_text`) or the canonical form, secrets
+    /// replaced by their keyed hash.
     pub stored: Option<Vec<u8>>,
 }
 
@@ -49,7 +51,9 @@ pub fn symlink_entry(path: String, target: &str) -> Entry {
 /// Returns the entry of the regular file `path` with content `data`.
 ///
 /// Files over `store_max_size` are hashed without being read whole and are neither
-/// parsed nor stored.
+/// parsed nor stored. A file on disk that is not world-readable is hashed and parsed
+/// but not stored: objects are world-readable, and a file's content must not reach
+/// more readers than the file has.
 pub fn hash_file(
     path: String,
     kind: EntryKind,
@@ -61,13 +65,16 @@ pub fn hash_file(
         move |source| TreeError::Io { path: p, source }
     };
     let owned;
+    let mut private = false;
     let bytes: &[u8] = match data {
         FileData::Bytes(b) => b,
         FileData::Disk(disk) => {
-            let size = std::fs::metadata(disk).map_err(io(disk))?.len();
+            let meta = std::fs::metadata(disk).map_err(io(disk))?;
+            let size = meta.len();
             if size > settings.store_max_size {
                 return hash_large(path, kind, disk, size, settings);
             }
+            private = !world_readable(&meta);
             owned = std::fs::read(disk).map_err(io(disk))?;
             &owned
         }
@@ -94,13 +101,7 @@ pub fn hash_file(
     }
     let stored = match format {
         Format::Binary => None,
-        // Secret-looking `KEY=VALUE` lines are stored redacted, like structured secrets.
-        Format::Text => Some(match std::str::from_utf8(bytes) {
-            Ok(t) => semantic::redact_text(t, &settings.semantic.redact_keys)
-                .into_owned()
-                .into_bytes(),
-            Err(_) => bytes.to_vec(),
-        }),
+        Format::Text => semantic::stored_text(bytes, &settings.semantic),
         Format::Yaml | Format::Json | Format::Toml => match semantic::parse(bytes, format) {
             Ok(parsed) => {
                 let canonical = parsed.canonical(&settings.semantic);
@@ -108,16 +109,29 @@ pub fn hash_file(
                 Some(canonical)
             }
             Err(e) => {
-                entry.error = Some(e.to_string());
+                // Parser messages may quote the line they stopped at.
+                entry.error = Some(semantic::redact_message(&e.to_string(), &settings.semantic));
                 None
             }
         },
     };
+    let stored = stored.filter(|_| !private);
     if let Some(s) = &stored {
         entry.object = Some(blake3::hash(s).to_hex().to_string());
         entry.object_size = Some(s.len() as u64);
     }
     Ok(Hashed { entry, stored })
+}
+
+#[cfg(unix)]
+fn world_readable(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o004 != 0
+}
+
+#[cfg(not(unix))]
+fn world_readable(_: &std::fs::Metadata) -> bool {
+    true
 }
 
 fn hash_large(

@@ -150,6 +150,7 @@ impl Settings {
             identity_keys: config.compare.identity_keys.clone(),
             redact_keys: config.redact.keys.clone(),
             ignore_keys: Vec::new(),
+            secret_key: semantic::SecretKey::default(),
         };
         let fingerprint = blake3::hash(
             format!(
@@ -170,6 +171,19 @@ impl Settings {
             semantic,
             fingerprint,
         }
+    }
+
+    /// Returns these settings hashing secrets with the repository's `key`.
+    ///
+    /// Canonical forms and stored texts depend on the key, so cached entries made
+    /// with another key are not reused.
+    pub fn with_secret_key(mut self, key: semantic::SecretKey) -> Settings {
+        self.fingerprint =
+            blake3::hash(format!("{}|{}", self.fingerprint, key.fingerprint()).as_bytes())
+                .to_hex()
+                .to_string();
+        self.semantic.secret_key = key;
+        self
     }
 
     /// Returns the format of `path` with leading bytes `prefix`.

@@ -198,8 +198,13 @@ impl TestEnv {
     }
 
     /// Runs `args` in every report format, expecting exit `code`, and panics if any
-    /// output contains `needle`.
+    /// output (stdout or stderr) contains `needle`.
     pub fn assert_no_format_prints(&self, args: &[&str], code: i32, needle: &str) {
+        self.assert_no_format_prints_any(args, code, &[needle]);
+    }
+
+    /// Like [`TestEnv::assert_no_format_prints`], for each of `needles`.
+    pub fn assert_no_format_prints_any(&self, args: &[&str], code: i32, needles: &[&str]) {
         for format in [
             "text", "json", "sarif", "github", "markdown", "junit", "html",
         ] {
@@ -207,7 +212,13 @@ impl TestEnv {
             all.extend(["--format", format]);
             let r = self.run(&all);
             r.expect_code(code);
-            assert!(!r.stdout.contains(needle), "{format}:\n{}", r.transcript());
+            for needle in needles {
+                assert!(
+                    !r.transcript().contains(needle),
+                    "`{needle}` in {format}:\n{}",
+                    r.transcript()
+                );
+            }
         }
     }
 

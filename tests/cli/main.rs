@@ -23,6 +23,7 @@ mod repo;
 mod review;
 mod rules;
 mod rules_corpus;
+mod secrets;
 mod semantic;
 mod signing;
 mod spine;

@@ -86,13 +86,29 @@ fn screen(env: &TestEnv, id: &str, columns: usize, color: bool) -> String {
     env.normalize(&String::from_utf8_lossy(&out.stderr))
 }
 
-/// Snapshots `text` with proposal times replaced.
+/// Snapshots `text` with proposal times and secret display tokens (keyed per
+/// project, so different in every test root) replaced.
 fn snap(name: &str, text: &str) {
-    insta::with_settings!({filters => vec![
-        (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "[TIME]"),
-    ]}, {
-        insta::assert_snapshot!(name, text);
-    });
+    snap_with(name, text, false);
+}
+
+/// Snapshots `text` as [`snap`] does, ids and root hashes replaced too: a tree that
+/// holds a secret hashes it with the project's own key, so its ids differ per root.
+fn snap_keyed(name: &str, text: &str) {
+    snap_with(name, text, true);
+}
+
+fn snap_with(name: &str, text: &str, keyed: bool) {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "[TIME]");
+    settings.add_filter(r"<redacted:[0-9a-f]{8}>", "<redacted:[TOKEN]>");
+    if keyed {
+        settings.add_filter(
+            r"(proposal |approving |root |parent |baseline |Baseline `|proposals/)[0-9a-f]{12}",
+            "$1[HASH]",
+        );
+    }
+    settings.bind(|| insta::assert_snapshot!(name, text));
 }
 
 const VARIANTS: [(usize, bool); 4] = [(80, false), (160, false), (80, true), (160, true)];
@@ -144,7 +160,7 @@ fn added_kubernetes_document_reads_as_yaml() {
             assert!(text.contains("\n    + kind: ConfigMap\n"), "{text}");
             assert!(!text.contains("{\"apiVersion\""), "{text}");
         }
-        snap(
+        snap_keyed(
             &variant_name("review_added_document", columns, color),
             &text,
         );
@@ -446,9 +462,9 @@ fn every_format_renders_an_added_document_readably() {
     let mut c = env.command(&["check", "--color", "never"]);
     c.env("COLUMNS", "80");
     let text = env.normalize(&String::from_utf8_lossy(&c.output().unwrap().stdout));
-    snap("added_document_text", &text);
-    snap("added_document_markdown", &run("markdown"));
-    snap("added_document_github", &run("github"));
+    snap_keyed("added_document_text", &text);
+    snap_keyed("added_document_markdown", &run("markdown"));
+    snap_keyed("added_document_github", &run("github"));
 
     let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
     let change = &json["files"][0]["changes"][0];

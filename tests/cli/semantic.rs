@@ -383,8 +383,9 @@ fn files_format_overrides() {
 fn files_use_the_config_when_one_is_found() {
     let env = TestEnv::init(&[]);
     env.write("driftgate.toml", "[redact]\nkeys = [\"pin\"]\n");
-    env.write("a.yaml", "pin: 1234\npassword: x\n");
-    env.write("b.yaml", "pin: 9876\npassword: y\n");
+    // Quoted: a number is shown even under a secret-looking key.
+    env.write("a.yaml", "pin: \"1234\"\npassword: x\n");
+    env.write("b.yaml", "pin: \"9876\"\npassword: y\n");
     let r = env.run(&["diff", "--files", "a.yaml", "b.yaml"]);
     r.expect_code(1);
     assert!(
@@ -425,6 +426,11 @@ fn files_conflict_with_paths() {
 /// Renders `fixtures/diff/<case>.{old,new}.yaml` with `diff --files` in a fresh root.
 fn render_case(case: &str) -> String {
     let env = TestEnv::init(&[]);
+    // A fixed key for secret hashes, so the tokens shown are the same on every run.
+    env.write(
+        ".driftgate/redaction.key",
+        &format!("{}\n", "5e".repeat(32)),
+    );
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff");
     for side in ["old", "new"] {
         let name = format!("{case}.{side}.yaml");

@@ -1,0 +1,375 @@
+//! Secrets inside a piece of text: a text file, a multi-line string, a command line or
+//! one item of an argument or environment list.
+//!
+//! Text is not parsed, so these are heuristics over lines. Each finds the byte range of
+//! the secret only, so the rest of the line (the variable's name, the command, the
+//! URL's host) stays visible. A range never spans a line break, so a text keeps its
+//! lines and line numbers once its secrets are replaced.
+
+use std::ops::Range;
+
+use super::shapes;
+use super::words::SecretWords;
+
+/// Returns the sorted, disjoint byte ranges of the secrets in `text`.
+pub(crate) fn spans(text: &str, words: &SecretWords) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let prose = !text.contains('\n');
+    let mut in_pem = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let base = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        if in_pem {
+            if let Some(end) = body.find("-----END ") {
+                in_pem = false;
+                push_trimmed(body, base, 0..end, &mut out);
+            } else {
+                push_trimmed(body, base, 0..body.len(), &mut out);
+            }
+            continue;
+        }
+        if let Some(begin) = pem_begin(body) {
+            match body[begin..].find("-----END ") {
+                // A whole key on one line.
+                Some(end) => push_trimmed(body, base, begin..begin + end, &mut out),
+                None => {
+                    in_pem = true;
+                    push_trimmed(body, base, begin..body.len(), &mut out);
+                }
+            }
+            continue;
+        }
+        line_spans(body, base, words, prose, &mut out);
+    }
+    merge(out)
+}
+
+/// Returns where the body of a PEM private key starts, if `line` opens one.
+fn pem_begin(line: &str) -> Option<usize> {
+    let b = line.find("-----BEGIN ")?;
+    let rest = &line[b + 11..];
+    let close = rest.find("-----")?;
+    rest[..close]
+        .contains("PRIVATE KEY")
+        .then_some(b + 11 + close + 5)
+}
+
+/// Adds `range` of `line` (at `base`) without its surrounding white space, if any is left.
+fn push_trimmed(line: &str, base: usize, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let Some(s) = line.get(range.clone()) else {
+        return;
+    };
+    let lead = s.len() - s.trim_start().len();
+    let t = s.trim();
+    if !t.is_empty() {
+        let start = base + range.start + lead;
+        out.push(start..start + t.len());
+    }
+}
+
+/// Adds the secrets of one line (without its line break).
+/// `one_line` is set for a text of one line (a string value), where `token: ...` is
+/// more often a sentence than an assignment.
+fn line_spans(
+    line: &str,
+    base: usize,
+    words: &SecretWords,
+    one_line: bool,
+    out: &mut Vec<Range<usize>>,
+) {
+    if line.len() < 4 {
+        return;
+    }
+    let mut add = |r: Range<usize>| {
+        let value = &line[r.clone()];
+        if super::can_be_secret(value) {
+            out.push(base + r.start..base + r.end);
+        }
+    };
+    // Each detector runs only when its trigger is in the line: every string of a
+    // 50 MB file passes through here.
+    let has_eq = line.contains('=');
+    if !words.is_empty() {
+        if (has_eq || line.contains(':'))
+            && let Some(r) = leading_assignment(line, words, one_line)
+        {
+            add(r);
+        }
+        if has_eq {
+            for r in inline_assignments(line, words) {
+                add(r);
+            }
+        }
+        if line.contains("--") {
+            for r in flag_values(line, words) {
+                add(r);
+            }
+        }
+    }
+    if line.contains("://") {
+        for r in url_passwords(line) {
+            add(r);
+        }
+    }
+    if ["earer", "EARER", "uthoriz", "UTHORIZ"]
+        .iter()
+        .any(|t| line.contains(t))
+    {
+        for r in authorization(line) {
+            add(r);
+        }
+    }
+    let mut shaped = Vec::new();
+    shapes::find(line, &mut shaped);
+    for r in shaped {
+        add(r);
+    }
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+}
+
+/// `NAME=value`, `NAME: value`, `export NAME=value`, `"name": "value"` at the start of
+/// a line (`.env`, properties, INI, YAML-like text): the rest of the line.
+///
+/// In a one-line text, `NAME: value` with white space in an unquoted value is taken
+/// for a sentence (`"token: the bearer token to send"` in a description).
+fn leading_assignment(line: &str, words: &SecretWords, one_line: bool) -> Option<Range<usize>> {
+    let bytes = line.as_bytes();
+    let mut i = line.len() - line.trim_start().len();
+    if line[i..].starts_with("export ") {
+        i += 7;
+    }
+    if line[i..].starts_with("- ") {
+        i += 2;
+    }
+    let quote = bytes.get(i).filter(|b| matches!(b, b'"' | b'\''));
+    if quote.is_some() {
+        i += 1;
+    }
+    let name_start = i;
+    while bytes.get(i).is_some_and(|b| is_name_byte(*b)) {
+        i += 1;
+    }
+    let name = &line[name_start..i];
+    if let Some(q) = quote {
+        if bytes.get(i) != Some(q) {
+            return None;
+        }
+        i += 1;
+    }
+    while bytes.get(i) == Some(&b' ') || bytes.get(i) == Some(&b'\t') {
+        i += 1;
+    }
+    if !matches!(bytes.get(i), Some(b'=' | b':')) || bytes.get(i + 1) == Some(&b'=') {
+        return None;
+    }
+    if name.is_empty() || !words.matches(name) {
+        return None;
+    }
+    let colon = bytes.get(i) == Some(&b':');
+    let r = value_range(line, i + 1, true)?;
+    let quoted = r.start > 0 && matches!(bytes.get(r.start - 1), Some(b'"' | b'\''));
+    if one_line && colon && !quoted && line[r.clone()].contains(char::is_whitespace) {
+        return None;
+    }
+    Some(r)
+}
+
+/// Returns the value starting at `from` (after spaces): a quoted value without its
+/// quotes, else up to the end of the line (`to_end`) or the next separator.
+fn value_range(line: &str, from: usize, to_end: bool) -> Option<Range<usize>> {
+    let bytes = line.as_bytes();
+    let mut i = from;
+    while bytes.get(i) == Some(&b' ') || bytes.get(i) == Some(&b'\t') {
+        i += 1;
+    }
+    match bytes.get(i) {
+        Some(q @ (b'"' | b'\'')) => {
+            let start = i + 1;
+            let rest = line.get(start..)?;
+            // An unclosed quote hides the rest of the line rather than nothing.
+            let len = rest.find(*q as char).unwrap_or(rest.trim_end().len());
+            (len > 0).then_some(start..start + len)
+        }
+        // A reference runs to its closing braces, spaces and all.
+        Some(b'$') if !to_end && line[i..].starts_with("${") => {
+            let close = if line[i..].starts_with("${{") {
+                "}}"
+            } else {
+                "}"
+            };
+            let len = line[i..].find(close)? + close.len();
+            Some(i..i + len)
+        }
+        Some(_) => {
+            let end = if to_end {
+                let t = line.trim_end();
+                // A trailing comma ends a value in JSON-like text, not the secret.
+                t.len() - usize::from(t.ends_with(','))
+            } else {
+                i + line[i..]
+                    .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '&' | '`'))
+                    .unwrap_or(line.len() - i)
+            };
+            (end > i).then_some(i..end)
+        }
+        None => None,
+    }
+}
+
+/// `NAME=value` anywhere in a line: `--token=abc`, `env DB_PASSWORD=x run`,
+/// `-Dapp.password=x`, `?access_token=abc&x=1`.
+fn inline_assignments(line: &str, words: &SecretWords) -> Vec<Range<usize>> {
+    let bytes = line.as_bytes();
+    let mut out = Vec::new();
+    for (p, _) in line.match_indices('=') {
+        if bytes.get(p + 1) == Some(&b'=') || (p > 0 && bytes.get(p - 1) == Some(&b'=')) {
+            continue;
+        }
+        let mut s = p;
+        while s > 0 && bytes.get(s - 1).is_some_and(|b| is_name_byte(*b)) {
+            s -= 1;
+        }
+        let name = line[s..p].trim_start_matches('-');
+        if name.is_empty() || !words.matches(name) {
+            continue;
+        }
+        if let Some(r) = value_range(line, p + 1, false) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// `--password VALUE` in a command line: the word after a secret-looking long flag.
+fn flag_values(line: &str, words: &SecretWords) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(pos) = line[from..].find("--") {
+        let start = from + pos;
+        from = start + 2;
+        if start > 0 && !line.as_bytes()[start - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let name_end = start
+            + 2
+            + line[start + 2..]
+                .bytes()
+                .take_while(|b| is_name_byte(*b))
+                .count();
+        if line.as_bytes().get(name_end) != Some(&b' ') {
+            continue;
+        }
+        if !is_secret_flag(&line[start..name_end], words) {
+            continue;
+        }
+        if let Some(r) = value_range(line, name_end, false)
+            && !line[r.clone()].starts_with('-')
+        {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// Returns whether `arg` is a long flag naming a secret (`--password`, `--db-token`).
+pub(crate) fn is_secret_flag(arg: &str, words: &SecretWords) -> bool {
+    arg.strip_prefix("--").is_some_and(|name| {
+        !name.is_empty() && name.bytes().all(is_name_byte) && words.matches(name)
+    })
+}
+
+/// The password of URL userinfo: `postgres://app:PASSWORD@db/x`.
+fn url_passwords(line: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for (p, _) in line.match_indices("://") {
+        let start = p + 3;
+        let len = line[start..]
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '/' | '?' | '#' | '"' | '\'' | '<' | '>' | '`')
+            })
+            .unwrap_or(line.len() - start);
+        let authority = &line[start..start + len];
+        let Some(at) = authority.rfind('@') else {
+            continue;
+        };
+        let Some(colon) = authority[..at].find(':') else {
+            continue;
+        };
+        if colon + 1 < at {
+            out.push(start + colon + 1..start + at);
+        }
+    }
+    out
+}
+
+/// `Authorization: <scheme> <credentials>` and `Bearer <token>` anywhere.
+fn authorization(line: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let lower = line.to_ascii_lowercase();
+    for (p, _) in lower.match_indices("authorization") {
+        let mut i = p + "authorization".len();
+        let bytes = line.as_bytes();
+        while bytes
+            .get(i)
+            .is_some_and(|b| matches!(b, b'"' | b'\'' | b' '))
+        {
+            i += 1;
+        }
+        if !matches!(bytes.get(i), Some(b':' | b'=')) {
+            continue;
+        }
+        i += 1;
+        while bytes
+            .get(i)
+            .is_some_and(|b| matches!(b, b'"' | b'\'' | b' '))
+        {
+            i += 1;
+        }
+        let word_len = line[i..]
+            .bytes()
+            .take_while(u8::is_ascii_alphabetic)
+            .count();
+        let scheme = &lower[i..i + word_len];
+        let at = if matches!(
+            scheme,
+            "bearer" | "basic" | "token" | "digest" | "negotiate"
+        ) && line.as_bytes().get(i + word_len) == Some(&b' ')
+        {
+            i + word_len
+        } else {
+            i
+        };
+        if let Some(r) = value_range(line, at, false) {
+            out.push(r);
+        }
+    }
+    for (p, _) in lower.match_indices("bearer ") {
+        if p > 0 && line.as_bytes()[p - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        if let Some(r) = value_range(line, p + 7, false)
+            && r.len() >= 8
+        {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// Returns `spans` sorted, with overlapping and touching ranges joined.
+fn merge(mut spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    spans.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for r in spans {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
