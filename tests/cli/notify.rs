@@ -264,12 +264,25 @@ fn stable(body: &str, known: &[(&str, &str)]) -> String {
     regex_lite_replace(&text)
 }
 
-/// Replaces RFC 3339 times with `[TIME]` and the hashes of audit lines (which cover a
-/// time) with `[LINE]`: the only parts of an event that differ between runs.
+/// Replaces RFC 3339 times with `[TIME]`, the hashes of audit lines (which cover a
+/// time) with `[LINE]` and redaction tokens (keyed per repository) with `[TOKEN]`: the
+/// only parts of an event that differ between runs.
 fn regex_lite_replace(text: &str) -> String {
     let mut out = String::new();
     for line in text.lines() {
         let mut l = line.to_string();
+        let mut from = 0;
+        while let Some(i) = l[from..].find("redacted:") {
+            let start = from + i + "redacted:".len();
+            let hex = l[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_hexdigit())
+                .count();
+            if hex > 0 {
+                l.replace_range(start..start + hex, "[TOKEN]");
+            }
+            from = start;
+        }
         for key in ["\"id\": \"", "\"hash\": \"", "\"prev\": \"", "event "] {
             if let Some(i) = l.find(key) {
                 let start = i + key.len();
