@@ -243,7 +243,7 @@ fn agent_snapshot(env: &TestEnv) -> String {
             "--as",
             "deploy-bot@example.com",
             "--actor",
-            "agent:claude-code",
+            "agent:release-bot",
         ])
         .env("CI", "true")
         .output()
@@ -345,7 +345,7 @@ fn an_agents_proposal_in_ci_reaches_slack_teams_and_json_with_its_context() {
     assert_eq!(event["proposal"]["id"], id.as_str());
     assert_eq!(
         event["proposal"]["requester"],
-        serde_json::json!({"principal": "deploy-bot@example.com", "kind": "agent", "tool": "claude-code"})
+        serde_json::json!({"principal": "deploy-bot@example.com", "kind": "agent", "tool": "release-bot"})
     );
     assert_eq!(event["proposal"]["approvals"]["required"], 2);
     assert_eq!(event["severities"]["critical"], 1);
