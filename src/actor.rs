@@ -164,10 +164,10 @@ mod tests {
     #[test]
     fn declarations_parse() {
         assert_eq!(
-            parse("agent:claude-code").unwrap(),
+            parse("agent:release-bot").unwrap(),
             Declared {
                 kind: ActorKind::Agent,
-                tool: Some("claude-code".into())
+                tool: Some("release-bot".into())
             }
         );
         assert_eq!(parse("ci").unwrap().kind, ActorKind::Ci);

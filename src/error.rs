@@ -176,7 +176,7 @@ impl From<crate::audit::AuditError> for Error {
 impl From<crate::actor::ActorError> for Error {
     fn from(err: crate::actor::ActorError) -> Self {
         Error::input(err.to_string())
-            .hint("e.g. `--actor agent:claude-code` or `DRIFTGATE_ACTOR=ci`")
+            .hint("e.g. `--actor agent:release-bot` or `DRIFTGATE_ACTOR=ci`")
     }
 }
 

@@ -310,7 +310,7 @@ mod tests {
         let bot = Actor {
             principal: "bot".into(),
             kind: ActorKind::Agent,
-            tool: Some("claude-code".into()),
+            tool: Some("release-bot".into()),
         };
         append(
             &p,
@@ -324,7 +324,7 @@ mod tests {
         .unwrap();
         let (events, _) = read_verified(&p).unwrap();
         assert_eq!(events[1].actor_kind, Some(ActorKind::Agent));
-        assert_eq!(events[1].tool.as_deref(), Some("claude-code"));
+        assert_eq!(events[1].tool.as_deref(), Some("release-bot"));
     }
 
     #[test]

@@ -39,7 +39,7 @@ fn an_agents_proposal_needs_two_human_approvals() {
         "--as",
         "alice",
         "--actor",
-        "agent:claude-code",
+        "agent:release-bot",
     ]);
     r.expect_code(0);
     let id = r.stdout.trim().to_string();
@@ -53,7 +53,7 @@ fn an_agents_proposal_needs_two_human_approvals() {
         (
             &serde_json::json!("alice"),
             &serde_json::json!("agent"),
-            &serde_json::json!("claude-code")
+            &serde_json::json!("release-bot")
         )
     );
     assert_eq!(env.approve_pty(&id, "bob", "fine"), 0);
@@ -72,7 +72,7 @@ fn an_agents_proposal_needs_two_human_approvals() {
     r.expect_code(1);
     assert!(
         r.stdout.contains(&format!(
-            "proposal {id} by alice (agent: claude-code): scale"
+            "proposal {id} by alice (agent: release-bot): scale"
         )),
         "{}",
         r.stdout

@@ -134,7 +134,7 @@ fn third_party_libraries_read_the_envelope_and_ssh_keygen_verifies_its_pae() {
     assert_eq!(p["baseline"]["root_hash"], root);
     assert_eq!(p["proposal"]["requester"], "alice");
     assert_eq!(p["proposal"]["requester_kind"], "agent");
-    assert_eq!(p["proposal"]["requester_tool"], "claude");
+    assert_eq!(p["proposal"]["requester_tool"], "release-bot");
     assert_eq!(p["approvals"][1]["kind"], "human");
     assert_eq!(p["proposal"]["reason"], "scale | up");
     assert_eq!(p["accepted"]["by"], "carol");

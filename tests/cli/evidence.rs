@@ -32,7 +32,7 @@ pub fn signed_history(env: &TestEnv) -> (Key, Key) {
         "--as",
         "alice",
         "--actor",
-        "agent:claude",
+        "agent:release-bot",
     ]);
     r.expect_code(0);
     let id = r.stdout.trim().to_string();
@@ -164,7 +164,7 @@ fn bundle_is_verified_by_ssh_keygen_alone_and_tampering_fails_it() {
     for needle in [
         "Baselines accepted in it: 2 (of 2 in the chain)",
         "| 2 | `",
-        "| carol | alice (agent: claude) | ",
+        "| carol | alice (agent: release-bot) | ",
         "bob@example.com, dave@example.com |",
         "scale \\| up",
         "- changes: 1 path(s)",

@@ -243,7 +243,7 @@ fn agent_snapshot(env: &TestEnv) -> String {
             "--as",
             "deploy-bot@example.com",
             "--actor",
-            "agent:claude-code",
+            "agent:release-bot",
         ])
         .env("CI", "true")
         .output()
@@ -287,12 +287,25 @@ fn tokens_replaced(text: &str) -> String {
     out
 }
 
-/// Replaces RFC 3339 times with `[TIME]` and the hashes of audit lines (which cover a
-/// time) with `[LINE]`: the only parts of an event that differ between runs.
+/// Replaces RFC 3339 times with `[TIME]`, the hashes of audit lines (which cover a
+/// time) with `[LINE]` and redaction tokens (keyed per repository) with `[TOKEN]`: the
+/// only parts of an event that differ between runs.
 fn regex_lite_replace(text: &str) -> String {
     let mut out = String::new();
     for line in text.lines() {
         let mut l = line.to_string();
+        let mut from = 0;
+        while let Some(i) = l[from..].find("redacted:") {
+            let start = from + i + "redacted:".len();
+            let hex = l[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_hexdigit())
+                .count();
+            if hex > 0 {
+                l.replace_range(start..start + hex, "[TOKEN]");
+            }
+            from = start;
+        }
         for key in ["\"id\": \"", "\"hash\": \"", "\"prev\": \"", "event "] {
             if let Some(i) = l.find(key) {
                 let start = i + key.len();
@@ -355,7 +368,7 @@ fn an_agents_proposal_in_ci_reaches_slack_teams_and_json_with_its_context() {
     assert_eq!(event["proposal"]["id"], id.as_str());
     assert_eq!(
         event["proposal"]["requester"],
-        serde_json::json!({"principal": "deploy-bot@example.com", "kind": "agent", "tool": "claude-code"})
+        serde_json::json!({"principal": "deploy-bot@example.com", "kind": "agent", "tool": "release-bot"})
     );
     assert_eq!(event["proposal"]["approvals"]["required"], 2);
     assert_eq!(event["severities"]["critical"], 1);
