@@ -322,33 +322,12 @@ fn sign_with_file(
             k.path.display()
         ))));
     }
-    if k.signs_natively() {
-        let pass = if k.is_encrypted() {
-            let Some(p) = ui.secret(&format!("passphrase for `{}`: ", k.path.display()))? else {
-                return Err(add_hint(Error::input(format!(
-                    "key `{}` is protected by a passphrase, and there is no terminal to ask for it",
-                    k.path.display()
-                ))));
-            };
-            Some(p)
-        } else {
-            None
-        };
-        return Ok(sshsig::sign_with_key(
-            k,
-            pass.as_ref().map(|p| p.as_bytes()),
-            bytes,
-        )?);
-    }
-    ui.detail(format!(
-        "signing with `ssh-keygen -Y sign -f {}`",
-        k.path.display()
-    ));
-    Ok(sshsig::sign_with_keygen(
-        Path::new("ssh-keygen"),
-        &k.path,
+    super::sign_with_private_key(
+        ui,
+        k,
         bytes,
-    )?)
+        format!("load the key with `ssh-add {}`", k.path.display()),
+    )
 }
 
 /// Signs with the first ssh-agent key listed for `principal` in the trust set in force.

@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use crate::actor::Actor;
 use crate::approval;
+use crate::approval::sshsig::{self, KeyFile};
 use crate::baseline::{self, Baseline, Proposal};
 use crate::chain;
 use crate::cli::{Cli, Command, GlobalArgs};
@@ -422,4 +423,46 @@ pub fn export_path(cx: &Context, path: &Path) -> Result<PathBuf, Error> {
         .hint("write it outside the tree, e.g. into the CI's artifacts directory"));
     }
     Ok(out)
+}
+
+/// Returns the SSH signature of `msg` by the private key file `k`: made natively for
+/// Ed25519/ECDSA, else with `ssh-keygen -Y sign`.
+///
+/// A key protected by a passphrase is unlocked with one asked for at the terminal;
+/// without a terminal the error carries `hint`, which says how to sign through
+/// ssh-agent instead.
+pub fn sign_with_private_key(
+    ui: &mut Ui,
+    k: &KeyFile,
+    msg: &[u8],
+    hint: String,
+) -> Result<String, Error> {
+    if k.signs_natively() {
+        let pass = if k.is_encrypted() {
+            let Some(p) = ui.secret(&format!("passphrase for `{}`: ", k.path.display()))? else {
+                return Err(Error::input(format!(
+                    "key `{}` is protected by a passphrase, and there is no terminal to ask for it",
+                    k.path.display()
+                ))
+                .hint(hint));
+            };
+            Some(p)
+        } else {
+            None
+        };
+        return Ok(sshsig::sign_with_key(
+            k,
+            pass.as_ref().map(|p| p.as_bytes()),
+            msg,
+        )?);
+    }
+    ui.detail(format!(
+        "signing with `ssh-keygen -Y sign -f {}`",
+        k.path.display()
+    ));
+    Ok(sshsig::sign_with_keygen(
+        Path::new("ssh-keygen"),
+        &k.path,
+        msg,
+    )?)
 }
