@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use crate::actor::Actor;
 use crate::approval;
 use crate::approval::sshsig::{self, KeyFile};
+use crate::audit::window::Window;
 use crate::baseline::{self, Baseline, Proposal};
 use crate::chain;
 use crate::cli::{Cli, Command, GlobalArgs};
@@ -310,6 +311,11 @@ pub fn now() -> String {
         .round(jiff::Unit::Second)
         .unwrap_or_else(|_| jiff::Timestamp::now())
         .to_string()
+}
+
+/// Returns the window of `--since` and `--until`, durations counted back from now.
+pub fn window(since: Option<&str>, until: Option<&str>) -> Result<Window, Error> {
+    Ok(Window::parse(since, until, jiff::Timestamp::now())?)
 }
 
 /// Returns the proposal named by `id` (or the only pending one), after checking that
