@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use hmac::Mac;
 
 use crate::common::TestEnv;
+use crate::schema_check::schema_errors;
 
 /// One request the server received.
 #[derive(Debug, Clone)]
@@ -155,45 +156,6 @@ fn env_with(notify: &str) -> TestEnv {
     env.accept_current("first");
     env.vars.clear();
     env
-}
-
-/// Returns the violations of `schemas/driftgate.event.v1.schema.json` by the JSON
-/// documents in `docs` (one per line), as Python's `jsonschema` (which CI installs)
-/// reports them.
-pub fn schema_errors(docs: &str) -> String {
-    use std::io::Write;
-    const CHECK: &str = r#"
-import json, sys
-import jsonschema
-schema = json.load(open(sys.argv[1], encoding="utf-8"))
-v = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
-for n, line in enumerate(sys.stdin, 1):
-    for e in v.iter_errors(json.loads(line)):
-        print(f"{n}: " + "/".join(str(p) for p in e.absolute_path) + ": " + e.message)
-"#;
-    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("schemas/driftgate.event.v1.schema.json");
-    let mut child = std::process::Command::new("python3")
-        .args(["-c", CHECK])
-        .arg(&schema)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("event validation needs python3 with jsonschema (`pip install jsonschema`)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{}\n", docs.trim_end()).as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "the validator failed (is `jsonschema` installed?): {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Changes the tree the way the agent does: a wildcard in the Role and a new password.
