@@ -303,7 +303,8 @@ fn sign_with_file(
             Err(e) => return Err(e.into()),
         }
     }
-    let add_hint = |e: Error| e.hint(format!("load the key with `ssh-add {}`", k.path.display()));
+    let hint = format!("load the key with `ssh-add {}`", k.path.display());
+    let add_hint = |e: Error| e.hint(hint.clone());
     if agent_only {
         return Err(add_hint(match (socket, k.fingerprint()) {
             (None, _) => Error::input(
@@ -322,12 +323,7 @@ fn sign_with_file(
             k.path.display()
         ))));
     }
-    super::sign_with_private_key(
-        ui,
-        k,
-        bytes,
-        format!("load the key with `ssh-add {}`", k.path.display()),
-    )
+    super::sign_with_private_key(ui, k, bytes, hint)
 }
 
 /// Signs with the first ssh-agent key listed for `principal` in the trust set in force.
