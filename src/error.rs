@@ -173,6 +173,12 @@ impl From<crate::audit::AuditError> for Error {
     }
 }
 
+impl From<crate::audit::window::BoundError> for Error {
+    fn from(err: crate::audit::window::BoundError) -> Self {
+        Error::input(err.to_string())
+    }
+}
+
 impl From<crate::actor::ActorError> for Error {
     fn from(err: crate::actor::ActorError) -> Self {
         Error::input(err.to_string())

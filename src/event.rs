@@ -450,7 +450,11 @@ fn cut(v: &serde_json::Value) -> serde_json::Value {
 }
 
 #[cfg(test)]
+mod schema_check;
+
+#[cfg(test)]
 mod tests {
+    use super::schema_check::schema_errors;
     use super::*;
     use crate::report::model::{Change, ChangeKind, FileReport, FileStatus};
 
@@ -487,45 +491,6 @@ mod tests {
             }],
             true,
         )
-    }
-
-    /// Returns the schema violations of `docs` (one JSON document per line) against
-    /// `schemas/driftgate.event.v1.schema.json`, checked by Python's `jsonschema`
-    /// (which CI installs).
-    pub(crate) fn schema_errors(docs: &str) -> String {
-        use std::io::Write;
-        const CHECK: &str = r#"
-import json, sys
-import jsonschema
-schema = json.load(open(sys.argv[1], encoding="utf-8"))
-v = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
-for n, line in enumerate(sys.stdin, 1):
-    for e in v.iter_errors(json.loads(line)):
-        print(f"{n}: " + "/".join(str(p) for p in e.absolute_path) + ": " + e.message)
-"#;
-        let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("schemas/driftgate.event.v1.schema.json");
-        let mut child = std::process::Command::new("python3")
-            .args(["-c", CHECK])
-            .arg(&schema)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("event validation needs python3 with jsonschema (`pip install jsonschema`)");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(docs.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "the validator failed (is `jsonschema` installed?): {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     #[test]

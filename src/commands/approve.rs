@@ -376,9 +376,6 @@ fn signed(
     Ok(Exit::Clean)
 }
 
-/// How many times a key's passphrase is asked for.
-const PASSPHRASE_TRIES: u32 = 3;
-
 /// Signs with the key file `k`: through ssh-agent when it holds the key (or
 /// `--sign-agent` demands it), natively for Ed25519/ECDSA, else with `ssh-keygen`.
 fn sign_with_file(
@@ -403,7 +400,8 @@ fn sign_with_file(
             Err(e) => return Err(e.into()),
         }
     }
-    let add_hint = |e: Error| e.hint(format!("load the key with `ssh-add {}`", k.path.display()));
+    let hint = format!("load the key with `ssh-add {}`", k.path.display());
+    let add_hint = |e: Error| e.hint(hint.clone());
     if agent_only {
         return Err(add_hint(match (socket, k.fingerprint()) {
             (None, _) => Error::input(
@@ -422,39 +420,7 @@ fn sign_with_file(
             k.path.display()
         ))));
     }
-    if k.signs_natively() {
-        if !k.is_encrypted() {
-            return Ok(sshsig::sign_with_key(k, None, bytes)?);
-        }
-        // Like ssh-keygen: a mistyped passphrase is asked again, three times in all.
-        for attempt in 1..=PASSPHRASE_TRIES {
-            let Some(p) = ui.secret(&format!("passphrase for `{}`: ", k.path.display()))? else {
-                return Err(add_hint(Error::input(format!(
-                    "key `{}` is protected by a passphrase, and there is no terminal to ask for it",
-                    k.path.display()
-                ))));
-            };
-            match sshsig::sign_with_key(k, Some(p.as_bytes()), bytes) {
-                Err(sshsig::SignError::WrongPassphrase { .. }) if attempt < PASSPHRASE_TRIES => {
-                    ui.warn("wrong passphrase; try again");
-                }
-                other => return Ok(other?),
-            }
-        }
-        return Err(Error::input(format!(
-            "wrong passphrase for key `{}`",
-            k.path.display()
-        )));
-    }
-    ui.detail(format!(
-        "signing with `ssh-keygen -Y sign -f {}`",
-        k.path.display()
-    ));
-    Ok(sshsig::sign_with_keygen(
-        Path::new("ssh-keygen"),
-        &k.path,
-        bytes,
-    )?)
+    super::sign_with_private_key(ui, k, bytes, hint)
 }
 
 /// Signs with the first ssh-agent key listed for `principal` in the trust set in force.

@@ -1,7 +1,7 @@
 //! `driftgate attest`: an accepted baseline as an in-toto attestation signed by one of
 //! its approvers.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::Context;
 use crate::approval::signers::fingerprint;
@@ -129,34 +129,13 @@ fn sign(ui: &mut Ui, k: &KeyFile, msg: &[u8]) -> Result<String, Error> {
             .ok_or_else(|| Error::input("the public key is unknown"))?;
         return Ok(sshsig::sign_with_agent(&socket, public, msg)?);
     }
-    if k.signs_natively() {
-        let pass =
-            if k.is_encrypted() {
-                let Some(p) = ui.secret(&format!("passphrase for `{}`: ", k.path.display()))?
-                else {
-                    return Err(Error::input(format!(
-                    "key `{}` is protected by a passphrase, and there is no terminal to ask for it",
-                    k.path.display()
-                ))
-                .hint(format!("load it with `ssh-add {}` and pass its `.pub`", k.path.display())));
-                };
-                Some(p)
-            } else {
-                None
-            };
-        return Ok(sshsig::sign_with_key(
-            k,
-            pass.as_ref().map(|p| p.as_bytes()),
-            msg,
-        )?);
-    }
-    ui.detail(format!(
-        "signing with `ssh-keygen -Y sign -f {}`",
-        k.path.display()
-    ));
-    Ok(sshsig::sign_with_keygen(
-        Path::new("ssh-keygen"),
-        &k.path,
+    super::sign_with_private_key(
+        ui,
+        k,
         msg,
-    )?)
+        format!(
+            "load it with `ssh-add {}` and pass its `.pub`",
+            k.path.display()
+        ),
+    )
 }

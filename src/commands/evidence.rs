@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use super::Context;
-use crate::audit::window::Window;
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
 use crate::evidence::{self, BUNDLE_DIR, archive};
@@ -38,12 +37,7 @@ pub struct EvidenceArgs {
 
 /// Runs `evidence`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &EvidenceArgs) -> Result<Exit, Error> {
-    let window = Window::parse(
-        args.since.as_deref(),
-        args.until.as_deref(),
-        jiff::Timestamp::now(),
-    )
-    .map_err(|e| Error::input(e.to_string()))?;
+    let window = super::window(args.since.as_deref(), args.until.as_deref())?;
     let cx = Context::load(g)?;
     let out = super::export_path(&cx, &args.out)?;
     let evidence = evidence::collect(&cx.store, window)?;

@@ -58,12 +58,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &LogArgs) -> Result<Exit, Error> {
             "`--follow` streams events one per line: use it with `--format ndjson` or `--format ocsf`",
         ));
     }
-    let window = Window::parse(
-        args.since.as_deref(),
-        args.until.as_deref(),
-        jiff::Timestamp::now(),
-    )
-    .map_err(|e| Error::input(e.to_string()))?;
+    let window = super::window(args.since.as_deref(), args.until.as_deref())?;
     let cx = Context::load(g)?;
     if format.is_stream() {
         return stream(ui, format, &cx, args, window);

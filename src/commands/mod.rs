@@ -26,6 +26,8 @@ use std::path::{Path, PathBuf};
 
 use crate::actor::Actor;
 use crate::approval;
+use crate::approval::sshsig::{self, KeyFile};
+use crate::audit::window::Window;
 use crate::baseline::{self, Baseline, Proposal};
 use crate::chain;
 use crate::cli::{Cli, Command, GlobalArgs};
@@ -304,6 +306,11 @@ pub fn now() -> String {
         .to_string()
 }
 
+/// Returns the window of `--since` and `--until`, durations counted back from now.
+pub fn window(since: Option<&str>, until: Option<&str>) -> Result<Window, Error> {
+    Ok(Window::parse(since, until, jiff::Timestamp::now())?)
+}
+
 /// Returns the proposal named by `id` (or the only pending one), after checking that
 /// its baseline matches its root hash and its id matches both hashes.
 pub fn checked_proposal(cx: &Context, id: Option<&str>) -> Result<Proposal, Error> {
@@ -450,4 +457,55 @@ pub fn export_path(cx: &Context, path: &Path) -> Result<PathBuf, Error> {
         .hint("write it outside the tree, e.g. into the CI's artifacts directory"));
     }
     Ok(out)
+}
+
+/// How often a mistyped passphrase is asked for.
+const PASSPHRASE_TRIES: u32 = 3;
+
+/// Returns the SSH signature of `msg` by the private key file `k`: made natively for
+/// Ed25519/ECDSA, else with `ssh-keygen -Y sign`.
+///
+/// A key protected by a passphrase is unlocked with one asked for at the terminal (three
+/// tries, like ssh-keygen); without a terminal the error carries `hint`, which says how
+/// to sign through ssh-agent instead.
+pub fn sign_with_private_key(
+    ui: &mut Ui,
+    k: &KeyFile,
+    msg: &[u8],
+    hint: String,
+) -> Result<String, Error> {
+    if k.signs_natively() {
+        if !k.is_encrypted() {
+            return Ok(sshsig::sign_with_key(k, None, msg)?);
+        }
+        // Like ssh-keygen: a mistyped passphrase is asked again, three times in all.
+        for attempt in 1..=PASSPHRASE_TRIES {
+            let Some(p) = ui.secret(&format!("passphrase for `{}`: ", k.path.display()))? else {
+                return Err(Error::input(format!(
+                    "key `{}` is protected by a passphrase, and there is no terminal to ask for it",
+                    k.path.display()
+                ))
+                .hint(hint));
+            };
+            match sshsig::sign_with_key(k, Some(p.as_bytes()), msg) {
+                Err(sshsig::SignError::WrongPassphrase { .. }) if attempt < PASSPHRASE_TRIES => {
+                    ui.warn("wrong passphrase; try again");
+                }
+                other => return Ok(other?),
+            }
+        }
+        return Err(Error::input(format!(
+            "wrong passphrase for key `{}`",
+            k.path.display()
+        )));
+    }
+    ui.detail(format!(
+        "signing with `ssh-keygen -Y sign -f {}`",
+        k.path.display()
+    ));
+    Ok(sshsig::sign_with_keygen(
+        Path::new("ssh-keygen"),
+        &k.path,
+        msg,
+    )?)
 }

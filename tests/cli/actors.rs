@@ -32,17 +32,7 @@ fn last_event(env: &TestEnv) -> serde_json::Value {
 fn an_agents_proposal_needs_two_human_approvals() {
     let env = env_with(POLICY, "");
     env.write("app.yaml", "replicas: 3\n");
-    let r = env.run(&[
-        "snapshot",
-        "-m",
-        "scale",
-        "--as",
-        "alice",
-        "--actor",
-        "agent:release-bot",
-    ]);
-    r.expect_code(0);
-    let id = r.stdout.trim().to_string();
+    let id = env.propose_with("alice", "scale", &["--actor", "agent:release-bot"]);
     let proposed = last_event(&env);
     assert_eq!(
         (
@@ -223,17 +213,7 @@ fn unsigned_proposals_are_refused_under_require_signed_proposals() {
         r.transcript()
     );
     assert_eq!(env.state(), before);
-    let r = env.run(&[
-        "snapshot",
-        "-m",
-        "first",
-        "--as",
-        "alice",
-        "--sign",
-        alice.arg(),
-    ]);
-    r.expect_code(0);
-    let id = r.stdout.trim().to_string();
+    let id = env.propose_with("alice", "first", &["--sign", alice.arg()]);
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
     // Whoever can write the proposal file cannot drop the requester's signature.
     let path = env.root.join(format!(".driftgate/proposals/{id}.json"));
@@ -347,8 +327,7 @@ fn an_expired_proposal_is_listed_recorded_once_refused_and_renewed() {
     let r = env.run(&["snapshot", "-m", "still wanted", "--as", "alice"]);
     r.expect_code(0);
     assert_eq!(r.stdout.trim(), id);
-    let proposed: serde_json::Value =
-        serde_json::from_str(env.read(".driftgate/audit.jsonl").lines().last().unwrap()).unwrap();
+    let proposed = last_event(&env);
     assert_eq!(proposed["details"]["renewed"], true);
     env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
     env.run(&["verify"]).expect_code(0);

@@ -231,7 +231,14 @@ impl TestEnv {
 
     /// Runs `snapshot -m REASON --as WHO`, expecting success; returns the proposal id.
     pub fn propose(&self, who: &str, reason: &str) -> String {
-        let r = self.run(&["snapshot", "-m", reason, "--as", who]);
+        self.propose_with(who, reason, &[])
+    }
+
+    /// Runs `snapshot -m REASON --as WHO` with `extra` arguments (`--actor`, `--sign`),
+    /// expecting success; returns the proposal id.
+    pub fn propose_with(&self, who: &str, reason: &str, extra: &[&str]) -> String {
+        let args = [&["snapshot", "-m", reason, "--as", who][..], extra].concat();
+        let r = self.run(&args);
         r.expect_code(0);
         let id = r.stdout.trim().to_string();
         assert_eq!(id.len(), 12, "no proposal id in:\n{}", r.transcript());

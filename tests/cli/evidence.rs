@@ -25,17 +25,7 @@ pub fn signed_history(env: &TestEnv) -> (Key, Key) {
     env.sign(&id, "bob@example.com", &bob).expect_code(0);
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
     env.write("a.yaml", "replicas: 2\n");
-    let r = env.run(&[
-        "snapshot",
-        "-m",
-        "scale | up",
-        "--as",
-        "alice",
-        "--actor",
-        "agent:release-bot",
-    ]);
-    r.expect_code(0);
-    let id = r.stdout.trim().to_string();
+    let id = env.propose_with("alice", "scale | up", &["--actor", "agent:release-bot"]);
     env.sign(&id, "bob@example.com", &bob).expect_code(0);
     env.keygen_approve(&id, "dave@example.com", &dave, "driftgate");
     env.run(&["accept", &id, "--as", "carol"]).expect_code(0);

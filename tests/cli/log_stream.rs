@@ -4,12 +4,12 @@
 //! consistent values, and a follower sees lines appended by other commands.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::common::TestEnv;
+use crate::schema_check::schema_errors;
 
 /// A history of five lines: proposed, approved, accepted (alice, bob, carol), a
 /// `check --audit`, and a proposal that was rejected.
@@ -22,48 +22,6 @@ fn history(env: &TestEnv) {
     let id = env.propose("alice", "scale up");
     env.run(&["reject", &id, "-m", "not now", "--as", "bob"])
         .expect_code(0);
-}
-
-/// Returns the schema violations of `ndjson`, one per line, checked by Python's
-/// `jsonschema` (which CI installs).
-fn schema_errors(ndjson: &str) -> String {
-    const CHECK: &str = r#"
-import json, sys
-try:
-    import jsonschema
-except ImportError:
-    sys.stderr.write("MISSING-JSONSCHEMA")
-    sys.exit(3)
-schema = json.load(open(sys.argv[1], encoding="utf-8"))
-jsonschema.Draft7Validator.check_schema(schema)
-v = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
-for n, line in enumerate(sys.stdin, 1):
-    for e in v.iter_errors(json.loads(line)):
-        print("line %d: %s: %s" % (n, "/".join(str(p) for p in e.absolute_path), e.message))
-"#;
-    let schema =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/driftgate.event.v1.schema.json");
-    let mut child = Command::new("python3")
-        .args(["-c", CHECK])
-        .arg(&schema)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("event validation needs python3 with jsonschema");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(ndjson.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !stderr.contains("MISSING-JSONSCHEMA") && out.status.success(),
-        "event validation needs the Python package jsonschema: {stderr}"
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Returns the violations of `ndjson` (OCSF events, one per line) found by the

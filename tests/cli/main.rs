@@ -23,6 +23,9 @@ mod repo;
 mod review;
 mod rules;
 mod rules_corpus;
+// The event schema check the unit tests of `driftgate::event` use too.
+#[path = "../../src/event/schema_check.rs"]
+mod schema_check;
 mod secrets;
 mod semantic;
 mod signing;

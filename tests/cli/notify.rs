@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use hmac::Mac;
 
 use crate::common::TestEnv;
+use crate::schema_check::schema_errors;
 
 /// One request the server received.
 #[derive(Debug, Clone)]
@@ -157,45 +158,6 @@ fn env_with(notify: &str) -> TestEnv {
     env
 }
 
-/// Returns the violations of `schemas/driftgate.event.v1.schema.json` by the JSON
-/// documents in `docs` (one per line), as Python's `jsonschema` (which CI installs)
-/// reports them.
-pub fn schema_errors(docs: &str) -> String {
-    use std::io::Write;
-    const CHECK: &str = r#"
-import json, sys
-import jsonschema
-schema = json.load(open(sys.argv[1], encoding="utf-8"))
-v = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
-for n, line in enumerate(sys.stdin, 1):
-    for e in v.iter_errors(json.loads(line)):
-        print(f"{n}: " + "/".join(str(p) for p in e.absolute_path) + ": " + e.message)
-"#;
-    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("schemas/driftgate.event.v1.schema.json");
-    let mut child = std::process::Command::new("python3")
-        .args(["-c", CHECK])
-        .arg(&schema)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("event validation needs python3 with jsonschema (`pip install jsonschema`)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{}\n", docs.trim_end()).as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "the validator failed (is `jsonschema` installed?): {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// Changes the tree the way the agent does: a wildcard in the Role and a new password.
 fn agent_edits(env: &TestEnv) {
     env.write(
@@ -206,6 +168,16 @@ fn agent_edits(env: &TestEnv) {
         "app/config.yaml",
         &format!("db:\n  password: {SECRET_NEW}\n  pool: 8\n"),
     );
+}
+
+/// Returns [`env_with`] one `json` target at `base` (its `/json` path), `extra` added
+/// to its table, after [`agent_edits`].
+fn edited_with_json_target(base: &str, extra: &str) -> TestEnv {
+    let env = env_with(&format!(
+        "\n[[notify]]\nurl = \"{base}/json\"\nformat = \"json\"\n{extra}"
+    ));
+    agent_edits(&env);
+    env
 }
 
 /// `[[notify]]` tables for `hook`, one per format, the URL read from the environment.
@@ -422,12 +394,8 @@ fn an_agents_proposal_in_ci_reaches_slack_teams_and_json_with_its_context() {
 #[test]
 fn a_server_error_is_retried_and_the_command_still_succeeds() {
     let hook = Hook::start(&[500, 503, 200], Duration::ZERO);
-    let mut env = env_with(&format!(
-        "\n[[notify]]\nurl = \"{}/json\"\nformat = \"json\"\n",
-        hook.base
-    ));
+    let mut env = edited_with_json_target(&hook.base, "");
     env.vars.push(("HOOK_BASE".into(), hook.base.clone()));
-    agent_edits(&env);
     let r = env.run(&["snapshot", "-m", "x", "--as", "alice"]);
     r.expect_code(0);
     assert_eq!(hook.received().len(), 3, "two retries after 500 and 503");
@@ -437,11 +405,7 @@ fn a_server_error_is_retried_and_the_command_still_succeeds() {
 #[test]
 fn failures_warn_and_are_audited_but_never_fail_the_command() {
     let hook = Hook::start(&[500], Duration::ZERO);
-    let env = env_with(&format!(
-        "\n[[notify]]\nurl = \"{}/json\"\nformat = \"json\"\n",
-        hook.base
-    ));
-    agent_edits(&env);
+    let env = edited_with_json_target(&hook.base, "");
     let r = env.run(&["snapshot", "-m", "x", "--as", "alice"]);
     r.expect_code(0);
     assert_eq!(hook.received().len(), 3, "three tries in all");
@@ -463,11 +427,7 @@ fn failures_warn_and_are_audited_but_never_fail_the_command() {
 #[test]
 fn a_client_error_is_not_retried() {
     let hook = Hook::start(&[400], Duration::ZERO);
-    let env = env_with(&format!(
-        "\n[[notify]]\nurl = \"{}/json\"\nformat = \"json\"\n",
-        hook.base
-    ));
-    agent_edits(&env);
+    let env = edited_with_json_target(&hook.base, "");
     let r = env.run(&["snapshot", "-m", "x", "--as", "alice"]);
     r.expect_code(0);
     assert_eq!(hook.received().len(), 1, "a 400 is not retried");
@@ -481,11 +441,7 @@ fn a_client_error_is_not_retried() {
 #[test]
 fn a_slow_target_times_out_without_holding_the_command() {
     let hook = Hook::start(&[200], Duration::from_secs(4));
-    let env = env_with(&format!(
-        "\n[[notify]]\nurl = \"{}/json\"\nformat = \"json\"\ntimeout = \"500ms\"\n",
-        hook.base
-    ));
-    agent_edits(&env);
+    let env = edited_with_json_target(&hook.base, "timeout = \"500ms\"\n");
     let start = Instant::now();
     let r = env.run(&["snapshot", "-m", "x", "--as", "alice"]);
     r.expect_code(0);
@@ -498,11 +454,7 @@ fn a_slow_target_times_out_without_holding_the_command() {
 #[test]
 fn no_notify_and_its_variable_turn_delivery_off() {
     let hook = Hook::ok();
-    let mut env = env_with(&format!(
-        "\n[[notify]]\nurl = \"{}/json\"\nformat = \"json\"\n",
-        hook.base
-    ));
-    agent_edits(&env);
+    let mut env = edited_with_json_target(&hook.base, "");
     let r = env.run(&["snapshot", "-m", "x", "--as", "alice", "--no-notify"]);
     r.expect_code(0);
     assert_eq!(hook.received().len(), 0);
@@ -596,11 +548,7 @@ fn an_expired_proposal_is_notified_once() {
 #[test]
 fn a_redirect_is_not_followed() {
     let hook = Hook::start(&[302], Duration::ZERO);
-    let env = env_with(&format!(
-        "\n[[notify]]\nurl = \"{}/json\"\nformat = \"json\"\n",
-        hook.base
-    ));
-    agent_edits(&env);
+    let env = edited_with_json_target(&hook.base, "");
     let r = env.run(&["snapshot", "-m", "x", "--as", "alice"]);
     r.expect_code(0);
     assert_eq!(hook.received().len(), 1);
@@ -615,11 +563,10 @@ fn a_redirect_is_not_followed() {
 fn https_goes_through_rustls_and_a_failed_handshake_is_only_a_warning() {
     // A plain HTTP server behind an https:// URL: the TLS handshake fails.
     let hook = Hook::ok();
-    let env = env_with(&format!(
-        "\n[[notify]]\nurl = \"{}/json\"\nformat = \"json\"\ntimeout = \"1s\"\n",
-        hook.base.replace("http://", "https://")
-    ));
-    agent_edits(&env);
+    let env = edited_with_json_target(
+        &hook.base.replace("http://", "https://"),
+        "timeout = \"1s\"\n",
+    );
     let r = env.run(&["snapshot", "-m", "x", "--as", "alice"]);
     r.expect_code(0);
     assert!(
