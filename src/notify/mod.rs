@@ -416,7 +416,7 @@ mod tests {
     #[test]
     fn urls_are_shown_without_secrets() {
         assert_eq!(
-            shown_url("https://user:pw@hooks.slack.com/services/T0/B0/XXX"),
+            shown_url("https://user:pw@hooks.slack.com/services/T0/B0/abc123"),
             "https://hooks.slack.com/…"
         );
         assert_eq!(shown_url("${SLACK_HOOK}"), "${SLACK_HOOK}");
