@@ -10,7 +10,7 @@
 //! Pure reading: never writes, prints or reads the environment.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::approval::signers::TrustSet;
 use crate::audit::{self, AuditError, EventKind, GENESIS};
@@ -50,7 +50,7 @@ impl From<CompareError> for ChainError {
 /// proposal.
 pub fn parent_record(store: &Store, root: &str) -> Result<Baseline, ChainError> {
     Ok(load_record(store, root, "the parent of the proposal")?
-        .1
+        .record
         .baseline)
 }
 
@@ -96,7 +96,7 @@ pub fn load_rules(store: &Store, b: &Baseline) -> Result<RuleBook, ChainError> {
 /// Returns the history record of `root` and its path, checked: present, decodable,
 /// its root hash matching its content and its file name. `role` names the baseline
 /// in messages ("the current baseline", "the parent of ...").
-fn load_record(store: &Store, root: &str, role: &str) -> Result<(PathBuf, Record), ChainError> {
+fn load_record(store: &Store, root: &str, role: &str) -> Result<Link, ChainError> {
     let path = baseline::record_path(store, root);
     if !path.exists() {
         return Err(ChainError::Broken(format!(
@@ -105,12 +105,12 @@ fn load_record(store: &Store, root: &str, role: &str) -> Result<(PathBuf, Record
             short(root)
         )));
     }
-    let record: Record = store::read_json(&path).map_err(|e| match e {
-        StoreError::Corrupt { path, message } => ChainError::Broken(format!(
-            "history record `{}` does not decode: {message}",
+    let bytes = store::read(&path)?;
+    let record: Record = serde_json::from_slice(&bytes).map_err(|e| {
+        ChainError::Broken(format!(
+            "history record `{}` does not decode: {e}",
             path.display()
-        )),
-        other => other.into(),
+        ))
     })?;
     if record.schema != RECORD_SCHEMA {
         return Err(ChainError::Broken(format!(
@@ -128,7 +128,19 @@ fn load_record(store: &Store, root: &str, role: &str) -> Result<(PathBuf, Record
             short(root)
         )));
     }
-    Ok((path, record))
+    Ok(Link {
+        path,
+        record,
+        hash: blake3::hash(&bytes).to_hex().to_string(),
+    })
+}
+
+/// A history record as read: where it is, what it says, and the hash of its bytes
+/// (which the audit log's `accepted` event names).
+struct Link {
+    path: PathBuf,
+    record: Record,
+    hash: String,
 }
 
 /// Checks one link: that `record` names its parent and proposal rightly, that the judge
@@ -139,10 +151,10 @@ fn verify_link(
     store: &Store,
     lines: &[audit::Line],
     events: &[audit::Event],
-    path: &Path,
-    record: &Record,
+    link: &Link,
     parent: Option<&Baseline>,
 ) -> Result<(Decision, usize), ChainError> {
+    let (path, record) = (&link.path, &link.record);
     let b = &record.baseline;
     let broken = |what: String| {
         ChainError::Broken(format!(
@@ -205,14 +217,12 @@ fn verify_link(
         .get(accepted)
         .and_then(|l| l.event.details.get("record"))
         .and_then(|v| v.as_str())
+        && link.hash != want
     {
-        let bytes = std::fs::read(path).map_err(StoreError::io("read", path))?;
-        if blake3::hash(&bytes).to_hex().as_str() != want {
-            return Err(broken(
-                "the record differs from the one the audit log accepted (edited after acceptance)"
-                    .into(),
-            ));
-        }
+        return Err(broken(
+            "the record differs from the one the audit log accepted (edited after acceptance)"
+                .into(),
+        ));
     }
     Ok((decision, accepted))
 }
@@ -270,7 +280,7 @@ pub fn verify(
             ..Verified::default()
         });
     };
-    let mut chain: Vec<(PathBuf, Record)> = Vec::new();
+    let mut chain: Vec<Link> = Vec::new();
     let mut seen = BTreeSet::new();
     let mut next = Some(current.root_hash.clone());
     while let Some(root) = next {
@@ -282,28 +292,28 @@ pub fn verify(
         }
         let role = match chain.last() {
             None => "the current baseline".to_string(),
-            Some((_, child)) => format!("the parent of {}", short(&child.baseline.root_hash)),
+            Some(child) => format!("the parent of {}", short(&child.record.baseline.root_hash)),
         };
-        let (path, record) = load_record(store, &root, &role)?;
-        next = record.baseline.parent.clone();
-        chain.push((path, record));
+        let link = load_record(store, &root, &role)?;
+        next = link.record.baseline.parent.clone();
+        chain.push(link);
     }
-    if let Some((path, record)) = chain.first()
-        && record.baseline != current
+    if let Some(link) = chain.first()
+        && link.record.baseline != current
     {
         return Err(ChainError::Broken(format!(
             "`{}` differs from its history record `{}`",
             store.baseline_path().display(),
-            path.display()
+            link.path.display()
         )));
     }
     chain.reverse();
-    if let (Some(pin), Some((_, first))) = (pin, chain.first())
-        && first.baseline.root_hash != pin
+    if let (Some(pin), Some(first)) = (pin, chain.first())
+        && first.record.baseline.root_hash != pin
     {
         return Err(ChainError::Broken(format!(
             "the first baseline is {}, not the pinned trust root {}",
-            first.baseline.root_hash, pin
+            first.record.baseline.root_hash, pin
         )));
     }
     let mut out = Verified {
@@ -314,8 +324,9 @@ pub fn verify(
     let events: Vec<audit::Event> = lines.iter().map(|l| l.event.clone()).collect();
     let mut last_accepted: Option<usize> = None;
     let mut parent: Option<&Baseline> = None;
-    for (path, record) in &chain {
-        let (decision, accepted) = verify_link(store, &lines, &events, path, record, parent)?;
+    for link in &chain {
+        let record = &link.record;
+        let (decision, accepted) = verify_link(store, &lines, &events, link, parent)?;
         if last_accepted.is_some_and(|prev| accepted <= prev) {
             return Err(ChainError::Broken(format!(
                 "the audit log records the acceptance of baseline {} before its parent's",
@@ -330,7 +341,7 @@ pub fn verify(
     check_fresh(store, Some(&current), &events)?;
     let in_chain: BTreeSet<&str> = chain
         .iter()
-        .map(|(_, r)| r.baseline.root_hash.as_str())
+        .map(|l| l.record.baseline.root_hash.as_str())
         .collect();
     for root in history_roots(store)? {
         if !in_chain.contains(root.as_str()) {
@@ -375,7 +386,8 @@ pub fn verify_current(store: &Store) -> Result<(), ChainError> {
     };
     let lines = audit::read_lines(&store.audit_path())?;
     let events: Vec<audit::Event> = lines.iter().map(|l| l.event.clone()).collect();
-    let (path, record) = load_record(store, &current.root_hash, "the current baseline")?;
+    let link = load_record(store, &current.root_hash, "the current baseline")?;
+    let (path, record) = (&link.path, &link.record);
     if record.baseline != current {
         return Err(ChainError::Broken(format!(
             "`{}` differs from its history record `{}`",
@@ -390,12 +402,12 @@ pub fn verify_current(store: &Store) -> Result<(), ChainError> {
                 root,
                 &format!("the parent of {}", short(&current.root_hash)),
             )?
-            .1
+            .record
             .baseline,
         ),
         None => None,
     };
-    verify_link(store, &lines, &events, &path, &record, parent.as_ref())?;
+    verify_link(store, &lines, &events, &link, parent.as_ref())?;
     check_fresh(store, Some(&current), &events)
 }
 
