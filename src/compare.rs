@@ -88,6 +88,7 @@ pub struct Comparer<'a> {
     settings: &'a Settings,
     rules: &'a RuleSet,
     ignore: Vec<(globset::GlobSet, Vec<String>)>,
+    documents: bool,
 }
 
 impl<'a> Comparer<'a> {
@@ -118,7 +119,16 @@ impl<'a> Comparer<'a> {
             settings,
             rules,
             ignore,
+            documents: true,
         }
+    }
+
+    /// Returns the comparer leaving out the content of whole added and removed files
+    /// once they are rated (their documents are in the object store): the change set a
+    /// proposal keeps, built without holding every document of a large tree at once.
+    pub fn by_reference(mut self) -> Comparer<'a> {
+        self.documents = false;
+        self
     }
 
     /// Returns whether every change in `path` is ignored.
@@ -187,6 +197,15 @@ impl<'a> Comparer<'a> {
                     };
                     self.rules.apply(&mut r, data.as_ref());
                     fail_closed(self.rules, &mut r, old.get(*p), new.get(*p));
+                    if !self.documents
+                        && matches!(r.status, FileStatus::Added | FileStatus::Removed)
+                    {
+                        for c in &mut r.changes {
+                            c.old = None;
+                            c.new = None;
+                            c.diff = None;
+                        }
+                    }
                     r
                 }))
             })

@@ -95,21 +95,20 @@ pub fn subject(
     candidate: &Baseline,
     in_force: &InForce,
 ) -> Result<Subject, ChainError> {
+    let objects = store.objects();
     let Some(parent) = &in_force.parent else {
         return Ok(Subject::first(
             id,
             requester,
             candidate,
+            &candidate.tree(&objects)?,
             FIRST_BASELINE_CAUSE,
         ));
     };
-    let rated = compare::rate(
-        &in_force.rules,
-        &parent.tree(),
-        &candidate.tree(),
-        &store.objects(),
-    )?;
-    Ok(Subject::new(id, requester, candidate, Some(parent), &rated))
+    // Only the directories where the two differ are read: what is rated is what changed.
+    let (old, new) = candidate.differing(Some(parent), &objects)?;
+    let rated = compare::rate(&in_force.rules, &old, &new, &objects)?;
+    Ok(Subject::new(id, requester, candidate, (&old, &new), &rated))
 }
 
 /// Returns when the audit log shows proposal `id` rejected, if it does.

@@ -4,6 +4,8 @@
 //! Owns their JSON shapes, root hashes and proposal ids, and reading/writing them in a
 //! [`Store`]. Does not decide whether a proposal may be accepted (see `policy`).
 
+pub mod manifest;
+
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -12,11 +14,15 @@ use crate::actor::{Actor, ActorKind};
 use crate::approval::{Approval, SignedRequest};
 use crate::config::PolicyConfig;
 use crate::report::Report;
-use crate::store::{self, Store, StoreError};
+use crate::store::{self, Objects, Store, StoreError};
 use crate::tree::{Entry, TRUST_FILE, Tree};
 
-/// Schema of `baseline.json` and of the candidate inside a proposal.
-pub const BASELINE_SCHEMA: &str = "driftgate.baseline/v1";
+/// Schema of `baseline.json` and of the candidate inside a proposal: the entries are a
+/// tree of manifests in the object store (see [`manifest`]).
+pub const BASELINE_SCHEMA: &str = "driftgate.baseline/v2";
+/// Schema of baselines written before manifests, with every entry inline; still read,
+/// and still verified by the root hash they were approved under.
+pub const BASELINE_SCHEMA_V1: &str = "driftgate.baseline/v1";
 /// Schema of `proposals/<id>.json`.
 pub const PROPOSAL_SCHEMA: &str = "driftgate.proposal/v1";
 /// Schema of `history/<root-hash>.json`.
@@ -45,8 +51,32 @@ pub struct Baseline {
     /// proposed: what judges the severity of the *next* proposal's changes, and of
     /// drift from this baseline.
     pub rules: String,
-    /// The entries, sorted by path.
-    pub entries: Vec<Entry>,
+    /// The hash of the root manifest (v2): every entry, by directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tree: Option<String>,
+    /// How many files the tree holds (v2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<u64>,
+    /// The fingerprint of the settings the entries were derived with (formats, size
+    /// cap, redaction; v2): a later snapshot under the same settings reuses the entry
+    /// of a file whose bytes did not change instead of parsing it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<String>,
+    /// The entries, sorted by path (v1 only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<Entry>>,
+}
+
+#[derive(Serialize)]
+struct HashInputV2<'a> {
+    schema: &'a str,
+    parent: &'a Option<String>,
+    trust: &'a Option<String>,
+    policy: &'a PolicyConfig,
+    rules: &'a str,
+    tree: &'a Option<String>,
+    files: &'a Option<u64>,
+    settings: &'a Option<String>,
 }
 
 #[derive(Serialize)]
@@ -76,7 +106,10 @@ impl Baseline {
             trust,
             policy,
             rules,
-            entries: tree.values().cloned().collect(),
+            tree: Some(manifest::build(tree).root),
+            files: Some(tree.len() as u64),
+            settings: None,
+            entries: None,
         };
         b.root_hash = b.compute_root_hash();
         b
@@ -84,26 +117,94 @@ impl Baseline {
 
     /// Returns the root hash of the content, whatever `root_hash` says.
     pub fn compute_root_hash(&self) -> String {
-        let input = HashInput {
-            schema: &self.schema,
-            parent: &self.parent,
-            trust: &self.trust,
-            policy: &self.policy,
-            rules: &self.rules,
-            entries: &self.entries,
-        };
-        let bytes = serde_json::to_vec(&input).unwrap_or_default();
+        let bytes = if self.schema == BASELINE_SCHEMA_V1 {
+            serde_json::to_vec(&HashInput {
+                schema: &self.schema,
+                parent: &self.parent,
+                trust: &self.trust,
+                policy: &self.policy,
+                rules: &self.rules,
+                entries: self.entries.as_deref().unwrap_or_default(),
+            })
+        } else {
+            serde_json::to_vec(&HashInputV2 {
+                schema: &self.schema,
+                parent: &self.parent,
+                trust: &self.trust,
+                policy: &self.policy,
+                rules: &self.rules,
+                tree: &self.tree,
+                files: &self.files,
+                settings: &self.settings,
+            })
+        }
+        .unwrap_or_default();
         blake3::keyed_hash(&domain_key(b"driftgate root hash"), &bytes)
             .to_hex()
             .to_string()
     }
 
-    /// Returns the entries as a tree.
-    pub fn tree(&self) -> Tree {
-        self.entries
-            .iter()
-            .map(|e| (e.path.clone(), e.clone()))
-            .collect()
+    /// Returns the baseline recording that its entries were derived with the settings
+    /// of fingerprint `settings`.
+    pub fn derived_with(mut self, settings: &str) -> Baseline {
+        self.settings = Some(settings.to_string());
+        self.root_hash = self.compute_root_hash();
+        self
+    }
+
+    /// Returns every entry, reading the manifests from `objects` (each checked against
+    /// its hash and its place).
+    pub fn tree(&self, objects: &Objects) -> Result<Tree, StoreError> {
+        if let Some(entries) = &self.entries {
+            return Ok(entries
+                .iter()
+                .map(|e| (e.path.clone(), e.clone()))
+                .collect());
+        }
+        let Some(root) = &self.tree else {
+            return Ok(Tree::new());
+        };
+        let tree = manifest::load(root, objects)?;
+        if Some(tree.len() as u64) != self.files {
+            return Err(StoreError::Integrity {
+                path: PathBuf::from(store::STATE_DIR).join("objects"),
+                message: format!(
+                    "baseline {} holds {} files, not the {} it records",
+                    short(&self.root_hash),
+                    tree.len(),
+                    self.files.unwrap_or_default()
+                ),
+            });
+        }
+        Ok(tree)
+    }
+
+    /// Returns the entries of `old` (none: the empty tree) and of `self` under the
+    /// directories where they differ, reading only the manifests on the way there.
+    pub fn differing(
+        &self,
+        old: Option<&Baseline>,
+        objects: &Objects,
+    ) -> Result<(Tree, Tree), StoreError> {
+        match (old, &self.tree, old.and_then(|o| o.tree.as_ref())) {
+            (Some(_), Some(new), Some(prev)) => {
+                manifest::load_differing(Some(prev), Some(new), objects)
+            }
+            (None, Some(new), _) => manifest::load_differing(None, Some(new), objects),
+            _ => {
+                // A v1 baseline on either side: whole trees, then only what differs.
+                let a = old
+                    .map(|o| o.tree(objects))
+                    .transpose()?
+                    .unwrap_or_default();
+                let b = self.tree(objects)?;
+                let changed = changed_paths(&a, &b);
+                Ok((
+                    a.into_iter().filter(|(p, _)| changed.contains(p)).collect(),
+                    b.into_iter().filter(|(p, _)| changed.contains(p)).collect(),
+                ))
+            }
+        }
     }
 
     /// Checks that `root_hash` matches the content and the entries are well-formed.
@@ -112,8 +213,12 @@ impl Baseline {
             path: path.to_path_buf(),
             message,
         };
-        if self.schema != BASELINE_SCHEMA {
+        let v1 = self.schema == BASELINE_SCHEMA_V1;
+        if !v1 && self.schema != BASELINE_SCHEMA {
             return Err(integrity(format!("unknown schema `{}`", self.schema)));
+        }
+        if v1 != self.entries.is_some() || v1 == self.tree.is_some() || v1 == self.files.is_some() {
+            return Err(integrity(format!("not a {} baseline", self.schema)));
         }
         let computed = self.compute_root_hash();
         if computed != self.root_hash {
@@ -124,7 +229,7 @@ impl Baseline {
             )));
         }
         let mut prev: Option<&str> = None;
-        for e in &self.entries {
+        for e in self.entries.iter().flatten() {
             if crate::tree::normalize(std::path::Path::new(&e.path))
                 .ok()
                 .as_deref()
@@ -393,6 +498,32 @@ pub fn files_changed(p: &Proposal) -> usize {
     p.changes.files.len()
 }
 
+/// Returns the entries of `old` (none: the empty tree) and of `tree` under the
+/// directories where they differ, reading only the manifests on the way there.
+pub fn differing_tree(
+    old: Option<&Baseline>,
+    tree: &Tree,
+    objects: &Objects,
+) -> Result<(Tree, Tree), StoreError> {
+    match old {
+        None => Ok((Tree::new(), tree.clone())),
+        Some(b) => match &b.tree {
+            Some(root) => manifest::differing_from(Some(root), tree, objects),
+            None => {
+                let old = b.tree(objects)?;
+                let changed = changed_paths(&old, tree);
+                let keep = |t: &Tree| -> Tree {
+                    changed
+                        .iter()
+                        .filter_map(|p| t.get(p).map(|e| (p.clone(), e.clone())))
+                        .collect()
+                };
+                Ok((keep(&old), keep(tree)))
+            }
+        },
+    }
+}
+
 /// Returns the paths whose entries differ between `base` and `tree` (added, removed or
 /// changed in any recorded way).
 pub fn changed_paths(base: &Tree, tree: &Tree) -> std::collections::BTreeSet<String> {
@@ -461,7 +592,7 @@ mod tests {
             String::new(),
         );
         a.check_integrity(std::path::Path::new("b.json")).unwrap();
-        a.entries[0].size = 99;
+        a.tree = Some("0".repeat(64));
         assert!(a.check_integrity(std::path::Path::new("b.json")).is_err());
     }
 

@@ -412,14 +412,29 @@ pub fn build_report(
     // driftgate.toml does: that file is drift like any other until approved.
     let book = chain::load_rules(&cx.store, &base)?;
     let cx = &cx.comparing_as(&book, &[])?;
-    let (mut current, contents) = read_source(ui, cx, source)?;
-    let mut old = base.tree();
+    let objects = cx.store.objects();
+    // Entries of the baseline are reused for files whose bytes they hash, except those
+    // its own acceptance changed: those are derived again from their bytes, so an entry
+    // forged to pair new bytes with old data is drift at the next check.
+    let known = tree::Known::new(|| {
+        let mut entries = base.tree(&objects).ok()?;
+        if let Some(parent) = &base.parent {
+            let parent = baseline::load_record(&cx.store, parent).ok()??.baseline;
+            let (_, brought) = base.differing(Some(&parent), &objects).ok()?;
+            entries.retain(|p, _| !brought.contains_key(p));
+        }
+        Some(entries)
+    });
+    let (full, contents) = read_source(ui, cx, source, Some(&known), None)?;
+    let scanned = full.len();
+    // Only the directories whose manifests differ from the baseline's are compared.
+    let (mut old, mut current) = baseline::differing_tree(Some(&base), &full, &objects)?;
     if !filters.is_empty() {
         // Like diff(1), a path that names nothing is an error, not "no difference".
         for f in filters {
             let one = std::slice::from_ref(f);
             let known = |t: &tree::Tree| t.keys().any(|p| crate::compare::path_selected(p, one));
-            if !known(&current) && !known(&old) {
+            if !known(&full) && !known(&old) {
                 return Err(Error::input(format!(
                     "`{f}` is in neither the tree nor the baseline"
                 )));
@@ -428,17 +443,16 @@ pub fn build_report(
         current.retain(|p, _| crate::compare::path_selected(p, filters));
         old.retain(|p, _| crate::compare::path_selected(p, filters));
     }
-    let objects = cx.store.objects();
     // Drift is judged by the rules recorded in the baseline, not by rules the tree
     // brings: a driftgate.toml that turns rules off is itself drift until approved.
     let rules = super::rules_in_force(cx, &base)?;
     let files = Comparer::new(&cx.config, &cx.settings, &rules).compare(
         &old,
         &current,
-        &objects,
+        objects.as_ref(),
         contents.as_ref(),
     )?;
-    let compared = current.len() + old.keys().filter(|p| !current.contains_key(*p)).count();
+    let compared = scanned + old.keys().filter(|p| !current.contains_key(*p)).count();
     ui.detail(format!(
         "{} compared, {} unchanged, {} differ ({} ms)",
         crate::report::review::plural(compared, "file"),
@@ -453,7 +467,7 @@ pub fn build_report(
     Ok(Report::new(
         cx.display_root(),
         Some(BaselineRef {
-            root_hash: base.root_hash,
+            root_hash: base.root_hash.clone(),
             accepted_at,
         }),
         files,
@@ -462,10 +476,15 @@ pub fn build_report(
 }
 
 /// Returns the tree of `source` and where its contents are read from.
+///
+/// `known` are entries an accepted baseline vouches for: a file whose bytes they hash
+/// is not parsed again.
 pub fn read_source(
     ui: &mut Ui,
     cx: &Context,
     source: &SourceArgs,
+    known: Option<&tree::Known>,
+    store: Option<&crate::store::Objects>,
 ) -> Result<(Tree, Box<dyn Contents>), Error> {
     let cache_dir = cx.store.cache_dir();
     let git = if source.staged {
@@ -503,7 +522,7 @@ pub fn read_source(
             Ok((g.tree, Box::new(g.contents)))
         }
         None => Ok((
-            scan(ui, cx, source.no_ignore)?,
+            scan(ui, cx, source.no_ignore, known, store)?,
             Box::new(DiskSource::new(&cx.root)),
         )),
     }
@@ -516,7 +535,13 @@ fn git_options(cache_dir: &std::path::Path) -> crate::git::ReadOptions<'_> {
 }
 
 /// Returns the entries of the working tree, with a progress bar on a terminal.
-pub fn scan(ui: &mut Ui, cx: &Context, no_ignore: bool) -> Result<Tree, Error> {
+pub fn scan(
+    ui: &mut Ui,
+    cx: &Context,
+    no_ignore: bool,
+    known: Option<&tree::Known>,
+    store: Option<&crate::store::Objects>,
+) -> Result<Tree, Error> {
     let bar = ui.progress(0, "hashing");
     let progress = |p: ScanProgress| match p {
         ScanProgress::Found(n) => bar.set_length(n),
@@ -534,6 +559,8 @@ pub fn scan(ui: &mut Ui, cx: &Context, no_ignore: bool) -> Result<Tree, Error> {
             cache_dir: Some(&cache_dir),
             progress: &progress,
             tracked: tracked.as_ref(),
+            known,
+            store,
         },
     );
     bar.finish_and_clear();

@@ -368,8 +368,9 @@ pub fn proposal_report(cx: &Context, proposal: &Proposal) -> Result<crate::repor
     if let Some(p) = &parent {
         p.check_integrity(&baseline::record_path(&cx.store, &p.root_hash))?;
     }
-    let old = parent.as_ref().map(|b| b.tree()).unwrap_or_default();
     let objects = cx.store.objects();
+    // Only the directories where the candidate differs from its parent are read.
+    let (old, new) = proposal.baseline.differing(parent.as_ref(), &objects)?;
     // Severities, ignore rules and redaction as the rules in force say: the parent's,
     // or a first baseline's own; the proposal's own redaction keys are added too.
     let in_force = parent.as_ref().unwrap_or(&proposal.baseline);
@@ -383,8 +384,8 @@ pub fn proposal_report(cx: &Context, proposal: &Proposal) -> Result<crate::repor
     };
     let files = crate::compare::Comparer::new(&view.config, &view.settings, &rules).compare(
         &old,
-        &proposal.baseline.tree(),
-        &objects,
+        &new,
+        objects.as_ref(),
         &candidate,
     )?;
     Ok(crate::report::Report::new(

@@ -100,7 +100,17 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         rev: None,
         no_ignore: args.no_ignore,
     };
-    let (tree, contents) = super::check::read_source(ui, &cx, &source)?;
+    let objects = cx.store.objects();
+    // Entries of unchanged files are the accepted baseline's when it was derived with
+    // the same settings: only changed files are parsed, and each is stored as it is read.
+    let known = tree::Known::new(|| {
+        current
+            .as_ref()
+            .filter(|b| b.settings.as_deref() == Some(cx.settings.derivation.as_str()))
+            .and_then(|b| b.tree(&objects).ok())
+    });
+    let (tree, contents) =
+        super::check::read_source(ui, &cx, &source, Some(&known), Some(&objects))?;
     if !args.staged {
         warn_untracked(ui, &cx, &tree);
     }
@@ -144,13 +154,21 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         None => None,
     };
     let book = cx.rules.book(&cx.config.compare);
-    let candidate = Baseline::new(&tree, parent.clone(), cx.config.policy.clone(), book.hash());
-    if current.as_ref().is_some_and(|b| {
-        b.entries == candidate.entries
-            && b.policy == candidate.policy
-            && b.trust == candidate.trust
-            && b.rules == candidate.rules
-    }) {
+    let candidate = Baseline::new(&tree, parent.clone(), cx.config.policy.clone(), book.hash())
+        .derived_with(&cx.settings.derivation);
+    let unchanged = match &current {
+        Some(b) => {
+            b.policy == candidate.policy
+                && b.trust == candidate.trust
+                && b.rules == candidate.rules
+                && match &b.tree {
+                    Some(root) => candidate.tree.as_ref() == Some(root),
+                    None => b.tree(&objects)? == tree,
+                }
+        }
+        None => false,
+    };
+    if unchanged {
         ui.status("no change: the tree matches the accepted baseline; nothing written");
         if args.format.format == ListingFormat::Json {
             print_json(
@@ -206,11 +224,12 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         ))
         .hint("change what the rejection objected to, then snapshot again"));
     }
-    let objects = cx.store.objects();
     store_trust(&cx, &objects, &tree, contents.as_ref())?;
     store_objects(&cx, &objects, &tree, contents.as_ref())?;
     objects.put(&book.to_bytes())?;
-    let old_tree = current.as_ref().map(Baseline::tree).unwrap_or_default();
+    baseline::manifest::store(&tree, &objects)?;
+    // Only the directories that differ from the accepted baseline are compared.
+    let (old_tree, new_tree) = baseline::differing_tree(current.as_ref(), &tree, &objects)?;
     // The change set is shown with the severities that will judge it: those of the
     // accepted baseline's rules (the proposal's own for a first baseline).
     let in_force = match &current {
@@ -226,12 +245,9 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         }
         None => &cx,
     };
-    let files = Comparer::new(&view.config, &view.settings, &in_force).compare(
-        &old_tree,
-        &tree,
-        &objects,
-        contents.as_ref(),
-    )?;
+    let files = Comparer::new(&view.config, &view.settings, &in_force)
+        .by_reference()
+        .compare(&old_tree, &new_tree, objects.as_ref(), contents.as_ref())?;
     let compared = tree.len() + old_tree.keys().filter(|p| !tree.contains_key(*p)).count();
     ui.detail(format!(
         "{} compared, {} unchanged, {} differ ({} ms)",
@@ -295,6 +311,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         baseline: candidate,
         changes,
     };
+    // The objects and manifests it refers to last before the proposal does.
+    objects.flush()?;
     store::write_atomic(&path, &store::to_json_bytes(&proposal))?;
     let mut details = serde_json::Map::new();
     details.insert("reason".into(), reason.into());

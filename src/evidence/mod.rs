@@ -271,12 +271,9 @@ pub fn controls_of(
     in_force: &InForce,
     b: &crate::baseline::Baseline,
 ) -> Result<Vec<String>, ChainError> {
-    let old = in_force
-        .parent
-        .as_ref()
-        .map(crate::baseline::Baseline::tree)
-        .unwrap_or_default();
-    let rated = crate::compare::rate(&in_force.rules, &old, &b.tree(), &store.objects())?;
+    let objects = store.objects();
+    let (old, new) = b.differing(in_force.parent.as_ref(), &objects)?;
+    let rated = crate::compare::rate(&in_force.rules, &old, &new, &objects)?;
     let fired: BTreeSet<&str> = rated.iter().filter_map(|r| r.rule.as_deref()).collect();
     let controls: BTreeSet<String> = in_force
         .rules

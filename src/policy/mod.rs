@@ -59,14 +59,16 @@ impl Subject {
     /// What changed comes from the two baselines (covered by their root hashes), never
     /// from a proposal's stored change report, which no hash covers; so must the
     /// ratings (see `chain::subject`), so that nobody can lower them by editing a file.
+    ///
+    /// `old` and `new` hold at least every entry that differs between the parent and the
+    /// candidate (see `Baseline::differing`).
     pub fn new(
         id: &str,
         requester: &str,
         candidate: &Baseline,
-        parent: Option<&Baseline>,
+        (old, new): (&crate::tree::Tree, &crate::tree::Tree),
         rated: &[Rated],
     ) -> Subject {
-        let old = parent.map(Baseline::tree).unwrap_or_default();
         let severities: BTreeSet<Severity> = rated.iter().map(|r| r.severity).collect();
         let top = severities.last().copied();
         let mut causes: Vec<String> = rated
@@ -83,9 +85,7 @@ impl Subject {
             root_hash: candidate.root_hash.clone(),
             parent: candidate.parent.clone(),
             requester: requester.to_string(),
-            changed: baseline::changed_paths(&old, &candidate.tree())
-                .into_iter()
-                .collect(),
+            changed: baseline::changed_paths(old, new).into_iter().collect(),
             severities,
             causes,
             requester_kind: ActorKind::Human,
@@ -113,13 +113,19 @@ impl Subject {
 
     /// Returns the subject of a first baseline: the root of trust, `critical` by
     /// definition (DESIGN §4) rather than rated file by file.
-    pub fn first(id: &str, requester: &str, candidate: &Baseline, cause: &str) -> Subject {
+    pub fn first(
+        id: &str,
+        requester: &str,
+        candidate: &Baseline,
+        tree: &crate::tree::Tree,
+        cause: &str,
+    ) -> Subject {
         Subject {
             id: id.to_string(),
             root_hash: candidate.root_hash.clone(),
             parent: None,
             requester: requester.to_string(),
-            changed: candidate.entries.iter().map(|e| e.path.clone()).collect(),
+            changed: tree.keys().cloned().collect(),
             severities: BTreeSet::from([Severity::Critical]),
             causes: vec![cause.to_string()],
             requester_kind: ActorKind::Human,

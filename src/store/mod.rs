@@ -4,6 +4,7 @@
 //! a baseline or proposal means (see `baseline`, `approval`).
 
 mod objects;
+mod pack;
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -74,6 +75,9 @@ impl StoreError {
 pub struct Store {
     root: PathBuf,
     dir: PathBuf,
+    /// One object store per state directory, so what a command has put is readable
+    /// by every part of it before its pack is written.
+    objects: std::sync::Arc<Objects>,
 }
 
 /// A held lock on the state directory; released on drop.
@@ -117,9 +121,11 @@ impl Store {
 
     /// Returns the store of `root` without checking it exists (for `init`).
     pub fn at(root: &Path) -> Store {
+        let dir = root.join(STATE_DIR);
         Store {
             root: root.to_path_buf(),
-            dir: root.join(STATE_DIR),
+            objects: std::sync::Arc::new(Objects::new(dir.join("objects"))),
+            dir,
         }
     }
 
@@ -251,8 +257,8 @@ impl Store {
     }
 
     /// Returns the object store.
-    pub fn objects(&self) -> Objects {
-        Objects::new(self.objects_dir())
+    pub fn objects(&self) -> std::sync::Arc<Objects> {
+        std::sync::Arc::clone(&self.objects)
     }
 
     /// Takes the lock for a mutating command, failing at once if another holds it.
@@ -265,7 +271,14 @@ impl Store {
             .open(&path)
             .map_err(StoreError::io("open", &path))?;
         match file.try_lock() {
-            Ok(()) => Ok(Lock { _file: file }),
+            Ok(()) => {
+                let lock = Lock { _file: file };
+                // Stores written before packs: their loose objects move into one pack
+                // on first use, under the lock; a run killed halfway leaves both
+                // copies, and both read the same.
+                self.objects().pack_loose()?;
+                Ok(lock)
+            }
             Err(fs::TryLockError::WouldBlock) => Err(StoreError::Locked { path }),
             Err(fs::TryLockError::Error(e)) => Err(StoreError::io("lock", &path)(e)),
         }

@@ -60,6 +60,22 @@ pub fn hash_file(
     data: FileData<'_>,
     settings: &Settings,
 ) -> Result<Hashed, TreeError> {
+    hash_file_known(path, kind, data, settings, None)
+}
+
+/// Returns the entry of the regular file `path` like [`hash_file`], reusing `known`
+/// (the entry an accepted baseline records for the path) when the file's bytes are the
+/// ones it hashes: then nothing is parsed, and nothing is stored (its object is).
+///
+/// The raw hash vouches for the bytes, and the format must agree, so a known entry is
+/// only ever the entry these bytes have.
+pub fn hash_file_known(
+    path: String,
+    kind: EntryKind,
+    data: FileData<'_>,
+    settings: &Settings,
+    known: Option<&Entry>,
+) -> Result<Hashed, TreeError> {
     let io = |p: &Path| {
         let p = p.to_path_buf();
         move |source| TreeError::Io { path: p, source }
@@ -81,11 +97,30 @@ pub fn hash_file(
     };
     let size = bytes.len() as u64;
     let format = settings.format_of(&path, &bytes[..bytes.len().min(SNIFF_LEN)]);
+    let raw = blake3::hash(bytes).to_hex().to_string();
+    if let Some(k) = known
+        && k.blake3 == raw
+        && k.kind == kind
+        && k.size == size
+        && k.format == format.name()
+        && k.path == path
+        // Unless it was kept from the store (a file that was private) and may be now.
+        && !(k.object.is_none()
+            && k.error.is_none()
+            && !private
+            && format != Format::Binary
+            && size <= settings.store_max_size)
+    {
+        return Ok(Hashed {
+            entry: k.clone(),
+            stored: None,
+        });
+    }
     let mut entry = Entry {
         path,
         kind,
         size,
-        blake3: blake3::hash(bytes).to_hex().to_string(),
+        blake3: raw,
         format: format.name().into(),
         canonical: None,
         object: None,

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 use crate::semantic::{self, Format};
 
-pub use hash::{FileData, Hashed, hash_file, symlink_entry};
-pub use walk::{DiskSource, ScanOptions, ScanProgress, Selector, TRUST_FILE, scan_disk};
+pub use hash::{FileData, Hashed, hash_file, hash_file_known, symlink_entry};
+pub use walk::{DiskSource, Known, ScanOptions, ScanProgress, Selector, TRUST_FILE, scan_disk};
 
 /// Errors reading a tree.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +47,9 @@ pub enum TreeError {
     /// A git source failed.
     #[error("{0}")]
     Git(String),
+    /// Storing what was read failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 /// What kind of filesystem object an entry is.
@@ -133,6 +136,9 @@ pub struct Settings {
     pub semantic: semantic::Options,
     /// A hash of everything above, so cached entries are not reused across settings.
     pub fingerprint: String,
+    /// The fingerprint of what derives entries from bytes, the same in every clone (the
+    /// repository's redaction key left out): recorded in baselines.
+    pub derivation: String,
 }
 
 impl Settings {
@@ -169,6 +175,7 @@ impl Settings {
             overrides,
             store_max_size: config.tree.store_max_size,
             semantic,
+            derivation: fingerprint.clone(),
             fingerprint,
         }
     }

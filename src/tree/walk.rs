@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use super::cache::{StatCache, StatKey};
-use super::hash::{FileData, hash_file, symlink_entry};
+use super::hash::{FileData, hash_file_known, symlink_entry};
 use super::{Entry, EntryKind, Settings, Tree, TreeError, normalize};
 use crate::config::{CONFIG_FILE, Config};
 use crate::store::STATE_DIR;
@@ -230,6 +230,34 @@ pub struct ScanOptions<'a> {
     /// The files git tracks under the root (relative paths), if it is in a repository:
     /// part of the tree even where an ignore file would hide them.
     pub tracked: Option<&'a std::collections::HashSet<String>>,
+    /// Entries an accepted baseline vouches for: a file whose bytes hash as its known
+    /// entry says is not parsed again.
+    pub known: Option<&'a Known<'a>>,
+    /// Where to put the stored form of each file hashed, as it is hashed (`snapshot`),
+    /// so no file is read or parsed twice.
+    pub store: Option<&'a crate::store::Objects>,
+}
+
+/// Entries an accepted baseline vouches for, read when the first file needs one (a scan
+/// that the stat cache answers reads none).
+pub struct Known<'a> {
+    load: Box<dyn Fn() -> Option<Tree> + Send + Sync + 'a>,
+    tree: std::sync::OnceLock<Option<Tree>>,
+}
+
+impl<'a> Known<'a> {
+    /// Returns the entries `load` gives, once asked; `None` from it means none are known.
+    pub fn new(load: impl Fn() -> Option<Tree> + Send + Sync + 'a) -> Known<'a> {
+        Known {
+            load: Box::new(load),
+            tree: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Returns the known entry of `path`.
+    pub fn get(&self, path: &str) -> Option<&Entry> {
+        self.tree.get_or_init(|| (self.load)()).as_ref()?.get(path)
+    }
 }
 
 /// Progress events of a scan.
@@ -261,7 +289,7 @@ pub fn scan_disk(
         .map(|f| {
             let entry = match f.key.as_ref().and_then(|k| cache.get(&f.rel, k)) {
                 Some(e) => e.clone(),
-                None => hash_found(f, settings)?,
+                None => hash_found(f, settings, options)?,
             };
             if let Some(k) = &f.key
                 && k.is_settled(now)
@@ -280,7 +308,11 @@ pub fn scan_disk(
     Ok(entries)
 }
 
-fn hash_found(f: &Found, settings: &Settings) -> Result<Entry, TreeError> {
+fn hash_found(
+    f: &Found,
+    settings: &Settings,
+    options: &ScanOptions<'_>,
+) -> Result<Entry, TreeError> {
     if f.kind == EntryKind::Symlink {
         let target = std::fs::read_link(&f.abs).map_err(|source| TreeError::Io {
             path: f.abs.clone(),
@@ -292,5 +324,16 @@ fn hash_found(f: &Found, settings: &Settings) -> Result<Entry, TreeError> {
         })?;
         return Ok(symlink_entry(f.rel.clone(), target));
     }
-    Ok(hash_file(f.rel.clone(), f.kind, FileData::Disk(&f.abs), settings)?.entry)
+    let known = options.known.and_then(|k| k.get(&f.rel));
+    let hashed = hash_file_known(
+        f.rel.clone(),
+        f.kind,
+        FileData::Disk(&f.abs),
+        settings,
+        known,
+    )?;
+    if let (Some(objects), Some(bytes)) = (options.store, &hashed.stored) {
+        objects.put(bytes)?;
+    }
+    Ok(hashed.entry)
 }

@@ -176,25 +176,92 @@ impl TestEnv {
         out
     }
 
-    /// Returns every file under `.driftgate/` as text, objects decompressed.
+    /// Returns every file under `.driftgate/` as text, objects decompressed (each object
+    /// of a pack as its own `objects/pack/<name>.pack#<offset>`).
     pub fn stored_texts(&self) -> Vec<(String, String)> {
         use std::io::Read;
-        self.state()
-            .into_iter()
-            .map(|(path, bytes)| {
-                let mut plain = Vec::new();
-                let bytes = if path.starts_with("objects/")
-                    && flate2::read::ZlibDecoder::new(&bytes[..])
-                        .read_to_end(&mut plain)
-                        .is_ok()
-                {
-                    plain
-                } else {
-                    bytes
-                };
-                (path, String::from_utf8_lossy(&bytes).into_owned())
-            })
-            .collect()
+        let inflate = |bytes: &[u8]| {
+            let mut plain = Vec::new();
+            flate2::read::ZlibDecoder::new(bytes)
+                .read_to_end(&mut plain)
+                .ok()
+                .map(|_| plain)
+        };
+        let state = self.state();
+        let mut out = Vec::new();
+        for (path, bytes) in &state {
+            if let Some(pack) = path.strip_suffix(".idx") {
+                let data = &state[&format!("{pack}.pack")];
+                for r in bytes[8..].chunks_exact(48) {
+                    let at = u64::from_le_bytes(r[32..40].try_into().unwrap()) as usize;
+                    let len = u64::from_le_bytes(r[40..48].try_into().unwrap()) as usize;
+                    let plain = inflate(&data[at..at + len]).expect("a pack's object inflates");
+                    out.push((
+                        format!("{pack}.pack#{at}"),
+                        String::from_utf8_lossy(&plain).into_owned(),
+                    ));
+                }
+                continue;
+            }
+            let bytes = match path.starts_with("objects/") && !path.starts_with("objects/pack/") {
+                true => inflate(bytes).unwrap_or_else(|| bytes.clone()),
+                false => bytes.clone(),
+            };
+            out.push((path.clone(), String::from_utf8_lossy(&bytes).into_owned()));
+        }
+        out
+    }
+
+    /// Returns the entries of the baseline at `json` (`.driftgate/baseline.json`, or a
+    /// proposal file's candidate), read through the store's manifests.
+    pub fn entries(&self, json: &str) -> driftgate::tree::Tree {
+        let v: serde_json::Value = serde_json::from_str(&self.read(json)).unwrap();
+        let b: driftgate::baseline::Baseline =
+            serde_json::from_value(v.get("baseline").cloned().unwrap_or(v)).unwrap();
+        let store = driftgate::store::Store::open(&self.root).unwrap();
+        b.tree(&store.objects()).unwrap()
+    }
+
+    /// Removes the object `hash` from the store, as whoever can write `.driftgate/`
+    /// could (its record cut from its pack's index); returns where a loose object of
+    /// that hash would be read from.
+    pub fn drop_object(&self, hash: &str) -> PathBuf {
+        let raw: Vec<u8> = (0..32)
+            .map(|i| u8::from_str_radix(&hash[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
+        let packs = self.root.join(".driftgate/objects/pack");
+        for e in std::fs::read_dir(&packs).unwrap().flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "idx") {
+                let bytes = std::fs::read(&p).unwrap();
+                let mut kept = bytes[..8].to_vec();
+                for r in bytes[8..].chunks_exact(48) {
+                    if r[..32] != raw[..] {
+                        kept.extend_from_slice(r);
+                    }
+                }
+                std::fs::write(&p, kept).unwrap();
+            }
+        }
+        self.root
+            .join(format!(".driftgate/objects/{}/{}", &hash[..2], &hash[2..]))
+    }
+
+    /// Rewrites the entries of baseline `b` with `edit`, as whoever can write
+    /// `.driftgate/` could: new manifests in the store, the root hash recomputed.
+    pub fn forge_entries(
+        &self,
+        b: &mut driftgate::baseline::Baseline,
+        edit: impl FnOnce(&mut driftgate::tree::Tree),
+    ) {
+        let store = driftgate::store::Store::open(&self.root).unwrap();
+        let objects = store.objects();
+        let mut tree = b.tree(&objects).unwrap();
+        edit(&mut tree);
+        b.tree = Some(driftgate::baseline::manifest::store(&tree, &objects).unwrap());
+        b.files = Some(tree.len() as u64);
+        objects.flush().unwrap();
+        b.root_hash = b.compute_root_hash();
     }
 
     /// Runs `args` in every report format, expecting exit `code`, and panics if any

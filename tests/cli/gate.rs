@@ -309,19 +309,11 @@ fn tool_specific_ignore_files_are_not_honoured() {
 }
 
 /// Returns the object of `path` in the pending proposal `id`.
-fn object_of(env: &TestEnv, id: &str, path: &str) -> std::path::PathBuf {
-    let p: serde_json::Value =
-        serde_json::from_str(&env.read(&format!(".driftgate/proposals/{id}.json"))).unwrap();
-    let entry = p["baseline"]["entries"]
-        .as_array()
+fn object_of(env: &TestEnv, id: &str, path: &str) -> String {
+    env.entries(&format!(".driftgate/proposals/{id}.json"))[path]
+        .object
+        .clone()
         .unwrap()
-        .iter()
-        .find(|e| e["path"] == path)
-        .unwrap()
-        .clone();
-    let h = entry["object"].as_str().unwrap();
-    env.root
-        .join(format!(".driftgate/objects/{}/{}", &h[..2], &h[2..]))
 }
 
 const ROLE: &str = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules:\n- apiGroups: [\"\"]\n  resources: [pods]\n  verbs: [get]\n";
@@ -336,7 +328,7 @@ fn a_deleted_object_is_an_integrity_failure_not_a_milder_change() {
         &ROLE.replace("verbs: [get]", "verbs: [\"*\"]"),
     );
     let id = env.propose("alice", "widen");
-    std::fs::remove_file(object_of(&env, &id, "k8s/role.yaml")).unwrap();
+    env.drop_object(&object_of(&env, &id, "k8s/role.yaml"));
     let before = env.state();
     for args in [
         &["explain", &id][..],
@@ -361,7 +353,7 @@ fn an_object_that_inflates_past_its_size_is_an_integrity_failure() {
     let env = TestEnv::init(&[]);
     env.write("k8s/role.yaml", ROLE);
     let id = env.propose("alice", "first");
-    let path = object_of(&env, &id, "k8s/role.yaml");
+    let object = object_of(&env, &id, "k8s/role.yaml");
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
     env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
     // A zlib bomb in place of the accepted object: 64 MiB of zeros in a few kilobytes.
@@ -370,6 +362,8 @@ fn an_object_that_inflates_past_its_size_is_an_integrity_failure() {
     for _ in 0..64 {
         enc.write_all(&zeros).unwrap();
     }
+    let path = env.drop_object(&object);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, enc.finish().unwrap()).unwrap();
     env.write("k8s/role.yaml", &ROLE.replace("get", "list"));
     for cmd in ["check", "diff"] {

@@ -32,5 +32,6 @@ mod signing;
 mod spine;
 mod tamper;
 mod unapproved_config;
+mod upgrade;
 mod verify;
 mod workflow;

@@ -170,9 +170,15 @@ fn symlinks_are_recorded_not_followed() {
     std::os::unix::fs::symlink(&outside, env.root.join("link")).unwrap();
     std::os::unix::fs::symlink("missing-target", env.root.join("dangling")).unwrap();
     env.accept_current("links");
-    let baseline = env.read(".driftgate/baseline.json");
-    assert!(baseline.contains("\"type\": \"symlink\""), "{baseline}");
-    assert!(!baseline.contains("secret outside"));
+    let entries = env.entries(".driftgate/baseline.json");
+    assert_eq!(entries["link"].kind, driftgate::tree::EntryKind::Symlink);
+    assert_eq!(
+        entries["dangling"].target.as_deref(),
+        Some("missing-target")
+    );
+    for (path, text) in env.stored_texts() {
+        assert!(!text.contains("secret outside"), "{path}");
+    }
     // The outside file changing is not drift: its content was never read.
     std::fs::write(&outside, "changed\n").unwrap();
     env.run(&["check"]).expect_code(0);
@@ -292,7 +298,7 @@ fn hand_edited_baseline_is_an_integrity_error() {
     let b = env.read(".driftgate/baseline.json");
     env.write(
         ".driftgate/baseline.json",
-        &b.replacen("\"size\": 2", "\"size\": 3", 1),
+        &b.replacen("\"files\": ", "\"files\": 9", 1),
     );
     let r = env.run(&["check"]);
     r.expect_code(3);
@@ -641,16 +647,13 @@ fn a_forged_entry_keeping_old_data_under_new_bytes_is_still_drift() {
     let mut p: driftgate::baseline::Proposal = serde_json::from_str(&env.read(&path)).unwrap();
     let parent: driftgate::baseline::Baseline =
         serde_json::from_str(&env.read(".driftgate/baseline.json")).unwrap();
-    let old = parent.entries.iter().find(|e| e.path == "rb.yaml").unwrap();
-    let entry = p
-        .baseline
-        .entries
-        .iter_mut()
-        .find(|e| e.path == "rb.yaml")
-        .unwrap();
-    entry.canonical = old.canonical.clone();
-    entry.object = old.object.clone();
-    p.baseline.root_hash = p.baseline.compute_root_hash();
+    let store = driftgate::store::Store::open(&env.root).unwrap();
+    let old = parent.tree(&store.objects()).unwrap()["rb.yaml"].clone();
+    env.forge_entries(&mut p.baseline, |t| {
+        let entry = t.get_mut("rb.yaml").unwrap();
+        entry.canonical = old.canonical.clone();
+        entry.object = old.object.clone();
+    });
     p.id = driftgate::baseline::proposal_id(&p.baseline.root_hash, p.baseline.parent.as_deref());
     std::fs::remove_file(env.root.join(&path)).unwrap();
     env.write(
