@@ -230,7 +230,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__approve)
-            opts="-m -y -q -v -h -V --as --message --sign --sign-agent --statement-only --yes --actor --no-notify --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-m -y -q -v -h -V --as --message --sign --sign-agent --statement-only --yes --all --actor --no-notify --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -314,7 +314,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__check)
-            opts="-q -v -h -V --strict --fail-on --audit --as --actor --no-notify --staged --rev --no-ignore --output --format --hook --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --strict --fail-on --audit --as --actor --no-notify --staged --rev --no-ignore --output --format --hook --all --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -390,7 +390,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__diff)
-            opts="-q -v -h -V --files --from-format --to-format --strict --rules --staged --rev --no-ignore --output --format --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --files --from-format --to-format --strict --rules --all --staged --rev --no-ignore --output --format --root --config --color --quiet --verbose --no-pager --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -20,7 +20,9 @@ use crate::ui::Ui;
 /// Review a proposal and approve it
 ///
 /// Every route shows the same review first: a verdict line, the summary by severity,
-/// then every change (paged on a terminal), and asks `[y/N]` on a terminal.
+/// then every change (paged on a terminal), and asks `[y/N]` on a terminal. A large
+/// change set (more than 50 files or 500 changes) is summarised by severity, format
+/// and directory, then shows its most severe changes; `--all` lists every one.
 ///
 /// Without `--sign`: asks for confirmation (default no) and a reason, and records an
 /// unsigned approval; needs a terminal on stdin.
@@ -65,6 +67,13 @@ pub struct ApproveArgs {
     /// needs it)
     #[arg(short = 'y', long)]
     pub yes: bool,
+    /// List every change on the review screen, however many
+    ///
+    /// Without it, a large change set (more than 50 files or 500 changes) starts with
+    /// its counts by severity, format and directory, then shows its most severe changes
+    /// up to a budget (200 files or 2,000 lines), added and removed files one line each.
+    #[arg(long)]
+    pub all: bool,
     #[command(flatten)]
     pub run: super::RunArgs,
 }
@@ -127,7 +136,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
         )));
     }
     if args.statement_only {
-        review(ui, &cx, &proposal, &requirement)?;
+        review(ui, &cx, &proposal, &requirement, args.all)?;
         if !confirmed(ui, args, &proposal, &principal)? {
             return Ok(Exit::Drift);
         }
@@ -156,12 +165,14 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
     interactive(ui, &cx, args, &proposal, &requirement, &actor)
 }
 
-/// Shows the review screen of `proposal`: the same for every route of `approve`.
+/// Shows the review screen of `proposal`: the same for every route of `approve`; every
+/// change of a large change set only with `all`.
 fn review(
     ui: &mut Ui,
     cx: &Context,
     proposal: &Proposal,
     requirement: &policy::Requirement,
+    all: bool,
 ) -> Result<(), Error> {
     let changes = super::proposal_report(cx, proposal)?;
     let screen = crate::report::review::Screen {
@@ -183,18 +194,14 @@ fn review(
             approvals: requirement.approvals,
         },
         rules: true,
-        // Without a terminal (`--yes` in CI) nobody scrolls: the log gets the summary
-        // and the most severe files, not every document of a 100k-file baseline.
-        max_files: (!ui.stdin_is_terminal()).then_some(UNATTENDED_FILES),
+        all,
+        rerun: &super::rerun_all(&["approve", proposal.id.as_str()]),
     };
     ui.page_err(&mut |w| {
         crate::report::render::text::review_screen(&changes, &screen, w, &options)
     })?;
     Ok(())
 }
-
-/// Files whose changes a review lists when no terminal is there to page it.
-const UNATTENDED_FILES: usize = 250;
 
 /// Asks `[y/N]` on a terminal; without one, `--yes` answers (a signed approval needs
 /// it: the signature says its signer saw the change set).
@@ -242,7 +249,7 @@ fn interactive(
     actor: &Actor,
 ) -> Result<Exit, Error> {
     let principal = actor.principal.as_str();
-    review(ui, cx, proposal, requirement)?;
+    review(ui, cx, proposal, requirement, args.all)?;
     if !confirmed(ui, args, proposal, principal)? {
         return Ok(Exit::Drift);
     }
@@ -334,7 +341,7 @@ fn signed(
         }
         None => None,
     };
-    review(ui, cx, proposal, requirement)?;
+    review(ui, cx, proposal, requirement, args.all)?;
     if !confirmed(ui, args, proposal, principal)? {
         return Ok(Exit::Drift);
     }

@@ -57,6 +57,13 @@ pub struct CheckArgs {
     /// Run as the pre-commit hook: on drift, say which commands let the commit through
     #[arg(long, hide = true)]
     pub hook: bool,
+    /// List every change in the text report, however many
+    ///
+    /// Without it, a large change set (more than 50 files or 500 changes) starts with
+    /// its counts by severity, format and directory, then shows its most severe changes
+    /// up to a budget (200 files or 2,000 lines), added and removed files one line each.
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Where the compared tree comes from.
@@ -72,6 +79,23 @@ pub struct SourceArgs {
     /// Do not honour .gitignore files
     #[arg(long)]
     pub no_ignore: bool,
+}
+
+impl SourceArgs {
+    /// Returns these options as they are typed on the command line.
+    pub fn words(&self) -> Vec<String> {
+        let mut words = Vec::new();
+        if self.staged {
+            words.push("--staged".to_string());
+        }
+        if let Some(rev) = &self.rev {
+            words.extend(["--rev".to_string(), rev.clone()]);
+        }
+        if self.no_ignore {
+            words.push("--no-ignore".to_string());
+        }
+        words
+    }
 }
 
 /// Report files written besides stdout.
@@ -124,7 +148,10 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Error>
     chain::verify_current(&cx.store)
         .map_err(|e| Error::from(e).or_hint("run `driftgate verify` to see the whole chain"))?;
     let report = build_report(ui, &cx, &args.source, args.strict, &[])?;
-    let options = TextOptions::gate(ui.palette, false, ui.width());
+    let mut words = vec!["check".to_string()];
+    words.extend(args.source.words());
+    let rerun = super::rerun_all(&words);
+    let options = TextOptions::gate(ui.palette, false, ui.width(), args.all, &rerun);
     emit(
         ui,
         args.format.format,

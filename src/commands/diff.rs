@@ -55,6 +55,13 @@ pub struct DiffArgs {
     /// With `--files`: rate the changes with the risk rules and show their severities
     #[arg(long, requires = "files")]
     pub rules: bool,
+    /// List every change in the text report, however many
+    ///
+    /// Without it, a large change set (more than 50 files or 500 changes) starts with
+    /// its counts by severity, format and directory, then shows its most severe changes
+    /// up to a budget (200 files or 2,000 lines), added and removed files one line each.
+    #[arg(long)]
+    pub all: bool,
     #[command(flatten)]
     pub source: super::check::SourceArgs,
     #[command(flatten)]
@@ -111,7 +118,11 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &DiffArgs) -> Result<Exit, Error> 
         })
         .collect::<Result<_, _>>()?;
     let report = super::check::build_report(ui, &cx, &args.source, args.strict, &filters)?;
-    let options = TextOptions::gate(ui.palette, true, ui.width());
+    let mut words = vec!["diff".to_string()];
+    words.extend(args.paths.iter().map(|p| p.display().to_string()));
+    words.extend(args.source.words());
+    let rerun = super::rerun_all(&words);
+    let options = TextOptions::gate(ui.palette, true, ui.width(), args.all, &rerun);
     super::check::emit(
         ui,
         args.format.format,
@@ -257,13 +268,20 @@ fn run_files(
         vec![file]
     };
     let report = Report::new(".".into(), None, files, args.strict);
+    let mut words = vec!["diff".to_string(), "--files".to_string()];
+    words.extend([a, b].map(|p| p.display().to_string()));
+    if args.rules {
+        words.push("--rules".to_string());
+    }
+    let rerun = super::rerun_all(&words);
     let options = TextOptions {
         palette: ui.palette,
         detail: true,
         width: ui.width(),
         verdict: Verdict::Plain,
         rules: args.rules,
-        max_files: None,
+        all: args.all,
+        rerun: &rerun,
     };
     super::check::emit(
         ui,

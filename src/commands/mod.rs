@@ -298,6 +298,33 @@ pub fn actor_of(
     ))
 }
 
+/// Returns the command line that runs `driftgate` with `words` and `--all`, which
+/// lists every change of a large change set: `driftgate check --staged --all`.
+///
+/// A word a POSIX shell would split or expand is single-quoted, so the line can be
+/// copied as it is.
+pub fn rerun_all<S: AsRef<str>>(words: &[S]) -> String {
+    let mut line = String::from("driftgate");
+    for w in words {
+        let w = w.as_ref();
+        line.push(' ');
+        // `~` expands only at the start of a word: `HEAD~1` is plain.
+        let plain = !w.is_empty()
+            && !w.starts_with('~')
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,~".contains(c));
+        if plain {
+            line.push_str(w);
+        } else {
+            line.push('\'');
+            line.push_str(&w.replace('\'', "'\\''"));
+            line.push('\'');
+        }
+    }
+    line.push_str(" --all");
+    line
+}
+
 /// Returns the current time as RFC 3339 UTC with second precision.
 pub fn now() -> String {
     jiff::Timestamp::now()
@@ -509,4 +536,21 @@ pub fn sign_with_private_key(
         &k.path,
         msg,
     )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rerun_all;
+
+    #[test]
+    fn the_rerun_line_quotes_what_a_shell_would_split() {
+        assert_eq!(
+            rerun_all(&["check", "--rev", "HEAD~1"]),
+            "driftgate check --rev HEAD~1 --all"
+        );
+        assert_eq!(
+            rerun_all(&["diff", "my dir/it's.yaml", "$HOME"]),
+            "driftgate diff 'my dir/it'\\''s.yaml' '$HOME' --all"
+        );
+    }
 }

@@ -367,12 +367,13 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
             width: ui.width(),
             verdict: Verdict::Review { approvals },
             rules: true,
-            max_files: None,
+            all: false,
+            rerun: "",
         };
         let mut err = Vec::new();
         crate::report::render::text::verdict_line(&proposal.changes, &mut err, &options)?;
         writeln!(err)?;
-        crate::report::render::text::summary_table(&proposal.changes, &mut err, &options)?;
+        crate::report::render::text::summary(&proposal.changes, &mut err, &options)?;
         ui.status(String::from_utf8_lossy(&err).trim_end());
         ui.status(format!(
             "proposed {id} (root {}) as {requester}; next: `driftgate approve {id}` by a reviewer",

@@ -2,6 +2,7 @@
 //!
 //! The model is built by `compare`; renderers only read it.
 
+pub mod breakdown;
 pub mod model;
 pub mod render;
 pub mod review;

@@ -15,6 +15,7 @@ mod gate;
 mod git;
 mod hook;
 mod keys;
+mod large;
 mod lifecycle;
 mod log_stream;
 mod notify;

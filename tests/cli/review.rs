@@ -69,7 +69,18 @@ fn first_baseline_of_200() -> (TestEnv, String) {
 /// Returns the review screen `approve --statement-only` shows (no terminal: no
 /// question) at `columns`, coloured or not.
 fn screen(env: &TestEnv, id: &str, columns: usize, color: bool) -> String {
-    let mut c = env.command(&[
+    screen_with(env, id, columns, color, &[])
+}
+
+/// Returns the review screen as [`screen`] does, with `extra` arguments to `approve`.
+pub(crate) fn screen_with(
+    env: &TestEnv,
+    id: &str,
+    columns: usize,
+    color: bool,
+    extra: &[&str],
+) -> String {
+    let mut args = vec![
         "approve",
         id,
         "--statement-only",
@@ -79,7 +90,9 @@ fn screen(env: &TestEnv, id: &str, columns: usize, color: bool) -> String {
         "reviewed",
         "--color",
         if color { "always" } else { "never" },
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let mut c = env.command(&args);
     c.env("COLUMNS", columns.to_string());
     let out = c.stdin(std::process::Stdio::null()).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
@@ -177,16 +190,25 @@ fn a_first_baseline_of_200_files_starts_with_its_summary() {
             plain.starts_with("2 critical, 199 medium changes in 201 files need 1 approval\n"),
             "{plain}"
         );
-        // The summary lists the most severe file first and counts the rest; every file
-        // follows in the details.
-        let table = plain.find("k8s/admin.yaml").unwrap();
-        let details = plain.find("k8s/admin.yaml (added").unwrap();
-        assert!(table < details);
+        // More than 50 files: counts by severity, format and directory come first, then
+        // the most severe files, one line each, up to 200 of them.
+        let counts = plain.find("svc/         199      199  medium\n").unwrap();
+        let admin = plain
+            .find("k8s/admin.yaml (added, yaml, 11 lines)")
+            .unwrap();
+        assert!(counts < admin, "{plain}");
+        assert_eq!(plain.matches("(added, ").count(), 200, "{plain}");
+        assert!(!plain.contains("svc/app-198.yaml"), "{plain}");
         assert!(
-            plain.contains("... and 176 more files (176 medium); each is listed below"),
+            plain.contains("\n... 1 more file (1 change) not shown:"),
             "{plain}"
         );
-        assert_eq!(plain.matches("(added, ").count(), 201);
+        assert!(
+            plain.contains(&format!(
+                "run `driftgate approve {id} --all` to list every change\n"
+            )),
+            "{plain}"
+        );
         let head: Vec<&str> = text.lines().take(45).collect();
         snap(
             &variant_name("review_first_baseline_200", columns, color),
@@ -196,7 +218,7 @@ fn a_first_baseline_of_200_files_starts_with_its_summary() {
 }
 
 /// Returns `s` without ANSI escape sequences.
-fn strip(s: &str) -> String {
+pub(crate) fn strip(s: &str) -> String {
     let mut out = String::new();
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
@@ -700,7 +722,7 @@ fn a_signed_approval_without_a_terminal_or_yes_is_refused_before_the_review() {
 }
 
 #[test]
-fn an_unattended_review_lists_the_most_severe_files_and_says_what_it_left_out() {
+fn an_unattended_review_of_a_large_set_lists_the_most_severe_files_and_says_what_it_left_out() {
     let env = TestEnv::init(&[]);
     let bob = env.key("bob", "ed25519");
     env.signers(&bob.line("bob", ""));
@@ -723,20 +745,53 @@ fn an_unattended_review_lists_the_most_severe_files_and_says_what_it_left_out() 
         "--yes",
     ]);
     r.expect_code(0);
-    assert_eq!(r.stderr.matches("(added, ").count(), 250, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("(added, ").count(), 200, "{}", r.stderr);
     // The trust file and the config are critical: they come first.
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    let first = lines.iter().position(|l| l.contains("(added, ")).unwrap();
     assert!(
-        r.stderr
-            .contains(".driftgate/allowed_signers (added, critical)")
-    );
-    assert!(r.stderr.contains("driftgate.toml (added, critical)"));
-    assert!(
-        r.stderr.contains(
-            "... the changes of 12 more files are not listed here; review them at a terminal"
-        ),
+        lines[first].starts_with(".driftgate/allowed_signers (added, text, 1 line)  [critical"),
         "{}",
         r.stderr
     );
+    assert!(
+        lines[first + 1].starts_with("driftgate.toml (added, toml, "),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "\n... 62 more files (62 changes) not shown:\n  run `driftgate approve {id} --all` to list every change\n"
+        )),
+        "{}",
+        r.stderr
+    );
+    // `--all` lists every file, with no terminal too: it was asked for.
+    std::fs::remove_dir_all(
+        env.root
+            .join(format!(".driftgate/proposals/{id}.approvals")),
+    )
+    .unwrap();
+    let all = env.run(&[
+        "approve",
+        &id,
+        "--sign",
+        bob.arg(),
+        "--as",
+        "bob",
+        "-m",
+        "ok",
+        "--yes",
+        "--all",
+    ]);
+    all.expect_code(0);
+    assert_eq!(
+        all.stderr.matches("(added, ").count(),
+        262,
+        "{}",
+        all.stderr
+    );
+    assert!(!all.stderr.contains("not shown"), "{}", all.stderr);
 }
 
 #[test]

@@ -2,14 +2,22 @@
 //! severe first, added and removed documents shown as indented YAML (JSON for JSON
 //! files) folded to the screen's width.
 //!
+//! A large change set (more than 50 files or 500 changes, see [`breakdown`]) starts
+//! with its counts by severity, format and directory instead of the table of files, and
+//! its details stop at a budget, added and removed files one line each; `--all` lists
+//! it as a small one.
+//!
 //! Meaning never depends on colour: every line also carries a `+`, `-`, `~` or `>` mark
 //! and every severity its name.
+
+mod large;
 
 use std::io::Write;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::printable;
+use crate::report::breakdown;
 use crate::report::review::{self, Verdict};
 use crate::report::{Change, ChangeKind, FileStatus, Report};
 use crate::ui::Palette;
@@ -24,7 +32,7 @@ const TABLE_ROWS: usize = 25;
 
 /// How the text report is laid out.
 #[derive(Debug, Clone, Copy)]
-pub struct TextOptions {
+pub struct TextOptions<'a> {
     /// Colour styles (plain when colour is off).
     pub palette: Palette,
     /// Show whole hunks and whole values (`diff`, the approval screen).
@@ -35,22 +43,37 @@ pub struct TextOptions {
     pub verdict: Verdict,
     /// Show severities and rule ids (not in a plain two-file diff unless asked).
     pub rules: bool,
-    /// Files whose changes are listed, most severe first; all when `None`. A review
-    /// printed where nobody can scroll it (a CI log) stops there and says so.
-    pub max_files: Option<usize>,
+    /// List every change of a large change set too (`--all`), as of a small one.
+    pub all: bool,
+    /// The command line that does (`driftgate check --all`), named where the details
+    /// of a large change set stop.
+    pub rerun: &'a str,
 }
 
-impl TextOptions {
+impl<'a> TextOptions<'a> {
     /// Returns the options of a gate report (`check`, `diff`).
-    pub fn gate(palette: Palette, detail: bool, width: usize) -> TextOptions {
+    pub fn gate(
+        palette: Palette,
+        detail: bool,
+        width: usize,
+        all: bool,
+        rerun: &'a str,
+    ) -> TextOptions<'a> {
         TextOptions {
             palette,
             detail,
             width,
             verdict: Verdict::Gate,
             rules: true,
-            max_files: None,
+            all,
+            rerun,
         }
+    }
+
+    /// Returns whether `report` is summarised and its details bounded: a large change
+    /// set, unless every change was asked for.
+    pub fn condensed(&self, report: &Report) -> bool {
+        !self.all && breakdown::is_large(&report.summary)
     }
 }
 
@@ -68,12 +91,23 @@ pub fn verdict_line(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std:
     writeln!(w, "{style}{}{style:#}", review::verdict(report, o.verdict))
 }
 
-/// Writes the summary table of `report` (one row per file, most severe first) and a
-/// totals line.
-pub fn summary_table(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std::io::Result<()> {
+/// Writes the summary of `report`: a table of its most severe files and a totals line,
+/// or for a large change set the totals line and its counts by severity, format and
+/// directory.
+pub fn summary(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std::io::Result<()> {
     if report.files.is_empty() {
         return writeln!(w, "no changes");
     }
+    if o.condensed(report) {
+        totals(report, w)?;
+        writeln!(w)?;
+        return large::breakdown(report, w, o);
+    }
+    summary_table(report, w, o)
+}
+
+/// Writes the table of files (most severe first) and the totals line.
+fn summary_table(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std::io::Result<()> {
     let mut table = Table::new();
     let mut header = vec!["file", "status", "format"];
     if o.rules {
@@ -111,16 +145,16 @@ pub fn summary_table(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std
         let noun = if rest.len() == 1 { "file" } else { "files" };
         writeln!(
             w,
-            "... and {} more {noun} ({}); {}",
+            "... and {} more {noun} ({}); each is listed below",
             rest.len(),
             by.join(", "),
-            if o.max_files.is_some_and(|m| m < files.len()) {
-                "the most severe are listed below"
-            } else {
-                "each is listed below"
-            }
         )?;
     }
+    totals(report, w)
+}
+
+/// Writes how many files differ, and how, and how many changes there are.
+fn totals(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
     let s = &report.summary;
     let differ = if s.files == 1 { "differs" } else { "differ" };
     writeln!(
@@ -154,7 +188,7 @@ pub fn render(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std::io::R
     // A plain diff of one file needs no table above it.
     if o.verdict != Verdict::Plain || report.files.len() > 1 {
         writeln!(w)?;
-        summary_table(report, w, o)?;
+        summary(report, w, o)?;
     }
     details(report, w, o)?;
     writeln!(w)?;
@@ -208,19 +242,41 @@ pub fn review_screen(
         )?;
     } else {
         writeln!(w)?;
-        summary_table(report, w, o)?;
+        summary(report, w, o)?;
         details(report, w, o)?;
     }
     writeln!(w)?;
     verdict_line(report, w, o)
 }
 
-/// Writes every file's changes, most severe file first.
+/// Writes every file's changes, most severe file first; of a large change set only as
+/// many as its budget holds, added and removed files one line each, and then what was
+/// left out and how to list it.
 pub fn details(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std::io::Result<()> {
     let p = &o.palette;
     let files = review::ordered_files(report);
-    let shown = o.max_files.unwrap_or(usize::MAX).min(files.len());
-    for f in &files[..shown] {
+    let condensed = o.condensed(report);
+    let mut w = large::Lines::new(w);
+    let mut shown = 0;
+    // Whether changes or lines of a listed file were left out.
+    let mut cut = false;
+    // Whether the file before was a one-line entry: those follow each other without a
+    // blank line.
+    let mut listed = false;
+    for f in &files {
+        if condensed && large::spent(shown, w.lines()) {
+            break;
+        }
+        shown += 1;
+        if condensed && matches!(f.status, FileStatus::Added | FileStatus::Removed) {
+            if !listed {
+                writeln!(w)?;
+            }
+            large::one_line(f, &mut w, o)?;
+            listed = true;
+            continue;
+        }
+        listed = false;
         writeln!(w)?;
         let sev = if o.rules {
             let st = p.severity(f.severity);
@@ -248,7 +304,28 @@ pub fn details(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std::io::
         }
         let json = review::shows_json(&f.format);
         let mut last_doc: Option<&str> = None;
-        for c in review::ordered_changes(f) {
+        let changes = review::ordered_changes(f);
+        for (i, c) in changes.iter().enumerate() {
+            let limit = if condensed {
+                match large::lines_left(w.lines()) {
+                    Some(n) => n,
+                    None => {
+                        let left = changes.len() - i;
+                        writeln!(
+                            w,
+                            "  {}... {} more {} of this file not shown{:#}",
+                            p.dim,
+                            left,
+                            if left == 1 { "change" } else { "changes" },
+                            p.dim
+                        )?;
+                        cut = true;
+                        break;
+                    }
+                }
+            } else {
+                usize::MAX
+            };
             // Changes inside one document are grouped under it, as dyff does, rather
             // than repeating a long Kubernetes identity on every line.
             let doc = c.document.as_deref().filter(|_| !c.path.is_empty());
@@ -262,23 +339,11 @@ pub fn details(report: &Report, w: &mut dyn Write, o: &TextOptions) -> std::io::
                 )?;
             }
             last_doc = doc;
-            change_lines(c, json, doc.is_some(), w, o)?;
+            cut |= change_lines(c, json, doc.is_some(), &mut w, o, limit)?;
         }
     }
-    if shown < files.len() {
-        writeln!(w)?;
-        writeln!(
-            w,
-            "{}... the changes of {} more {} are not listed here; review them at a terminal{:#}",
-            p.dim,
-            files.len() - shown,
-            if files.len() - shown == 1 {
-                "file"
-            } else {
-                "files"
-            },
-            p.dim
-        )?;
+    if shown < files.len() || cut {
+        large::left_out(&files[shown..], &mut w, o)?;
     }
     Ok(())
 }
@@ -347,14 +412,18 @@ fn value(v: &Option<serde_json::Value>) -> String {
     }
 }
 
+/// Writes one change; a value block or line diff longer than `limit` lines stops
+/// there. Returns whether it did.
 fn change_lines(
     c: &Change,
     json: bool,
     grouped: bool,
     w: &mut dyn Write,
     o: &TextOptions,
-) -> std::io::Result<()> {
+    limit: usize,
+) -> std::io::Result<bool> {
     let p = &o.palette;
+    let mut cut = false;
     let mut head = if grouped {
         printable(&c.path).into_owned()
     } else {
@@ -380,7 +449,7 @@ fn change_lines(
                     &rule,
                     o,
                 )?;
-                block(v, json, mark, style, indent, w, o)?;
+                cut = block(v, json, (mark, style), indent, w, o, limit)?;
             }
             Some(_) => {
                 let text = format!("{mark} {head}: {}", value(shown));
@@ -463,11 +532,12 @@ fn change_lines(
     }
     if let Some(d) = &c.diff {
         let lines: Vec<&str> = d.lines().collect();
-        let shown = if o.detail {
-            lines.len()
+        let brief = if o.detail {
+            usize::MAX
         } else {
-            lines.len().min(BRIEF_HUNK_LINES)
+            BRIEF_HUNK_LINES
         };
+        let shown = lines.len().min(brief).min(limit);
         for l in &lines[..shown] {
             let style = match l.as_bytes().first() {
                 Some(b'+') => p.added,
@@ -477,7 +547,16 @@ fn change_lines(
             };
             writeln!(w, "{indent}    {style}{}{style:#}", printable(l))?;
         }
-        if shown < lines.len() {
+        if shown < lines.len() && limit < brief {
+            writeln!(
+                w,
+                "{indent}    {}... {} more line(s) not shown{:#}",
+                p.dim,
+                lines.len() - shown,
+                p.dim
+            )?;
+            cut = true;
+        } else if shown < lines.len() {
             writeln!(
                 w,
                 "{indent}    {}... {} more line(s); `driftgate diff` shows all{:#}",
@@ -487,32 +566,41 @@ fn change_lines(
             )?;
         }
     }
-    Ok(())
+    Ok(cut)
 }
 
-/// Writes an added or removed value as an indented block, each line marked.
+/// Writes an added or removed value as an indented block, each line marked with
+/// `mark` in its style, at most `limit` lines; returns whether it stopped there.
 fn block(
     v: &serde_json::Value,
     json: bool,
-    mark: &str,
-    style: anstyle::Style,
+    (mark, style): (&str, anstyle::Style),
     indent: &str,
     w: &mut dyn Write,
     o: &TextOptions,
-) -> std::io::Result<()> {
+    limit: usize,
+) -> std::io::Result<bool> {
     let p = &o.palette;
     let lines = review::block_lines(v, json);
-    let max = if o.detail {
+    let brief = if o.detail {
         usize::MAX
     } else {
         BRIEF_BLOCK_LINES
     };
-    let (shown, left) = review::head(&lines, max);
+    let (shown, left) = review::head(&lines, brief.min(limit));
     let prefix = format!("{indent}  {mark} ");
     for line in shown {
         for l in review::fold(&printable(line), o.width.saturating_sub(prefix.len()), "  ") {
             writeln!(w, "{style}{prefix}{l}{style:#}")?;
         }
+    }
+    if left > 0 && limit < brief {
+        writeln!(
+            w,
+            "{indent}  {}... {left} more line(s) not shown{:#}",
+            p.dim, p.dim
+        )?;
+        return Ok(true);
     }
     if left > 0 {
         writeln!(
@@ -521,5 +609,5 @@ fn block(
             p.dim, p.dim
         )?;
     }
-    Ok(())
+    Ok(false)
 }
