@@ -176,7 +176,7 @@ fn verify_link(
             record.proposal
         )));
     }
-    let (_, decision) = judge::link(store, record, parent, events).map_err(|e| match e {
+    let (_, decision) = judge::link(store, record, parent, events, false).map_err(|e| match e {
         ChainError::Broken(what) => broken(what),
         other => other,
     })?;

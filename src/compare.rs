@@ -83,12 +83,19 @@ impl Contents for DiskSource {
     }
 }
 
+/// A first baseline of more files than this is proposed and reviewed without reading
+/// its files again ([`Comparer::unread`]): it is `critical` as a whole, and rating
+/// 10,000 files one by one for a screen that shows them one line each costs more than
+/// it tells. Smaller ones are rated file by file, so their review says which matter.
+pub const UNREAD_FIRST_BASELINE: usize = 10_000;
+
 /// How files are compared, from driftgate.toml.
 pub struct Comparer<'a> {
     settings: &'a Settings,
     rules: &'a RuleSet,
     ignore: Vec<(globset::GlobSet, Vec<String>)>,
     documents: bool,
+    contents: bool,
 }
 
 impl<'a> Comparer<'a> {
@@ -120,7 +127,18 @@ impl<'a> Comparer<'a> {
             rules,
             ignore,
             documents: true,
+            contents: true,
         }
+    }
+
+    /// Returns the comparer reading nothing of whole added and removed files: each is
+    /// one change, rated by its path. For a first baseline, which is `critical` by
+    /// definition rather than rated file by file, so that a tree of 100,000 files is
+    /// proposed and reviewed without parsing it again.
+    pub fn unread(mut self) -> Comparer<'a> {
+        self.documents = false;
+        self.contents = false;
+        self
     }
 
     /// Returns the comparer leaving out the content of whole added and removed files
@@ -232,6 +250,9 @@ impl<'a> Comparer<'a> {
         };
         let format = entry.format();
         let bare = || (whole(entry, status, kind), None);
+        if !self.contents {
+            return Ok(bare());
+        }
         if entry.kind == EntryKind::Symlink || format == Format::Binary || entry.error.is_some() {
             return Ok(bare());
         }

@@ -94,14 +94,22 @@ pub fn subject(
     requester: &str,
     candidate: &Baseline,
     in_force: &InForce,
+    paths: bool,
 ) -> Result<Subject, ChainError> {
     let objects = store.objects();
     let Some(parent) = &in_force.parent else {
+        // Every file of a first baseline is a change; its paths are read only when a
+        // path rule of the policy or the caller needs them.
+        let tree = if paths || !in_force.policy.paths.is_empty() {
+            candidate.tree(&objects)?
+        } else {
+            crate::tree::Tree::new()
+        };
         return Ok(Subject::first(
             id,
             requester,
             candidate,
-            &candidate.tree(&objects)?,
+            &tree,
             FIRST_BASELINE_CAUSE,
         ));
     };
@@ -142,7 +150,7 @@ pub fn case(
     events: &[Event],
 ) -> Result<Case, ChainError> {
     let in_force = in_force(store, candidate)?;
-    let subject = subject(store, id, requester, candidate, &in_force)?;
+    let subject = subject(store, id, requester, candidate, &in_force, true)?;
     Ok(Case {
         in_force,
         subject,
@@ -258,16 +266,28 @@ impl Seen {
 /// in force (its parent's, or its own for the first baseline), keys valid at their
 /// statement's time, its proposal never rejected, and the judgement recorded with it
 /// the same as the one derived now.
+///
+/// `paths`: whether the case's subject must list a first baseline's paths (every file)
+/// even when no path rule of its policy needs them.
 pub fn link(
     store: &Store,
     record: &crate::baseline::Record,
     parent: Option<&Baseline>,
     events: &[Event],
+    paths: bool,
 ) -> Result<(Case, Decision), ChainError> {
     let b = &record.baseline;
     let in_force = in_force_after(store, b, parent.cloned())?;
     // Expiry is measured to the acceptance, as `accept` measured it then.
-    let subject = subject(store, &record.proposal, &record.requester, b, &in_force)?.requested(
+    let subject = subject(
+        store,
+        &record.proposal,
+        &record.requester,
+        b,
+        &in_force,
+        paths,
+    )?
+    .requested(
         record.requester_kind,
         record.request.clone(),
         &record.created_at,

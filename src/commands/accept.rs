@@ -155,7 +155,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         || {
             let event = outbox::logged(&cx, Some(&hash), EventType::Accepted, &actor);
             let event = event.with_proposal(&proposal, Some(decision), None);
-            match super::proposal_report(&cx, &proposal) {
+            match super::proposal_report(&cx, &proposal, false) {
                 Ok(report) => event.with_report(&report, Some(&cx.rules)),
                 Err(_) => event.with_report(&proposal.changes, Some(&cx.rules)),
             }

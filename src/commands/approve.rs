@@ -174,7 +174,7 @@ fn review(
     requirement: &policy::Requirement,
     all: bool,
 ) -> Result<(), Error> {
-    let changes = super::proposal_report(cx, proposal)?;
+    let changes = super::proposal_report(cx, proposal, all)?;
     let screen = crate::report::review::Screen {
         id: &proposal.id,
         requester: &proposal.requester,

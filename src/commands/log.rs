@@ -255,7 +255,7 @@ impl Proposals {
                 }
             }
         };
-        let report = super::proposal_report(cx, &proposal)?;
+        let report = super::proposal_report(cx, &proposal, false)?;
         Ok(Some((proposal, report)))
     }
 }

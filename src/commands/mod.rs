@@ -376,7 +376,14 @@ pub fn rules_in_force(cx: &Context, b: &Baseline) -> Result<RuleSet, Error> {
 /// The `changes` stored in a proposal file are covered by no hash, so whoever can write
 /// the file could hide a change from a reviewer; what a reviewer approves is shown
 /// from the entries the root hash covers instead.
-pub fn proposal_report(cx: &Context, proposal: &Proposal) -> Result<crate::report::Report, Error> {
+///
+/// A first baseline of more than [`crate::compare::UNREAD_FIRST_BASELINE`] files is
+/// listed without reading its files again, unless `all` asks for every document.
+pub fn proposal_report(
+    cx: &Context,
+    proposal: &Proposal,
+    all: bool,
+) -> Result<crate::report::Report, Error> {
     let parent = match &proposal.baseline.parent {
         None => None,
         Some(root) => Some(
@@ -409,12 +416,14 @@ pub fn proposal_report(cx: &Context, proposal: &Proposal) -> Result<crate::repor
         root: &cx.root,
         objects: &objects,
     };
-    let files = crate::compare::Comparer::new(&view.config, &view.settings, &rules).compare(
-        &old,
-        &new,
-        objects.as_ref(),
-        &candidate,
-    )?;
+    let mut comparer = crate::compare::Comparer::new(&view.config, &view.settings, &rules);
+    let differing = new.len() + old.keys().filter(|p| !new.contains_key(*p)).count();
+    if !all && parent.is_none() && differing > crate::compare::UNREAD_FIRST_BASELINE {
+        // A very large first baseline is critical as a whole: its files are listed,
+        // not read again.
+        comparer = comparer.unread();
+    }
+    let files = comparer.compare(&old, &new, objects.as_ref(), &candidate)?;
     Ok(crate::report::Report::new(
         cx.display_root(),
         parent.map(|b| crate::report::model::BaselineRef {

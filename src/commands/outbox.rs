@@ -70,7 +70,7 @@ pub fn logged(cx: &Context, hash: Option<&str>, kind: EventType, actor: &Actor) 
 pub fn with_proposal(cx: &Context, event: Event, proposal: &Proposal) -> Event {
     let decision = judge(cx, proposal).ok().map(|j| j.decision);
     let event = event.with_proposal(proposal, decision.as_ref(), None);
-    match super::proposal_report(cx, proposal) {
+    match super::proposal_report(cx, proposal, false) {
         Ok(report) => event.with_report(&report, Some(&cx.rules)),
         Err(_) => event.with_report(&proposal.changes, Some(&cx.rules)),
     }

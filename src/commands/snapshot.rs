@@ -245,9 +245,11 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         }
         None => &cx,
     };
-    let files = Comparer::new(&view.config, &view.settings, &in_force)
-        .by_reference()
-        .compare(&old_tree, &new_tree, objects.as_ref(), contents.as_ref())?;
+    let mut comparer = Comparer::new(&view.config, &view.settings, &in_force).by_reference();
+    if current.is_none() && tree.len() > crate::compare::UNREAD_FIRST_BASELINE {
+        comparer = comparer.unread();
+    }
+    let files = comparer.compare(&old_tree, &new_tree, objects.as_ref(), contents.as_ref())?;
     let compared = tree.len() + old_tree.keys().filter(|p| !tree.contains_key(*p)).count();
     ui.detail(format!(
         "{} compared, {} unchanged, {} differ ({} ms)",

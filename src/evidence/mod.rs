@@ -256,7 +256,7 @@ pub fn judged(
         Some(root) => Some(chain::parent_record(store, root)?),
         None => None,
     };
-    let (case, decision) = judge::link(store, record, parent.as_ref(), events)?;
+    let (case, decision) = judge::link(store, record, parent.as_ref(), events, true)?;
     Ok(Judged {
         in_force: case.in_force,
         subject: case.subject,

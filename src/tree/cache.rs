@@ -106,6 +106,11 @@ impl StatCache {
             .map(|c| &c.entry)
     }
 
+    /// Returns how many files it holds.
+    pub(crate) fn len(&self) -> usize {
+        self.files.len()
+    }
+
     /// Records the entry of `path`.
     pub fn insert(&mut self, path: String, key: StatKey, entry: Entry) {
         self.files.insert(path, Cached { key, entry });

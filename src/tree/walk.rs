@@ -284,12 +284,16 @@ pub fn scan_disk(
         .unwrap_or_default();
     let fresh = Mutex::new(StatCache::new(&settings.fingerprint));
     let now = std::time::SystemTime::now();
+    let hashed = std::sync::atomic::AtomicBool::new(false);
     let entries = found
         .par_iter()
         .map(|f| {
             let entry = match f.key.as_ref().and_then(|k| cache.get(&f.rel, k)) {
                 Some(e) => e.clone(),
-                None => hash_found(f, settings, options)?,
+                None => {
+                    hashed.store(true, std::sync::atomic::Ordering::Relaxed);
+                    hash_found(f, settings, options)?
+                }
             };
             if let Some(k) = &f.key
                 && k.is_settled(now)
@@ -302,8 +306,11 @@ pub fn scan_disk(
         })
         .collect::<Result<Tree, TreeError>>()?;
     if let (Some(dir), Ok(c)) = (options.cache_dir, fresh.into_inner()) {
-        // The cache is derived data: failing to write it only costs speed next time.
-        let _ = c.save(dir);
+        // Written only when it would differ from what was read (a file hashed, gone or
+        // too recent to keep). It is derived data: failing to write it only costs speed.
+        if hashed.into_inner() || c.len() != cache.len() {
+            let _ = c.save(dir);
+        }
     }
     Ok(entries)
 }

@@ -24,6 +24,7 @@ mod repo;
 mod review;
 mod rules;
 mod rules_corpus;
+mod scale;
 // The event schema check the unit tests of `driftgate::event` use too.
 #[path = "../../src/event/schema_check.rs"]
 mod schema_check;
