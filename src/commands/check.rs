@@ -576,7 +576,7 @@ pub fn scan(
     };
     let cache_dir = cx.store.cache_dir();
     // A file git tracks is part of the tree whatever an ignore file says.
-    let tracked = crate::git::tracked_paths(&cx.root)?;
+    let tracked = || crate::git::tracked_paths(&cx.root).map_err(|e| e.to_string());
     let tree = tree::scan_disk(
         &cx.root,
         &cx.config,
@@ -585,7 +585,7 @@ pub fn scan(
             no_ignore,
             cache_dir: Some(&cache_dir),
             progress: &progress,
-            tracked: tracked.as_ref(),
+            tracked: Some(&tracked),
             known,
             store,
         },

@@ -1,7 +1,8 @@
 //! The stat cache: entries of files whose size, mtime, ctime, inode and mode have not
 //! changed are reused without reading the file.
 //!
-//! Derived data in `.driftgate/cache/stat.json`; safe to delete. Entries of files
+//! Derived data in `.driftgate/cache/stat.bin`; safe to delete. A compact binary
+//! file, since a warm `check` of a large tree reads little else. Entries of files
 //! modified within the last two seconds are not cached, so an edit in the same
 //! timestamp tick as the scan is never missed (git's "racy clean" problem).
 
@@ -9,14 +10,13 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use serde::{Deserialize, Serialize};
-
 use super::Entry;
 
-const CACHE_FILE: &str = "stat.json";
+const CACHE_FILE: &str = "stat.bin";
+const MAGIC: &[u8; 8] = b"DGSTAT2\n";
 
 /// The identity of a file's state as `stat` reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatKey {
     size: u64,
     mtime_ns: i128,
@@ -66,14 +66,14 @@ impl StatKey {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 struct Cached {
     key: StatKey,
     entry: Entry,
 }
 
 /// Cached entries by relative path, valid for one settings fingerprint.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default)]
 pub struct StatCache {
     fingerprint: String,
     files: HashMap<String, Cached>,
@@ -93,7 +93,7 @@ impl StatCache {
     pub fn load(dir: &Path, fingerprint: &str) -> StatCache {
         std::fs::read(dir.join(CACHE_FILE))
             .ok()
-            .and_then(|b| serde_json::from_slice::<StatCache>(&b).ok())
+            .and_then(|b| decode(&b))
             .filter(|c| c.fingerprint == fingerprint)
             .unwrap_or_else(|| StatCache::new(fingerprint))
     }
@@ -119,7 +119,203 @@ impl StatCache {
     /// Writes the cache into `dir` atomically.
     pub fn save(&self, dir: &Path) -> Result<(), crate::store::StoreError> {
         std::fs::create_dir_all(dir).map_err(crate::store::StoreError::io("create", dir))?;
-        let bytes = serde_json::to_vec(self).unwrap_or_default();
-        crate::store::write_atomic(&dir.join(CACHE_FILE), &bytes)
+        crate::store::write_atomic(&dir.join(CACHE_FILE), &encode(self))
+    }
+}
+
+// The file: MAGIC, the fingerprint, the count, then per file its path, stat key and
+// entry; strings are length-prefixed, optional values flagged.
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => {
+            out.push(1);
+            put_str(out, s);
+        }
+        None => out.push(0),
+    }
+}
+
+fn encode(c: &StatCache) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + c.files.len() * 320);
+    out.extend_from_slice(MAGIC);
+    put_str(&mut out, &c.fingerprint);
+    out.extend_from_slice(&(c.files.len() as u64).to_le_bytes());
+    for (path, Cached { key, entry }) in &c.files {
+        put_str(&mut out, path);
+        out.extend_from_slice(&key.size.to_le_bytes());
+        out.extend_from_slice(&key.mtime_ns.to_le_bytes());
+        out.extend_from_slice(&key.ctime_ns.to_le_bytes());
+        out.extend_from_slice(&key.ino.to_le_bytes());
+        out.extend_from_slice(&key.mode.to_le_bytes());
+        out.push(match entry.kind {
+            super::EntryKind::File => 0,
+            super::EntryKind::Executable => 1,
+            super::EntryKind::Symlink => 2,
+        });
+        out.extend_from_slice(&entry.size.to_le_bytes());
+        put_str(&mut out, &entry.blake3);
+        put_str(&mut out, &entry.format);
+        put_opt(&mut out, entry.canonical.as_deref());
+        put_opt(&mut out, entry.object.as_deref());
+        match entry.object_size {
+            Some(n) => {
+                out.push(1);
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+            None => out.push(0),
+        }
+        put_opt(&mut out, entry.target.as_deref());
+        put_opt(&mut out, entry.error.as_deref());
+    }
+    out
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        if self.bytes.len() < n {
+            return None;
+        }
+        let (head, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Some(head)
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn i128(&mut self) -> Option<i128> {
+        Some(i128::from_le_bytes(self.take(16)?.try_into().ok()?))
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let n = self.u32()? as usize;
+        String::from_utf8(self.take(n)?.to_vec()).ok()
+    }
+
+    fn opt(&mut self) -> Option<Option<String>> {
+        match self.u8()? {
+            0 => Some(None),
+            1 => Some(Some(self.string()?)),
+            _ => None,
+        }
+    }
+}
+
+fn decode(bytes: &[u8]) -> Option<StatCache> {
+    let mut r = Reader {
+        bytes: bytes.strip_prefix(MAGIC)?,
+    };
+    let fingerprint = r.string()?;
+    let count = r.u64()?;
+    let mut files = HashMap::with_capacity(count.min(1 << 24) as usize);
+    for _ in 0..count {
+        let path = r.string()?;
+        let key = StatKey {
+            size: r.u64()?,
+            mtime_ns: r.i128()?,
+            ctime_ns: r.i128()?,
+            ino: r.u64()?,
+            mode: r.u32()?,
+        };
+        let kind = match r.u8()? {
+            0 => super::EntryKind::File,
+            1 => super::EntryKind::Executable,
+            2 => super::EntryKind::Symlink,
+            _ => return None,
+        };
+        let entry = Entry {
+            path: path.clone(),
+            kind,
+            size: r.u64()?,
+            blake3: r.string()?,
+            format: r.string()?,
+            canonical: r.opt()?,
+            object: r.opt()?,
+            object_size: match r.u8()? {
+                0 => None,
+                1 => Some(r.u64()?),
+                _ => return None,
+            },
+            target: r.opt()?,
+            error: r.opt()?,
+        };
+        files.insert(path, Cached { key, entry });
+    }
+    r.bytes
+        .is_empty()
+        .then_some(StatCache { fingerprint, files })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_file_round_trips_and_a_cut_one_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = StatCache::new("fp");
+        let meta = std::fs::metadata(dir.path()).unwrap();
+        let key = StatKey::of(&meta);
+        let entry = Entry {
+            path: "k8s/a.yaml".into(),
+            kind: super::super::EntryKind::Executable,
+            size: 12,
+            blake3: "ab".repeat(32),
+            format: "yaml".into(),
+            canonical: Some("cd".repeat(32)),
+            object: None,
+            object_size: Some(40),
+            target: None,
+            error: Some("line 3: bad".into()),
+        };
+        c.insert("k8s/a.yaml".into(), key, entry.clone());
+        c.save(dir.path()).unwrap();
+        let back = StatCache::load(dir.path(), "fp");
+        assert_eq!(back.get("k8s/a.yaml", &key), Some(&entry));
+        assert_eq!(StatCache::load(dir.path(), "other").len(), 0);
+        let file = dir.path().join(CACHE_FILE);
+        let bytes = std::fs::read(&file).unwrap();
+        std::fs::write(&file, &bytes[..bytes.len() - 3]).unwrap();
+        assert_eq!(StatCache::load(dir.path(), "fp").len(), 0);
+    }
+
+    #[test]
+    fn a_file_changed_in_the_last_two_seconds_is_not_settled() {
+        let now = SystemTime::now();
+        let at = |ago: u64| {
+            let t = (now - Duration::from_millis(ago))
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as i128;
+            StatKey {
+                size: 1,
+                mtime_ns: t,
+                ctime_ns: t,
+                ino: 1,
+                mode: 0o644,
+            }
+        };
+        assert!(!at(0).is_settled(now));
+        assert!(!at(1500).is_settled(now));
+        assert!(at(2500).is_settled(now));
     }
 }

@@ -106,7 +106,7 @@ fn walk(
     root: &Path,
     config: &Config,
     no_ignore: bool,
-    tracked: Option<&std::collections::HashSet<String>>,
+    tracked: Option<&Tracked<'_>>,
 ) -> Result<Vec<Found>, TreeError> {
     let selector = Selector::new(config)?;
     let gitignore = config.tree.gitignore && !no_ignore;
@@ -121,46 +121,138 @@ fn walk(
         .git_global(false)
         .git_exclude(false)
         .require_git(false)
+        .threads(rayon::current_num_threads().min(8))
         .filter_entry(move |e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
             !(is_dir && (e.file_name() == ".git" || e.path() == state_dir))
         });
-    let mut found = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    // Files the ignore rules would hide but that are part of the tree all the same.
-    let mut forced: Vec<PathBuf> = Vec::new();
-    for item in builder.build() {
-        let item = item.map_err(|e| TreeError::Walk(e.to_string()))?;
-        let Some(ft) = item.file_type() else { continue };
-        if ft.is_dir() {
-            if gitignore {
-                forced.push(item.path().join(IGNORE_FILE));
+    // Each walker thread collects into its own list; the lists are joined at the end.
+    struct Part {
+        found: Vec<Found>,
+        dirs: Vec<PathBuf>,
+        error: Option<TreeError>,
+    }
+    let parts: Mutex<Vec<Part>> = Mutex::new(Vec::new());
+    {
+        struct Collector<'s> {
+            part: Part,
+            parts: &'s Mutex<Vec<Part>>,
+            root: &'s Path,
+            selector: &'s Selector,
+            gitignore: bool,
+        }
+        impl Collector<'_> {
+            fn visit(
+                &mut self,
+                item: Result<ignore::DirEntry, ignore::Error>,
+            ) -> Result<(), TreeError> {
+                let item = item.map_err(|e| TreeError::Walk(e.to_string()))?;
+                let Some(ft) = item.file_type() else {
+                    return Ok(());
+                };
+                if ft.is_dir() {
+                    if self.gitignore {
+                        self.part.dirs.push(item.path().join(IGNORE_FILE));
+                    }
+                    return Ok(());
+                }
+                let abs = item.path().to_path_buf();
+                let rel_path = abs.strip_prefix(self.root).unwrap_or(&abs).to_path_buf();
+                let rel = normalize(&rel_path)?;
+                if !self.selector.selects(&rel) {
+                    return Ok(());
+                }
+                let meta = std::fs::symlink_metadata(&abs).map_err(|source| TreeError::Io {
+                    path: abs.clone(),
+                    source,
+                })?;
+                if !(meta.is_file() || meta.file_type().is_symlink()) {
+                    return Ok(()); // sockets, fifos, devices: not configuration
+                }
+                self.part.found.push(Found {
+                    rel,
+                    abs,
+                    kind: kind_of(&meta),
+                    key: Some(StatKey::of(&meta)),
+                });
+                Ok(())
             }
-            continue;
         }
-        let abs = item.path().to_path_buf();
-        let rel_path = abs.strip_prefix(root).unwrap_or(&abs).to_path_buf();
-        let rel = normalize(&rel_path)?;
-        if !selector.selects(&rel) {
-            continue;
+        impl ignore::ParallelVisitor for Collector<'_> {
+            fn visit(
+                &mut self,
+                item: Result<ignore::DirEntry, ignore::Error>,
+            ) -> ignore::WalkState {
+                match Collector::visit(self, item) {
+                    Ok(()) => ignore::WalkState::Continue,
+                    Err(e) => {
+                        self.part.error = Some(e);
+                        ignore::WalkState::Quit
+                    }
+                }
+            }
         }
-        let meta = std::fs::symlink_metadata(&abs).map_err(|source| TreeError::Io {
-            path: abs.clone(),
-            source,
-        })?;
-        let kind = kind_of(&meta);
-        if !(meta.is_file() || meta.file_type().is_symlink()) {
-            continue; // sockets, fifos, devices: not configuration
+        impl Drop for Collector<'_> {
+            fn drop(&mut self) {
+                let part = std::mem::replace(
+                    &mut self.part,
+                    Part {
+                        found: Vec::new(),
+                        dirs: Vec::new(),
+                        error: None,
+                    },
+                );
+                if let Ok(mut parts) = self.parts.lock() {
+                    parts.push(part);
+                }
+            }
         }
-        seen.insert(rel.clone());
-        found.push(Found {
-            rel,
-            abs,
-            kind,
-            key: Some(StatKey::of(&meta)),
+        struct Builder<'s> {
+            parts: &'s Mutex<Vec<Part>>,
+            root: &'s Path,
+            selector: &'s Selector,
+            gitignore: bool,
+        }
+        impl<'s> ignore::ParallelVisitorBuilder<'s> for Builder<'s> {
+            fn build(&mut self) -> Box<dyn ignore::ParallelVisitor + 's> {
+                Box::new(Collector {
+                    part: Part {
+                        found: Vec::new(),
+                        dirs: Vec::new(),
+                        error: None,
+                    },
+                    parts: self.parts,
+                    root: self.root,
+                    selector: self.selector,
+                    gitignore: self.gitignore,
+                })
+            }
+        }
+        builder.build_parallel().visit(&mut Builder {
+            parts: &parts,
+            root,
+            selector: &selector,
+            gitignore,
         });
     }
-    if gitignore && let Some(t) = tracked {
+    let mut found = Vec::new();
+    // Files the ignore rules would hide but that are part of the tree all the same.
+    let mut forced: Vec<PathBuf> = Vec::new();
+    for part in parts.into_inner().unwrap_or_default() {
+        if let Some(e) = part.error {
+            return Err(e);
+        }
+        found.extend(part.found);
+        forced.extend(part.dirs);
+    }
+    let mut seen: std::collections::HashSet<String> = found.iter().map(|f| f.rel.clone()).collect();
+    // Only `.gitignore` files inside the tree hide anything: without one, no tracked
+    // file can be hidden and git's index need not be read.
+    let ignores = gitignore && forced.iter().any(|p| p.exists());
+    if ignores
+        && let Some(tracked) = tracked
+        && let Some(t) = tracked().map_err(TreeError::Git)?
+    {
         forced.extend(
             t.iter()
                 .filter(|rel| !seen.contains(rel.as_str()))
@@ -228,8 +320,9 @@ pub struct ScanOptions<'a> {
     /// Called once per file hashed, for a progress bar; gets the file count first.
     pub progress: &'a (dyn Fn(ScanProgress) + Sync),
     /// The files git tracks under the root (relative paths), if it is in a repository:
-    /// part of the tree even where an ignore file would hide them.
-    pub tracked: Option<&'a std::collections::HashSet<String>>,
+    /// part of the tree even where an ignore file would hide them. Asked for only when
+    /// the tree has an ignore file.
+    pub tracked: Option<&'a Tracked<'a>>,
     /// Entries an accepted baseline vouches for: a file whose bytes hash as its known
     /// entry says is not parsed again.
     pub known: Option<&'a Known<'a>>,
@@ -237,6 +330,10 @@ pub struct ScanOptions<'a> {
     /// so no file is read or parsed twice.
     pub store: Option<&'a crate::store::Objects>,
 }
+
+/// Returns the files git tracks (`None` outside a repository), or why it cannot.
+pub type Tracked<'a> =
+    dyn Fn() -> Result<Option<std::collections::HashSet<String>>, String> + Sync + 'a;
 
 /// Entries an accepted baseline vouches for, read when the first file needs one (a scan
 /// that the stat cache answers reads none).
@@ -282,7 +379,6 @@ pub fn scan_disk(
         .cache_dir
         .map(|d| StatCache::load(d, &settings.fingerprint))
         .unwrap_or_default();
-    let fresh = Mutex::new(StatCache::new(&settings.fingerprint));
     let now = std::time::SystemTime::now();
     let hashed = std::sync::atomic::AtomicBool::new(false);
     let entries = found
@@ -295,21 +391,26 @@ pub fn scan_disk(
                     hash_found(f, settings, options)?
                 }
             };
-            if let Some(k) = &f.key
-                && k.is_settled(now)
-                && let Ok(mut c) = fresh.lock()
-            {
-                c.insert(f.rel.clone(), *k, entry.clone());
-            }
             (options.progress)(ScanProgress::Hashed);
             Ok((f.rel.clone(), entry))
         })
         .collect::<Result<Tree, TreeError>>()?;
-    if let (Some(dir), Ok(c)) = (options.cache_dir, fresh.into_inner()) {
+    if let Some(dir) = options.cache_dir {
+        // Files changed within the timestamp tick of the scan are not kept (racy).
+        let settled: Vec<&Found> = found
+            .iter()
+            .filter(|f| f.key.is_some_and(|k| k.is_settled(now)))
+            .collect();
         // Written only when it would differ from what was read (a file hashed, gone or
         // too recent to keep). It is derived data: failing to write it only costs speed.
-        if hashed.into_inner() || c.len() != cache.len() {
-            let _ = c.save(dir);
+        if hashed.into_inner() || settled.len() != cache.len() {
+            let mut fresh = StatCache::new(&settings.fingerprint);
+            for f in settled {
+                if let (Some(k), Some(e)) = (f.key, entries.get(&f.rel)) {
+                    fresh.insert(f.rel.clone(), k, e.clone());
+                }
+            }
+            let _ = fresh.save(dir);
         }
     }
     Ok(entries)

@@ -746,7 +746,7 @@ fn symlinks_in_the_state_directory_are_refused() {
     let r = env.run(&["check"]);
     r.expect_code(3);
     assert!(r.stderr.contains("never symlinks"), "{}", r.transcript());
-    assert!(!outside.join("stat.json").exists());
+    assert!(!outside.join("stat.bin").exists());
 }
 
 #[test]
