@@ -452,10 +452,16 @@ pub fn build_report(
         }
         Some(entries)
     });
-    let (full, contents) = read_source(ui, cx, source, Some(&known), None)?;
+    let root = std::sync::OnceLock::new();
+    let (full, contents) = read_source(ui, cx, source, Some(&known), None, Some(&root))?;
     let scanned = full.len();
-    // Only the directories whose manifests differ from the baseline's are compared.
-    let (mut old, mut current) = baseline::differing_tree(Some(&base), &full, &objects)?;
+    // Only the directories whose manifests differ from the baseline's are compared;
+    // none when the stat cache vouches that the tree is the one the baseline names.
+    let (mut old, mut current) = if root.get().is_some() && root.get() == base.tree.as_ref() {
+        (Tree::new(), Tree::new())
+    } else {
+        baseline::differing_tree(Some(&base), &full, &objects)?
+    };
     if !filters.is_empty() {
         // Like diff(1), a path that names nothing is an error, not "no difference".
         for f in filters {
@@ -512,6 +518,7 @@ pub fn read_source(
     source: &SourceArgs,
     known: Option<&tree::Known>,
     store: Option<&crate::store::Objects>,
+    root: Option<&std::sync::OnceLock<String>>,
 ) -> Result<(Tree, Box<dyn Contents>), Error> {
     let cache_dir = cx.store.cache_dir();
     let git = if source.staged {
@@ -549,7 +556,7 @@ pub fn read_source(
             Ok((g.tree, Box::new(g.contents)))
         }
         None => Ok((
-            scan(ui, cx, source.no_ignore, known, store)?,
+            scan(ui, cx, source.no_ignore, known, store, root)?,
             Box::new(DiskSource::new(&cx.root)),
         )),
     }
@@ -568,6 +575,7 @@ pub fn scan(
     no_ignore: bool,
     known: Option<&tree::Known>,
     store: Option<&crate::store::Objects>,
+    root: Option<&std::sync::OnceLock<String>>,
 ) -> Result<Tree, Error> {
     let bar = ui.progress(0, "hashing");
     let progress = |p: ScanProgress| match p {
@@ -577,6 +585,7 @@ pub fn scan(
     let cache_dir = cx.store.cache_dir();
     // A file git tracks is part of the tree whatever an ignore file says.
     let tracked = || crate::git::tracked_paths(&cx.root).map_err(|e| e.to_string());
+    let root_of = |t: &Tree| crate::baseline::manifest::build(t).root;
     let tree = tree::scan_disk(
         &cx.root,
         &cx.config,
@@ -588,6 +597,7 @@ pub fn scan(
             tracked: Some(&tracked),
             known,
             store,
+            root: root.map(|cell| (&root_of as &tree::RootOf, cell)),
         },
     );
     bar.finish_and_clear();

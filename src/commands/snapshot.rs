@@ -110,7 +110,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
             .and_then(|b| b.tree(&objects).ok())
     });
     let (tree, contents) =
-        super::check::read_source(ui, &cx, &source, Some(&known), Some(&objects))?;
+        super::check::read_source(ui, &cx, &source, Some(&known), Some(&objects), None)?;
     if !args.staged {
         warn_untracked(ui, &cx, &tree);
     }

@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 use super::Entry;
 
 const CACHE_FILE: &str = "stat.bin";
-const MAGIC: &[u8; 8] = b"DGSTAT2\n";
+const MAGIC: &[u8; 8] = b"DGSTAT3\n";
 
 /// The identity of a file's state as `stat` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +76,9 @@ struct Cached {
 #[derive(Debug, Default)]
 pub struct StatCache {
     fingerprint: String,
+    /// The manifest hash of the whole tree the cache was written for (every file in it,
+    /// none more), if the writer gave it.
+    pub root: Option<String>,
     files: HashMap<String, Cached>,
 }
 
@@ -84,6 +87,7 @@ impl StatCache {
     pub fn new(fingerprint: &str) -> StatCache {
         StatCache {
             fingerprint: fingerprint.to_string(),
+            root: None,
             files: HashMap::new(),
         }
     }
@@ -145,6 +149,7 @@ fn encode(c: &StatCache) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + c.files.len() * 320);
     out.extend_from_slice(MAGIC);
     put_str(&mut out, &c.fingerprint);
+    put_opt(&mut out, c.root.as_deref());
     out.extend_from_slice(&(c.files.len() as u64).to_le_bytes());
     for (path, Cached { key, entry }) in &c.files {
         put_str(&mut out, path);
@@ -225,6 +230,7 @@ fn decode(bytes: &[u8]) -> Option<StatCache> {
         bytes: bytes.strip_prefix(MAGIC)?,
     };
     let fingerprint = r.string()?;
+    let root = r.opt()?;
     let count = r.u64()?;
     let mut files = HashMap::with_capacity(count.min(1 << 24) as usize);
     for _ in 0..count {
@@ -260,9 +266,11 @@ fn decode(bytes: &[u8]) -> Option<StatCache> {
         };
         files.insert(path, Cached { key, entry });
     }
-    r.bytes
-        .is_empty()
-        .then_some(StatCache { fingerprint, files })
+    r.bytes.is_empty().then_some(StatCache {
+        fingerprint,
+        root,
+        files,
+    })
 }
 
 #[cfg(test)]

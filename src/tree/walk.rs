@@ -329,7 +329,14 @@ pub struct ScanOptions<'a> {
     /// Where to put the stored form of each file hashed, as it is hashed (`snapshot`),
     /// so no file is read or parsed twice.
     pub store: Option<&'a crate::store::Objects>,
+    /// How to hash a whole tree (its root manifest), kept in the stat cache when it is
+    /// written; and where the scan puts that hash when every file is as the cache has
+    /// it, so an unchanged tree is known to be unchanged without hashing it again.
+    pub root: Option<(&'a RootOf<'a>, &'a std::sync::OnceLock<String>)>,
 }
+
+/// Returns the hash that names a whole tree.
+pub type RootOf<'a> = dyn Fn(&Tree) -> String + Sync + 'a;
 
 /// Returns the files git tracks (`None` outside a repository), or why it cannot.
 pub type Tracked<'a> =
@@ -403,6 +410,7 @@ pub fn scan_disk(
             .collect();
         // Written only when it would differ from what was read (a file hashed, gone or
         // too recent to keep). It is derived data: failing to write it only costs speed.
+        let complete = settled.len() == found.len();
         if hashed.into_inner() || settled.len() != cache.len() {
             let mut fresh = StatCache::new(&settings.fingerprint);
             for f in settled {
@@ -410,7 +418,15 @@ pub fn scan_disk(
                     fresh.insert(f.rel.clone(), k, e.clone());
                 }
             }
+            // The tree's hash holds for the cache only when the cache holds every file.
+            fresh.root = options
+                .root
+                .filter(|_| complete)
+                .map(|(root_of, _)| root_of(&entries));
             let _ = fresh.save(dir);
+        } else if complete && let (Some((_, out)), Some(root)) = (options.root, &cache.root) {
+            // Every file, and no other, as the cache has it: the tree it was written for.
+            let _ = out.set(root.clone());
         }
     }
     Ok(entries)
