@@ -188,6 +188,57 @@ fn join(dir: &str, name: &str) -> String {
     }
 }
 
+/// Entries of a stored tree looked up one path at a time, reading only the manifests
+/// on the way to each (and each manifest once).
+pub struct Lookup<'a> {
+    objects: &'a Objects,
+    root: String,
+    dirs: std::sync::Mutex<std::collections::HashMap<String, Option<std::sync::Arc<Manifest>>>>,
+}
+
+impl<'a> Lookup<'a> {
+    /// Returns the lookup of the tree under the manifest `root`.
+    pub fn new(root: &str, objects: &'a Objects) -> Lookup<'a> {
+        Lookup {
+            objects,
+            root: root.to_string(),
+            dirs: std::sync::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    fn dir(&self, dir: &str) -> Option<std::sync::Arc<Manifest>> {
+        if let Some(m) = self.dirs.lock().ok()?.get(dir) {
+            return m.clone();
+        }
+        let found = if dir.is_empty() {
+            read(self.objects, &self.root, "")
+                .ok()
+                .map(std::sync::Arc::new)
+        } else {
+            let (up, name) = parent_and_name(dir);
+            self.dir(up).and_then(|m| {
+                let h = m.dirs.get(name)?;
+                read(self.objects, h, dir).ok().map(std::sync::Arc::new)
+            })
+        };
+        self.dirs
+            .lock()
+            .ok()?
+            .insert(dir.to_string(), found.clone());
+        found
+    }
+
+    /// Returns the entry of `path`, if the tree has one (and its manifests read).
+    pub fn get(&self, path: &str) -> Option<Entry> {
+        let m = self.dir(parent_and_name(path).0)?;
+        let i = m
+            .files
+            .binary_search_by(|e| e.path.as_str().cmp(path))
+            .ok()?;
+        Some(m.files[i].clone())
+    }
+}
+
 /// Returns every entry under the manifest `root`.
 pub fn load(root: &str, objects: &Objects) -> Result<Tree, StoreError> {
     let mut tree = Tree::new();
@@ -223,7 +274,15 @@ pub fn differing_from(
     tree: &Tree,
     objects: &Objects,
 ) -> Result<(Tree, Tree), StoreError> {
-    let built = build(tree);
+    differing_built(old, &build(tree), objects)
+}
+
+/// Like [`differing_from`], with the tree's manifests already built.
+pub fn differing_built(
+    old: Option<&str>,
+    built: &Built,
+    objects: &Objects,
+) -> Result<(Tree, Tree), StoreError> {
     let own: std::collections::HashMap<&str, &[u8]> = built
         .manifests
         .iter()
@@ -364,6 +423,11 @@ mod tests {
         assert_eq!((old2, new2), (old.clone(), new.clone()));
         let (same_a, same_b) = differing_from(Some(&rt), &t, &objects).unwrap();
         assert!(same_a.is_empty() && same_b.is_empty());
+        let look = Lookup::new(&ru, &objects);
+        assert_eq!(look.get("b/c/z"), u.get("b/c/z").cloned());
+        assert_eq!(look.get("top"), u.get("top").cloned());
+        assert_eq!(look.get("a/x"), None);
+        assert_eq!(look.get("nowhere/x"), None);
         let (none, all) = load_differing(None, Some(&ru), &objects).unwrap();
         assert!(none.is_empty());
         assert_eq!(all, u);

@@ -498,6 +498,43 @@ pub fn files_changed(p: &Proposal) -> usize {
     p.changes.files.len()
 }
 
+/// A baseline's entries looked up by path: through its manifests, reading only those on
+/// the way to each path asked for (a v1 baseline is read whole, once).
+pub struct Entries<'a> {
+    baseline: &'a Baseline,
+    objects: &'a Objects,
+    lookup: Option<manifest::Lookup<'a>>,
+    whole: std::sync::OnceLock<Option<Tree>>,
+}
+
+impl<'a> Entries<'a> {
+    /// Returns the entries of `baseline`.
+    pub fn new(baseline: &'a Baseline, objects: &'a Objects) -> Entries<'a> {
+        Entries {
+            baseline,
+            objects,
+            lookup: baseline
+                .tree
+                .as_ref()
+                .map(|root| manifest::Lookup::new(root, objects)),
+            whole: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Returns the entry of `path`, if the baseline has one (and it can be read).
+    pub fn get(&self, path: &str) -> Option<Entry> {
+        match &self.lookup {
+            Some(l) => l.get(path),
+            None => self
+                .whole
+                .get_or_init(|| self.baseline.tree(self.objects).ok())
+                .as_ref()?
+                .get(path)
+                .cloned(),
+        }
+    }
+}
+
 /// Returns the entries of `old` (none: the empty tree) and of `tree` under the
 /// directories where they differ, reading only the manifests on the way there.
 pub fn differing_tree(

@@ -443,24 +443,35 @@ pub fn build_report(
     // Entries of the baseline are reused for files whose bytes they hash, except those
     // its own acceptance changed: those are derived again from their bytes, so an entry
     // forged to pair new bytes with old data is drift at the next check.
-    let known = tree::Known::new(|| {
-        let mut entries = base.tree(&objects).ok()?;
-        if let Some(parent) = &base.parent {
+    let entries = baseline::Entries::new(&base, &objects);
+    let brought = std::sync::OnceLock::new();
+    let brought = || {
+        brought.get_or_init(|| -> Option<std::collections::BTreeSet<String>> {
+            let Some(parent) = &base.parent else {
+                return Some(Default::default());
+            };
             let parent = baseline::load_record(&cx.store, parent).ok()??.baseline;
-            let (_, brought) = base.differing(Some(&parent), &objects).ok()?;
-            entries.retain(|p, _| !brought.contains_key(p));
+            let (_, new) = base.differing(Some(&parent), &objects).ok()?;
+            Some(new.into_keys().collect())
+        })
+    };
+    let known = tree::Known::new(|path| {
+        if brought().as_ref()?.contains(path) {
+            return None;
         }
-        Some(entries)
+        entries.get(path)
     });
-    let root = std::sync::OnceLock::new();
-    let (full, contents) = read_source(ui, cx, source, Some(&known), None, Some(&root))?;
+    let hash = TreeHash::default();
+    let (full, contents) = read_source(ui, cx, source, Some(&known), None, Some(&hash))?;
     let scanned = full.len();
     // Only the directories whose manifests differ from the baseline's are compared;
     // none when the stat cache vouches that the tree is the one the baseline names.
-    let (mut old, mut current) = if root.get().is_some() && root.get() == base.tree.as_ref() {
-        (Tree::new(), Tree::new())
-    } else {
-        baseline::differing_tree(Some(&base), &full, &objects)?
+    let (mut old, mut current) = match (hash.cached.get(), hash.built.get(), &base.tree) {
+        (Some(root), _, Some(base_root)) if root == base_root => (Tree::new(), Tree::new()),
+        (_, Some(built), Some(base_root)) => {
+            crate::baseline::manifest::differing_built(Some(base_root), built, &objects)?
+        }
+        _ => baseline::differing_tree(Some(&base), &full, &objects)?,
     };
     if !filters.is_empty() {
         // Like diff(1), a path that names nothing is an error, not "no difference".
@@ -508,6 +519,17 @@ pub fn build_report(
     ))
 }
 
+/// The hash of a scanned tree, as the scan learns it: from the stat cache when every
+/// file is as the cache has it (`cached`), or from the manifests it built to keep in
+/// the cache (`built`).
+#[derive(Default)]
+pub struct TreeHash {
+    /// The tree's root manifest hash, vouched for by the stat cache.
+    pub cached: std::sync::OnceLock<String>,
+    /// The tree's manifests, built while writing the stat cache.
+    pub built: std::sync::OnceLock<crate::baseline::manifest::Built>,
+}
+
 /// Returns the tree of `source` and where its contents are read from.
 ///
 /// `known` are entries an accepted baseline vouches for: a file whose bytes they hash
@@ -518,7 +540,7 @@ pub fn read_source(
     source: &SourceArgs,
     known: Option<&tree::Known>,
     store: Option<&crate::store::Objects>,
-    root: Option<&std::sync::OnceLock<String>>,
+    root: Option<&TreeHash>,
 ) -> Result<(Tree, Box<dyn Contents>), Error> {
     let cache_dir = cx.store.cache_dir();
     let git = if source.staged {
@@ -575,7 +597,7 @@ pub fn scan(
     no_ignore: bool,
     known: Option<&tree::Known>,
     store: Option<&crate::store::Objects>,
-    root: Option<&std::sync::OnceLock<String>>,
+    root: Option<&TreeHash>,
 ) -> Result<Tree, Error> {
     let bar = ui.progress(0, "hashing");
     let progress = |p: ScanProgress| match p {
@@ -585,7 +607,14 @@ pub fn scan(
     let cache_dir = cx.store.cache_dir();
     // A file git tracks is part of the tree whatever an ignore file says.
     let tracked = || crate::git::tracked_paths(&cx.root).map_err(|e| e.to_string());
-    let root_of = |t: &Tree| crate::baseline::manifest::build(t).root;
+    let root_of = |t: &Tree| match root {
+        Some(h) => h
+            .built
+            .get_or_init(|| crate::baseline::manifest::build(t))
+            .root
+            .clone(),
+        None => crate::baseline::manifest::build(t).root,
+    };
     let tree = tree::scan_disk(
         &cx.root,
         &cx.config,
@@ -597,7 +626,7 @@ pub fn scan(
             tracked: Some(&tracked),
             known,
             store,
-            root: root.map(|cell| (&root_of as &tree::RootOf, cell)),
+            root: root.map(|h| (&root_of as &tree::RootOf, &h.cached)),
         },
     );
     bar.finish_and_clear();

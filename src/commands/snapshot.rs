@@ -103,12 +103,11 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     let objects = cx.store.objects();
     // Entries of unchanged files are the accepted baseline's when it was derived with
     // the same settings: only changed files are parsed, and each is stored as it is read.
-    let known = tree::Known::new(|| {
-        current
-            .as_ref()
-            .filter(|b| b.settings.as_deref() == Some(cx.settings.derivation.as_str()))
-            .and_then(|b| b.tree(&objects).ok())
-    });
+    let reusable = current
+        .as_ref()
+        .filter(|b| b.settings.as_deref() == Some(cx.settings.derivation.as_str()))
+        .map(|b| baseline::Entries::new(b, &objects));
+    let known = tree::Known::new(|path| reusable.as_ref()?.get(path));
     let (tree, contents) =
         super::check::read_source(ui, &cx, &source, Some(&known), Some(&objects), None)?;
     if !args.staged {

@@ -342,25 +342,24 @@ pub type RootOf<'a> = dyn Fn(&Tree) -> String + Sync + 'a;
 pub type Tracked<'a> =
     dyn Fn() -> Result<Option<std::collections::HashSet<String>>, String> + Sync + 'a;
 
-/// Entries an accepted baseline vouches for, read when the first file needs one (a scan
-/// that the stat cache answers reads none).
+/// Entries an accepted baseline vouches for, looked up as files need them (a scan that
+/// the stat cache answers looks up none).
 pub struct Known<'a> {
-    load: Box<dyn Fn() -> Option<Tree> + Send + Sync + 'a>,
-    tree: std::sync::OnceLock<Option<Tree>>,
+    get: Box<Lookup<'a>>,
 }
 
+/// Returns the entry a baseline records for a path.
+type Lookup<'a> = dyn Fn(&str) -> Option<Entry> + Send + Sync + 'a;
+
 impl<'a> Known<'a> {
-    /// Returns the entries `load` gives, once asked; `None` from it means none are known.
-    pub fn new(load: impl Fn() -> Option<Tree> + Send + Sync + 'a) -> Known<'a> {
-        Known {
-            load: Box::new(load),
-            tree: std::sync::OnceLock::new(),
-        }
+    /// Returns the entries `get` gives by path.
+    pub fn new(get: impl Fn(&str) -> Option<Entry> + Send + Sync + 'a) -> Known<'a> {
+        Known { get: Box::new(get) }
     }
 
     /// Returns the known entry of `path`.
-    pub fn get(&self, path: &str) -> Option<&Entry> {
-        self.tree.get_or_init(|| (self.load)()).as_ref()?.get(path)
+    pub fn get(&self, path: &str) -> Option<Entry> {
+        (self.get)(path)
     }
 }
 
@@ -454,7 +453,7 @@ fn hash_found(
         f.kind,
         FileData::Disk(&f.abs),
         settings,
-        known,
+        known.as_ref(),
     )?;
     if let (Some(objects), Some(bytes)) = (options.store, &hashed.stored) {
         objects.put(bytes)?;
