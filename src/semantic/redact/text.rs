@@ -113,10 +113,11 @@ fn line_spans(
             add(r);
         }
     }
-    if ["earer", "EARER", "uthoriz", "UTHORIZ"]
-        .iter()
-        .any(|t| line.contains(t))
-    {
+    static AUTH: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(["earer", "EARER", "uthoriz", "UTHORIZ"])
+            .expect("fixed patterns build")
+    });
+    if AUTH.is_match(line) {
         for r in authorization(line) {
             add(r);
         }
