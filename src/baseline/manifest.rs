@@ -349,29 +349,7 @@ fn differing(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tree::EntryKind;
-
-    fn entry(path: &str, content: &str) -> Entry {
-        Entry {
-            path: path.into(),
-            kind: EntryKind::File,
-            size: content.len() as u64,
-            blake3: blake3::hash(content.as_bytes()).to_hex().to_string(),
-            format: "text".into(),
-            canonical: None,
-            object: None,
-            object_size: None,
-            target: None,
-            error: None,
-        }
-    }
-
-    fn tree(items: &[(&str, &str)]) -> Tree {
-        items
-            .iter()
-            .map(|(p, c)| (p.to_string(), entry(p, c)))
-            .collect()
-    }
+    use crate::baseline::tests::{entry, tree};
 
     #[test]
     fn a_tree_round_trips_through_its_manifests() {

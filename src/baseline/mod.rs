@@ -578,7 +578,7 @@ mod tests {
     use super::*;
     use crate::tree::EntryKind;
 
-    fn entry(path: &str, content: &str) -> Entry {
+    pub(super) fn entry(path: &str, content: &str) -> Entry {
         Entry {
             path: path.into(),
             kind: EntryKind::File,
@@ -593,7 +593,7 @@ mod tests {
         }
     }
 
-    fn tree(items: &[(&str, &str)]) -> Tree {
+    pub(super) fn tree(items: &[(&str, &str)]) -> Tree {
         items
             .iter()
             .map(|(p, c)| (p.to_string(), entry(p, c)))

@@ -461,18 +461,38 @@ pub fn build_report(
         }
         entries.get(path)
     });
-    let hash = TreeHash::default();
-    let (full, contents) = read_source(ui, cx, source, Some(&known), None, Some(&hash))?;
+    let delta = tree::Delta::default();
+    let (full, contents) = read_source(
+        ui,
+        cx,
+        source,
+        Some(&known),
+        None,
+        base.tree.as_deref().map(|b| (b, &delta)),
+    )?;
     let scanned = full.len();
-    // Only the directories whose manifests differ from the baseline's are compared;
-    // none when the stat cache vouches that the tree is the one the baseline names.
-    let (mut old, mut current) = match (hash.cached.get(), hash.built.get(), &base.tree) {
-        (Some(root), _, Some(base_root)) if root == base_root => (Tree::new(), Tree::new()),
-        (_, Some(built), Some(base_root)) => {
-            crate::baseline::manifest::differing_built(Some(base_root), built, &objects)?
+    // Only what may differ from the baseline is compared: the paths the stat cache says
+    // may differ, else the directories whose manifests differ from the baseline's.
+    let (mut old, mut current) = match delta.paths.get() {
+        Some(paths) => {
+            let pick = |get: &dyn Fn(&str) -> Option<tree::Entry>| -> Tree {
+                paths
+                    .iter()
+                    .filter_map(|p| get(p).map(|e| (p.clone(), e)))
+                    .collect()
+            };
+            (pick(&|p| entries.get(p)), pick(&|p| full.get(p).cloned()))
         }
-        _ => baseline::differing_tree(Some(&base), &full, &objects)?,
+        None => baseline::differing_tree(Some(&base), &full, &objects)?,
     };
+    if let Some(b) = &base.tree {
+        let differ = old
+            .keys()
+            .chain(current.keys())
+            .filter(|p| old.get(*p) != current.get(*p))
+            .cloned();
+        delta.save(b, differ);
+    }
     if !filters.is_empty() {
         // Like diff(1), a path that names nothing is an error, not "no difference".
         for f in filters {
@@ -519,17 +539,6 @@ pub fn build_report(
     ))
 }
 
-/// The hash of a scanned tree, as the scan learns it: from the stat cache when every
-/// file is as the cache has it (`cached`), or from the manifests it built to keep in
-/// the cache (`built`).
-#[derive(Default)]
-pub struct TreeHash {
-    /// The tree's root manifest hash, vouched for by the stat cache.
-    pub cached: std::sync::OnceLock<String>,
-    /// The tree's manifests, built while writing the stat cache.
-    pub built: std::sync::OnceLock<crate::baseline::manifest::Built>,
-}
-
 /// Returns the tree of `source` and where its contents are read from.
 ///
 /// `known` are entries an accepted baseline vouches for: a file whose bytes they hash
@@ -540,7 +549,7 @@ pub fn read_source(
     source: &SourceArgs,
     known: Option<&tree::Known>,
     store: Option<&crate::store::Objects>,
-    root: Option<&TreeHash>,
+    delta: Option<(&str, &tree::Delta)>,
 ) -> Result<(Tree, Box<dyn Contents>), Error> {
     let cache_dir = cx.store.cache_dir();
     let git = if source.staged {
@@ -578,7 +587,7 @@ pub fn read_source(
             Ok((g.tree, Box::new(g.contents)))
         }
         None => Ok((
-            scan(ui, cx, source.no_ignore, known, store, root)?,
+            scan(ui, cx, source.no_ignore, known, store, delta)?,
             Box::new(DiskSource::new(&cx.root)),
         )),
     }
@@ -597,7 +606,7 @@ pub fn scan(
     no_ignore: bool,
     known: Option<&tree::Known>,
     store: Option<&crate::store::Objects>,
-    root: Option<&TreeHash>,
+    delta: Option<(&str, &tree::Delta)>,
 ) -> Result<Tree, Error> {
     let bar = ui.progress(0, "hashing");
     let progress = |p: ScanProgress| match p {
@@ -607,14 +616,6 @@ pub fn scan(
     let cache_dir = cx.store.cache_dir();
     // A file git tracks is part of the tree whatever an ignore file says.
     let tracked = || crate::git::tracked_paths(&cx.root).map_err(|e| e.to_string());
-    let root_of = |t: &Tree| match root {
-        Some(h) => h
-            .built
-            .get_or_init(|| crate::baseline::manifest::build(t))
-            .root
-            .clone(),
-        None => crate::baseline::manifest::build(t).root,
-    };
     let tree = tree::scan_disk(
         &cx.root,
         &cx.config,
@@ -626,7 +627,7 @@ pub fn scan(
             tracked: Some(&tracked),
             known,
             store,
-            root: root.map(|h| (&root_of as &tree::RootOf, &h.cached)),
+            delta,
         },
     );
     bar.finish_and_clear();

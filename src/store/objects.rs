@@ -94,16 +94,7 @@ impl Objects {
         let hash = blake3::hash(bytes);
         let hex = hash.to_hex().to_string();
         let key = *hash.as_bytes();
-        if self.packs()?.objects.contains_key(&key) {
-            return Ok(hex);
-        }
-        if self
-            .writer
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .at
-            .contains_key(&key)
-        {
+        if self.has(&key)? {
             return Ok(hex);
         }
         if self.path(&hex).is_some_and(|p| p.exists()) {
@@ -211,21 +202,23 @@ impl Objects {
         Ok(moved.len())
     }
 
-    /// Returns whether an object with `hash` is stored.
-    pub fn contains(&self, hash: &str) -> bool {
-        if let Some(key) = raw(hash) {
-            if self.packs().is_ok_and(|i| i.objects.contains_key(&key)) {
-                return true;
-            }
-            if self
+    /// Returns whether a pack, written or being written, holds the object `key`.
+    fn has(&self, key: &[u8; 32]) -> Result<bool, StoreError> {
+        Ok(self.packs()?.objects.contains_key(key)
+            || self
                 .writer
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .at
-                .contains_key(&key)
-            {
-                return true;
-            }
+                .contains_key(key))
+    }
+
+    /// Returns whether an object with `hash` is stored.
+    pub fn contains(&self, hash: &str) -> bool {
+        if let Some(key) = raw(hash)
+            && self.has(&key).unwrap_or(false)
+        {
+            return true;
         }
         self.path(hash).is_some_and(|p| p.exists())
     }

@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 use super::Entry;
 
 const CACHE_FILE: &str = "stat.bin";
-const MAGIC: &[u8; 8] = b"DGSTAT3\n";
+const MAGIC: &[u8; 8] = b"DGSTAT4\n";
 
 /// The identity of a file's state as `stat` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +56,18 @@ impl StatKey {
         }
     }
 
+    /// Returns the key of a file too recent to trust: no `stat` gives it, so the file is
+    /// hashed again next time, yet the cache knows it was part of the tree.
+    pub fn unsettled() -> StatKey {
+        StatKey {
+            size: u64::MAX,
+            mtime_ns: i128::MIN,
+            ctime_ns: i128::MIN,
+            ino: 0,
+            mode: 0,
+        }
+    }
+
     /// Returns whether the file was last changed long enough before `now` to be cached.
     pub fn is_settled(&self, now: SystemTime) -> bool {
         let Ok(now) = now.duration_since(SystemTime::UNIX_EPOCH) else {
@@ -76,9 +88,12 @@ struct Cached {
 #[derive(Debug, Default)]
 pub struct StatCache {
     fingerprint: String,
-    /// The manifest hash of the whole tree the cache was written for (every file in it,
-    /// none more), if the writer gave it.
-    pub root: Option<String>,
+    /// The baseline (root manifest hash) the tree was compared with when the cache was
+    /// written, and every path whose entry may differ from that baseline's (`delta`):
+    /// a file the cache still vouches for is outside `delta` equal to the baseline's.
+    pub base: Option<String>,
+    /// See `base`.
+    pub delta: Vec<String>,
     files: HashMap<String, Cached>,
 }
 
@@ -87,7 +102,8 @@ impl StatCache {
     pub fn new(fingerprint: &str) -> StatCache {
         StatCache {
             fingerprint: fingerprint.to_string(),
-            root: None,
+            base: None,
+            delta: Vec::new(),
             files: HashMap::new(),
         }
     }
@@ -111,8 +127,14 @@ impl StatCache {
     }
 
     /// Returns how many files it holds.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.files.len()
+    }
+
+    /// Returns the paths it holds.
+    pub(crate) fn paths(&self) -> impl Iterator<Item = &String> {
+        self.files.keys()
     }
 
     /// Records the entry of `path`.
@@ -149,7 +171,11 @@ fn encode(c: &StatCache) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + c.files.len() * 320);
     out.extend_from_slice(MAGIC);
     put_str(&mut out, &c.fingerprint);
-    put_opt(&mut out, c.root.as_deref());
+    put_opt(&mut out, c.base.as_deref());
+    out.extend_from_slice(&(c.delta.len() as u64).to_le_bytes());
+    for p in &c.delta {
+        put_str(&mut out, p);
+    }
     out.extend_from_slice(&(c.files.len() as u64).to_le_bytes());
     for (path, Cached { key, entry }) in &c.files {
         put_str(&mut out, path);
@@ -230,7 +256,12 @@ fn decode(bytes: &[u8]) -> Option<StatCache> {
         bytes: bytes.strip_prefix(MAGIC)?,
     };
     let fingerprint = r.string()?;
-    let root = r.opt()?;
+    let base = r.opt()?;
+    let n = r.u64()?;
+    let mut delta = Vec::with_capacity(n.min(1 << 20) as usize);
+    for _ in 0..n {
+        delta.push(r.string()?);
+    }
     let count = r.u64()?;
     let mut files = HashMap::with_capacity(count.min(1 << 24) as usize);
     for _ in 0..count {
@@ -268,7 +299,8 @@ fn decode(bytes: &[u8]) -> Option<StatCache> {
     }
     r.bytes.is_empty().then_some(StatCache {
         fingerprint,
-        root,
+        base,
+        delta,
         files,
     })
 }

@@ -18,7 +18,7 @@ use crate::semantic::{self, Format};
 
 pub use hash::{FileData, Hashed, hash_file, hash_file_known, symlink_entry};
 pub use walk::{
-    DiskSource, Known, RootOf, ScanOptions, ScanProgress, Selector, TRUST_FILE, scan_disk,
+    Delta, DiskSource, Known, ScanOptions, ScanProgress, Selector, TRUST_FILE, scan_disk,
 };
 
 /// Errors reading a tree.

@@ -329,14 +329,32 @@ pub struct ScanOptions<'a> {
     /// Where to put the stored form of each file hashed, as it is hashed (`snapshot`),
     /// so no file is read or parsed twice.
     pub store: Option<&'a crate::store::Objects>,
-    /// How to hash a whole tree (its root manifest), kept in the stat cache when it is
-    /// written; and where the scan puts that hash when every file is as the cache has
-    /// it, so an unchanged tree is known to be unchanged without hashing it again.
-    pub root: Option<(&'a RootOf<'a>, &'a std::sync::OnceLock<String>)>,
+    /// The baseline the tree is compared with (its root manifest hash), and where the
+    /// scan says which paths may differ from it, when the stat cache knows: an unchanged
+    /// tree is then known to match without comparing any file.
+    pub delta: Option<(&'a str, &'a Delta)>,
 }
 
-/// Returns the hash that names a whole tree.
-pub type RootOf<'a> = dyn Fn(&Tree) -> String + Sync + 'a;
+/// What a scan learns from the stat cache about the difference from a baseline.
+#[derive(Debug, Default)]
+pub struct Delta {
+    /// Every path whose entry may differ from the baseline's, when the cache knows.
+    pub paths: std::sync::OnceLock<std::collections::BTreeSet<String>>,
+    /// The cache to write once the caller knows the difference (see [`Delta::save`]).
+    pending: Mutex<Option<(PathBuf, StatCache)>>,
+}
+
+impl Delta {
+    /// Writes the stat cache the scan left, recording that outside `paths` the tree is
+    /// the baseline `base`. It is derived data: failing to write it costs only speed.
+    pub fn save(&self, base: &str, paths: impl IntoIterator<Item = String>) {
+        if let Some((dir, mut cache)) = self.pending.lock().ok().and_then(|mut p| p.take()) {
+            cache.base = Some(base.to_string());
+            cache.delta = paths.into_iter().collect();
+            let _ = cache.save(&dir);
+        }
+    }
+}
 
 /// Returns the files git tracks (`None` outside a repository), or why it cannot.
 pub type Tracked<'a> =
@@ -402,30 +420,54 @@ pub fn scan_disk(
         })
         .collect::<Result<Tree, TreeError>>()?;
     if let Some(dir) = options.cache_dir {
-        // Files changed within the timestamp tick of the scan are not kept (racy).
-        let settled: Vec<&Found> = found
+        // Misses: files hashed now; gone: files the cache had that are not here now.
+        let misses: Vec<&Found> = found
             .iter()
-            .filter(|f| f.key.is_some_and(|k| k.is_settled(now)))
+            .filter(|f| f.key.is_none_or(|k| cache.get(&f.rel, &k).is_none()))
             .collect();
-        // Written only when it would differ from what was read (a file hashed, gone or
-        // too recent to keep). It is derived data: failing to write it only costs speed.
-        let complete = settled.len() == found.len();
-        if hashed.into_inner() || settled.len() != cache.len() {
+        let gone: Vec<&String> = cache
+            .paths()
+            .filter(|p| !entries.contains_key(*p))
+            .collect();
+        let dirty = !misses.is_empty() || !gone.is_empty() || hashed.into_inner();
+        // Outside the paths the cache says may differ from the baseline, and the files
+        // it did not vouch for now, the tree is the baseline.
+        let known = options
+            .delta
+            .filter(|(base, _)| cache.base.as_deref() == Some(*base))
+            .map(|(_, _)| {
+                let mut paths: std::collections::BTreeSet<String> =
+                    cache.delta.iter().cloned().collect();
+                paths.extend(misses.iter().map(|f| f.rel.clone()));
+                paths.extend(gone.iter().map(|p| (*p).clone()));
+                paths
+            });
+        if dirty || known.is_none() {
             let mut fresh = StatCache::new(&settings.fingerprint);
-            for f in settled {
-                if let (Some(k), Some(e)) = (f.key, entries.get(&f.rel)) {
-                    fresh.insert(f.rel.clone(), k, e.clone());
+            for f in &found {
+                if let Some(e) = entries.get(&f.rel) {
+                    // Files changed within the timestamp tick of the scan are recorded
+                    // under a key no stat matches: hashed again next time (racy).
+                    let key = f
+                        .key
+                        .filter(|k| k.is_settled(now))
+                        .unwrap_or_else(StatKey::unsettled);
+                    fresh.insert(f.rel.clone(), key, e.clone());
                 }
             }
-            // The tree's hash holds for the cache only when the cache holds every file.
-            fresh.root = options
-                .root
-                .filter(|_| complete)
-                .map(|(root_of, _)| root_of(&entries));
-            let _ = fresh.save(dir);
-        } else if complete && let (Some((_, out)), Some(root)) = (options.root, &cache.root) {
-            // Every file, and no other, as the cache has it: the tree it was written for.
-            let _ = out.set(root.clone());
+            match options.delta {
+                Some((_, out)) => {
+                    if let Ok(mut p) = out.pending.lock() {
+                        *p = Some((dir.to_path_buf(), fresh));
+                    }
+                }
+                None => {
+                    let _ = fresh.save(dir);
+                }
+            }
+        }
+        if let (Some((_, out)), Some(paths)) = (options.delta, known) {
+            let _ = out.paths.set(paths);
         }
     }
     Ok(entries)

@@ -100,14 +100,60 @@ fn a_file_changed_just_now_is_not_cached() {
         .unwrap();
     env.accept_current("first");
     env.run(&["check"]).expect_code(0);
-    let cache = String::from_utf8_lossy(
-        &std::fs::read(env.root.join(".driftgate/cache/stat.bin")).unwrap(),
-    )
-    .into_owned();
-    // Its ctime is now too, so nothing is cached but what was settled before: an
-    // edit within the same timestamp tick as the scan can never be missed.
-    assert!(!cache.contains("new.yaml"), "{cache:?}");
+    // `new.yaml` changed within the timestamp tick of that scan (its ctime too, as
+    // `old.yaml`'s): the cache records it under a key no stat matches, so it is hashed
+    // again, and an edit in the same tick can never be missed.
     // An edit of the same size right after a check is seen.
     env.write("new.yaml", "b: 2\n");
     env.run(&["check"]).expect_code(1);
+}
+
+#[test]
+fn the_stat_cache_remembers_what_differs_and_forgets_nothing() {
+    let env = TestEnv::init(&[]);
+    wide_tree(&env, 10, 10);
+    env.accept_current("first");
+    let check = |code: i32| -> serde_json::Value {
+        let r = env.run(&["check", "--format", "json"]);
+        r.expect_code(code);
+        serde_json::from_str(&r.stdout).unwrap()
+    };
+    check(0);
+    check(0);
+    let edited = |path: &str, from: &str, to: &str| {
+        env.write(path, &env.read(path).replace(from, to));
+    };
+    edited("k8s/team-003/svc-04.yaml", "team-3", "team-9");
+    std::fs::remove_file(env.root.join("k8s/team-005/svc-01.yaml")).unwrap();
+    env.write("k8s/team-007/new.yaml", "kind: ConfigMap\n");
+    let paths = |v: &serde_json::Value| -> Vec<String> {
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let expected = [
+        "k8s/team-003/svc-04.yaml",
+        "k8s/team-005/svc-01.yaml",
+        "k8s/team-007/new.yaml",
+    ];
+    // Twice: the second check is answered from what the first left in the cache.
+    assert_eq!(paths(&check(1)), expected);
+    assert_eq!(paths(&check(1)), expected);
+    // Putting things back is no drift, and a later edit elsewhere is still seen.
+    edited("k8s/team-003/svc-04.yaml", "team-9", "team-3");
+    env.write(
+        "k8s/team-005/svc-01.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: svc-5-1\ndata:\n  replicas: \"1\"\n  owner: team-5\n",
+    );
+    std::fs::remove_file(env.root.join("k8s/team-007/new.yaml")).unwrap();
+    check(0);
+    check(0);
+    edited("k8s/team-008/svc-02.yaml", "team-8", "team-1");
+    assert_eq!(paths(&check(1)), ["k8s/team-008/svc-02.yaml"]);
+    // Without the cache (a fresh clone) the answer is the same.
+    std::fs::remove_dir_all(env.root.join(".driftgate/cache")).unwrap();
+    assert_eq!(paths(&check(1)), ["k8s/team-008/svc-02.yaml"]);
 }
