@@ -96,6 +96,7 @@ pub struct Comparer<'a> {
     ignore: Vec<(globset::GlobSet, Vec<String>)>,
     documents: bool,
     contents: bool,
+    progress: Option<&'a (dyn Fn() + Sync)>,
 }
 
 impl<'a> Comparer<'a> {
@@ -128,7 +129,14 @@ impl<'a> Comparer<'a> {
             ignore,
             documents: true,
             contents: true,
+            progress: None,
         }
+    }
+
+    /// Returns the comparer calling `tick` once per path compared (a progress bar).
+    pub fn with_progress(mut self, tick: &'a (dyn Fn() + Sync)) -> Comparer<'a> {
+        self.progress = Some(tick);
+        self
     }
 
     /// Returns the comparer reading nothing of whole added and removed files: each is
@@ -183,6 +191,9 @@ impl<'a> Comparer<'a> {
         let reports: Vec<Option<FileReport>> = paths
             .par_iter()
             .map(|p| {
+                if let Some(tick) = self.progress {
+                    tick();
+                }
                 if self.file_ignored(p) {
                     return Ok(None);
                 }

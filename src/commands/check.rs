@@ -510,12 +510,15 @@ pub fn build_report(
     // Drift is judged by the rules recorded in the baseline, not by rules the tree
     // brings: a driftgate.toml that turns rules off is itself drift until approved.
     let rules = super::rules_in_force(cx, &base)?;
-    let files = Comparer::new(&cx.config, &cx.settings, &rules).compare(
-        &old,
-        &current,
-        objects.as_ref(),
-        contents.as_ref(),
-    )?;
+    let bar = ui.progress(
+        (old.len() + current.keys().filter(|p| !old.contains_key(*p)).count()) as u64,
+        "comparing",
+    );
+    let tick = || bar.inc(1);
+    let files = Comparer::new(&cx.config, &cx.settings, &rules)
+        .with_progress(&tick)
+        .compare(&old, &current, objects.as_ref(), contents.as_ref())?;
+    bar.finish_and_clear();
     let compared = scanned + old.keys().filter(|p| !current.contains_key(*p)).count();
     ui.detail(format!(
         "{} compared, {} unchanged, {} differ ({} ms)",
@@ -608,9 +611,13 @@ pub fn scan(
     store: Option<&crate::store::Objects>,
     delta: Option<(&str, &tree::Delta)>,
 ) -> Result<Tree, Error> {
-    let bar = ui.progress(0, "hashing");
+    let bar = ui.progress(0, "finding files");
     let progress = |p: ScanProgress| match p {
-        ScanProgress::Found(n) => bar.set_length(n),
+        ScanProgress::Walked => bar.inc_length(1),
+        ScanProgress::Found(n) => {
+            bar.set_length(n);
+            bar.set_message("hashing");
+        }
         ScanProgress::Hashed => bar.inc(1),
     };
     let cache_dir = cx.store.cache_dir();

@@ -248,7 +248,22 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     if current.is_none() && tree.len() > crate::compare::UNREAD_FIRST_BASELINE {
         comparer = comparer.unread();
     }
-    let files = comparer.compare(&old_tree, &new_tree, objects.as_ref(), contents.as_ref())?;
+    let bar = ui.progress(
+        (old_tree.len()
+            + new_tree
+                .keys()
+                .filter(|p| !old_tree.contains_key(*p))
+                .count()) as u64,
+        "comparing",
+    );
+    let tick = || bar.inc(1);
+    let files = comparer.with_progress(&tick).compare(
+        &old_tree,
+        &new_tree,
+        objects.as_ref(),
+        contents.as_ref(),
+    )?;
+    bar.finish_and_clear();
     let compared = tree.len() + old_tree.keys().filter(|p| !tree.contains_key(*p)).count();
     ui.detail(format!(
         "{} compared, {} unchanged, {} differ ({} ms)",

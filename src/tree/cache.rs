@@ -127,7 +127,6 @@ impl StatCache {
     }
 
     /// Returns how many files it holds.
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.files.len()
     }

@@ -107,6 +107,7 @@ fn walk(
     config: &Config,
     no_ignore: bool,
     tracked: Option<&Tracked<'_>>,
+    progress: &(dyn Fn(ScanProgress) + Sync),
 ) -> Result<Vec<Found>, TreeError> {
     let selector = Selector::new(config)?;
     let gitignore = config.tree.gitignore && !no_ignore;
@@ -140,6 +141,7 @@ fn walk(
             root: &'s Path,
             selector: &'s Selector,
             gitignore: bool,
+            progress: &'s (dyn Fn(ScanProgress) + Sync),
         }
         impl Collector<'_> {
             fn visit(
@@ -175,6 +177,7 @@ fn walk(
                     kind: kind_of(&meta),
                     key: Some(StatKey::of(&meta)),
                 });
+                (self.progress)(ScanProgress::Walked);
                 Ok(())
             }
         }
@@ -212,6 +215,7 @@ fn walk(
             root: &'s Path,
             selector: &'s Selector,
             gitignore: bool,
+            progress: &'s (dyn Fn(ScanProgress) + Sync),
         }
         impl<'s> ignore::ParallelVisitorBuilder<'s> for Builder<'s> {
             fn build(&mut self) -> Box<dyn ignore::ParallelVisitor + 's> {
@@ -225,6 +229,7 @@ fn walk(
                     root: self.root,
                     selector: self.selector,
                     gitignore: self.gitignore,
+                    progress: self.progress,
                 })
             }
         }
@@ -233,6 +238,7 @@ fn walk(
             root,
             selector: &selector,
             gitignore,
+            progress,
         });
     }
     let mut found = Vec::new();
@@ -384,6 +390,8 @@ impl<'a> Known<'a> {
 /// Progress events of a scan.
 #[derive(Debug, Clone, Copy)]
 pub enum ScanProgress {
+    /// The walk found one more file.
+    Walked,
     /// The walk found this many files.
     Found(u64),
     /// One more file was hashed.
@@ -397,39 +405,52 @@ pub fn scan_disk(
     settings: &Settings,
     options: &ScanOptions<'_>,
 ) -> Result<Tree, TreeError> {
-    let found = walk(root, config, options.no_ignore, options.tracked)?;
+    let found = walk(
+        root,
+        config,
+        options.no_ignore,
+        options.tracked,
+        options.progress,
+    )?;
     (options.progress)(ScanProgress::Found(found.len() as u64));
     let cache = options
         .cache_dir
         .map(|d| StatCache::load(d, &settings.fingerprint))
         .unwrap_or_default();
     let now = std::time::SystemTime::now();
-    let hashed = std::sync::atomic::AtomicBool::new(false);
-    let entries = found
+    // Each file's entry, and whether the cache had it: the misses are hashed.
+    let scanned: Vec<(Entry, bool)> = found
         .par_iter()
         .map(|f| {
-            let entry = match f.key.as_ref().and_then(|k| cache.get(&f.rel, k)) {
-                Some(e) => e.clone(),
-                None => {
-                    hashed.store(true, std::sync::atomic::Ordering::Relaxed);
-                    hash_found(f, settings, options)?
-                }
+            let item = match f.key.as_ref().and_then(|k| cache.get(&f.rel, k)) {
+                Some(e) => (e.clone(), true),
+                None => (hash_found(f, settings, options)?, false),
             };
             (options.progress)(ScanProgress::Hashed);
-            Ok((f.rel.clone(), entry))
+            Ok(item)
         })
-        .collect::<Result<Tree, TreeError>>()?;
+        .collect::<Result<_, TreeError>>()?;
+    let mut misses: Vec<&Found> = Vec::new();
+    let mut entries = Tree::new();
+    for (f, (entry, hit)) in found.iter().zip(scanned) {
+        if !hit {
+            misses.push(f);
+        }
+        entries.insert(f.rel.clone(), entry);
+    }
     if let Some(dir) = options.cache_dir {
-        // Misses: files hashed now; gone: files the cache had that are not here now.
-        let misses: Vec<&Found> = found
-            .iter()
-            .filter(|f| f.key.is_none_or(|k| cache.get(&f.rel, &k).is_none()))
-            .collect();
-        let gone: Vec<&String> = cache
-            .paths()
-            .filter(|p| !entries.contains_key(*p))
-            .collect();
-        let dirty = !misses.is_empty() || !gone.is_empty() || hashed.into_inner();
+        // Gone: files the cache had that are not here now (none when every file it had
+        // was found).
+        let hits = found.len() - misses.len();
+        let gone: Vec<&String> = if hits == cache.len() {
+            Vec::new()
+        } else {
+            cache
+                .paths()
+                .filter(|p| !entries.contains_key(*p))
+                .collect()
+        };
+        let dirty = !misses.is_empty() || !gone.is_empty();
         // Outside the paths the cache says may differ from the baseline, and the files
         // it did not vouch for now, the tree is the baseline.
         let known = options
