@@ -11,7 +11,8 @@
 //! in a pack is trusted: every object read back is inflated only as far as its entry
 //! allows and checked against its hash (see [`super::Objects`]). A writer fills a
 //! temporary file and renames the pair into place only when asked to finish; a run that
-//! dies first leaves a `tmp-*` file that the next writer removes, never half a pack.
+//! dies first leaves a `tmp-*.tmp` file (git-ignored) that the next writer removes,
+//! never half a pack.
 //! Packs are cut at [`PACK_LIMIT`] bytes so none grows past what git hosts accept.
 
 use std::collections::HashMap;
@@ -149,7 +150,7 @@ impl PackWriter {
             }
         }
         let tmp = dir.join(format!(
-            "tmp-{}-{}.pack",
+            "tmp-{}-{}.pack.tmp",
             std::process::id(),
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)

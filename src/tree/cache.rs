@@ -119,11 +119,20 @@ impl StatCache {
     }
 
     /// Returns the cached entry of `path` if its stat key is unchanged.
+    #[cfg(test)]
     pub fn get(&self, path: &str, key: &StatKey) -> Option<&Entry> {
         self.files
             .get(path)
             .filter(|c| c.key == *key)
             .map(|c| &c.entry)
+    }
+
+    /// Takes the cached entry of `path` out of the cache if its stat key is unchanged.
+    pub fn take(&mut self, path: &str, key: &StatKey) -> Option<Entry> {
+        if self.files.get(path)?.key != *key {
+            return None;
+        }
+        self.files.remove(path).map(|c| c.entry)
     }
 
     /// Returns how many files it holds.

@@ -418,31 +418,43 @@ pub fn scan_disk(
         .map(|d| StatCache::load(d, &settings.fingerprint))
         .unwrap_or_default();
     let now = std::time::SystemTime::now();
-    // Each file's entry, and whether the cache had it: the misses are hashed.
-    let scanned: Vec<(Entry, bool)> = found
+    // The cache's entries move into the tree (no copy); the misses are hashed.
+    let mut cache = cache;
+    let cached_files = cache.len();
+    let taken: Vec<Option<Entry>> = found
+        .iter()
+        .map(|f| f.key.as_ref().and_then(|k| cache.take(&f.rel, k)))
+        .collect();
+    let hashed: Vec<Option<Entry>> = found
         .par_iter()
-        .map(|f| {
-            let item = match f.key.as_ref().and_then(|k| cache.get(&f.rel, k)) {
-                Some(e) => (e.clone(), true),
-                None => (hash_found(f, settings, options)?, false),
+        .zip(&taken)
+        .map(|(f, hit)| {
+            let fresh = match hit {
+                Some(_) => None,
+                None => Some(hash_found(f, settings, options)?),
             };
             (options.progress)(ScanProgress::Hashed);
-            Ok(item)
+            Ok(fresh)
         })
         .collect::<Result<_, TreeError>>()?;
     let mut misses: Vec<&Found> = Vec::new();
     let mut entries = Tree::new();
-    for (f, (entry, hit)) in found.iter().zip(scanned) {
-        if !hit {
-            misses.push(f);
-        }
+    for ((f, hit), fresh) in found.iter().zip(taken).zip(hashed) {
+        let entry = match (hit, fresh) {
+            (Some(e), _) => e,
+            (None, Some(e)) => {
+                misses.push(f);
+                e
+            }
+            (None, None) => continue,
+        };
         entries.insert(f.rel.clone(), entry);
     }
     if let Some(dir) = options.cache_dir {
         // Gone: files the cache had that are not here now (none when every file it had
-        // was found).
+        // was found); what is left in the cache is those and the misses' old entries.
         let hits = found.len() - misses.len();
-        let gone: Vec<&String> = if hits == cache.len() {
+        let gone: Vec<&String> = if hits == cached_files {
             Vec::new()
         } else {
             cache
