@@ -354,10 +354,32 @@ pub fn verify(
             )));
         }
     }
+    check_complete(store, &current)?;
     if let Some(tree) = tree {
         check_tree(store, &current, tree)?;
     }
     Ok(out)
+}
+
+/// Checks that the store holds everything the current baseline names: every manifest
+/// (read and checked) and every object its entries refer to, so a deleted pack is
+/// found by `verify` rather than by whichever command next needs it.
+fn check_complete(store: &Store, current: &Baseline) -> Result<(), ChainError> {
+    let objects = store.objects();
+    let tree = current.tree(&objects)?;
+    for e in tree.values() {
+        if let Some(object) = &e.object
+            && !objects.contains(object)
+        {
+            return Err(ChainError::Broken(format!(
+                "object {} that `{}` needs is missing from `{}`",
+                short(object),
+                e.path,
+                store.objects_dir().display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Verifies the current baseline's own link only: its history record, its approvals

@@ -157,3 +157,33 @@ fn the_stat_cache_remembers_what_differs_and_forgets_nothing() {
     std::fs::remove_dir_all(env.root.join(".driftgate/cache")).unwrap();
     assert_eq!(paths(&check(1)), ["k8s/team-008/svc-02.yaml"]);
 }
+
+#[test]
+fn verify_finds_a_deleted_pack_or_object() {
+    let env = TestEnv::init(&[]);
+    wide_tree(&env, 5, 5);
+    env.accept_current("first");
+    env.run(&["verify"]).expect_code(0);
+    // One object cut from its pack's index.
+    let object = env.entries(".driftgate/baseline.json")["k8s/team-002/svc-03.yaml"]
+        .object
+        .clone()
+        .unwrap();
+    env.drop_object(&object);
+    let r = env.run(&["verify"]);
+    r.expect_code(3);
+    assert!(
+        r.stderr.contains(&format!(
+            "object {} that `k8s/team-002/svc-03.yaml` needs is missing",
+            &object[..12]
+        )),
+        "{}",
+        r.transcript()
+    );
+    // Every pack deleted: the manifests are gone too.
+    std::fs::remove_dir_all(env.root.join(".driftgate/objects/pack")).unwrap();
+    env.run(&["verify"]).expect_code(3);
+    // A fresh clone's check cannot read the baseline either.
+    std::fs::remove_dir_all(env.root.join(".driftgate/cache")).unwrap();
+    env.run(&["check"]).expect_code(3);
+}
