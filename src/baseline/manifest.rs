@@ -107,12 +107,18 @@ fn to_bytes(dirs: &BTreeMap<String, String>, files: &[&Entry]) -> Vec<u8> {
 /// Stores the manifests of `tree` that the store lacks; returns the root's hash.
 pub fn store(tree: &Tree, objects: &Objects) -> Result<String, StoreError> {
     let built = build(tree);
+    put(&built, objects)?;
+    Ok(built.root)
+}
+
+/// Stores the built manifests that the store lacks.
+pub fn put(built: &Built, objects: &Objects) -> Result<(), StoreError> {
     for (hash, bytes) in &built.manifests {
         if !objects.contains(hash) {
             objects.put(bytes)?;
         }
     }
-    Ok(built.root)
+    Ok(())
 }
 
 /// Reads the manifest `hash` of directory `dir`, checking that it is one driftgate

@@ -98,6 +98,17 @@ impl Baseline {
         policy: PolicyConfig,
         rules: String,
     ) -> Baseline {
+        Baseline::of_built(tree, &manifest::build(tree), parent, policy, rules)
+    }
+
+    /// Like [`Baseline::new`], with the tree's manifests already built.
+    pub fn of_built(
+        tree: &Tree,
+        built: &manifest::Built,
+        parent: Option<String>,
+        policy: PolicyConfig,
+        rules: String,
+    ) -> Baseline {
         let trust = tree.get(TRUST_FILE).map(|e| e.blake3.clone());
         let mut b = Baseline {
             schema: BASELINE_SCHEMA.to_string(),
@@ -106,7 +117,7 @@ impl Baseline {
             trust,
             policy,
             rules,
-            tree: Some(manifest::build(tree).root),
+            tree: Some(built.root.clone()),
             files: Some(tree.len() as u64),
             settings: None,
             entries: None,
@@ -191,19 +202,8 @@ impl Baseline {
                 manifest::load_differing(Some(prev), Some(new), objects)
             }
             (None, Some(new), _) => manifest::load_differing(None, Some(new), objects),
-            _ => {
-                // A v1 baseline on either side: whole trees, then only what differs.
-                let a = old
-                    .map(|o| o.tree(objects))
-                    .transpose()?
-                    .unwrap_or_default();
-                let b = self.tree(objects)?;
-                let changed = changed_paths(&a, &b);
-                Ok((
-                    a.into_iter().filter(|(p, _)| changed.contains(p)).collect(),
-                    b.into_iter().filter(|(p, _)| changed.contains(p)).collect(),
-                ))
-            }
+            // A v1 baseline on either side: its whole tree against the other.
+            _ => differing_tree(old, &self.tree(objects)?, objects),
         }
     }
 

@@ -153,8 +153,16 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         None => None,
     };
     let book = cx.rules.book(&cx.config.compare);
-    let candidate = Baseline::new(&tree, parent.clone(), cx.config.policy.clone(), book.hash())
-        .derived_with(&cx.settings.derivation);
+    // Built once: the candidate's root, its stored manifests and the comparison.
+    let built = baseline::manifest::build(&tree);
+    let candidate = Baseline::of_built(
+        &tree,
+        &built,
+        parent.clone(),
+        cx.config.policy.clone(),
+        book.hash(),
+    )
+    .derived_with(&cx.settings.derivation);
     let unchanged = match &current {
         Some(b) => {
             b.policy == candidate.policy
@@ -226,9 +234,12 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     store_trust(&cx, &objects, &tree, contents.as_ref())?;
     store_objects(&cx, &objects, &tree, contents.as_ref())?;
     objects.put(&book.to_bytes())?;
-    baseline::manifest::store(&tree, &objects)?;
+    baseline::manifest::put(&built, &objects)?;
     // Only the directories that differ from the accepted baseline are compared.
-    let (old_tree, new_tree) = baseline::differing_tree(current.as_ref(), &tree, &objects)?;
+    let (old_tree, new_tree) = match current.as_ref().and_then(|b| b.tree.as_deref()) {
+        Some(root) => baseline::manifest::differing_built(Some(root), &built, &objects)?,
+        None => baseline::differing_tree(current.as_ref(), &tree, &objects)?,
+    };
     // The change set is shown with the severities that will judge it: those of the
     // accepted baseline's rules (the proposal's own for a first baseline).
     let in_force = match &current {

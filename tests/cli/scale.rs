@@ -86,7 +86,7 @@ fn accepting_one_change_adds_a_few_kilobytes() {
 }
 
 #[test]
-fn a_file_changed_just_now_is_not_cached() {
+fn a_file_changed_just_now_is_hashed_again() {
     let env = TestEnv::init(&[]);
     env.write("old.yaml", "a: 1\n");
     env.write("new.yaml", "b: 1\n");
