@@ -54,6 +54,32 @@ pub struct GlobalArgs {
     /// Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)
     #[arg(long, global = true)]
     pub no_pager: bool,
+    /// Read this time instead of the system clock (for reproducible tests and
+    /// demonstrations; every expiry and record uses it)
+    #[arg(
+        long,
+        global = true,
+        hide = true,
+        value_name = "TIME",
+        env = "DRIFTGATE_FIXED_CLOCK",
+        value_parser = parse_time
+    )]
+    pub fixed_clock: Option<jiff::Timestamp>,
+}
+
+/// Returns `--fixed-clock`'s RFC 3339 time.
+fn parse_time(s: &str) -> Result<jiff::Timestamp, String> {
+    s.parse().map_err(|e| format!("not an RFC 3339 time: {e}"))
+}
+
+impl GlobalArgs {
+    /// Returns the clock these options ask for.
+    pub fn clock(&self) -> crate::clock::Clock {
+        match self.fixed_clock {
+            Some(at) => crate::clock::Clock::fixed(at),
+            None => crate::clock::Clock::system(),
+        }
+    }
 }
 
 /// `--format` of the commands that print drift reports (`check`, `diff`).

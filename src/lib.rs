@@ -24,6 +24,7 @@ pub mod audit;
 pub mod baseline;
 pub mod chain;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod compare;
 pub mod config;

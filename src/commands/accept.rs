@@ -1,6 +1,6 @@
 //! `driftgate accept`: promote an approved proposal to the baseline.
 
-use super::{Context, checked_proposal, identity, judge, now, outbox};
+use super::{Context, checked_proposal, identity, judge, outbox};
 use crate::audit::{self, EventKind};
 use crate::baseline::{self, RECORD_SCHEMA, Record, short};
 use crate::chain;
@@ -84,7 +84,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
     let audit_path = cx.store.audit_path();
     record_outside_approvals(&cx, &proposal.id, &proposal.baseline.root_hash, &judged)?;
     let (_, audit_head) = audit::read_verified(&audit_path)?;
-    let accepted_at = now();
+    let accepted_at = cx.clock.stamp();
     let counted_principals = decision.counted_principals();
     let counted = judged.counted_approvals();
     let record = Record {
@@ -222,7 +222,7 @@ fn record_outside_approvals(
         actor.tool = a.statement.tool.clone();
         audit::append(
             &audit_path,
-            now(),
+            cx.clock.stamp(),
             &actor,
             EventKind::Approved,
             Some(id),

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Context, checked_proposal, identity, now, outbox};
+use super::{Context, checked_proposal, identity, outbox};
 use crate::actor::Actor;
 use crate::approval::signers::fingerprint;
 use crate::approval::sshsig::{self, KeyFile};
@@ -106,7 +106,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
         proposal.requester_kind,
         proposal.request.clone(),
         &proposal.created_at,
-        Some(jiff::Timestamp::now()),
+        Some(cx.clock.now()),
     );
     if let Some(at) = &case.rejected_at {
         return Err(Error::input(format!(
@@ -257,7 +257,7 @@ fn interactive(
         ui.status("no reason given; nothing written");
         return Ok(Exit::Drift);
     };
-    let statement = Statement::new(proposal, principal, now(), reason).by(actor);
+    let statement = Statement::new(proposal, principal, cx.clock.stamp(), reason).by(actor);
     let (path, hash) = record(cx, proposal, &statement, None)?;
     announce(ui, cx, args, proposal, &hash, actor);
     ui.verdict(format!(
@@ -280,7 +280,7 @@ fn statement_only(
     let Some(reason) = reason(ui, args, &cx.settings.semantic)? else {
         return Err(Error::input("no reason given; nothing written"));
     };
-    let mut statement = Statement::new(proposal, principal, now(), reason).by(actor);
+    let mut statement = Statement::new(proposal, principal, cx.clock.stamp(), reason).by(actor);
     // Nobody saw the change set and nothing vouches for who wrote this: it counts
     // once signed, never before.
     statement.for_signing = true;
@@ -312,7 +312,7 @@ fn signed(
     let socket = std::env::var_os("SSH_AUTH_SOCK")
         .filter(|s| !s.is_empty())
         .map(PathBuf::from);
-    let now_ts = jiff::Timestamp::now();
+    let now_ts = cx.clock.now();
     let refuse = |key: &ssh_key::public::KeyData, why: String| {
         Error::input(format!(
             "cannot approve {} as `{principal}` with key {}: {why}",
@@ -348,7 +348,7 @@ fn signed(
     let Some(reason) = reason(ui, args, &cx.settings.semantic)? else {
         return Err(Error::input("no reason given; nothing written"));
     };
-    let statement = Statement::new(proposal, principal, now(), reason).by(actor);
+    let statement = Statement::new(proposal, principal, cx.clock.stamp(), reason).by(actor);
     let bytes = statement.to_bytes();
     let signature = match &key_file {
         Some(k) => sign_with_file(ui, k, socket.as_deref(), args.sign_agent, &bytes)?,

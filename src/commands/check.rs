@@ -315,7 +315,7 @@ fn record(cx: &Context, args: &CheckArgs, report: &Report, exit: Exit) -> Result
     details.insert("source".into(), source.into());
     let hash = crate::audit::append(
         &cx.store.audit_path(),
-        super::now(),
+        cx.clock.stamp(),
         &actor,
         crate::audit::EventKind::Checked,
         None,

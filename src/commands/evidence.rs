@@ -37,7 +37,7 @@ pub struct EvidenceArgs {
 
 /// Runs `evidence`.
 pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &EvidenceArgs) -> Result<Exit, Error> {
-    let window = super::window(args.since.as_deref(), args.until.as_deref())?;
+    let window = super::window(g.clock(), args.since.as_deref(), args.until.as_deref())?;
     let cx = Context::load(g)?;
     let out = super::export_path(&cx, &args.out)?;
     let evidence = evidence::collect(&cx.store, window)?;

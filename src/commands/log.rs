@@ -58,7 +58,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &LogArgs) -> Result<Exit, Error> {
             "`--follow` streams events one per line: use it with `--format ndjson` or `--format ocsf`",
         ));
     }
-    let window = super::window(args.since.as_deref(), args.until.as_deref())?;
+    let window = super::window(g.clock(), args.since.as_deref(), args.until.as_deref())?;
     let cx = Context::load(g)?;
     if format.is_stream() {
         return stream(ui, format, &cx, args, window);
@@ -164,7 +164,7 @@ fn stream(
         }
         ui.out().flush()?;
         // Past `--until`, nothing new can fall inside the window.
-        let over = window.until.is_some_and(|u| u < jiff::Timestamp::now());
+        let over = window.until.is_some_and(|u| u < cx.clock.now());
         let Some(follower) = follower.as_mut().filter(|_| !over) else {
             return Ok(Exit::Clean);
         };

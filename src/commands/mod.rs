@@ -77,6 +77,8 @@ pub struct Context {
     /// The repository's key for secret hashes (unkeyed in a state directory made
     /// before keys existed).
     pub secret_key: crate::semantic::SecretKey,
+    /// The time of day every record and expiry reads.
+    pub clock: crate::clock::Clock,
 }
 
 impl Context {
@@ -124,6 +126,7 @@ impl Context {
             store,
             rules,
             secret_key,
+            clock: g.clock(),
         })
     }
 
@@ -166,6 +169,7 @@ impl Context {
             store: self.store.clone(),
             rules,
             secret_key: self.secret_key,
+            clock: self.clock,
         })
     }
 
@@ -325,17 +329,13 @@ pub fn rerun_all<S: AsRef<str>>(words: &[S]) -> String {
     line
 }
 
-/// Returns the current time as RFC 3339 UTC with second precision.
-pub fn now() -> String {
-    jiff::Timestamp::now()
-        .round(jiff::Unit::Second)
-        .unwrap_or_else(|_| jiff::Timestamp::now())
-        .to_string()
-}
-
 /// Returns the window of `--since` and `--until`, durations counted back from now.
-pub fn window(since: Option<&str>, until: Option<&str>) -> Result<Window, Error> {
-    Ok(Window::parse(since, until, jiff::Timestamp::now())?)
+pub fn window(
+    clock: crate::clock::Clock,
+    since: Option<&str>,
+    until: Option<&str>,
+) -> Result<Window, Error> {
+    Ok(Window::parse(since, until, clock.now())?)
 }
 
 /// Returns the proposal named by `id` (or the only pending one), after checking that
@@ -475,7 +475,7 @@ pub fn judge(cx: &Context, proposal: &Proposal) -> Result<crate::judge::Judgemen
         proposal,
         approvals,
         &events,
-        jiff::Timestamp::now(),
+        cx.clock.now(),
     )?)
 }
 

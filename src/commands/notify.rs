@@ -1,6 +1,6 @@
 //! `driftgate notify test`: send a sample event to every `[[notify]]` target.
 
-use super::{Context, env_var, identity, now, outbox};
+use super::{Context, env_var, identity, outbox};
 use crate::actor::Actor;
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
@@ -46,7 +46,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, cmd: &NotifyCommand) -> Result<Exit, Err
         .ok_or_else(|| Error::input(format!("unknown event `{}`", args.event)))?;
     let principal = identity(None, &cx.root).unwrap_or_else(|_| "unknown".into());
     let actor = super::actor_of(&principal, &super::RunArgs::default(), &cx.config.policy)?;
-    let event = sample(kind, &outbox::repository(&cx), actor).sealed();
+    let event = sample(kind, &outbox::repository(&cx), actor, cx.clock.stamp()).sealed();
     let targets: Vec<&notify::NotifyTarget> = cx.config.notify.iter().collect();
     let mut failed = false;
     for d in notify::deliver(
@@ -82,7 +82,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, cmd: &NotifyCommand) -> Result<Exit, Err
 }
 
 /// Returns a sample event of `kind`: a made-up proposal changing one image.
-fn sample(kind: EventType, repository: &str, actor: Actor) -> Event {
+fn sample(kind: EventType, repository: &str, actor: Actor, at: String) -> Event {
     let mut change = Change::new(
         ChangeKind::Changed,
         Some("apps/v1/Deployment/prod/web".into()),
@@ -111,7 +111,7 @@ fn sample(kind: EventType, repository: &str, actor: Actor) -> Event {
         }],
         true,
     );
-    let mut e = Event::new(kind, now(), repository, actor.clone()).with_report(&report, None);
+    let mut e = Event::new(kind, at, repository, actor.clone()).with_report(&report, None);
     e.root_hash = Some("0".repeat(64));
     e.details
         .insert("test".into(), "sent by `driftgate notify test`".into());

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use super::{Context, RunArgs, env_var, judge, now};
+use super::{Context, RunArgs, env_var, judge};
 use crate::actor::Actor;
 use crate::audit::{self, EventKind};
 use crate::baseline::{self, Proposal};
@@ -62,7 +62,7 @@ pub fn logged(cx: &Context, hash: Option<&str>, kind: EventType, actor: &Actor) 
     {
         return Event::from_audit(i + 1, line, &repo);
     }
-    Event::new(kind, now(), &repo, actor.clone())
+    Event::new(kind, cx.clock.stamp(), &repo, actor.clone())
 }
 
 /// Returns `event` with the context of `proposal`: its requester, the judge's
@@ -140,7 +140,7 @@ fn record_failure(
     details.insert("error".into(), d.error.clone().into());
     audit::append(
         &cx.store.audit_path(),
-        now(),
+        cx.clock.stamp(),
         actor,
         EventKind::NotifyFailed,
         event.proposal.as_ref().map(|p| p.id.as_str()),
@@ -152,7 +152,7 @@ fn record_failure(
 
 /// Returns the pending proposals that passed `policy.proposal_ttl`, with why.
 pub fn expired(cx: &Context) -> Result<Vec<(Proposal, String)>, crate::error::Error> {
-    let at = jiff::Timestamp::now();
+    let at = cx.clock.now();
     let mut out = Vec::new();
     for p in baseline::list_proposals(&cx.store)? {
         let Ok(in_force) = crate::judge::in_force(&cx.store, &p.baseline) else {
@@ -200,7 +200,7 @@ pub fn expire_due(
             details.insert("reason".into(), why.into());
             let hash = audit::append(
                 &cx.store.audit_path(),
-                now(),
+                cx.clock.stamp(),
                 actor,
                 EventKind::Expired,
                 Some(&p.id),

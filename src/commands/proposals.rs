@@ -75,7 +75,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ProposalsArgs) -> Result<Exit, Er
         ui.status("no pending proposals");
         return Ok(Exit::Clean);
     }
-    let now = jiff::Timestamp::now();
+    let now = cx.clock.now();
     let mut table = comfy_table::Table::new();
     table
         .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)

@@ -1,6 +1,6 @@
 //! `driftgate reject`: close a proposal without accepting it.
 
-use super::{Context, identity, now, outbox};
+use super::{Context, identity, outbox};
 use crate::audit::{self, EventKind};
 use crate::baseline;
 use crate::cli::GlobalArgs;
@@ -45,7 +45,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RejectArgs) -> Result<Exit, Error
     details.insert("reason".into(), reason.into());
     let hash = audit::append(
         &cx.store.audit_path(),
-        now(),
+        cx.clock.stamp(),
         &actor,
         EventKind::Rejected,
         Some(&proposal.id),

@@ -4,7 +4,7 @@ use std::io::Write as _;
 
 use serde::Serialize;
 
-use super::{Context, identity, now, outbox};
+use super::{Context, identity, outbox};
 use crate::approval::signers::{TrustSet, fingerprint};
 use crate::approval::sshsig::{self, KeyFile};
 use crate::approval::{REQUEST_SCHEMA, RequestStatement, SignedRequest};
@@ -146,7 +146,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
                     Some(b) => crate::chain::load_trust(&loaded.store, b)?,
                     None => tree_trust(&loaded)?,
                 };
-                allowed(&trust, public.key_data(), &requester)?;
+                allowed(&trust, public.key_data(), &requester, loaded.clock.now())?;
             }
             Some(k)
         }
@@ -198,7 +198,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     let id = baseline::proposal_id(&candidate.root_hash, parent.as_deref());
     let path = baseline::proposal_path(&cx.store, &id);
     // An expired proposal of the same tree is renewed: proposed again, from now.
-    let renewing = path.exists() && expired(&path, &policy)?;
+    let renewing = path.exists() && expired(&path, &policy, loaded.clock.now())?;
     if path.exists() && !renewing {
         ui.status(format!(
             "proposal {id} already proposes this tree; nothing written"
@@ -300,7 +300,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     if reason.is_empty() {
         ui.warn("no reason given; pass `-m REASON` so reviewers know why");
     }
-    let created_at = now();
+    let created_at = cx.clock.stamp();
     let request = match &key {
         Some(k) => {
             let trust = match &current {
@@ -311,6 +311,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
                 ui,
                 k,
                 &trust,
+                cx.clock.now(),
                 RequestStatement {
                     schema: REQUEST_SCHEMA.to_string(),
                     proposal: id.clone(),
@@ -493,10 +494,11 @@ fn sign_request(
     ui: &mut Ui,
     k: &KeyFile,
     trust: &TrustSet,
+    now: jiff::Timestamp,
     statement: RequestStatement,
 ) -> Result<SignedRequest, Error> {
     let principal = statement.principal.clone();
-    let check = |key: &ssh_key::public::KeyData| allowed(trust, key, &principal);
+    let check = |key: &ssh_key::public::KeyData| allowed(trust, key, &principal, now);
     let bytes = statement.to_bytes();
     let signature = if k.signs_natively() {
         let pass = if k.is_encrypted() {
@@ -523,16 +525,25 @@ fn sign_request(
 }
 
 /// Returns whether the pending proposal at `path` has expired under `policy`.
-fn expired(path: &std::path::Path, policy: &PolicyConfig) -> Result<bool, Error> {
+fn expired(
+    path: &std::path::Path,
+    policy: &PolicyConfig,
+    now: jiff::Timestamp,
+) -> Result<bool, Error> {
     let pending: Proposal = store::read_json(path)?;
     let made = pending.requested_at();
-    Ok(crate::policy::actors::proposal_expired(policy, &made, jiff::Timestamp::now()).is_some())
+    Ok(crate::policy::actors::proposal_expired(policy, &made, now).is_some())
 }
 
 /// Fails unless `trust` lists `key` for `principal` now.
-fn allowed(trust: &TrustSet, key: &ssh_key::public::KeyData, principal: &str) -> Result<(), Error> {
+fn allowed(
+    trust: &TrustSet,
+    key: &ssh_key::public::KeyData,
+    principal: &str,
+    now: jiff::Timestamp,
+) -> Result<(), Error> {
     trust
-        .allows(key, principal, &[jiff::Timestamp::now()])
+        .allows(key, principal, &[now])
         .map(|_| ())
         .map_err(|r| {
             Error::input(format!(
