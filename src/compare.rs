@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
+use crate::change::{Change, ChangeKind, FileReport, FileStatus, Severity};
 use crate::config::{CONFIG_FILE, Config};
-use crate::report::{Change, ChangeKind, FileReport, FileStatus, Severity};
 use crate::rules::{FileData, RuleBook, RuleSet};
 use crate::semantic::{self, Format, Parsed};
 use crate::store::{Objects, StoreError};

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::change::{ChangeKind, Severity};
 use crate::policy::actors::ActorsPolicy;
-use crate::report::{ChangeKind, Severity};
 
 /// The file name searched for from the working directory upwards.
 pub const CONFIG_FILE: &str = "driftgate.toml";

@@ -24,10 +24,10 @@ use crate::approval::signers::TrustSet;
 use crate::audit::{Event, EventKind};
 use crate::baseline::{Baseline, short};
 use crate::chain::{self, ChainError};
+use crate::change::Severity;
 use crate::compare;
 use crate::config::PolicyConfig;
 use crate::policy::{self, Decision, KeyTimes, Subject};
-use crate::report::Severity;
 use crate::rules::RuleBook;
 use crate::store::Store;
 

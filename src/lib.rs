@@ -23,6 +23,7 @@ pub mod attest;
 pub mod audit;
 pub mod baseline;
 pub mod chain;
+pub mod change;
 pub mod cli;
 pub mod clock;
 pub mod commands;

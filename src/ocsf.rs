@@ -13,8 +13,8 @@
 use serde::Serialize;
 
 use crate::actor::ActorKind;
+use crate::change::Severity;
 use crate::event::{Event, EventType};
-use crate::report::Severity;
 
 /// The OCSF schema version the events follow.
 pub const OCSF_VERSION: &str = "1.5.0";

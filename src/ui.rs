@@ -67,8 +67,8 @@ impl Palette {
     }
 
     /// Returns the style of `severity`.
-    pub fn severity(&self, severity: crate::report::Severity) -> Style {
-        let i = crate::report::Severity::ALL
+    pub fn severity(&self, severity: crate::change::Severity) -> Style {
+        let i = crate::change::Severity::ALL
             .iter()
             .position(|s| *s == severity)
             .unwrap_or(0);

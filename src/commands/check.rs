@@ -9,12 +9,13 @@ use std::path::PathBuf;
 use super::Context;
 use crate::baseline::{self, Baseline};
 use crate::chain;
+use crate::change::Severity;
 use crate::cli::{Format, GlobalArgs, OutputSpec, ReportFormatArg, parse_output};
 use crate::compare::{Comparer, Contents};
 use crate::error::{Error, Exit};
+use crate::report::Report;
 use crate::report::model::BaselineRef;
 use crate::report::render::TextOptions;
-use crate::report::{Report, Severity};
 use crate::tree::{self, DiskSource, ScanOptions, ScanProgress, Tree};
 use crate::ui::{Palette, Ui};
 

@@ -3,13 +3,14 @@
 use std::path::{Path, PathBuf};
 
 use super::Context;
+use crate::change::{ChangeKind, FileReport, FileStatus};
 use crate::cli::{GlobalArgs, ReportFormatArg};
 use crate::compare::{self, Comparer};
 use crate::config::{self, Config, ConfigError};
 use crate::error::{Error, Exit};
+use crate::report::Report;
 use crate::report::render::TextOptions;
 use crate::report::review::Verdict;
-use crate::report::{ChangeKind, FileReport, FileStatus, Report};
 use crate::rules::{FileData, RuleSet};
 use crate::semantic::{self, Format};
 use crate::tree::Settings;
@@ -321,7 +322,7 @@ fn file_report(
         (status, changes)
     } else if of == Format::Binary || nf == Format::Binary {
         // Binary content is compared by hash only: it differs, nothing more to say.
-        let c = vec![crate::report::Change::new(
+        let c = vec![crate::change::Change::new(
             ChangeKind::Changed,
             None,
             "",

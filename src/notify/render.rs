@@ -10,8 +10,8 @@
 
 use serde_json::{Value, json};
 
+use crate::change::Severity;
 use crate::event::{Event, EventChange};
-use crate::report::Severity;
 
 /// Largest `json` body, in bytes.
 pub const JSON_MAX: usize = 64 * 1024;

@@ -15,9 +15,9 @@ use crate::actor::ActorKind;
 use crate::approval::signers::{TrustSet, fingerprint, match_list};
 use crate::approval::{Approval, SignedRequest, Statement, sshsig};
 use crate::baseline::{self, Baseline, short};
+use crate::change::Severity;
 use crate::compare::Rated;
 use crate::config::PolicyConfig;
-use crate::report::Severity;
 
 pub mod actors;
 pub mod severity;

@@ -9,8 +9,8 @@
 use serde::Serialize;
 
 use crate::approval::signers::match_list;
+use crate::change::Severity;
 use crate::config::PolicyConfig;
-use crate::report::Severity;
 
 /// What a proposal of a given severity needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -12,8 +12,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::change::{Change, ChangeKind, FileReport, FileStatus, Severity};
 use crate::config::{CompareConfig, Config, RuleConfig, Strings};
-use crate::report::{Change, ChangeKind, FileReport, FileStatus, Severity};
 use crate::semantic;
 use crate::semantic::keypath::{self, KeyPath, KeyPattern, Segment};
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::report::FileStatus;
+use crate::change::FileStatus;
 
 fn config(text: &str) -> Config {
     Config::parse(text, Path::new("driftgate.toml")).unwrap()
@@ -71,7 +71,7 @@ fn changes_carry_the_controls_of_every_matching_rule() {
     let set = RuleSet::new(&config).unwrap();
     let mut file = FileReport {
         path: "app.yaml".into(),
-        status: crate::report::FileStatus::Modified,
+        status: crate::change::FileStatus::Modified,
         format: "yaml".into(),
         severity: Severity::Medium,
         message: None,

@@ -25,7 +25,7 @@ use super::canonical::special_name;
 use super::keypath::{KeyPath, KeyPattern, Segment};
 use super::redact::{self, Form, Redactor};
 use super::value::{Doc, Kind, Node};
-use crate::report::{Change, ChangeKind};
+use crate::change::{Change, ChangeKind};
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 

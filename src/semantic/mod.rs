@@ -33,7 +33,7 @@ pub use redact::{
 /// another version are not comparable.
 pub const CANONICAL_FORMAT: &str = "driftgate-canonical/1";
 
-use crate::report::Change;
+use crate::change::Change;
 
 /// How a file's bytes are interpreted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
