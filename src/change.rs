@@ -190,3 +190,125 @@ impl Severity {
         }
     }
 }
+
+/// The built-in rule a change carries when no severity rule matched it: one per kind of
+/// change, and one per file-level fact (`drift/changed`, `drift/unparseable`).
+///
+/// These ids appear in SARIF, GitHub annotations and JUnit; they are part of the
+/// report contract like the kinds they name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DriftRule {
+    /// `drift/added`.
+    Added,
+    /// `drift/removed`.
+    Removed,
+    /// `drift/changed`.
+    Changed,
+    /// `drift/type_changed`.
+    TypeChanged,
+    /// `drift/moved`.
+    Moved,
+    /// `drift/unparseable`.
+    Unparseable,
+    /// `drift/cosmetic`.
+    Cosmetic,
+}
+
+impl DriftRule {
+    /// Every built-in drift rule, in the order they are listed.
+    pub const ALL: [DriftRule; 7] = [
+        DriftRule::Added,
+        DriftRule::Removed,
+        DriftRule::Changed,
+        DriftRule::TypeChanged,
+        DriftRule::Moved,
+        DriftRule::Unparseable,
+        DriftRule::Cosmetic,
+    ];
+
+    /// Returns the rule of a change of `kind`.
+    pub fn of_kind(kind: ChangeKind) -> DriftRule {
+        match kind {
+            ChangeKind::Added => DriftRule::Added,
+            ChangeKind::Removed => DriftRule::Removed,
+            ChangeKind::Changed => DriftRule::Changed,
+            ChangeKind::TypeChanged => DriftRule::TypeChanged,
+            ChangeKind::Moved => DriftRule::Moved,
+        }
+    }
+
+    /// Returns the rule of a file reported without changes of its own.
+    pub fn of_status(status: FileStatus) -> DriftRule {
+        match status {
+            FileStatus::Added => DriftRule::Added,
+            FileStatus::Removed => DriftRule::Removed,
+            FileStatus::Modified => DriftRule::Changed,
+            FileStatus::Cosmetic => DriftRule::Cosmetic,
+            FileStatus::Unparseable => DriftRule::Unparseable,
+        }
+    }
+
+    /// Returns the rule named `id`, if it is a built-in drift rule.
+    pub fn from_id(id: &str) -> Option<DriftRule> {
+        DriftRule::ALL.into_iter().find(|r| r.id() == id)
+    }
+
+    /// Returns the rule's id (`drift/type_changed`).
+    pub fn id(self) -> &'static str {
+        match self {
+            DriftRule::Added => "drift/added",
+            DriftRule::Removed => "drift/removed",
+            DriftRule::Changed => "drift/changed",
+            DriftRule::TypeChanged => "drift/type_changed",
+            DriftRule::Moved => "drift/moved",
+            DriftRule::Unparseable => "drift/unparseable",
+            DriftRule::Cosmetic => "drift/cosmetic",
+        }
+    }
+
+    /// Returns what the rule means, one sentence.
+    pub fn description(self) -> &'static str {
+        match self {
+            DriftRule::Added => "A file, document, key or list item was added",
+            DriftRule::Removed => "A file, document, key or list item was removed",
+            DriftRule::Changed => "A value or a file's content changed",
+            DriftRule::TypeChanged => {
+                "A value or a file changed type (string to number, map to list, file to symlink)"
+            }
+            DriftRule::Moved => "A list item matched by identity changed position",
+            DriftRule::Unparseable => "A structured file no longer parses as its format",
+            DriftRule::Cosmetic => {
+                "A file's bytes changed but its data did not (formatting, comments, key order)"
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drift_rule_ids_spell_the_kinds_and_statuses() {
+        for kind in [
+            ChangeKind::Added,
+            ChangeKind::Removed,
+            ChangeKind::Changed,
+            ChangeKind::TypeChanged,
+            ChangeKind::Moved,
+        ] {
+            assert_eq!(
+                DriftRule::of_kind(kind).id(),
+                format!("drift/{}", kind.as_str())
+            );
+        }
+        for rule in DriftRule::ALL {
+            assert_eq!(DriftRule::from_id(rule.id()), Some(rule));
+        }
+        assert_eq!(
+            DriftRule::of_status(FileStatus::Cosmetic).id(),
+            "drift/cosmetic"
+        );
+        assert_eq!(DriftRule::from_id("drift/renamed"), None);
+    }
+}

@@ -82,6 +82,8 @@ impl GlobalArgs {
     }
 }
 
+pub use crate::report::render::Format;
+
 /// `--format` of the commands that print drift reports (`check`, `diff`).
 #[derive(Debug, Clone, Copy, clap::Args)]
 pub struct ReportFormatArg {
@@ -133,40 +135,6 @@ pub enum ListingFormat {
     Text,
     /// JSON, for tools
     Json,
-}
-
-/// The report formats of DESIGN §5.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// For people: summary table and per-file changes
-    Text,
-    /// One JSON object, schema `driftgate.report/v1`
-    Json,
-    /// SARIF 2.1.0, for code scanning (one result per change)
-    Sarif,
-    /// GitHub Actions workflow commands: one annotation per change
-    Github,
-    /// Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments
-    Markdown,
-    /// JUnit XML for GitLab and Jenkins: a test case per file
-    Junit,
-    /// One self-contained HTML page: the summary, then old and new side by side
-    Html,
-}
-
-impl Format {
-    /// Returns the name used on the command line (`sarif`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Text => "text",
-            Format::Json => "json",
-            Format::Sarif => "sarif",
-            Format::Github => "github",
-            Format::Markdown => "markdown",
-            Format::Junit => "junit",
-            Format::Html => "html",
-        }
-    }
 }
 
 /// Returns the command line with a `--format` given before the subcommand moved after

@@ -267,9 +267,9 @@ impl From<crate::git::GitError> for Error {
     }
 }
 
-impl From<crate::chain::ChainError> for Error {
-    fn from(err: crate::chain::ChainError) -> Self {
-        use crate::chain::ChainError;
+impl From<crate::lifecycle::chain::ChainError> for Error {
+    fn from(err: crate::lifecycle::chain::ChainError) -> Self {
+        use crate::lifecycle::chain::ChainError;
         match err {
             ChainError::Broken(message) => Error::integrity(message),
             ChainError::Store(e) => e.into(),

@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, ActorKind};
-use crate::baseline::{self, Proposal};
 use crate::store::{self, Store, StoreError};
 
 /// Schema of an approval statement.
@@ -77,13 +76,21 @@ pub struct Statement {
 }
 
 impl Statement {
-    /// Returns a statement approving `proposal` as `principal`.
-    pub fn new(proposal: &Proposal, principal: &str, time: String, reason: String) -> Statement {
+    /// Returns a statement approving proposal `id` of `root_hash` on `parent` as
+    /// `principal`.
+    pub fn new(
+        id: &str,
+        root_hash: &str,
+        parent: Option<&str>,
+        principal: &str,
+        time: String,
+        reason: String,
+    ) -> Statement {
         Statement {
             schema: STATEMENT_SCHEMA.to_string(),
-            proposal: proposal.id.clone(),
-            root_hash: proposal.baseline.root_hash.clone(),
-            parent: proposal.baseline.parent.clone(),
+            proposal: id.to_string(),
+            root_hash: root_hash.to_string(),
+            parent: parent.map(String::from),
             principal: principal.to_string(),
             time,
             reason,
@@ -103,15 +110,6 @@ impl Statement {
     /// Returns the exact bytes written to `<principal>.json` (and signed).
     pub fn to_bytes(&self) -> Vec<u8> {
         store::to_json_bytes(self)
-    }
-
-    /// Returns whether the statement binds exactly `proposal`.
-    pub fn binds(&self, proposal: &Proposal) -> bool {
-        self.binds_to(
-            &proposal.id,
-            &proposal.baseline.root_hash,
-            proposal.baseline.parent.as_deref(),
-        )
     }
 
     /// Returns whether the statement binds proposal `id` of `root_hash` on `parent`.
@@ -205,7 +203,9 @@ pub fn check_principal(principal: &str) -> Result<&str, ApprovalError> {
 
 /// Returns the path of `principal`'s statement for proposal `id`.
 pub fn statement_path(store: &Store, id: &str, principal: &str) -> Result<PathBuf, ApprovalError> {
-    Ok(baseline::approvals_dir(store, id).join(format!("{}.json", check_principal(principal)?)))
+    Ok(store
+        .approvals_dir(id)
+        .join(format!("{}.json", check_principal(principal)?)))
 }
 
 /// Writes `statement` into the proposal's approvals directory; returns the file.
@@ -245,7 +245,7 @@ pub fn sig_path(statement: &Path) -> PathBuf {
 
 /// Returns every approval recorded for proposal `id`, sorted by principal.
 pub fn load_approvals(store: &Store, id: &str) -> Result<Vec<Approval>, ApprovalError> {
-    let dir = baseline::approvals_dir(store, id);
+    let dir = store.approvals_dir(id);
     let rd = match std::fs::read_dir(&dir) {
         Ok(rd) => rd,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),

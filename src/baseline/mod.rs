@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, ActorKind};
-use crate::approval::{Approval, SignedRequest};
+use crate::approval::{Approval, SignedRequest, Statement};
+use crate::change::Severity;
 use crate::config::PolicyConfig;
 use crate::report::Report;
 use crate::store::{self, Objects, Store, StoreError};
@@ -297,6 +298,18 @@ pub struct Proposal {
 }
 
 impl Proposal {
+    /// Returns a statement approving this proposal as `principal`.
+    pub fn statement(&self, principal: &str, time: String, reason: String) -> Statement {
+        Statement::new(
+            &self.id,
+            &self.baseline.root_hash,
+            self.baseline.parent.as_deref(),
+            principal,
+            time,
+            reason,
+        )
+    }
+
     /// Returns when it was proposed: its signed request's time when it has one (what
     /// `policy.proposal_ttl` is measured from), else `created_at`.
     pub fn requested_at(&self) -> String {
@@ -352,7 +365,7 @@ pub struct Record {
     /// What the judge saw when it accepted the link; `verify` re-derives and compares
     /// it. Absent in records written before it was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub judgement: Option<crate::judge::Seen>,
+    pub judgement: Option<Seen>,
 }
 
 /// Returns the accepted baseline, `None` when there is none yet, checking its root hash.
@@ -403,11 +416,6 @@ pub fn is_proposal_id(id: &str) -> bool {
 /// Returns `proposals/<id>.json`.
 pub fn proposal_path(store: &Store, id: &str) -> PathBuf {
     store.proposals_dir().join(format!("{id}.json"))
-}
-
-/// Returns `proposals/<id>.approvals/`.
-pub fn approvals_dir(store: &Store, id: &str) -> PathBuf {
-    store.proposals_dir().join(format!("{id}.approvals"))
 }
 
 /// Returns every pending proposal, oldest first.
@@ -571,6 +579,23 @@ pub fn changed_paths(base: &Tree, tree: &Tree) -> std::collections::BTreeSet<Str
         .collect();
     out.extend(base.keys().filter(|p| !tree.contains_key(*p)).cloned());
     out
+}
+
+/// What the judge saw when it let a link through, recorded in its history record so
+/// `verify` can re-derive it and compare.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seen {
+    /// Distinct approvals required.
+    pub required: u32,
+    /// The principals whose approvals counted, in order.
+    pub counted: Vec<String>,
+    /// The highest severity of the changes (`None`: nothing but the baseline changed).
+    pub severity: Option<Severity>,
+    /// Every severity of the changes, lowest first.
+    pub severities: Vec<Severity>,
+    /// What had the highest severity: `file (rule)`.
+    pub causes: Vec<String>,
 }
 
 #[cfg(test)]

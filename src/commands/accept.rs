@@ -3,10 +3,10 @@
 use super::{Context, checked_proposal, identity, judge, outbox};
 use crate::audit::{self, EventKind};
 use crate::baseline::{self, RECORD_SCHEMA, Record, short};
-use crate::chain;
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
 use crate::event::EventType;
+use crate::lifecycle::chain;
 use crate::store;
 use crate::ui::Ui;
 
@@ -101,7 +101,10 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         accepted_at: accepted_at.clone(),
         accepted_by: actor.principal.clone(),
         audit_head: Some(audit_head),
-        judgement: Some(crate::judge::Seen::of(&judged.case.subject, decision)),
+        judgement: Some(crate::lifecycle::judge::seen(
+            &judged.case.subject,
+            decision,
+        )),
     };
     // Order matters for a killed run: the history record first (harmless alone), then
     // the baseline (the commit point), then the log and the proposal's removal.
@@ -184,7 +187,7 @@ fn record_outside_approvals(
     cx: &Context,
     id: &str,
     root: &str,
-    judged: &crate::judge::Judgement,
+    judged: &crate::lifecycle::judge::Judgement,
 ) -> Result<(), Error> {
     let audit_path = cx.store.audit_path();
     let (events, _) = audit::read_verified(&audit_path)?;
@@ -255,7 +258,7 @@ fn stage_hint(ui: &mut Ui, cx: &Context) {
 
 /// Removes a proposal's file and its approvals directory.
 pub fn remove_proposal(cx: &Context, id: &str) -> Result<(), Error> {
-    let dir = baseline::approvals_dir(&cx.store, id);
+    let dir = cx.store.approvals_dir(id);
     if dir.exists() {
         std::fs::remove_dir_all(&dir).map_err(store::StoreError::io("remove", &dir))?;
     }

@@ -13,7 +13,7 @@ use crate::baseline::{self, Proposal};
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
 use crate::event::EventType;
-use crate::judge::{self, Case, InForce};
+use crate::lifecycle::judge::{self, Case, InForce};
 use crate::policy::{self, KeyTimes};
 use crate::ui::Ui;
 
@@ -257,7 +257,9 @@ fn interactive(
         ui.status("no reason given; nothing written");
         return Ok(Exit::Drift);
     };
-    let statement = Statement::new(proposal, principal, cx.clock.stamp(), reason).by(actor);
+    let statement = proposal
+        .statement(principal, cx.clock.stamp(), reason)
+        .by(actor);
     let (path, hash) = record(cx, proposal, &statement, None)?;
     announce(ui, cx, args, proposal, &hash, actor);
     ui.verdict(format!(
@@ -280,7 +282,9 @@ fn statement_only(
     let Some(reason) = reason(ui, args, &cx.settings.semantic)? else {
         return Err(Error::input("no reason given; nothing written"));
     };
-    let mut statement = Statement::new(proposal, principal, cx.clock.stamp(), reason).by(actor);
+    let mut statement = proposal
+        .statement(principal, cx.clock.stamp(), reason)
+        .by(actor);
     // Nobody saw the change set and nothing vouches for who wrote this: it counts
     // once signed, never before.
     statement.for_signing = true;
@@ -348,7 +352,9 @@ fn signed(
     let Some(reason) = reason(ui, args, &cx.settings.semantic)? else {
         return Err(Error::input("no reason given; nothing written"));
     };
-    let statement = Statement::new(proposal, principal, cx.clock.stamp(), reason).by(actor);
+    let statement = proposal
+        .statement(principal, cx.clock.stamp(), reason)
+        .by(actor);
     let bytes = statement.to_bytes();
     let signature = match &key_file {
         Some(k) => sign_with_file(ui, k, socket.as_deref(), args.sign_agent, &bytes)?,

@@ -8,11 +8,11 @@ use std::path::PathBuf;
 
 use super::Context;
 use crate::baseline::{self, Baseline};
-use crate::chain;
 use crate::change::Severity;
 use crate::cli::{Format, GlobalArgs, OutputSpec, ReportFormatArg, parse_output};
 use crate::compare::{Comparer, Contents};
 use crate::error::{Error, Exit};
+use crate::lifecycle::chain;
 use crate::report::Report;
 use crate::report::model::BaselineRef;
 use crate::report::render::TextOptions;
@@ -215,7 +215,7 @@ fn hook_advice(ui: &mut Ui, cx: &Context, exit: Exit) {
         .map(|b| {
             let mut who: Vec<String> = b.policy.approvers.values().flatten().cloned().collect();
             if who.is_empty()
-                && let Ok(trust) = chain::load_trust(&cx.store, &b)
+                && let Ok(trust) = crate::lifecycle::in_force::load_trust(&cx.store, &b)
             {
                 who = trust.principals().into_iter().map(|(p, _)| p).collect();
             }
@@ -388,7 +388,7 @@ pub fn emit(
         crate::store::write_atomic(path, bytes)?;
         ui.detail(format!("wrote `{}`", path.display()));
     }
-    crate::report::render::render(ui, format, report, options)?;
+    super::print_report(ui, format, report, options)?;
     if ui.verbose && options.rules {
         let mut ids: Vec<String> = report
             .files
@@ -399,16 +399,13 @@ pub fn emit(
                     .iter()
                     .chain(&c.rules)
                     .cloned()
-                    .chain([format!("drift/{}", c.kind.as_str())])
+                    .chain([crate::change::DriftRule::of_kind(c.kind).id().to_string()])
             })
             .collect();
         ids.sort();
         ids.dedup();
         for id in ids {
-            ui.detail(format!(
-                "rule `{id}`: {}",
-                crate::report::render::rule_description(&id)
-            ));
+            ui.detail(format!("rule `{id}`: {}", crate::rules::describe(&id)));
         }
     }
     Ok(())
@@ -438,7 +435,7 @@ pub fn build_report(
     let base = require_baseline(cx)?;
     // The tree is read and compared as the baseline's rule book says, not as its own
     // driftgate.toml does: that file is drift like any other until approved.
-    let book = chain::load_rules(&cx.store, &base)?;
+    let book = crate::lifecycle::in_force::load_rules(&cx.store, &base)?;
     let cx = &cx.comparing_as(&book, &[])?;
     let objects = cx.store.objects();
     // Entries of the baseline are reused for files whose bytes they hash, except those

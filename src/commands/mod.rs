@@ -29,7 +29,6 @@ use crate::approval;
 use crate::approval::sshsig::{self, KeyFile};
 use crate::audit::window::Window;
 use crate::baseline::{self, Baseline, Proposal};
-use crate::chain;
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::{self, Config};
 use crate::error::{Error, Exit};
@@ -360,7 +359,7 @@ pub fn checked_proposal(cx: &Context, id: Option<&str>) -> Result<Proposal, Erro
 /// Returns the rules recorded in baseline `b`: what judges drift from it and the
 /// proposals made on it.
 pub fn rules_in_force(cx: &Context, b: &Baseline) -> Result<RuleSet, Error> {
-    let book = chain::load_rules(&cx.store, b)?;
+    let book = crate::lifecycle::in_force::load_rules(&cx.store, b)?;
     RuleSet::from_book(&book).map_err(|e| {
         Error::integrity(format!(
             "cannot use the rule book of baseline {}: {e}",
@@ -408,8 +407,8 @@ pub fn proposal_report(
     // Severities, ignore rules and redaction as the rules in force say: the parent's,
     // or a first baseline's own; the proposal's own redaction keys are added too.
     let in_force = parent.as_ref().unwrap_or(&proposal.baseline);
-    let book = chain::load_rules(&cx.store, in_force)?;
-    let own = chain::load_rules(&cx.store, &proposal.baseline)?;
+    let book = crate::lifecycle::in_force::load_rules(&cx.store, in_force)?;
+    let own = crate::lifecycle::in_force::load_rules(&cx.store, &proposal.baseline)?;
     let view = cx.comparing_as(&book, &[&own])?;
     let rules = rules_in_force(cx, in_force)?;
     let candidate = SameOnDisk {
@@ -467,10 +466,13 @@ impl crate::compare::Contents for SameOnDisk<'_> {
 }
 
 /// Returns `proposal` judged now by the judge, with the approvals its directory holds.
-pub fn judge(cx: &Context, proposal: &Proposal) -> Result<crate::judge::Judgement, Error> {
+pub fn judge(
+    cx: &Context,
+    proposal: &Proposal,
+) -> Result<crate::lifecycle::judge::Judgement, Error> {
     let (events, _) = crate::audit::read_verified(&cx.store.audit_path())?;
     let approvals = approval::load_approvals(&cx.store, &proposal.id)?;
-    Ok(crate::judge::pending(
+    Ok(crate::lifecycle::judge::pending(
         &cx.store,
         proposal,
         approvals,
@@ -545,6 +547,32 @@ pub fn sign_with_private_key(
         &k.path,
         msg,
     )?)
+}
+
+/// Writes `report` to stdout in `format`, text paged on a terminal.
+pub fn print_report(
+    ui: &mut Ui,
+    format: crate::cli::Format,
+    report: &crate::report::Report,
+    options: &crate::report::render::TextOptions,
+) -> Result<(), Error> {
+    if format == crate::cli::Format::Text {
+        let quiet = ui.quiet;
+        ui.page_out(&mut |w| {
+            if quiet {
+                // `-q`: the verdict is the one line left.
+                crate::report::render::text::verdict_line(report, w, options)
+            } else {
+                crate::report::render::text::render(report, w, options)
+            }
+        })?;
+        return Ok(());
+    }
+    // Buffered: a report of 100,000 changes is as many lines, and stdout flushes each.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, ui.out());
+    crate::report::render::write(format, report, &mut out, options)?;
+    std::io::Write::flush(&mut out)?;
+    Ok(())
 }
 
 #[cfg(test)]

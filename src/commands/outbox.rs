@@ -155,7 +155,7 @@ pub fn expired(cx: &Context) -> Result<Vec<(Proposal, String)>, crate::error::Er
     let at = cx.clock.now();
     let mut out = Vec::new();
     for p in baseline::list_proposals(&cx.store)? {
-        let Ok(in_force) = crate::judge::in_force(&cx.store, &p.baseline) else {
+        let Ok(in_force) = crate::lifecycle::judge::in_force(&cx.store, &p.baseline) else {
             continue;
         };
         let made = p.requested_at();

@@ -38,7 +38,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RejectArgs) -> Result<Exit, Error
     // A broken audit log stops the command before anything is changed.
     audit::read_verified(&cx.store.audit_path())?;
     let proposal = baseline::pick_proposal(&cx.store, Some(&args.id))?;
-    let in_force = crate::judge::in_force(&cx.store, &proposal.baseline)?;
+    let in_force = crate::lifecycle::judge::in_force(&cx.store, &proposal.baseline)?;
     let actor = super::actor_of(&actor, &args.run, &in_force.policy)?;
     let mut details = serde_json::Map::new();
     let reason = crate::semantic::redact_message(&args.reason, &cx.settings.semantic);

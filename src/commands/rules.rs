@@ -61,7 +61,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RulesArgs) -> Result<Exit, Error>
     // The tree's rule book as a snapshot would record it: with the baseline's
     // redaction keys kept.
     let cx = match &current {
-        Some(b) => loaded.keeping_redaction(&[&crate::chain::load_rules(&loaded.store, b)?])?,
+        Some(b) => loaded
+            .keeping_redaction(&[&crate::lifecycle::in_force::load_rules(&loaded.store, b)?])?,
         None => loaded,
     };
     let recorded = match &current {

@@ -91,7 +91,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     // recorded so in the candidate's rule book; the rest of driftgate.toml (formats,
     // size cap, `[compare]`) is the candidate's own and goes into its hashes.
     let in_force_book = match &current {
-        Some(b) => Some(crate::chain::load_rules(&loaded.store, b)?),
+        Some(b) => Some(crate::lifecycle::in_force::load_rules(&loaded.store, b)?),
         None => None,
     };
     let cx = loaded.keeping_redaction(&in_force_book.iter().collect::<Vec<_>>())?;
@@ -143,7 +143,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
             // the allowed_signers in force (the tree's own for a first baseline).
             if let Some(public) = &k.public {
                 let trust = match &current {
-                    Some(b) => crate::chain::load_trust(&loaded.store, b)?,
+                    Some(b) => crate::lifecycle::in_force::load_trust(&loaded.store, b)?,
                     None => tree_trust(&loaded)?,
                 };
                 allowed(&trust, public.key_data(), &requester, loaded.clock.now())?;
@@ -224,7 +224,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         return Ok(Exit::Clean);
     }
     let (events, _) = audit::read_verified(&cx.store.audit_path())?;
-    if let Some(at) = crate::judge::rejected_at(&events, &id) {
+    if let Some(at) = crate::lifecycle::judge::rejected_at(&events, &id) {
         return Err(Error::input(format!(
             "this tree was proposed as {id} and rejected at {at}; a rejected proposal can \
              never be accepted; nothing written"
@@ -304,8 +304,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     let request = match &key {
         Some(k) => {
             let trust = match &current {
-                Some(b) => crate::chain::load_trust(&cx.store, b)?,
-                None => crate::chain::load_trust(&cx.store, &candidate)?,
+                Some(b) => crate::lifecycle::in_force::load_trust(&cx.store, b)?,
+                None => crate::lifecycle::in_force::load_trust(&cx.store, &candidate)?,
             };
             Some(sign_request(
                 ui,
@@ -381,7 +381,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     if !ui.quiet {
         // What the judge will ask of this proposal: the same count `approve` shows.
         let (events, _) = audit::read_verified(&cx.store.audit_path())?;
-        let case = crate::judge::case(
+        let case = crate::lifecycle::judge::case(
             &cx.store,
             &proposal.id,
             &proposal.requester,

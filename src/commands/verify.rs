@@ -3,9 +3,9 @@
 
 use super::Context;
 use crate::baseline::short;
-use crate::chain::{self, TreeState};
 use crate::cli::{GlobalArgs, ListingFormat, ListingFormatArg};
 use crate::error::{Error, Exit};
+use crate::lifecycle::chain::{self, TreeState};
 use crate::ui::Ui;
 
 /// Verify the baseline chain, its signatures, trust-file changes and the audit log

@@ -19,9 +19,9 @@ use crate::approval::{self, Approval};
 use crate::audit::window::Window;
 use crate::audit::{self, AuditError, EventKind, GENESIS};
 use crate::baseline::{self, Record, short};
-use crate::chain::{self, ChainError};
 use crate::config::PolicyConfig;
-use crate::judge::{self, InForce};
+use crate::lifecycle::chain::{self, ChainError};
+use crate::lifecycle::judge::{self, InForce};
 use crate::policy::{Decision, Subject};
 use crate::store::{Store, StoreError};
 
@@ -253,7 +253,7 @@ pub fn judged(
     events: &[audit::Event],
 ) -> Result<Judged, ChainError> {
     let parent = match &record.baseline.parent {
-        Some(root) => Some(chain::parent_record(store, root)?),
+        Some(root) => Some(crate::lifecycle::in_force::parent_record(store, root)?),
         None => None,
     };
     let (case, decision) = judge::link(store, record, parent.as_ref(), events, true)?;

@@ -748,6 +748,15 @@ fn control_ok(control: &str) -> bool {
         .is_some_and(|(framework, id)| part(framework) && part(id))
 }
 
+/// Returns the description of a rule id: a built-in drift rule (`drift/changed`), a
+/// rule of the built-in pack, or else a severity rule of driftgate.toml.
+pub fn describe(id: &str) -> String {
+    crate::change::DriftRule::from_id(id)
+        .map(|r| r.description().to_string())
+        .or_else(|| builtin_description(id))
+        .unwrap_or_else(|| format!("Changes matched by the severity rule `{id}` of driftgate.toml"))
+}
+
 /// Returns the description of the built-in rule `id`, if there is one.
 pub fn builtin_description(id: &str) -> Option<String> {
     static PACK: std::sync::OnceLock<Vec<RuleConfig>> = std::sync::OnceLock::new();

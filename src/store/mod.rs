@@ -180,6 +180,11 @@ impl Store {
         self.dir.join("proposals")
     }
 
+    /// Returns the directory of proposal `id`'s approval statements.
+    pub fn approvals_dir(&self, id: &str) -> PathBuf {
+        self.proposals_dir().join(format!("{id}.approvals"))
+    }
+
     /// Returns `.driftgate/cache/`.
     pub fn cache_dir(&self) -> PathBuf {
         self.dir.join("cache")

@@ -134,8 +134,7 @@ impl TestEnv {
     pub fn forge_statement(&self, id: &str, who: &str, key: &Key) -> PathBuf {
         let store = driftgate::store::Store::open(&self.root).unwrap();
         let proposal = driftgate::baseline::pick_proposal(&store, Some(id)).unwrap();
-        let statement = driftgate::approval::Statement::new(
-            &proposal,
+        let statement = proposal.statement(
             who,
             jiff::Timestamp::now()
                 .round(jiff::Unit::Second)

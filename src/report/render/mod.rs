@@ -9,46 +9,54 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod palette;
 pub mod sarif;
 pub mod text;
 
 use std::io::Write;
 
-use crate::cli::Format;
-use crate::error::Error;
+use crate::change::DriftRule;
 use crate::report::review;
 use crate::report::{Change, ChangeKind, FileReport, FileStatus, Report, Severity};
-use crate::ui::Ui;
 
+pub use palette::Palette;
 pub use text::TextOptions;
 
 /// Longest rendering of one value in a one-line message, in characters.
 const VALUE_CHARS: usize = 120;
 
-/// Writes `report` to stdout in `format`, text paged on a terminal.
-pub fn render(
-    ui: &mut Ui,
-    format: Format,
-    report: &Report,
-    options: &TextOptions,
-) -> Result<(), Error> {
-    if format == Format::Text {
-        let quiet = ui.quiet;
-        ui.page_out(&mut |w| {
-            if quiet {
-                // `-q`: the verdict is the one line left.
-                text::verdict_line(report, w, options)
-            } else {
-                text::render(report, w, options)
-            }
-        })?;
-        return Ok(());
+/// The report formats of DESIGN §5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people: summary table and per-file changes
+    Text,
+    /// One JSON object, schema `driftgate.report/v1`
+    Json,
+    /// SARIF 2.1.0, for code scanning (one result per change)
+    Sarif,
+    /// GitHub Actions workflow commands: one annotation per change
+    Github,
+    /// Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments
+    Markdown,
+    /// JUnit XML for GitLab and Jenkins: a test case per file
+    Junit,
+    /// One self-contained HTML page: the summary, then old and new side by side
+    Html,
+}
+
+impl Format {
+    /// Returns the name used on the command line (`sarif`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Markdown => "markdown",
+            Format::Junit => "junit",
+            Format::Html => "html",
+        }
     }
-    // Buffered: a report of 100,000 changes is as many lines, and stdout flushes each.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, ui.out());
-    write(format, report, &mut out, options)?;
-    out.flush()?;
-    Ok(())
 }
 
 /// Writes `report` in `format` to `w`; `options` matter to text only.
@@ -125,47 +133,6 @@ impl Finding<'_> {
     }
 }
 
-/// The built-in rule ids, with what each means; changes matched by a severity rule of
-/// driftgate.toml carry that rule's id instead.
-pub const BUILTIN_RULES: [(&str, &str); 7] = [
-    (
-        "drift/added",
-        "A file, document, key or list item was added",
-    ),
-    (
-        "drift/removed",
-        "A file, document, key or list item was removed",
-    ),
-    ("drift/changed", "A value or a file's content changed"),
-    (
-        "drift/type_changed",
-        "A value or a file changed type (string to number, map to list, file to symlink)",
-    ),
-    (
-        "drift/moved",
-        "A list item matched by identity changed position",
-    ),
-    (
-        "drift/unparseable",
-        "A structured file no longer parses as its format",
-    ),
-    (
-        "drift/cosmetic",
-        "A file's bytes changed but its data did not (formatting, comments, key order)",
-    ),
-];
-
-/// Returns the description of a rule id: a kind of drift, a rule of the built-in
-/// pack, or else a rule of driftgate.toml.
-pub fn rule_description(id: &str) -> String {
-    BUILTIN_RULES
-        .iter()
-        .find(|(r, _)| *r == id)
-        .map(|(_, d)| (*d).to_string())
-        .or_else(|| crate::rules::builtin_description(id))
-        .unwrap_or_else(|| format!("Changes matched by the severity rule `{id}` of driftgate.toml"))
-}
-
 /// Returns the findings of `report`, in file order, then change order.
 ///
 /// Each change is one finding. A file whose changes are not listed (cosmetic, or
@@ -196,7 +163,7 @@ pub fn findings(report: &Report) -> Vec<Finding<'_>> {
             out.push(Finding {
                 file,
                 change: None,
-                rule_id: format!("drift/{}", file.status.as_str()),
+                rule_id: DriftRule::of_status(file.status).id().to_string(),
                 severity: file.severity,
                 drift,
                 title,
@@ -213,7 +180,7 @@ pub fn findings(report: &Report) -> Vec<Finding<'_>> {
                 rule_id: c
                     .rule
                     .clone()
-                    .unwrap_or_else(|| format!("drift/{}", c.kind.as_str())),
+                    .unwrap_or_else(|| DriftRule::of_kind(c.kind).id().to_string()),
                 severity: c.severity,
                 drift,
                 title,

@@ -11,7 +11,7 @@ use std::io::Write;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
-use super::{Finding, Level, display_path, findings, root_is_absolute, rule_description};
+use super::{Finding, Level, display_path, findings, root_is_absolute};
 use crate::report::Report;
 
 /// The schema every log names.
@@ -50,7 +50,7 @@ pub fn log(report: &Report) -> Value {
         .map(|id| {
             json!({
                 "id": id,
-                "shortDescription": {"text": rule_description(id)},
+                "shortDescription": {"text": crate::rules::describe(id)},
             })
         })
         .collect();

@@ -16,11 +16,11 @@ use std::io::Write;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
+use super::Palette;
 use super::printable;
 use crate::report::breakdown;
 use crate::report::review::{self, Verdict};
 use crate::report::{Change, ChangeKind, FileStatus, Report};
-use crate::ui::Palette;
 
 /// Lines of a hunk shown by `check`; `diff` and the approval screen show all.
 const BRIEF_HUNK_LINES: usize = 12;

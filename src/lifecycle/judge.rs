@@ -17,13 +17,12 @@
 //! compares it. Pure reading: never writes, prints or reads the environment or the clock.
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
+use super::in_force::ChainError;
 use crate::approval::Approval;
 use crate::approval::signers::TrustSet;
 use crate::audit::{Event, EventKind};
-use crate::baseline::{Baseline, short};
-use crate::chain::{self, ChainError};
+use crate::baseline::{Baseline, Seen, short};
 use crate::change::Severity;
 use crate::compare;
 use crate::config::PolicyConfig;
@@ -59,7 +58,7 @@ impl InForce {
 pub fn in_force(store: &Store, candidate: &Baseline) -> Result<InForce, ChainError> {
     match &candidate.parent {
         Some(root) => {
-            let record = chain::parent_record(store, root)?;
+            let record = super::in_force::parent_record(store, root)?;
             in_force_after(store, candidate, Some(record))
         }
         None => in_force_after(store, candidate, None),
@@ -74,8 +73,8 @@ fn in_force_after(
     let from = parent.as_ref().unwrap_or(candidate);
     Ok(InForce {
         policy: from.policy.clone(),
-        trust: chain::load_trust(store, from)?,
-        rules: chain::load_rules(store, from)?,
+        trust: super::in_force::load_trust(store, from)?,
+        rules: super::in_force::load_rules(store, from)?,
         parent,
     })
 }
@@ -232,33 +231,14 @@ pub fn pending(
     })
 }
 
-/// What the judge saw when it let a link through, recorded in its history record so
-/// `verify` can re-derive it and compare.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Seen {
-    /// Distinct approvals required.
-    pub required: u32,
-    /// The principals whose approvals counted, in order.
-    pub counted: Vec<String>,
-    /// The highest severity of the changes (`None`: nothing but the baseline changed).
-    pub severity: Option<Severity>,
-    /// Every severity of the changes, lowest first.
-    pub severities: Vec<Severity>,
-    /// What had the highest severity: `file (rule)`.
-    pub causes: Vec<String>,
-}
-
-impl Seen {
-    /// Returns what `decision` on `subject` amounts to.
-    pub fn of(subject: &Subject, decision: &Decision) -> Seen {
-        Seen {
-            required: decision.required,
-            counted: decision.counted_principals(),
-            severity: subject.severity(),
-            severities: decision.severities.clone(),
-            causes: subject.causes.clone(),
-        }
+/// Returns what `decision` on `subject` amounts to, as a history record keeps it.
+pub fn seen(subject: &Subject, decision: &Decision) -> Seen {
+    Seen {
+        required: decision.required,
+        counted: decision.counted_principals(),
+        severity: subject.severity(),
+        severities: decision.severities.clone(),
+        causes: subject.causes.clone(),
     }
 }
 
@@ -321,7 +301,7 @@ pub fn link(
         )));
     }
     if let Some(seen) = &record.judgement {
-        let now = Seen::of(&case.subject, &decision);
+        let now = self::seen(&case.subject, &decision);
         if *seen != now {
             return Err(broken(format!(
                 "its record says it was accepted needing {} approval(s) at severity {}, \
