@@ -4,6 +4,7 @@
 //! Editing, deleting or reordering a line breaks the chain; cutting lines off the end is
 //! caught by the audit head that each history record keeps (see `baseline::Record`).
 
+pub mod action;
 pub mod follow;
 pub mod window;
 
@@ -11,6 +12,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+pub use action::Action;
 
 use crate::actor::{Actor, ActorKind};
 
@@ -212,21 +215,31 @@ pub fn contains_head(path: &Path, head: &str) -> Result<bool, AuditError> {
     Ok(text.lines().any(|l| line_hash(l) == head))
 }
 
-/// Appends an event to the log at `path`, linking it to the last line; returns the new
+/// Appends `action` to the log at `path`, linking it to the last line; returns the new
 /// line's hash. The caller holds the store lock.
 pub fn append(
     path: &Path,
     time: String,
     actor: &Actor,
-    event: EventKind,
+    action: &Action,
     proposal: Option<&str>,
     root_hash: Option<&str>,
-    details: serde_json::Map<String, serde_json::Value>,
 ) -> Result<String, AuditError> {
-    Ok(append_event(path, time, actor, event, proposal, root_hash, details)?.0)
+    let (hash, _) = append_event(
+        path,
+        time,
+        actor,
+        action.kind(),
+        proposal,
+        root_hash,
+        action.details(),
+    )?;
+    Ok(hash)
 }
 
-/// Like [`append`], returning the new line's hash and the event as written.
+/// Appends a line of kind `event` with `details` as given, returning the new line's
+/// hash and the event as written. [`append`] is the way to log what happened; this
+/// writes any line, as reading the log must cope with.
 pub fn append_event(
     path: &Path,
     time: String,
@@ -278,7 +291,7 @@ mod tests {
             let mut d = serde_json::Map::new();
             d.insert("i".into(), i.into());
             let me = Actor::new("me", ActorKind::Human);
-            append(&p, "t".into(), &me, EventKind::Proposed, None, None, d).unwrap();
+            append_event(&p, "t".into(), &me, EventKind::Proposed, None, None, d).unwrap();
         }
         (dir, p)
     }
@@ -312,7 +325,7 @@ mod tests {
             kind: ActorKind::Agent,
             tool: Some("release-bot".into()),
         };
-        append(
+        append_event(
             &p,
             "t".into(),
             &bot,

@@ -115,36 +115,26 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         &cx.store.baseline_path(),
         &store::to_json_bytes(&proposal.baseline),
     )?;
-    let mut details = serde_json::Map::new();
-    details.insert("approvals".into(), counted_principals.clone().into());
-    details.insert(
-        "keys".into(),
-        decision
+    let action = audit::Action::Accepted {
+        approvals: counted_principals.clone(),
+        keys: decision
             .counted
             .iter()
             .filter_map(|c| c.key.clone())
-            .collect::<Vec<_>>()
-            .into(),
-    );
-    details.insert("parent".into(), proposal.baseline.parent.clone().into());
-    // The record's own fields (requester, approvals, what the judge saw) are covered by
-    // no root hash: the hash-chained log vouches for them.
-    details.insert(
-        "record".into(),
-        blake3::hash(&record_bytes).to_hex().to_string().into(),
-    );
-    details.insert(
-        "severity".into(),
-        judged.case.subject.severity().map(|s| s.as_str()).into(),
-    );
+            .collect(),
+        parent: proposal.baseline.parent.clone(),
+        // The record's own fields (requester, approvals, what the judge saw) are
+        // covered by no root hash: the hash-chained log vouches for them.
+        record: blake3::hash(&record_bytes).to_hex().to_string(),
+        severity: judged.case.subject.severity(),
+    };
     let hash = audit::append(
         &audit_path,
         accepted_at,
         &actor,
-        EventKind::Accepted,
+        &action,
         Some(&proposal.id),
         Some(root),
-        details,
     )?;
     remove_proposal(&cx, &proposal.id)?;
     drop(lock);
@@ -205,20 +195,17 @@ fn record_outside_approvals(
         if logged {
             continue;
         }
-        let mut details = serde_json::Map::new();
-        details.insert("reason".into(), a.statement.reason.clone().into());
-        details.insert("signed".into(), a.signature.is_some().into());
-        if let Some(key) = judged
-            .decision
-            .counted
-            .iter()
-            .find(|c| &c.principal == principal)
-            .and_then(|c| c.key.clone())
-        {
-            details.insert("key".into(), key.into());
-        }
-        details.insert("statement_time".into(), a.statement.time.clone().into());
-        details.insert("recorded_at".into(), "accept".into());
+        let action = audit::Action::Approved {
+            reason: a.statement.reason.clone(),
+            signed: a.signature.is_some(),
+            key: judged
+                .decision
+                .counted
+                .iter()
+                .find(|c| &c.principal == principal)
+                .and_then(|c| c.key.clone()),
+            outside_at: Some(a.statement.time.clone()),
+        };
         // Who signed it says what they are in the statement they signed.
         let mut actor =
             crate::actor::Actor::new(principal, a.statement.actor_kind.unwrap_or_default());
@@ -227,10 +214,9 @@ fn record_outside_approvals(
             &audit_path,
             cx.clock.stamp(),
             &actor,
-            EventKind::Approved,
+            &action,
             Some(id),
             Some(root),
-            details,
         )?;
     }
     Ok(())

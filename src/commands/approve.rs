@@ -8,7 +8,7 @@ use crate::actor::Actor;
 use crate::approval::signers::fingerprint;
 use crate::approval::sshsig::{self, KeyFile};
 use crate::approval::{self, Approval, Statement};
-use crate::audit::{self, EventKind};
+use crate::audit::{self};
 use crate::baseline::{self, Proposal};
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
@@ -547,12 +547,12 @@ fn record(
     if let Some((sig, _)) = signature {
         approval::write_signature(&path, sig)?;
     }
-    let mut details = serde_json::Map::new();
-    details.insert("reason".into(), statement.reason.clone().into());
-    details.insert("signed".into(), signature.is_some().into());
-    if let Some((_, Some(key))) = signature {
-        details.insert("key".into(), key.into());
-    }
+    let action = audit::Action::Approved {
+        reason: statement.reason.clone(),
+        signed: signature.is_some(),
+        key: signature.and_then(|(_, key)| key).map(String::from),
+        outside_at: None,
+    };
     let actor = Actor {
         principal: statement.principal.clone(),
         kind: statement.actor_kind.unwrap_or_default(),
@@ -562,10 +562,9 @@ fn record(
         &cx.store.audit_path(),
         statement.time.clone(),
         &actor,
-        EventKind::Approved,
+        &action,
         Some(&proposal.id),
         Some(&proposal.baseline.root_hash),
-        details,
     )?;
     Ok((path, hash))
 }

@@ -300,28 +300,26 @@ fn record(cx: &Context, args: &CheckArgs, report: &Report, exit: Exit) -> Result
     let actor = super::identity(args.as_.as_deref(), &cx.root)?;
     let actor = super::actor_of(&actor, &args.run, &cx.config.policy)?;
     let _lock = cx.store.lock()?;
-    let mut details = serde_json::Map::new();
-    details.insert("drift".into(), report.drift.into());
-    details.insert("exit".into(), (exit as i32).into());
-    details.insert("files".into(), report.summary.files.into());
-    details.insert("changes".into(), report.summary.changes.into());
-    if let Some(worst) = report.drift_severity() {
-        details.insert("severity".into(), worst.as_str().into());
-    }
     let source = match (&args.source.staged, &args.source.rev) {
         (true, _) => "index".to_string(),
         (false, Some(rev)) => format!("rev {rev}"),
         (false, None) => "working tree".to_string(),
     };
-    details.insert("source".into(), source.into());
+    let action = crate::audit::Action::Checked {
+        drift: report.drift,
+        exit: exit as i32,
+        files: report.summary.files,
+        changes: report.summary.changes,
+        severity: report.drift_severity(),
+        source,
+    };
     let hash = crate::audit::append(
         &cx.store.audit_path(),
         cx.clock.stamp(),
         &actor,
-        crate::audit::EventKind::Checked,
+        &action,
         None,
         report.baseline.as_ref().map(|b| b.root_hash.as_str()),
-        details,
     )?;
     Ok(hash)
 }

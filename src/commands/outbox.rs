@@ -130,22 +130,22 @@ fn record_failure(
     actor: &Actor,
 ) -> Result<(), crate::error::Error> {
     let _lock = cx.store.lock()?;
-    let mut details = serde_json::Map::new();
-    details.insert("target".into(), d.target.clone().into());
-    details.insert("format".into(), d.format.as_str().into());
-    details.insert("event".into(), event.kind.as_str().into());
-    details.insert("event_id".into(), event.id.clone().into());
-    details.insert("status".into(), d.status.into());
-    details.insert("tries".into(), d.tries.into());
-    details.insert("error".into(), d.error.clone().into());
+    let action = audit::Action::NotifyFailed {
+        target: d.target.clone(),
+        format: d.format.as_str().to_string(),
+        event: event.kind.as_str().to_string(),
+        event_id: event.id.clone(),
+        status: d.status,
+        tries: d.tries,
+        error: d.error.clone(),
+    };
     audit::append(
         &cx.store.audit_path(),
         cx.clock.stamp(),
         actor,
-        EventKind::NotifyFailed,
+        &action,
         event.proposal.as_ref().map(|p| p.id.as_str()),
         event.root_hash.as_deref(),
-        details,
     )?;
     Ok(())
 }
@@ -196,16 +196,13 @@ pub fn expire_due(
             if already {
                 continue;
             }
-            let mut details = serde_json::Map::new();
-            details.insert("reason".into(), why.into());
             let hash = audit::append(
                 &cx.store.audit_path(),
                 cx.clock.stamp(),
                 actor,
-                EventKind::Expired,
+                &audit::Action::Expired { reason: why },
                 Some(&p.id),
                 Some(&p.baseline.root_hash),
-                details,
             )?;
             sent.push((p, hash));
         }

@@ -1,7 +1,7 @@
 //! `driftgate reject`: close a proposal without accepting it.
 
 use super::{Context, identity, outbox};
-use crate::audit::{self, EventKind};
+use crate::audit::{self};
 use crate::baseline;
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
@@ -40,17 +40,14 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RejectArgs) -> Result<Exit, Error
     let proposal = baseline::pick_proposal(&cx.store, Some(&args.id))?;
     let in_force = crate::lifecycle::judge::in_force(&cx.store, &proposal.baseline)?;
     let actor = super::actor_of(&actor, &args.run, &in_force.policy)?;
-    let mut details = serde_json::Map::new();
     let reason = crate::semantic::redact_message(&args.reason, &cx.settings.semantic);
-    details.insert("reason".into(), reason.into());
     let hash = audit::append(
         &cx.store.audit_path(),
         cx.clock.stamp(),
         &actor,
-        EventKind::Rejected,
+        &audit::Action::Rejected { reason },
         Some(&proposal.id),
         Some(&proposal.baseline.root_hash),
-        details,
     )?;
     // Built before the approvals are removed with the proposal: the event shows them.
     let event = outbox::wanted(&cx, &args.run, EventType::Rejected).then(|| {

@@ -8,7 +8,7 @@ use super::{Context, identity, outbox};
 use crate::approval::signers::{TrustSet, fingerprint};
 use crate::approval::sshsig::{self, KeyFile};
 use crate::approval::{REQUEST_SCHEMA, RequestStatement, SignedRequest};
-use crate::audit::{self, EventKind};
+use crate::audit::{self};
 use crate::baseline::{self, Baseline, PROPOSAL_SCHEMA, Proposal, short};
 use crate::cli::{GlobalArgs, ListingFormat, ListingFormatArg};
 use crate::compare::{Comparer, Contents};
@@ -342,21 +342,19 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     // The objects and manifests it refers to last before the proposal does.
     objects.flush()?;
     store::write_atomic(&path, &store::to_json_bytes(&proposal))?;
-    let mut details = serde_json::Map::new();
-    details.insert("reason".into(), reason.into());
-    details.insert("files".into(), proposal.changes.files.len().into());
-    details.insert("signed".into(), proposal.request.is_some().into());
-    if renewing {
-        details.insert("renewed".into(), true.into());
-    }
+    let action = audit::Action::Proposed {
+        reason,
+        files: proposal.changes.files.len(),
+        signed: proposal.request.is_some(),
+        renewed: renewing,
+    };
     let hash = audit::append(
         &cx.store.audit_path(),
         proposal.created_at.clone(),
         &actor,
-        EventKind::Proposed,
+        &action,
         Some(&id),
         Some(&proposal.baseline.root_hash),
-        details,
     )?;
     if let Some(b) = &current {
         if b.trust != proposal.baseline.trust {

@@ -205,7 +205,7 @@ fn a_rewritten_audit_log_is_stopped_by_verify_base() {
         if e.event == driftgate::audit::EventKind::Accepted {
             details.remove("record");
         }
-        driftgate::audit::append(
+        driftgate::audit::append_event(
             &path,
             e.time.clone(),
             &driftgate::actor::Actor::new(actor, e.actor_kind.unwrap_or_default()),

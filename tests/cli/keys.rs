@@ -185,7 +185,7 @@ impl TestEnv {
             &store::to_json_bytes(&proposal.baseline),
         )
         .unwrap();
-        driftgate::audit::append(
+        driftgate::audit::append_event(
             &s.audit_path(),
             now,
             &driftgate::actor::Actor::new("mallory", driftgate::actor::ActorKind::Human),
