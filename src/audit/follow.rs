@@ -126,14 +126,14 @@ impl Follower {
 mod tests {
     use std::io::Write;
 
-    use super::super::{EventKind, append};
+    use super::super::{EventKind, append_event};
     use super::*;
 
     fn add(p: &Path, i: usize) {
         let mut d = serde_json::Map::new();
         d.insert("i".into(), i.into());
         let me = crate::actor::Actor::new("me", crate::actor::ActorKind::Human);
-        append(p, "t".into(), &me, EventKind::Proposed, None, None, d).unwrap();
+        append_event(p, "t".into(), &me, EventKind::Proposed, None, None, d).unwrap();
     }
 
     #[test]
