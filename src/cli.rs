@@ -82,7 +82,71 @@ impl GlobalArgs {
     }
 }
 
+use crate::lifecycle::source::{GitSource, Source};
 pub use crate::report::render::Format;
+
+/// Where the compared tree comes from.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SourceArgs {
+    /// Compare the git index (what `git commit` would record) instead of the working tree
+    #[arg(long, conflicts_with = "rev")]
+    pub staged: bool,
+    /// Compare the tree of git commit REV instead of the working tree, without checking
+    /// it out
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    /// Do not honour .gitignore files
+    #[arg(long)]
+    pub no_ignore: bool,
+}
+
+impl SourceArgs {
+    /// Returns the source these options name.
+    pub fn source(&self) -> std::io::Result<Source> {
+        let git = if self.staged {
+            // git hands hooks the index of the commit being made (a temporary one for
+            // `git commit -a` or `git commit PATH`) in GIT_INDEX_FILE, relative to the
+            // working directory like every path git takes from the environment.
+            let index = match std::env::var_os("GIT_INDEX_FILE") {
+                Some(p) if !p.is_empty() => Some(std::env::current_dir()?.join(p)),
+                _ => None,
+            };
+            Some(GitSource::Index(index))
+        } else {
+            self.rev.clone().map(GitSource::Rev)
+        };
+        Ok(Source {
+            git,
+            no_ignore: self.no_ignore,
+        })
+    }
+
+    /// Returns these options as they are typed on the command line.
+    pub fn words(&self) -> Vec<String> {
+        let mut words = Vec::new();
+        if self.staged {
+            words.push("--staged".to_string());
+        }
+        if let Some(rev) = &self.rev {
+            words.extend(["--rev".to_string(), rev.clone()]);
+        }
+        if self.no_ignore {
+            words.push("--no-ignore".to_string());
+        }
+        words
+    }
+}
+
+/// Report files written besides stdout.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct OutputArgs {
+    /// Also write the report in FORMAT to PATH; repeatable (e.g. `--output sarif=drift.sarif`)
+    ///
+    /// FORMAT is one of text, json, sarif, github, markdown, junit, html. Each file is
+    /// written atomically; the exit code does not depend on the formats.
+    #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub outputs: Vec<OutputSpec>,
+}
 
 /// `--format` of the commands that print drift reports (`check`, `diff`).
 #[derive(Debug, Clone, Copy, clap::Args)]

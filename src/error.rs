@@ -322,3 +322,27 @@ impl From<crate::git::hook::HookError> for Error {
         }
     }
 }
+
+impl From<crate::lifecycle::LifecycleError> for Error {
+    fn from(err: crate::lifecycle::LifecycleError) -> Self {
+        use crate::lifecycle::LifecycleError as L;
+        let with_hint = |e: Error, hint: Option<String>| match hint {
+            Some(h) => e.hint(h),
+            None => e,
+        };
+        match err {
+            L::Input { message, hint } => with_hint(Error::input(message), hint),
+            L::Integrity { message, hint } => with_hint(Error::integrity(message), hint),
+            L::Io(e) => e.into(),
+            L::Store(e) => e.into(),
+            L::Tree(e) => e.into(),
+            L::Git(e) => e.into(),
+            L::Compare(e) => e.into(),
+            L::Chain(e) => e.into(),
+            L::Audit(e) => e.into(),
+            L::Approval(e) => e.into(),
+            L::Pick(e) => e.into(),
+            L::Config(e) => e.into(),
+        }
+    }
+}

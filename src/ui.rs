@@ -285,3 +285,13 @@ fn feed(mut child: std::process::Child, render: Render<'_>) -> io::Result<bool> 
 
 /// The exit status of `sh -c` when the command does not exist.
 const NOT_FOUND: i32 = 127;
+
+impl crate::lifecycle::Observer for Ui {
+    fn progress(&self, len: u64, what: &str) -> indicatif::ProgressBar {
+        Ui::progress(self, len, what)
+    }
+
+    fn detail(&mut self, message: String) {
+        Ui::detail(self, message);
+    }
+}

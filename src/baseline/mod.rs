@@ -418,6 +418,18 @@ pub fn proposal_path(store: &Store, id: &str) -> PathBuf {
     store.proposals_dir().join(format!("{id}.json"))
 }
 
+/// Removes proposal `id`'s file and its approvals directory (after it was accepted or
+/// rejected).
+pub fn remove_proposal(store: &Store, id: &str) -> Result<(), StoreError> {
+    let dir = store.approvals_dir(id);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(StoreError::io("remove", &dir))?;
+    }
+    let file = proposal_path(store, id);
+    std::fs::remove_file(&file).map_err(StoreError::io("remove", &file))?;
+    Ok(())
+}
+
 /// Returns every pending proposal, oldest first.
 pub fn list_proposals(store: &Store) -> Result<Vec<Proposal>, StoreError> {
     let dir = store.proposals_dir();

@@ -136,7 +136,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         Some(&proposal.id),
         Some(root),
     )?;
-    remove_proposal(&cx, &proposal.id)?;
+    baseline::remove_proposal(&cx.store, &proposal.id)?;
     drop(lock);
     outbox::send(
         ui,
@@ -240,15 +240,4 @@ fn stage_hint(ui: &mut Ui, cx: &Context) {
     ui.status(format!(
         "next: commit the accepted state: `git add -A -- {shown}` (a clone without it fails `driftgate check`)"
     ));
-}
-
-/// Removes a proposal's file and its approvals directory.
-pub fn remove_proposal(cx: &Context, id: &str) -> Result<(), Error> {
-    let dir = cx.store.approvals_dir(id);
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).map_err(store::StoreError::io("remove", &dir))?;
-    }
-    let file = baseline::proposal_path(&cx.store, id);
-    std::fs::remove_file(&file).map_err(store::StoreError::io("remove", &file))?;
-    Ok(())
 }

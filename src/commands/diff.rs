@@ -64,9 +64,9 @@ pub struct DiffArgs {
     #[arg(long)]
     pub all: bool,
     #[command(flatten)]
-    pub source: super::check::SourceArgs,
+    pub source: crate::cli::SourceArgs,
     #[command(flatten)]
-    pub output: super::check::OutputArgs,
+    pub output: crate::cli::OutputArgs,
     #[command(flatten)]
     pub format: ReportFormatArg,
 }
@@ -118,13 +118,19 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &DiffArgs) -> Result<Exit, Error> 
             })
         })
         .collect::<Result<_, _>>()?;
-    let report = super::check::build_report(ui, &cx, &args.source, args.strict, &filters)?;
+    let report = crate::lifecycle::source::build_report(
+        ui,
+        &cx,
+        &args.source.source()?,
+        args.strict,
+        &filters,
+    )?;
     let mut words = vec!["diff".to_string()];
     words.extend(args.paths.iter().map(|p| p.display().to_string()));
     words.extend(args.source.words());
     let rerun = super::rerun_all(&words);
     let options = TextOptions::gate(ui.palette, true, ui.width(), args.all, &rerun);
-    super::check::emit(
+    super::output::emit(
         ui,
         args.format.format,
         Some(&cx.root),
@@ -284,7 +290,7 @@ fn run_files(
         all: args.all,
         rerun: &rerun,
     };
-    super::check::emit(
+    super::output::emit(
         ui,
         args.format.format,
         root.as_deref(),

@@ -16,6 +16,7 @@ pub mod init;
 pub mod log;
 pub mod notify;
 pub mod outbox;
+pub mod output;
 pub mod proposals;
 pub mod reject;
 pub mod rules;
@@ -28,11 +29,11 @@ use crate::actor::Actor;
 use crate::approval;
 use crate::approval::sshsig::{self, KeyFile};
 use crate::audit::window::Window;
-use crate::baseline::{self, Baseline, Proposal};
+use crate::baseline::{self, Proposal};
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::{self, Config};
 use crate::error::{Error, Exit};
-use crate::rules::{RuleBook, RuleSet};
+use crate::rules::RuleSet;
 use crate::store::Store;
 use crate::tree::Settings;
 use crate::ui::Ui;
@@ -61,24 +62,8 @@ pub fn run(ui: &mut Ui, cli: &Cli) -> Result<Exit, Error> {
     }
 }
 
-/// A loaded project: root, config and state directory.
-pub struct Context {
-    /// The directory holding driftgate.toml.
-    pub root: PathBuf,
-    /// The parsed configuration.
-    pub config: Config,
-    /// Hashing and classification settings derived from `config`.
-    pub settings: Settings,
-    /// `.driftgate/`.
-    pub store: Store,
-    /// The active risk rules of `config`.
-    pub rules: RuleSet,
-    /// The repository's key for secret hashes (unkeyed in a state directory made
-    /// before keys existed).
-    pub secret_key: crate::semantic::SecretKey,
-    /// The time of day every record and expiry reads.
-    pub clock: crate::clock::Clock,
-}
+/// A loaded project, as every command works on it.
+pub type Context = crate::lifecycle::Project;
 
 impl Context {
     /// Returns the project found from `--root`/`--config` or the working directory.
@@ -128,97 +113,6 @@ impl Context {
             clock: g.clock(),
         })
     }
-
-    /// Returns this project with a key for secret hashes, making one if the state
-    /// directory has none and nothing was hashed yet (it was made by an older
-    /// driftgate). Call under the lock.
-    ///
-    /// Once a baseline or a proposal exists, its secrets were hashed without a key;
-    /// a key made now would make every secret look changed, so hashes stay unkeyed
-    /// (still full length) and `warn` says so.
-    pub fn with_secret_key(self, warn: &mut dyn FnMut(String)) -> Result<Context, Error> {
-        if self.secret_key.is_set() {
-            return Ok(self);
-        }
-        if self.store.holds_hashes() {
-            warn(format!(
-                "`{}` has no key for secret hashes: secrets are hashed without one \
-                 (see \"Secrets\" in the README)",
-                crate::store::STATE_DIR
-            ));
-            return Ok(self);
-        }
-        let key = crate::semantic::SecretKey::new(self.store.ensure_secret_key()?);
-        Ok(Context {
-            settings: self.settings.clone().with_secret_key(key),
-            secret_key: key,
-            ..self
-        })
-    }
-
-    /// Returns this project with `config` in place of driftgate.toml's, its settings
-    /// and rules derived from it.
-    fn with_config(&self, config: Config) -> Result<Context, Error> {
-        let rules = RuleSet::new(&config)
-            .map_err(|e| Error::input(format!("invalid `{}`: {e}", config::CONFIG_FILE)))?;
-        Ok(Context {
-            root: self.root.clone(),
-            settings: Settings::new(&config).with_secret_key(self.secret_key),
-            config,
-            store: self.store.clone(),
-            rules,
-            secret_key: self.secret_key,
-            clock: self.clock,
-        })
-    }
-
-    /// Returns this project reading, hashing and storing files with the redaction keys
-    /// of `books` added to driftgate.toml's.
-    ///
-    /// driftgate.toml is part of the tree, so until it is approved it may not drop a
-    /// key the baseline in force redacts: a secret would be shown and stored in clear.
-    /// A proposal can add redaction keys, never remove them.
-    pub fn keeping_redaction(&self, books: &[&RuleBook]) -> Result<Context, Error> {
-        let mut config = self.config.clone();
-        config.redact.keys = redaction_union(&config.redact.keys, books);
-        self.with_config(config)
-    }
-
-    /// Returns this project comparing as `book` (the rule book of the baseline in
-    /// force) says: its `[compare]` settings (ignore rules, identity keys), and the
-    /// redaction keys of `book` and `extra` added to driftgate.toml's.
-    ///
-    /// An ignore rule the tree brings must not hide changes, its own included, from
-    /// `check` or a reviewer before it is approved; changing it is drift like any other.
-    pub fn comparing_as(&self, book: &RuleBook, extra: &[&RuleBook]) -> Result<Context, Error> {
-        let mut books = vec![book];
-        books.extend_from_slice(extra);
-        let mut config = self.config.clone();
-        config.compare = book.compare.clone();
-        config.redact.keys = redaction_union(&config.redact.keys, &books);
-        self.with_config(config)
-    }
-
-    /// Returns the root as shown in reports: relative to the working directory if inside.
-    pub fn display_root(&self) -> String {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        match self.root.strip_prefix(&cwd) {
-            Ok(p) if p.as_os_str().is_empty() => ".".to_string(),
-            Ok(p) => p.to_string_lossy().replace('\\', "/"),
-            Err(_) => self.root.to_string_lossy().into_owned(),
-        }
-    }
-}
-
-/// Returns `keys` followed by every key of `books` not among them.
-fn redaction_union(keys: &[String], books: &[&RuleBook]) -> Vec<String> {
-    let mut out = keys.to_vec();
-    for k in books.iter().flat_map(|b| &b.secret_keys) {
-        if !out.iter().any(|o| o.eq_ignore_ascii_case(k)) {
-            out.push(k.clone());
-        }
-    }
-    out
 }
 
 fn absolute(cwd: &Path, p: &Path) -> PathBuf {
@@ -356,19 +250,6 @@ pub fn checked_proposal(cx: &Context, id: Option<&str>) -> Result<Proposal, Erro
     Ok(proposal)
 }
 
-/// Returns the rules recorded in baseline `b`: what judges drift from it and the
-/// proposals made on it.
-pub fn rules_in_force(cx: &Context, b: &Baseline) -> Result<RuleSet, Error> {
-    let book = crate::lifecycle::in_force::load_rules(&cx.store, b)?;
-    RuleSet::from_book(&book).map_err(|e| {
-        Error::integrity(format!(
-            "cannot use the rule book of baseline {}: {e}",
-            baseline::short(&b.root_hash)
-        ))
-        .hint("a newer driftgate may have written it")
-    })
-}
-
 /// Returns the change set of `proposal`, recomputed from hashed data: its parent
 /// baseline and its candidate, both read through the object store.
 ///
@@ -410,7 +291,7 @@ pub fn proposal_report(
     let book = crate::lifecycle::in_force::load_rules(&cx.store, in_force)?;
     let own = crate::lifecycle::in_force::load_rules(&cx.store, &proposal.baseline)?;
     let view = cx.comparing_as(&book, &[&own])?;
-    let rules = rules_in_force(cx, in_force)?;
+    let rules = crate::lifecycle::source::rules_in_force(cx, in_force)?;
     let candidate = SameOnDisk {
         root: &cx.root,
         objects: &objects,
@@ -547,32 +428,6 @@ pub fn sign_with_private_key(
         &k.path,
         msg,
     )?)
-}
-
-/// Writes `report` to stdout in `format`, text paged on a terminal.
-pub fn print_report(
-    ui: &mut Ui,
-    format: crate::cli::Format,
-    report: &crate::report::Report,
-    options: &crate::report::render::TextOptions,
-) -> Result<(), Error> {
-    if format == crate::cli::Format::Text {
-        let quiet = ui.quiet;
-        ui.page_out(&mut |w| {
-            if quiet {
-                // `-q`: the verdict is the one line left.
-                crate::report::render::text::verdict_line(report, w, options)
-            } else {
-                crate::report::render::text::render(report, w, options)
-            }
-        })?;
-        return Ok(());
-    }
-    // Buffered: a report of 100,000 changes is as many lines, and stdout flushes each.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, ui.out());
-    crate::report::render::write(format, report, &mut out, options)?;
-    std::io::Write::flush(&mut out)?;
-    Ok(())
 }
 
 #[cfg(test)]

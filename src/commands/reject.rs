@@ -54,7 +54,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RejectArgs) -> Result<Exit, Error
         let event = outbox::logged(&cx, Some(&hash), EventType::Rejected, &actor);
         outbox::with_proposal(&cx, event, &proposal)
     });
-    super::accept::remove_proposal(&cx, &proposal.id)?;
+    baseline::remove_proposal(&cx.store, &proposal.id)?;
     drop(lock);
     ui.verdict(format!("rejected {}", proposal.id));
     if let Some(event) = event {

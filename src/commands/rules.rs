@@ -66,7 +66,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RulesArgs) -> Result<Exit, Error>
         None => loaded,
     };
     let recorded = match &current {
-        Some(b) => Some(super::rules_in_force(&cx, b)?),
+        Some(b) => Some(crate::lifecycle::source::rules_in_force(&cx, b)?),
         None => None,
     };
     let set = match (&recorded, args.in_force) {

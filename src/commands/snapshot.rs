@@ -95,7 +95,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         None => None,
     };
     let cx = loaded.keeping_redaction(&in_force_book.iter().collect::<Vec<_>>())?;
-    let source = super::check::SourceArgs {
+    let source = crate::cli::SourceArgs {
         staged: args.staged,
         rev: None,
         no_ignore: args.no_ignore,
@@ -108,8 +108,14 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         .filter(|b| b.settings.as_deref() == Some(cx.settings.derivation.as_str()))
         .map(|b| baseline::Entries::new(b, &objects));
     let known = tree::Known::new(|path| reusable.as_ref()?.get(path));
-    let (tree, contents) =
-        super::check::read_source(ui, &cx, &source, Some(&known), Some(&objects), None)?;
+    let (tree, contents) = crate::lifecycle::source::read_source(
+        ui,
+        &cx,
+        &source.source()?,
+        Some(&known),
+        Some(&objects),
+        None,
+    )?;
     if !args.staged {
         warn_untracked(ui, &cx, &tree);
     }
@@ -243,7 +249,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     // The change set is shown with the severities that will judge it: those of the
     // accepted baseline's rules (the proposal's own for a first baseline).
     let in_force = match &current {
-        Some(b) => super::rules_in_force(&cx, b)?,
+        Some(b) => crate::lifecycle::source::rules_in_force(&cx, b)?,
         None => cx.rules.clone(),
     };
     // Shown with the ignore rules of the baseline in force, as reviewers see it.
