@@ -170,7 +170,7 @@ _driftgate() {
 
     case "${cmd}" in
         driftgate)
-            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --help --version init check diff snapshot approve accept reject proposals explain log rules verify evidence attest notify hook completions help"
+            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version init check diff snapshot approve accept reject proposals explain log rules verify evidence attest notify hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -188,6 +188,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -196,7 +200,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__accept)
-            opts="-q -v -h -V --as --actor --no-notify --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --as --actor --no-notify --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -222,6 +226,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -230,7 +238,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__approve)
-            opts="-m -y -q -v -h -V --as --message --sign --sign-agent --statement-only --yes --all --actor --no-notify --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-m -y -q -v -h -V --as --message --sign --sign-agent --statement-only --yes --all --actor --no-notify --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -268,6 +276,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -276,7 +288,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__attest)
-            opts="-q -v -h -V --sign --as --out --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --sign --as --out --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -306,6 +318,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -314,7 +330,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__check)
-            opts="-q -v -h -V --strict --fail-on --audit --as --actor --no-notify --staged --rev --no-ignore --output --format --hook --all --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --strict --fail-on --audit --as --actor --no-notify --staged --rev --no-ignore --output --format --hook --all --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -356,6 +372,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -364,7 +384,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__completions)
-            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -382,6 +402,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -390,7 +414,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__diff)
-            opts="-q -v -h -V --files --from-format --to-format --strict --rules --all --staged --rev --no-ignore --output --format --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --files --from-format --to-format --strict --rules --all --staged --rev --no-ignore --output --format --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -432,6 +456,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -440,7 +468,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__evidence)
-            opts="-q -v -h -V --since --until --out --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --since --until --out --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -470,6 +498,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -478,7 +510,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__explain)
-            opts="-q -v -h -V --format --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --format --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -498,6 +530,10 @@ _driftgate() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -816,7 +852,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__hook)
-            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --help --version install uninstall help"
+            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version install uninstall help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -832,6 +868,10 @@ _driftgate() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -898,7 +938,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__hook__subcmd__install)
-            opts="-q -v -h -V --force --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --force --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -914,6 +954,10 @@ _driftgate() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -924,7 +968,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__hook__subcmd__uninstall)
-            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -942,6 +986,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -950,7 +998,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__init)
-            opts="-q -v -h -V --force --solo --nested --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --force --solo --nested --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -968,6 +1016,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -976,7 +1028,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__log)
-            opts="-q -v -h -V --format --since --until --follow --poll-ms --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --format --since --until --follow --poll-ms --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1010,6 +1062,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1018,7 +1074,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__notify)
-            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --help --version test help"
+            opts="-q -v -h -V --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1034,6 +1090,10 @@ _driftgate() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1086,7 +1146,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__notify__subcmd__test)
-            opts="-q -v -h -V --event --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --event --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1108,6 +1168,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1116,7 +1180,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__proposals)
-            opts="-q -v -h -V --format --actor --no-notify --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --format --actor --no-notify --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1142,6 +1206,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1150,7 +1218,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__reject)
-            opts="-m -q -v -h -V --message --as --actor --no-notify --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-m -q -v -h -V --message --as --actor --no-notify --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1184,6 +1252,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1192,7 +1264,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__rules)
-            opts="-q -v -h -V --format --all --in-force --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --format --all --in-force --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1214,6 +1286,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1222,7 +1298,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__snapshot)
-            opts="-m -q -v -h -V --message --as --no-ignore --staged --format --sign --actor --no-notify --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-m -q -v -h -V --message --as --no-ignore --staged --format --sign --actor --no-notify --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1264,6 +1340,10 @@ _driftgate() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1272,7 +1352,7 @@ _driftgate() {
             return 0
             ;;
         driftgate__subcmd__verify)
-            opts="-q -v -h -V --format --trust-root --base --attestation --root --config --color --quiet --verbose --no-pager --help --version"
+            opts="-q -v -h -V --format --trust-root --base --attestation --root --config --color --quiet --verbose --no-pager --fixed-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1304,6 +1384,10 @@ _driftgate() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fixed-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_driftgate_global_optspecs
-    string join \n root= config= color= q/quiet v/verbose no-pager h/help V/version
+    string join \n root= config= color= q/quiet v/verbose no-pager fixed-clock= h/help V/version
 end
 
 function __fish_driftgate_needs_command
@@ -29,6 +29,7 @@ complete -c driftgate -n "__fish_driftgate_needs_command" -l config -d 'Read the
 complete -c driftgate -n "__fish_driftgate_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_needs_command" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_needs_command" -s q -l quiet -d 'Print only errors and the final verdict line'
 complete -c driftgate -n "__fish_driftgate_needs_command" -s v -l verbose -d 'Also print unchanged-file counts, timings and what each rule means'
 complete -c driftgate -n "__fish_driftgate_needs_command" -l no-pager -d 'Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)'
@@ -57,6 +58,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand init" -l config -d '
 complete -c driftgate -n "__fish_driftgate_using_subcommand init" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand init" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand init" -l force -d 'Overwrite an existing driftgate.toml'
 complete -c driftgate -n "__fish_driftgate_using_subcommand init" -l solo -d 'Allow self-approval, for a project with a single maintainer'
 complete -c driftgate -n "__fish_driftgate_using_subcommand init" -l nested -d 'Make a root inside an existing one (its files then belong to both)'
@@ -86,6 +88,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l config -d 
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l strict -d 'Count cosmetic changes as drift'
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l audit -d 'Record the result in the audit log (a `checked` event), e.g. for a release gate'
 complete -c driftgate -n "__fish_driftgate_using_subcommand check" -l no-notify -d 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
@@ -121,6 +124,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -l config -d '
 complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -l strict -d 'Count cosmetic changes as differences'
 complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -l rules -d 'With `--files`: rate the changes with the risk rules and show their severities'
 complete -c driftgate -n "__fish_driftgate_using_subcommand diff" -l all -d 'List every change in the text report, however many'
@@ -142,6 +146,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l config 
 complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l no-ignore -d 'Do not honour .gitignore files'
 complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l staged -d 'Propose the git index (what `git commit` would record) instead of the working tree'
 complete -c driftgate -n "__fish_driftgate_using_subcommand snapshot" -l no-notify -d 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
@@ -159,6 +164,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l config -
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l sign-agent -d 'Sign with ssh-agent (SSH_AUTH_SOCK): the key given with --sign, or the first agent key listed for the approver'
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -l statement-only -d 'Only write the statement, for `ssh-keygen -Y sign -n driftgate`'
 complete -c driftgate -n "__fish_driftgate_using_subcommand approve" -s y -l yes -d 'Approve without the `[y/N]` question (a signed approval without a terminal needs it)'
@@ -176,6 +182,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -l config -d
 complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -l no-notify -d 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
 complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -s q -l quiet -d 'Print only errors and the final verdict line'
 complete -c driftgate -n "__fish_driftgate_using_subcommand accept" -s v -l verbose -d 'Also print unchanged-file counts, timings and what each rule means'
@@ -190,6 +197,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -l config -d
 complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -l no-notify -d 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
 complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -s q -l quiet -d 'Print only errors and the final verdict line'
 complete -c driftgate -n "__fish_driftgate_using_subcommand reject" -s v -l verbose -d 'Also print unchanged-file counts, timings and what each rule means'
@@ -204,6 +212,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand proposals" -l config
 complete -c driftgate -n "__fish_driftgate_using_subcommand proposals" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand proposals" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand proposals" -l no-notify -d 'Send no notifications to the `[[notify]]` targets (also DRIFTGATE_NO_NOTIFY=1)'
 complete -c driftgate -n "__fish_driftgate_using_subcommand proposals" -s q -l quiet -d 'Print only errors and the final verdict line'
 complete -c driftgate -n "__fish_driftgate_using_subcommand proposals" -s v -l verbose -d 'Also print unchanged-file counts, timings and what each rule means'
@@ -217,6 +226,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand explain" -l config -
 complete -c driftgate -n "__fish_driftgate_using_subcommand explain" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand explain" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand explain" -s q -l quiet -d 'Print only errors and the final verdict line'
 complete -c driftgate -n "__fish_driftgate_using_subcommand explain" -s v -l verbose -d 'Also print unchanged-file counts, timings and what each rule means'
 complete -c driftgate -n "__fish_driftgate_using_subcommand explain" -l no-pager -d 'Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)'
@@ -234,6 +244,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l config -d 'R
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -l follow -d 'Keep running and print events as they are appended (`--format ndjson` or `ocsf`)'
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -s q -l quiet -d 'Print only errors and the final verdict line'
 complete -c driftgate -n "__fish_driftgate_using_subcommand log" -s v -l verbose -d 'Also print unchanged-file counts, timings and what each rule means'
@@ -247,6 +258,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand rules" -l config -d 
 complete -c driftgate -n "__fish_driftgate_using_subcommand rules" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand rules" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand rules" -l all -d 'Also list the built-in rules that are turned off'
 complete -c driftgate -n "__fish_driftgate_using_subcommand rules" -l in-force -d 'List the rules of the accepted baseline instead of driftgate.toml\'s'
 complete -c driftgate -n "__fish_driftgate_using_subcommand rules" -s q -l quiet -d 'Print only errors and the final verdict line'
@@ -264,6 +276,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -l config -d
 complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -s q -l quiet -d 'Print only errors and the final verdict line'
 complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -s v -l verbose -d 'Also print unchanged-file counts, timings and what each rule means'
 complete -c driftgate -n "__fish_driftgate_using_subcommand verify" -l no-pager -d 'Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)'
@@ -277,6 +290,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand evidence" -l config 
 complete -c driftgate -n "__fish_driftgate_using_subcommand evidence" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand evidence" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand evidence" -s q -l quiet -d 'Print only errors and the final verdict line'
 complete -c driftgate -n "__fish_driftgate_using_subcommand evidence" -s v -l verbose -d 'Also print unchanged-file counts, timings and what each rule means'
 complete -c driftgate -n "__fish_driftgate_using_subcommand evidence" -l no-pager -d 'Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)'
@@ -290,6 +304,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand attest" -l config -d
 complete -c driftgate -n "__fish_driftgate_using_subcommand attest" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand attest" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand attest" -s q -l quiet -d 'Print only errors and the final verdict line'
 complete -c driftgate -n "__fish_driftgate_using_subcommand attest" -s v -l verbose -d 'Also print unchanged-file counts, timings and what each rule means'
 complete -c driftgate -n "__fish_driftgate_using_subcommand attest" -l no-pager -d 'Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)'
@@ -300,6 +315,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand notify; and not __fi
 complete -c driftgate -n "__fish_driftgate_using_subcommand notify; and not __fish_seen_subcommand_from test help" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand notify; and not __fish_seen_subcommand_from test help" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand notify; and not __fish_seen_subcommand_from test help" -s q -l quiet -d 'Print only errors and the final verdict line'
 complete -c driftgate -n "__fish_driftgate_using_subcommand notify; and not __fish_seen_subcommand_from test help" -s v -l verbose -d 'Also print unchanged-file counts, timings and what each rule means'
 complete -c driftgate -n "__fish_driftgate_using_subcommand notify; and not __fish_seen_subcommand_from test help" -l no-pager -d 'Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)'
@@ -318,6 +334,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand notify; and __fish_s
 complete -c driftgate -n "__fish_driftgate_using_subcommand notify; and __fish_seen_subcommand_from test" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand notify; and __fish_seen_subcommand_from test" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand notify; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Print only errors and the final verdict line'
 complete -c driftgate -n "__fish_driftgate_using_subcommand notify; and __fish_seen_subcommand_from test" -s v -l verbose -d 'Also print unchanged-file counts, timings and what each rule means'
 complete -c driftgate -n "__fish_driftgate_using_subcommand notify; and __fish_seen_subcommand_from test" -l no-pager -d 'Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)'
@@ -330,6 +347,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and not __fish
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall help" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall help" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall help" -s q -l quiet -d 'Print only errors and the final verdict line'
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall help" -s v -l verbose -d 'Also print unchanged-file counts, timings and what each rule means'
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and not __fish_seen_subcommand_from install uninstall help" -l no-pager -d 'Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)'
@@ -343,6 +361,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_see
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_seen_subcommand_from install" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_seen_subcommand_from install" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_seen_subcommand_from install" -l force -d 'Replace a pre-commit hook driftgate did not write, keeping it chained'
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_seen_subcommand_from install" -s q -l quiet -d 'Print only errors and the final verdict line'
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_seen_subcommand_from install" -s v -l verbose -d 'Also print unchanged-file counts, timings and what each rule means'
@@ -354,6 +373,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_see
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -s q -l quiet -d 'Print only errors and the final verdict line'
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -s v -l verbose -d 'Also print unchanged-file counts, timings and what each rule means'
 complete -c driftgate -n "__fish_driftgate_using_subcommand hook; and __fish_seen_subcommand_from uninstall" -l no-pager -d 'Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)'
@@ -367,6 +387,7 @@ complete -c driftgate -n "__fish_driftgate_using_subcommand completions" -l conf
 complete -c driftgate -n "__fish_driftgate_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c driftgate -n "__fish_driftgate_using_subcommand completions" -l fixed-clock -d 'Read this time instead of the system clock (for reproducible tests and demonstrations; every expiry and record uses it)' -r
 complete -c driftgate -n "__fish_driftgate_using_subcommand completions" -s q -l quiet -d 'Print only errors and the final verdict line'
 complete -c driftgate -n "__fish_driftgate_using_subcommand completions" -s v -l verbose -d 'Also print unchanged-file counts, timings and what each rule means'
 complete -c driftgate -n "__fish_driftgate_using_subcommand completions" -l no-pager -d 'Do not page long output ($DRIFTGATE_PAGER, else $PAGER, else `less -FRX`)'

@@ -24,9 +24,9 @@ use crate::actor::ActorKind;
 use crate::approval::signers::fingerprint;
 use crate::approval::sshsig;
 use crate::baseline::{self, Record, short};
-use crate::config::PolicyConfig;
 use crate::lifecycle::chain::{self, ChainError};
 use crate::lifecycle::judge::InForce;
+use crate::policy::cfg::PolicyConfig;
 use crate::policy::{Decision, Subject};
 use crate::store::{Store, StoreError};
 

@@ -205,7 +205,7 @@ fn two_file_config(g: &GlobalArgs) -> Result<(Config, Option<PathBuf>), Error> {
     if let Some(c) = &g.config {
         let path = abs(c);
         let root = path.parent().map(Path::to_path_buf);
-        return Ok((Config::load(&path)?, root));
+        return Ok((config::ValidConfig::load(&path)?.into_parts().0, root));
     }
     let root = match &g.root {
         Some(r) => Some(abs(r)),
@@ -217,7 +217,8 @@ fn two_file_config(g: &GlobalArgs) -> Result<(Config, Option<PathBuf>), Error> {
     };
     match root {
         Some(r) if r.join(config::CONFIG_FILE).is_file() => {
-            Ok((Config::load(&r.join(config::CONFIG_FILE))?, Some(r)))
+            let path = r.join(config::CONFIG_FILE);
+            Ok((config::ValidConfig::load(&path)?.into_parts().0, Some(r)))
         }
         _ => Ok((Config::default(), None)),
     }

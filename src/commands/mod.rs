@@ -31,9 +31,8 @@ use crate::approval::sshsig::{self, KeyFile};
 use crate::audit::window::Window;
 use crate::baseline::{self, Proposal};
 use crate::cli::{Cli, Command, GlobalArgs};
-use crate::config::{self, Config};
+use crate::config::{self};
 use crate::error::{Error, Exit};
-use crate::rules::RuleSet;
 use crate::store::Store;
 use crate::tree::Settings;
 use crate::ui::Ui;
@@ -93,7 +92,7 @@ impl Context {
             .as_ref()
             .map(|c| absolute(&cwd, c))
             .unwrap_or_else(|| root.join(config::CONFIG_FILE));
-        let config = Config::load(&config_path)?;
+        let (config, rules) = config::ValidConfig::load(&config_path)?.into_parts();
         let store = Store::open(&root)
             .map_err(|e| Error::from(e).hint("run `driftgate init` in the root"))?;
         let secret_key = store
@@ -101,8 +100,6 @@ impl Context {
             .map(crate::semantic::SecretKey::new)
             .unwrap_or_default();
         let settings = Settings::new(&config).with_secret_key(secret_key);
-        let rules = RuleSet::new(&config)
-            .map_err(|e| Error::input(format!("invalid `{}`: {e}", config_path.display())))?;
         Ok(Context {
             root,
             config,
@@ -181,7 +178,7 @@ pub fn env_var(name: &str) -> Option<String> {
 pub fn actor_of(
     principal: &str,
     run: &RunArgs,
-    policy: &crate::config::PolicyConfig,
+    policy: &crate::policy::cfg::PolicyConfig,
 ) -> Result<Actor, Error> {
     let declared = match run.actor.clone().or_else(|| env_var("DRIFTGATE_ACTOR")) {
         Some(text) => Some(crate::actor::parse(&text)?),

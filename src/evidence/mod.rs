@@ -19,9 +19,9 @@ use crate::approval::{self, Approval};
 use crate::audit::window::Window;
 use crate::audit::{self, AuditError, EventKind, GENESIS};
 use crate::baseline::{self, Record, short};
-use crate::config::PolicyConfig;
 use crate::lifecycle::chain::{self, ChainError};
 use crate::lifecycle::judge::{self, InForce};
+use crate::policy::cfg::PolicyConfig;
 use crate::policy::{Decision, Subject};
 use crate::store::{Store, StoreError};
 

@@ -14,8 +14,8 @@ use std::collections::BTreeSet;
 use super::judge;
 use crate::audit::{self, EventKind, GENESIS};
 use crate::baseline::{self, Baseline, short};
-use crate::config::PolicyConfig;
 use crate::policy::Decision;
+use crate::policy::cfg::PolicyConfig;
 use crate::store::{Store, StoreError};
 
 pub use super::in_force::ChainError;

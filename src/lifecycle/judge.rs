@@ -25,7 +25,7 @@ use crate::audit::{Event, EventKind};
 use crate::baseline::{Baseline, Seen, short};
 use crate::change::Severity;
 use crate::compare;
-use crate::config::PolicyConfig;
+use crate::policy::cfg::PolicyConfig;
 use crate::policy::{self, Decision, KeyTimes, Subject};
 use crate::rules::RuleBook;
 use crate::store::Store;

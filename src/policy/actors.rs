@@ -7,45 +7,14 @@
 //! applies at is the subject's `at`).
 
 use jiff::{SignedDuration, Timestamp};
-use serde::{Deserialize, Serialize};
 
+pub use super::cfg::ActorsPolicy;
+use super::cfg::PolicyConfig;
 use super::{Requirement, Subject, shown};
 use crate::actor::{Actor, ActorKind};
 use crate::approval::signers::{TrustSet, match_list};
 use crate::approval::{REQUEST_SCHEMA, RequestStatement, Statement, sshsig};
 use crate::baseline::short;
-use crate::config::PolicyConfig;
-
-/// `[policy.actors]`: which principals are automation, and what they may do.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ActorsPolicy {
-    /// Principals (`*` and `?` wildcards, `!` negations) that are automation.
-    pub machines: Vec<String>,
-    /// Whether an approval by a machine principal, or made in CI or by an agent, counts.
-    pub machine_approvals_count: bool,
-    /// Human approvals a proposal requested by a machine (or in CI, or by an agent)
-    /// needs, unless its severity needs more.
-    pub approvals_for_machine_proposals: u32,
-}
-
-impl Default for ActorsPolicy {
-    fn default() -> Self {
-        ActorsPolicy {
-            machines: Vec::new(),
-            machine_approvals_count: false,
-            approvals_for_machine_proposals: 2,
-        }
-    }
-}
-
-impl ActorsPolicy {
-    /// Returns whether these are the defaults (left out of a baseline's policy, so
-    /// baselines written before `[policy.actors]` existed keep their root hash).
-    pub fn is_default(&self) -> bool {
-        *self == ActorsPolicy::default()
-    }
-}
 
 /// Returns whether `principal` is listed in `policy.actors.machines`.
 pub fn is_machine_principal(policy: &PolicyConfig, principal: &str) -> bool {

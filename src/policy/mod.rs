@@ -17,9 +17,10 @@ use crate::approval::{Approval, SignedRequest, Statement, sshsig};
 use crate::baseline::{self, Baseline, short};
 use crate::change::Severity;
 use crate::compare::Rated;
-use crate::config::PolicyConfig;
+use cfg::PolicyConfig;
 
 pub mod actors;
+pub mod cfg;
 pub mod severity;
 
 pub use severity::{Requirement, requirement};
@@ -547,7 +548,7 @@ pub fn may_approve(
 mod tests {
     use super::*;
     use crate::approval::signers::TrustSet;
-    use crate::config::PathRule;
+    use cfg::PathRule;
     use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey};
     use std::path::Path;
 

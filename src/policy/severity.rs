@@ -8,9 +8,9 @@
 
 use serde::Serialize;
 
+use super::cfg::PolicyConfig;
 use crate::approval::signers::match_list;
 use crate::change::Severity;
-use crate::config::PolicyConfig;
 
 /// What a proposal of a given severity needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -9,7 +9,10 @@ use super::*;
 use crate::change::FileStatus;
 
 fn config(text: &str) -> Config {
-    Config::parse(text, Path::new("driftgate.toml")).unwrap()
+    crate::config::ValidConfig::parse(text, Path::new("driftgate.toml"))
+        .unwrap()
+        .into_parts()
+        .0
 }
 
 fn change(
@@ -62,7 +65,7 @@ fn builtin_pack_parses_and_compiles() {
 
 #[test]
 fn changes_carry_the_controls_of_every_matching_rule() {
-    let config = Config::parse(
+    let config = crate::config::ValidConfig::parse(
         "[[rule]]\nid = \"replicas\"\nseverity = \"low\"\nkeys = [\"spec.replicas\"]\n\
          controls = [\"SOC2:CC7.1\", \"ISO27001:A.8.32\"]\n",
         std::path::Path::new("driftgate.toml"),
@@ -85,7 +88,7 @@ fn changes_carry_the_controls_of_every_matching_rule() {
     };
     set.apply(&mut file, None);
     assert_eq!(file.changes[0].controls, ["ISO27001:A.8.32", "SOC2:CC7.1"]);
-    let bad = Config::parse(
+    let bad = crate::config::ValidConfig::parse(
         "[[rule]]\nid = \"x\"\nseverity = \"low\"\ncontrols = [\"CC8.1\"]\n",
         std::path::Path::new("driftgate.toml"),
     )
@@ -623,7 +626,7 @@ fn bad_rules_are_config_errors_with_line() {
         ),
     ];
     for (text, needle, line) in cases {
-        let err = Config::parse(text, Path::new("driftgate.toml")).unwrap_err();
+        let err = crate::config::ValidConfig::parse(text, Path::new("driftgate.toml")).unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains(needle), "{text:?}: {msg}");
         assert!(!msg.contains('\n'), "{msg}");

@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::change::{ChangeKind, Severity};
-use crate::policy::actors::ActorsPolicy;
+pub mod valid;
+
+pub use crate::notify::NotifyTarget;
+pub use crate::policy::cfg::{ActorsPolicy, PathRule, PolicyConfig};
+pub use valid::ValidConfig;
 
 /// The file name searched for from the working directory upwards.
 pub const CONFIG_FILE: &str = "driftgate.toml";
@@ -49,6 +53,19 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// More than one value is not acceptable: every one of them, in file order.
+    #[error(
+        "invalid `{}`: {} problems: {}",
+        path.display(),
+        problems.len(),
+        problems.join("; ")
+    )]
+    Problems {
+        /// The config file.
+        path: PathBuf,
+        /// What is wrong, each with its line when known (`at line 12: ...`).
+        problems: Vec<String>,
+    },
 }
 
 /// The whole configuration.
@@ -71,7 +88,7 @@ pub struct Config {
     pub rule: Vec<toml::Spanned<RuleConfig>>,
     /// `[[notify]]` targets: where events are sent.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notify: Vec<crate::notify::NotifyTarget>,
+    pub notify: Vec<NotifyTarget>,
 }
 
 /// `[tree]`: which files are scanned.
@@ -145,64 +162,6 @@ impl Default for RedactConfig {
                 .iter()
                 .map(|w| w.to_string())
                 .collect(),
-        }
-    }
-}
-
-/// `[policy]`: approval requirements.
-///
-/// Also recorded in every baseline (covered by its root hash), so that a proposal is
-/// judged by the policy of its parent baseline, not by the one it brings.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct PolicyConfig {
-    /// Distinct approvals needed before `accept`.
-    pub approvals: u32,
-    /// Whether the requester's own approval counts.
-    pub allow_self_approval: bool,
-    /// Whether only signed approvals count.
-    pub require_signatures: bool,
-    /// Approvals needed when a proposal has a change of this severity or above; the
-    /// largest that applies wins over `approvals`.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub severity: BTreeMap<Severity, u32>,
-    /// The only principals (`*` and `?` wildcards allowed) whose approvals count when a
-    /// proposal has a change of this severity or above; the list of the closest
-    /// severity at or below applies.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub approvers: BTreeMap<Severity, Vec<String>>,
-    /// Path-scoped approver sets: who must approve changes to which files.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub paths: Vec<PathRule>,
-    /// `[policy.actors]`: machine principals and what their approvals and proposals
-    /// are worth. Left out of baselines while at its defaults, as the fields below
-    /// while unset, so older baselines keep their root hashes.
-    #[serde(skip_serializing_if = "ActorsPolicy::is_default")]
-    pub actors: ActorsPolicy,
-    /// Whether a proposal needs the requester's signature (`snapshot --sign KEY`).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub require_signed_proposals: bool,
-    /// How long an approval counts (`"72h"`); forever when unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub approval_ttl: Option<String>,
-    /// How long a proposal may be accepted (`"7d"`); forever when unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub proposal_ttl: Option<String>,
-}
-
-impl Default for PolicyConfig {
-    fn default() -> Self {
-        PolicyConfig {
-            approvals: 1,
-            allow_self_approval: false,
-            require_signatures: false,
-            severity: BTreeMap::new(),
-            approvers: BTreeMap::new(),
-            paths: Vec::new(),
-            actors: ActorsPolicy::default(),
-            require_signed_proposals: false,
-            approval_ttl: None,
-            proposal_ttl: None,
         }
     }
 }
@@ -355,27 +314,10 @@ fn one_or_many_values<'de, D: serde::Deserializer<'de>>(
     })
 }
 
-/// One `[[policy.paths]]` entry: a proposal changing a file matching `paths` also
-/// needs `approvals` approvals from `approvers`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct PathRule {
-    /// File globs, relative to the root.
-    pub paths: Vec<String>,
-    /// Principals (`*` and `?` wildcards allowed) whose approvals satisfy the rule.
-    pub approvers: Vec<String>,
-    /// How many of them must approve.
-    #[serde(default = "one")]
-    pub approvals: u32,
-}
-
-fn one() -> u32 {
-    1
-}
-
 impl Config {
-    /// Parses `text` read from `path`; unknown keys are errors naming the key and line.
-    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    /// Parses `text` read from `path` as TOML into the model; unknown keys are errors
+    /// naming the key and line. Values are not checked: [`ValidConfig::parse`] does.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|span| line_of(text, span.start));
             ConfigError::Parse {
@@ -384,145 +326,12 @@ impl Config {
                 message: e.message().trim().replace('\n', " "),
             }
         })?;
-        config.validate(path, text)?;
         Ok(config)
-    }
-
-    /// Reads and parses the config file at `path`.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Config::parse(&text, path)
-    }
-
-    fn validate(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
-        let invalid = |message: String| ConfigError::Invalid {
-            path: path.to_path_buf(),
-            message,
-        };
-        let globs = self
-            .tree
-            .include
-            .iter()
-            .chain(&self.tree.exclude)
-            .chain(self.formats.keys())
-            .chain(self.compare.ignore.iter().flat_map(|r| &r.paths));
-        for g in globs {
-            globset::Glob::new(g).map_err(|e| invalid(format!("bad glob `{g}`: {}", e.kind())))?;
-        }
-        for (glob, name) in &self.formats {
-            if crate::semantic::Format::from_name(name).is_none() {
-                return Err(invalid(format!(
-                    "unknown format `{name}` for `{glob}` (expected yaml, json, toml, text or binary)"
-                )));
-            }
-        }
-        for rule in &self.compare.ignore {
-            for k in &rule.keys {
-                crate::semantic::KeyPattern::parse(k)
-                    .map_err(|e| invalid(format!("in `[[compare.ignore]]`: {e}")))?;
-            }
-        }
-        if self.policy.approvals == 0 {
-            return Err(invalid(
-                "`policy.approvals` must be at least 1: no baseline is accepted without an approval"
-                    .into(),
-            ));
-        }
-        for (severity, n) in &self.policy.severity {
-            if *n == 0 {
-                return Err(invalid(format!(
-                    "`policy.severity.{}` must be at least 1: no baseline is accepted without an approval",
-                    severity.as_str()
-                )));
-            }
-        }
-        for (i, rule) in self.policy.paths.iter().enumerate() {
-            let at = format!("`policy.paths` entry {}", i + 1);
-            if rule.paths.is_empty() {
-                return Err(invalid(format!("{at} has no `paths`")));
-            }
-            for g in &rule.paths {
-                globset::Glob::new(g)
-                    .map_err(|e| invalid(format!("{at}: bad glob `{g}`: {}", e.kind())))?;
-            }
-            if rule.approvers.is_empty() {
-                return Err(invalid(format!("{at} has no `approvers`")));
-            }
-            if let Some(bad) = rule.approvers.iter().find(|a| a.trim().is_empty()) {
-                return Err(invalid(format!("{at}: empty approver `{bad}`")));
-            }
-            if rule.approvals == 0 {
-                return Err(invalid(format!("{at}: `approvals` must be at least 1")));
-            }
-            let literal = rule.approvers.iter().all(|a| !a.contains(['*', '?', '!']));
-            if literal && rule.approvals as usize > rule.approvers.len() {
-                return Err(invalid(format!(
-                    "{at} needs {} approvals from {} approvers: it can never be satisfied",
-                    rule.approvals,
-                    rule.approvers.len()
-                )));
-            }
-        }
-        for (key, ttl) in [
-            ("approval_ttl", &self.policy.approval_ttl),
-            ("proposal_ttl", &self.policy.proposal_ttl),
-        ] {
-            if let Some(t) = ttl {
-                crate::policy::actors::parse_ttl(t)
-                    .map_err(|e| invalid(format!("`policy.{key}`: {e}")))?;
-            }
-        }
-        if self.policy.actors.approvals_for_machine_proposals == 0 {
-            return Err(invalid(
-                "`policy.actors.approvals_for_machine_proposals` must be at least 1".into(),
-            ));
-        }
-        if let Some(bad) = self
-            .policy
-            .actors
-            .machines
-            .iter()
-            .find(|m| m.trim().is_empty())
-        {
-            return Err(invalid(format!(
-                "`policy.actors.machines`: empty principal `{bad}`"
-            )));
-        }
-        for (level, who) in &self.policy.approvers {
-            let key = format!("policy.approvers.{}", level.as_str());
-            if who.is_empty() {
-                return Err(invalid(format!(
-                    "`{key}` is empty: nobody could approve such a proposal"
-                )));
-            }
-            if let Some(bad) = who.iter().find(|a| a.trim().is_empty()) {
-                return Err(invalid(format!("`{key}`: empty approver `{bad}`")));
-            }
-        }
-        crate::notify::validate(&self.notify).map_err(invalid)?;
-        if let Err(e) = crate::rules::RuleSet::new(self) {
-            let line = e
-                .rule_index()
-                .and_then(|i| self.rule.get(i))
-                .map(|r| line_of(text, r.span().start));
-            return Err(match line {
-                Some(line) => ConfigError::Parse {
-                    path: path.to_path_buf(),
-                    line: Some(line),
-                    message: e.to_string(),
-                },
-                None => invalid(e.to_string()),
-            });
-        }
-        Ok(())
     }
 }
 
 /// Returns the 1-based line of byte offset `at` in `text`.
-fn line_of(text: &str, at: usize) -> usize {
+pub(crate) fn line_of(text: &str, at: usize) -> usize {
     text.get(..at.min(text.len()))
         .unwrap_or(text)
         .matches('\n')
@@ -544,6 +353,10 @@ pub fn find_root(start: &Path) -> Result<PathBuf, ConfigError> {
     })
 }
 
+/// The commented configuration `init` writes, with `@SELF_APPROVAL@` where the line
+/// on self-approval goes.
+const TEMPLATE: &str = include_str!("template.toml");
+
 /// Returns the text `init` writes: every key, commented, with its default.
 pub fn default_text(solo: bool) -> String {
     let self_approval = if solo {
@@ -555,99 +368,7 @@ pub fn default_text(solo: bool) -> String {
          # their own change. (`driftgate init --solo` sets true for one-person projects.)\n\
          # allow_self_approval = false\n"
     };
-    format!(
-        r#"# driftgate configuration. Every key is shown with its default; uncomment to change.
-# A change to this file is drift like any other and needs approval.
-
-[tree]
-# Globs of files that make up the tree, relative to this directory.
-# include = ["**"]
-# Globs excluded after include (`.driftgate/` and `.git/` are never scanned).
-# exclude = []
-# Honour the .gitignore files inside the tree (each is part of the baseline; a file
-# git tracks is never hidden, and .ignore or git's exclude files are not read).
-# gitignore = true
-# Largest file, in bytes, that is parsed and stored so `diff` can show old values;
-# larger files are hashed without being read whole and compared by hash only.
-# store_max_size = 8388608
-
-[formats]
-# Format overrides by glob: yaml, json, toml, text or binary.
-# By default .yaml/.yml are YAML, .json JSON, .toml TOML, anything else text or binary.
-# "*.yaml.tmpl" = "text"
-
-[compare]
-# Keys that identify the items of a list of mappings, tried in order.
-# identity_keys = ["name", "id", "key"]
-# Changes that are not drift: key paths (with * and ** wildcards) in files matching paths.
-# [[compare.ignore]]
-# paths = ["k8s/**"]
-# keys = ['metadata.annotations."kubectl.kubernetes.io/last-applied-configuration"']
-
-[redact]
-# Words of keys that hold secrets, matched as whole words (`token` matches `GH_TOKEN`
-# and `authToken`, not `tokenizer`): their values are never printed or stored, only a
-# hash of them. Setting `keys` replaces this list. Secrets inside strings (URL
-# passwords, `--password=...`, `NAME=value` items, PEM keys, well-known token shapes)
-# are found whatever the keys.
-# keys = ["password", "passwd", "secret", "token", "api_key", "apikey", "private_key", "credential", "access_key"]
-
-[policy]
-# Approvals needed before `driftgate accept` promotes a proposal. Each principal and
-# each key counts once; the policy and allowed_signers in force are those of the
-# accepted baseline, so a change to them cannot approve itself.
-# approvals = 1
-{self_approval}# Whether only SSH-signed approvals count. Signers are listed in
-# .driftgate/allowed_signers (OpenSSH format, as git uses).
-# require_signatures = false
-# More approvals when a proposal has a change of a severity or above (critical, high,
-# medium, low, info; see [rules] below). The largest that applies wins over `approvals`.
-# severity = {{ critical = 2, high = 2 }}
-# Only these principals' approvals count when a proposal has a change of a severity
-# or above (the closest list at or below the proposal's highest severity applies).
-# approvers = {{ critical = ["alice@example.com", "bob@example.com"] }}
-# How long an approval counts, and how long a proposal may be accepted (s, m, h, d, w).
-# approval_ttl = "72h"
-# proposal_ttl = "7d"
-# Whether proposals must be signed by their requester (`snapshot --sign KEY`).
-# require_signed_proposals = false
-# Automation: principals that are machines; whether machines' approvals (and any made
-# in CI or by an agent) count; human approvals a machine's proposal needs.
-# actors = {{ machines = ["deploy-bot@example.com"], machine_approvals_count = false, approvals_for_machine_proposals = 2 }}
-# Path-scoped approvers: a proposal changing a matching file also needs `approvals`
-# approvals from these principals (`*` and `?` wildcards allowed).
-# [[policy.paths]]
-# paths = ["k8s/rbac/**"]
-# approvers = ["security@example.com"]
-# approvals = 1
-
-[rules]
-# Each change gets the highest severity of the rules that match it; `driftgate rules`
-# lists them. Whether the built-in rule pack is active.
-# builtin = true
-# Built-in rules to turn off, by id.
-# disable = []
-# Severity of a change that no rule matches.
-# default_severity = "medium"
-
-# Your own rules. Selectors that are set must all match; lists match any item.
-# [[rule]]
-# id = "prod-replicas"
-# description = "Replica counts of production deployments"
-# severity = "low"
-# paths = ["k8s/prod/**"]
-# kind = ["Deployment", "StatefulSet"]
-# keys = ["spec.replicas"]
-# controls = ["SOC2:CC8.1", "ISO27001:A.8.32", "NIST-800-53:CM-3"]
-
-# Where events go: Slack, Microsoft Teams or any webhook (driftgate.event/v1 JSON).
-# [[notify]]
-# url = "${{DRIFTGATE_SLACK_WEBHOOK}}"
-# format = "slack"
-# events = ["proposed", "approved", "accepted", "rejected", "drift", "expired"]
-# timeout = "5s"
-"#
-    )
+    TEMPLATE.replace("@SELF_APPROVAL@\n", self_approval)
 }
 
 #[cfg(test)]
@@ -656,15 +377,15 @@ mod tests {
 
     #[test]
     fn default_text_parses_to_defaults() {
-        let c = Config::parse(&default_text(false), Path::new("driftgate.toml")).unwrap();
-        assert_eq!(c, Config::default());
-        let solo = Config::parse(&default_text(true), Path::new("driftgate.toml")).unwrap();
+        let c = ValidConfig::parse(&default_text(false), Path::new("driftgate.toml")).unwrap();
+        assert_eq!(*c.config(), Config::default());
+        let solo = ValidConfig::parse(&default_text(true), Path::new("driftgate.toml")).unwrap();
         assert!(solo.policy.allow_self_approval);
     }
 
     #[test]
     fn unknown_key_names_key_and_line() {
-        let err = Config::parse(
+        let err = ValidConfig::parse(
             "[tree]\ngitignore = true\ncolour = 1\n",
             Path::new("d.toml"),
         )
@@ -677,7 +398,7 @@ mod tests {
 
     #[test]
     fn policy_paths_and_severity_parse_and_validate() {
-        let c = Config::parse(
+        let c = ValidConfig::parse(
             "[policy]\napprovals = 1\nseverity = { critical = 3 }\n\
              [[policy.paths]]\npaths = [\"k8s/rbac/**\"]\napprovers = [\"security@example.com\"]\n",
             Path::new("d.toml"),
@@ -701,7 +422,7 @@ mod tests {
                 "no `paths`",
             ),
         ] {
-            let err = Config::parse(text, Path::new("d.toml"))
+            let err = ValidConfig::parse(text, Path::new("d.toml"))
                 .unwrap_err()
                 .to_string();
             assert!(err.contains(needle), "{text}: {err}");
@@ -720,7 +441,7 @@ mod tests {
             })
             .map(|l| format!("{l}\n"))
             .collect();
-        let c = Config::parse(
+        let c = ValidConfig::parse(
             &format!("{head}[policy]\n{uncommented}"),
             Path::new("driftgate.toml"),
         )
@@ -735,7 +456,7 @@ mod tests {
 
     #[test]
     fn bad_ignore_key_path_rejected() {
-        let err = Config::parse(
+        let err = ValidConfig::parse(
             "[[compare.ignore]]\nkeys = [\"metadata..name\"]\n",
             Path::new("d.toml"),
         )
@@ -747,13 +468,13 @@ mod tests {
 
     #[test]
     fn zero_approvals_rejected() {
-        let err = Config::parse("[policy]\napprovals = 0\n", Path::new("d.toml")).unwrap_err();
+        let err = ValidConfig::parse("[policy]\napprovals = 0\n", Path::new("d.toml")).unwrap_err();
         assert!(err.to_string().contains("at least 1"));
     }
 
     #[test]
     fn readme_configuration_example_parses() {
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../README.md");
         let section = readme
             .split("## Configuration")
             .nth(1)
@@ -763,7 +484,7 @@ mod tests {
             .nth(1)
             .and_then(|s| s.split("```").next())
             .expect("the section has a toml example");
-        let c = Config::parse(toml, Path::new("README.md")).unwrap();
+        let c = ValidConfig::parse(toml, Path::new("README.md")).unwrap();
         assert_eq!(c.policy.paths.len(), 1);
         assert_eq!(c.compare.ignore.len(), 1);
         assert_eq!(c.policy.actors.approvals_for_machine_proposals, 2);
