@@ -84,6 +84,18 @@ impl GlobalArgs {
 
 use crate::lifecycle::source::{GitSource, Source};
 pub use crate::report::render::Format;
+pub use crate::ui::ColorChoice;
+
+/// `--format` values: the renderers' formats, named and described as they name them.
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()).help(self.about()))
+    }
+}
 
 /// Where the compared tree comes from.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -272,17 +284,6 @@ pub fn parse_output(s: &str) -> Result<OutputSpec, String> {
         format,
         path: PathBuf::from(path),
     })
-}
-
-/// When to colour the output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// Colour on a terminal unless NO_COLOR is set
-    Auto,
-    /// Always colour
-    Always,
-    /// Never colour
-    Never,
 }
 
 /// The subcommands.

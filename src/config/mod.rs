@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::change::{ChangeKind, Severity};
 pub mod valid;
 
-pub use crate::notify::NotifyTarget;
+pub use crate::notify::cfg::NotifyTarget;
 pub use crate::policy::cfg::{ActorsPolicy, PathRule, PolicyConfig};
 pub use valid::ValidConfig;
 

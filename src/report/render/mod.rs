@@ -26,7 +26,7 @@ pub use text::TextOptions;
 const VALUE_CHARS: usize = 120;
 
 /// The report formats of DESIGN §5.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// For people: summary table and per-file changes
     Text,
@@ -45,6 +45,32 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 7] = [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Markdown,
+        Format::Junit,
+        Format::Html,
+    ];
+
+    /// Returns what the format is for, one line.
+    pub fn about(self) -> &'static str {
+        match self {
+            Format::Text => "For people: summary table and per-file changes",
+            Format::Json => "One JSON object, schema `driftgate.report/v1`",
+            Format::Sarif => "SARIF 2.1.0, for code scanning (one result per change)",
+            Format::Github => "GitHub Actions workflow commands: one annotation per change",
+            Format::Markdown => "Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments",
+            Format::Junit => "JUnit XML for GitLab and Jenkins: a test case per file",
+            Format::Html => {
+                "One self-contained HTML page: the summary, then old and new side by side"
+            }
+        }
+    }
+
     /// Returns the name used on the command line (`sarif`, ...).
     pub fn name(self) -> &'static str {
         match self {
