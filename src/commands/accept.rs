@@ -1,12 +1,12 @@
 //! `driftgate accept`: promote an approved proposal to the baseline.
 
-use super::{Context, checked_proposal, identity, judge, outbox};
-use crate::audit::{self, EventKind};
-use crate::baseline::{self, RECORD_SCHEMA, Record, short};
+use super::{Context, identity, outbox};
+use crate::baseline::short;
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
 use crate::event::EventType;
 use crate::lifecycle::chain;
+use crate::lifecycle::proposal::{checked_proposal, judge};
 use crate::store;
 use crate::ui::Ui;
 
@@ -43,20 +43,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
     // Never extend a chain whose last link does not hold.
     chain::verify_current(&cx.store)
         .map_err(|e| Error::from(e).or_hint("run `driftgate verify` to see the whole chain"))?;
-    let current = baseline::load_baseline(&cx.store)?;
-    let current_root = current.as_ref().map(|b| b.root_hash.clone());
-    if proposal.baseline.parent != current_root {
-        return Err(Error::input(format!(
-            "proposal {} was made on baseline {}, but the accepted baseline is now {}",
-            proposal.id,
-            proposal.baseline.parent.as_deref().map_or("(none)", short),
-            current_root.as_deref().map_or("(none)", short),
-        ))
-        .hint(format!(
-            "reject it with `driftgate reject {} -m REASON` and snapshot again",
-            proposal.id
-        )));
-    }
+    crate::lifecycle::accept::on_current(&cx, &proposal)?;
     let judged = judge(&cx, &proposal)?;
     let decision = &judged.decision;
     if !decision.satisfied() {
@@ -81,62 +68,10 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         ));
         return Ok(Exit::Drift);
     }
-    let audit_path = cx.store.audit_path();
-    record_outside_approvals(&cx, &proposal.id, &proposal.baseline.root_hash, &judged)?;
-    let (_, audit_head) = audit::read_verified(&audit_path)?;
-    let accepted_at = cx.clock.stamp();
-    let counted_principals = decision.counted_principals();
-    let counted = judged.counted_approvals();
-    let record = Record {
-        schema: RECORD_SCHEMA.to_string(),
-        baseline: proposal.baseline.clone(),
-        proposal: proposal.id.clone(),
-        requester: proposal.requester.clone(),
-        reason: proposal.reason.clone(),
-        created_at: proposal.created_at.clone(),
-        requester_kind: proposal.requester_kind,
-        requester_tool: proposal.requester_tool.clone(),
-        request: proposal.request.clone(),
-        approvals: counted,
-        accepted_at: accepted_at.clone(),
-        accepted_by: actor.principal.clone(),
-        audit_head: Some(audit_head),
-        judgement: Some(crate::lifecycle::judge::seen(
-            &judged.case.subject,
-            decision,
-        )),
-    };
-    // Order matters for a killed run: the history record first (harmless alone), then
-    // the baseline (the commit point), then the log and the proposal's removal.
+    let accepted = crate::lifecycle::accept::commit(&cx, &proposal, &judged, &actor)?;
+    let hash = accepted.audit_line;
     let root = &proposal.baseline.root_hash;
-    let record_bytes = store::to_json_bytes(&record);
-    store::write_atomic(&baseline::record_path(&cx.store, root), &record_bytes)?;
-    store::write_atomic(
-        &cx.store.baseline_path(),
-        &store::to_json_bytes(&proposal.baseline),
-    )?;
-    let action = audit::Action::Accepted {
-        approvals: counted_principals.clone(),
-        keys: decision
-            .counted
-            .iter()
-            .filter_map(|c| c.key.clone())
-            .collect(),
-        parent: proposal.baseline.parent.clone(),
-        // The record's own fields (requester, approvals, what the judge saw) are
-        // covered by no root hash: the hash-chained log vouches for them.
-        record: blake3::hash(&record_bytes).to_hex().to_string(),
-        severity: judged.case.subject.severity(),
-    };
-    let hash = audit::append(
-        &audit_path,
-        accepted_at,
-        &actor,
-        &action,
-        Some(&proposal.id),
-        Some(root),
-    )?;
-    baseline::remove_proposal(&cx.store, &proposal.id)?;
+    let counted_principals = accepted.approvers;
     drop(lock);
     outbox::send(
         ui,
@@ -148,7 +83,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         || {
             let event = outbox::logged(&cx, Some(&hash), EventType::Accepted, &actor);
             let event = event.with_proposal(&proposal, Some(decision), None);
-            match super::proposal_report(&cx, &proposal, false) {
+            match crate::lifecycle::proposal::proposal_report(&cx, &proposal, false) {
                 Ok(report) => event.with_report(&report, Some(&cx.rules)),
                 Err(_) => event.with_report(&proposal.changes, Some(&cx.rules)),
             }
@@ -168,58 +103,6 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
     }
     stage_hint(ui, &cx);
     Ok(Exit::Clean)
-}
-
-/// Appends an `approved` event for each counted approval that has none: statements
-/// signed with plain `ssh-keygen -Y sign`, which no driftgate command saw being made.
-/// The log then names every approver of an accepted baseline.
-fn record_outside_approvals(
-    cx: &Context,
-    id: &str,
-    root: &str,
-    judged: &crate::lifecycle::judge::Judgement,
-) -> Result<(), Error> {
-    let audit_path = cx.store.audit_path();
-    let (events, _) = audit::read_verified(&audit_path)?;
-    let counted = judged.decision.counted_principals();
-    for a in &judged.approvals {
-        let principal = &a.statement.principal;
-        if !counted.contains(principal) {
-            continue;
-        }
-        let logged = events.iter().any(|e| {
-            e.event == EventKind::Approved
-                && e.proposal.as_deref() == Some(id)
-                && &e.actor == principal
-        });
-        if logged {
-            continue;
-        }
-        let action = audit::Action::Approved {
-            reason: a.statement.reason.clone(),
-            signed: a.signature.is_some(),
-            key: judged
-                .decision
-                .counted
-                .iter()
-                .find(|c| &c.principal == principal)
-                .and_then(|c| c.key.clone()),
-            outside_at: Some(a.statement.time.clone()),
-        };
-        // Who signed it says what they are in the statement they signed.
-        let mut actor =
-            crate::actor::Actor::new(principal, a.statement.actor_kind.unwrap_or_default());
-        actor.tool = a.statement.tool.clone();
-        audit::append(
-            &audit_path,
-            cx.clock.stamp(),
-            &actor,
-            &action,
-            Some(id),
-            Some(root),
-        )?;
-    }
-    Ok(())
 }
 
 /// Prints the `git add` command that stages the state just written, when the root is

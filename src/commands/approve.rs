@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Context, checked_proposal, identity, outbox};
+use super::{Context, identity, outbox};
 use crate::actor::Actor;
 use crate::approval::signers::fingerprint;
 use crate::approval::sshsig::{self, KeyFile};
@@ -14,6 +14,7 @@ use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
 use crate::event::EventType;
 use crate::lifecycle::judge::{self, Case, InForce};
+use crate::lifecycle::proposal::checked_proposal;
 use crate::policy::{self, KeyTimes};
 use crate::ui::Ui;
 
@@ -174,7 +175,7 @@ fn review(
     requirement: &policy::Requirement,
     all: bool,
 ) -> Result<(), Error> {
-    let changes = super::proposal_report(cx, proposal, all)?;
+    let changes = crate::lifecycle::proposal::proposal_report(cx, proposal, all)?;
     let screen = crate::report::review::Screen {
         id: &proposal.id,
         requester: &proposal.requester,

@@ -2,10 +2,11 @@
 
 use serde::Serialize;
 
-use super::{Context, checked_proposal, judge};
+use super::Context;
 use crate::baseline::short;
 use crate::cli::{GlobalArgs, ListingFormat, ListingFormatArg};
 use crate::error::{Error, Exit};
+use crate::lifecycle::proposal::{checked_proposal, judge};
 use crate::policy::{self, Decision};
 use crate::ui::Ui;
 

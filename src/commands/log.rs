@@ -255,7 +255,7 @@ impl Proposals {
                 }
             }
         };
-        let report = super::proposal_report(cx, &proposal, false)?;
+        let report = crate::lifecycle::proposal::proposal_report(cx, &proposal, false)?;
         Ok(Some((proposal, report)))
     }
 }

@@ -7,11 +7,12 @@
 
 use std::time::Duration;
 
-use super::{Context, RunArgs, env_var, judge};
+use super::{Context, RunArgs, env_var};
 use crate::actor::Actor;
 use crate::audit::{self, EventKind};
 use crate::baseline::{self, Proposal};
 use crate::event::{Event, EventType};
+use crate::lifecycle::proposal::judge;
 use crate::notify;
 use crate::policy::actors;
 use crate::ui::Ui;
@@ -70,7 +71,7 @@ pub fn logged(cx: &Context, hash: Option<&str>, kind: EventType, actor: &Actor) 
 pub fn with_proposal(cx: &Context, event: Event, proposal: &Proposal) -> Event {
     let decision = judge(cx, proposal).ok().map(|j| j.decision);
     let event = event.with_proposal(proposal, decision.as_ref(), None);
-    match super::proposal_report(cx, proposal, false) {
+    match crate::lifecycle::proposal::proposal_report(cx, proposal, false) {
         Ok(report) => event.with_report(&report, Some(&cx.rules)),
         Err(_) => event.with_report(&proposal.changes, Some(&cx.rules)),
     }

@@ -3,11 +3,13 @@
 //!
 //! This is the one place that decides; commands call it and print what it returns.
 
+pub mod accept;
 pub mod chain;
 pub mod error;
 pub mod in_force;
 pub mod judge;
 pub mod project;
+pub mod proposal;
 pub mod source;
 
 pub use error::LifecycleError;
