@@ -8,6 +8,7 @@ use crate::cli::{GlobalArgs, ListingFormat, ListingFormatArg};
 use crate::error::{Error, Exit};
 use crate::lifecycle::proposal::{checked_proposal, judge};
 use crate::policy::{self, Decision};
+use crate::report::render::listing::Lines;
 use crate::ui::Ui;
 
 /// Explain what a proposal needs before it can be accepted
@@ -74,14 +75,13 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
             may_approve: may,
             decision: d,
         };
-        serde_json::to_writer_pretty(ui.out(), &e).map_err(std::io::Error::from)?;
-        writeln!(ui.out())?;
+        crate::report::render::listing::json(&e, ui.out())?;
         return Ok(exit);
     }
-    let mut t = String::new();
+    let mut t = Lines::default();
     let requester = proposal.requester_actor();
-    t.push_str(&format!(
-        "proposal {} by {}: {}\n",
+    t.line(format!(
+        "proposal {} by {}: {}",
         proposal.id,
         if requester.kind.is_machine() || requester.tool.is_some() {
             requester.describe()
@@ -94,19 +94,19 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
             &proposal.reason
         }
     ));
-    t.push_str(&format!(
-        "judged by the policy, allowed_signers and rules of {}\n",
+    t.line(format!(
+        "judged by the policy, allowed_signers and rules of {}",
         j.case.in_force.source()
     ));
     if let Some(key) = &d.requester.signed_by {
-        t.push_str(&format!(
-            "requested by {}, signed by key {key}\n",
+        t.line(format!(
+            "requested by {}, signed by key {key}",
             d.requester.principal
         ));
     }
     if d.requester.machine {
-        t.push_str(&format!(
-            "requested by a machine ({}): approvals by machines and in CI {}\n",
+        t.line(format!(
+            "requested by a machine ({}): approvals by machines and in CI {}",
             if d.requester.kind.is_machine() {
                 d.requester.kind.as_str()
             } else {
@@ -121,32 +121,32 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
     }
     let req = &d.requirement;
     if let Some(top) = j.case.subject.severity() {
-        t.push_str(&format!(
-            "highest severity: {}: {}\n",
+        t.line(format!(
+            "highest severity: {}: {}",
             top.as_str(),
             req.causes.join(", ")
         ));
     }
-    t.push_str(&format!(
-        "requires {} approval(s) from distinct principals and distinct keys\n",
+    t.line(format!(
+        "requires {} approval(s) from distinct principals and distinct keys",
         d.required
     ));
     if req.by_severity() || req.machine_requester {
-        t.push_str(&format!("  {}\n", req.reason));
+        t.line(format!("  {}", req.reason));
     }
     let policy = &j.case.in_force.policy;
     if let Some(ttl) = &policy.approval_ttl {
-        t.push_str(&format!(
-            "  an approval counts for {ttl} after it is given (`policy.approval_ttl`)\n"
+        t.line(format!(
+            "  an approval counts for {ttl} after it is given (`policy.approval_ttl`)"
         ));
     }
     if let Some(ttl) = &policy.proposal_ttl {
-        t.push_str(&format!(
-            "  the proposal may be accepted for {ttl} after it was made (`policy.proposal_ttl`)\n"
+        t.line(format!(
+            "  the proposal may be accepted for {ttl} after it was made (`policy.proposal_ttl`)"
         ));
     }
-    t.push_str(&format!(
-        "  {}; {}\n",
+    t.line(format!(
+        "  {}; {}",
         if d.require_signatures {
             "signed approvals only"
         } else {
@@ -159,8 +159,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
         }
     ));
     for s in &d.scoped {
-        t.push_str(&format!(
-            "  and {} from {} for {}: {} counted\n",
+        t.line(format!(
+            "  and {} from {} for {}: {} counted",
             s.required,
             crate::policy::ticked(&s.approvers),
             crate::policy::ticked(&s.files),
@@ -168,11 +168,11 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
         ));
     }
     if may.is_empty() {
-        t.push_str("may sign: nobody (allowed_signers lists no key for namespace `driftgate`)\n");
+        t.line("may sign: nobody (allowed_signers lists no key for namespace `driftgate`)");
     } else {
-        t.push_str("may sign (allowed_signers):\n");
+        t.line("may sign (allowed_signers):");
         for (who, keys) in &may {
-            t.push_str(&format!("  {who}  {}\n", keys.join(", ")));
+            t.line(format!("  {who}  {}", keys.join(", ")));
         }
     }
     if !d.require_signatures {
@@ -182,14 +182,12 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
             (Some(list), true) => list.join(", "),
             (Some(list), false) => format!("{} (not the requester)", list.join(", ")),
         };
-        t.push_str(&format!(
-            "may approve interactively: {who}, at a terminal\n"
-        ));
+        t.line(format!("may approve interactively: {who}, at a terminal"));
     }
-    t.push_str(&format!("counted ({}):\n", d.counted.len()));
+    t.line(format!("counted ({}):", d.counted.len()));
     for c in &d.counted {
-        t.push_str(&format!(
-            "  {}  {}\n",
+        t.line(format!(
+            "  {}  {}",
             c.principal,
             c.key
                 .as_deref()
@@ -197,22 +195,22 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ExplainArgs) -> Result<Exit, Erro
         ));
     }
     if !d.not_counted.is_empty() {
-        t.push_str(&format!("not counted ({}):\n", d.not_counted.len()));
+        t.line(format!("not counted ({}):", d.not_counted.len()));
         for n in &d.not_counted {
-            t.push_str(&format!("  {}: {}\n", n.principal, n.reason));
+            t.line(format!("  {}: {}", n.principal, n.reason));
         }
     }
     if d.satisfied() {
-        t.push_str(&format!(
-            "satisfied: `driftgate accept {}` will accept it (root {})\n",
+        t.line(format!(
+            "satisfied: `driftgate accept {}` will accept it (root {})",
             proposal.id,
             short(&proposal.baseline.root_hash)
         ));
     } else {
         for s in d.shortfalls() {
-            t.push_str(&format!("missing: {s}\n"));
+            t.line(format!("missing: {s}"));
         }
     }
-    write!(ui.out(), "{t}")?;
+    t.render(ui.out())?;
     Ok(exit)
 }

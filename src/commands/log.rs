@@ -13,6 +13,7 @@ use crate::cli::{GlobalArgs, LogFormat, LogFormatArg};
 use crate::error::{Error, Exit};
 use crate::event::Event;
 use crate::report::Report;
+use crate::report::render::listing::Table;
 use crate::ui::Ui;
 
 /// Show the audit trail: who proposed, approved, rejected and accepted what
@@ -69,8 +70,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &LogArgs) -> Result<Exit, Error> {
         .filter(|e| window.contains_text(&e.time))
         .collect();
     if format == LogFormat::Json {
-        serde_json::to_writer_pretty(ui.out(), &events).map_err(std::io::Error::from)?;
-        writeln!(ui.out())?;
+        crate::report::render::listing::json(&events, ui.out())?;
         return Ok(Exit::Clean);
     }
     if events.is_empty() {
@@ -89,38 +89,26 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &LogArgs) -> Result<Exit, Error> {
         header.push("root");
     }
     header.push("reason");
-    let mut table = comfy_table::Table::new();
-    table
-        .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
-        .set_width(u16::try_from(ui.width()).unwrap_or(u16::MAX))
-        .set_header(header);
+    let mut table = Table::new(header).fit(ui.width());
     for e in &events {
         let reason = e
             .details
             .get("reason")
             .and_then(|v| v.as_str())
             .unwrap_or("");
-        use crate::report::render::printable;
         let mut row = vec![
-            printable(&e.time).into_owned(),
-            e.event.as_str().to_string(),
-            printable(&e.actor).into_owned(),
-            printable(e.proposal.as_deref().unwrap_or("-")).into_owned(),
+            e.time.as_str(),
+            e.event.as_str(),
+            &e.actor,
+            e.proposal.as_deref().unwrap_or("-"),
         ];
         if wide {
-            row.push(printable(e.root_hash.as_deref().map_or("-", short)).into_owned());
+            row.push(e.root_hash.as_deref().map_or("-", short));
         }
-        row.push(printable(reason).into_owned());
-        table.add_row(row);
+        row.push(reason);
+        table.row(row);
     }
-    // Times, ids and hashes are read whole or not at all; only the reason wraps.
-    for i in 0..table.column_count().saturating_sub(1) {
-        if let Some(column) = table.column_mut(i) {
-            column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
-        }
-    }
-    writeln!(ui.out(), "{table}")?;
+    table.render(ui.out())?;
     Ok(Exit::Clean)
 }
 

@@ -7,6 +7,7 @@ use crate::approval;
 use crate::baseline;
 use crate::cli::{GlobalArgs, ListingFormat, ListingFormatArg};
 use crate::error::{Error, Exit};
+use crate::report::render::listing::Table;
 use crate::ui::Ui;
 
 /// List pending proposals
@@ -67,8 +68,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ProposalsArgs) -> Result<Exit, Er
         });
     }
     if args.format.format == ListingFormat::Json {
-        serde_json::to_writer_pretty(ui.out(), &rows).map_err(std::io::Error::from)?;
-        writeln!(ui.out())?;
+        crate::report::render::listing::json(&rows, ui.out())?;
         return Ok(Exit::Clean);
     }
     if rows.is_empty() {
@@ -76,21 +76,14 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ProposalsArgs) -> Result<Exit, Er
         return Ok(Exit::Clean);
     }
     let now = cx.clock.now();
-    let mut table = comfy_table::Table::new();
-    table
-        .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
-        .set_header(["id", "requester", "age", "files", "approvals", "reason"]);
+    let mut table = Table::new(["id", "requester", "age", "files", "approvals", "reason"]);
     for r in &rows {
-        table.add_row([
-            crate::report::render::printable(&r.id).into_owned(),
+        table.row([
+            r.id.clone(),
             if r.requester_kind.is_machine() {
-                format!(
-                    "{} ({})",
-                    crate::report::render::printable(&r.requester),
-                    r.requester_kind.as_str()
-                )
+                format!("{} ({})", r.requester, r.requester_kind.as_str())
             } else {
-                crate::report::render::printable(&r.requester).into_owned()
+                r.requester.clone()
             },
             if r.expired {
                 format!("{} (expired)", age(now, &r.created_at))
@@ -103,10 +96,10 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ProposalsArgs) -> Result<Exit, Er
             } else {
                 r.approvals.join(", ")
             },
-            crate::report::render::printable(&r.reason).into_owned(),
+            r.reason.clone(),
         ]);
     }
-    writeln!(ui.out(), "{table}")?;
+    table.render(ui.out())?;
     Ok(Exit::Clean)
 }
 

@@ -7,6 +7,7 @@ use crate::baseline;
 use crate::cli::{GlobalArgs, ListingFormat, ListingFormatArg};
 use crate::config::RuleConfig;
 use crate::error::{Error, Exit};
+use crate::report::render::listing::Table;
 use crate::ui::Ui;
 
 /// List the active risk rules
@@ -110,8 +111,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RulesArgs) -> Result<Exit, Error>
                 .hint("run `driftgate rules --all` to list every rule"));
         };
         if args.format.format == ListingFormat::Json {
-            serde_json::to_writer_pretty(ui.out(), row).map_err(std::io::Error::from)?;
-            writeln!(ui.out())?;
+            crate::report::render::listing::json(row, ui.out())?;
         } else {
             #[derive(Serialize)]
             struct One<'a> {
@@ -134,28 +134,24 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &RulesArgs) -> Result<Exit, Error>
             default_severity: set.default_severity().as_str(),
             rules: rows,
         };
-        serde_json::to_writer_pretty(ui.out(), &listing).map_err(std::io::Error::from)?;
-        writeln!(ui.out())?;
+        crate::report::render::listing::json(&listing, ui.out())?;
         return Ok(Exit::Clean);
     }
-    let mut table = comfy_table::Table::new();
-    table
-        .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
-        .set_header(["id", "severity", "source", "description"]);
+    let mut table = Table::new(["id", "severity", "source", "description"]);
     for r in &rows {
         let source = if r.active {
             r.source.to_string()
         } else {
             format!("{} (off)", r.source)
         };
-        table.add_row([
-            r.spec.id.clone(),
-            r.spec.severity.as_str().to_string(),
-            source,
-            r.spec.description.clone(),
+        table.row([
+            r.spec.id.as_str(),
+            r.spec.severity.as_str(),
+            &source,
+            &r.spec.description,
         ]);
     }
-    writeln!(ui.out(), "{table}")?;
+    table.render(ui.out())?;
     let active = set.rules().len();
     let own = set
         .rules()

@@ -6,6 +6,7 @@ use crate::baseline::short;
 use crate::cli::{GlobalArgs, ListingFormat, ListingFormatArg};
 use crate::error::{Error, Exit};
 use crate::lifecycle::chain::{self, TreeState};
+use crate::report::render::listing::Lines;
 use crate::ui::Ui;
 
 /// Verify the baseline chain, its signatures, trust-file changes and the audit log
@@ -95,43 +96,38 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &VerifyArgs) -> Result<Exit, Error
         chain::verify_extends(&cx.store, &v, &base)?;
     }
     if args.format.format == ListingFormat::Json {
-        let mut obj = serde_json::to_value(&v).map_err(std::io::Error::from)?;
-        if let Some(m) = obj.as_object_mut() {
-            m.insert("schema".into(), "driftgate.verify/v1".into());
-        }
-        serde_json::to_writer_pretty(ui.out(), &obj).map_err(std::io::Error::from)?;
-        writeln!(ui.out())?;
+        crate::report::render::listing::json_with_schema(&v, "driftgate.verify/v1", ui.out())?;
         return Ok(Exit::Clean);
     }
     if ui.quiet {
         return Ok(Exit::Clean);
     }
+    let mut t = Lines::default();
     if let Some(rev) = &args.base {
-        writeln!(ui.out(), "the chain and audit log extend those at `{rev}`")?;
+        t.line(format!("the chain and audit log extend those at `{rev}`"));
     }
     match (v.baselines.first(), v.baselines.last()) {
         (Some(first), Some(current)) => {
-            writeln!(
-                ui.out(),
+            t.line(format!(
                 "verified {} baseline(s) from {} to {}: {} approval(s), audit log of {} line(s)",
                 v.baselines.len(),
                 short(first),
                 short(current),
                 v.approvals,
                 v.audit_lines
-            )?;
+            ));
             if !v.pinned {
                 ui.warn(format!(
                     "the first baseline is trusted on first use; pin it in CI with `driftgate verify --trust-root {first}`"
                 ));
             }
         }
-        _ => writeln!(
-            ui.out(),
+        _ => t.line(format!(
             "no accepted baseline yet; audit log of {} line(s) verified",
             v.audit_lines
-        )?,
+        )),
     }
+    t.render(ui.out())?;
     Ok(Exit::Clean)
 }
 
@@ -155,8 +151,7 @@ fn attestation(
                 "principal": s.principal, "key": s.key
             })).collect::<Vec<_>>(),
         });
-        serde_json::to_writer_pretty(ui.out(), &obj).map_err(std::io::Error::from)?;
-        writeln!(ui.out())?;
+        crate::report::render::listing::json(&obj, ui.out())?;
         return Ok(Exit::Clean);
     }
     let signers: Vec<String> = v
@@ -164,12 +159,13 @@ fn attestation(
         .iter()
         .map(|s| format!("{} (key {})", s.principal, s.key))
         .collect();
-    writeln!(
-        ui.out(),
+    let mut t = Lines::default();
+    t.line(format!(
         "verified attestation `{name}`: baseline {} approved by {}, attested by {}",
         short(&v.root_hash),
         v.approvers.join(", "),
         signers.join(", ")
-    )?;
+    ));
+    t.render(ui.out())?;
     Ok(Exit::Clean)
 }

@@ -8,6 +8,7 @@ pub mod github;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod listing;
 pub mod markdown;
 pub mod palette;
 pub mod sarif;
