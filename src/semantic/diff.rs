@@ -18,10 +18,10 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use similar::{Algorithm, DiffTag, TextDiff};
+use similar::{Algorithm, DiffTag};
 
 use super::Options;
-use super::canonical::special_name;
+use super::canonical_text::special_name;
 use super::keypath::{KeyPath, KeyPattern, Segment};
 use super::redact::{self, Form, Redactor};
 use super::value::{Doc, Kind, Node};
@@ -1131,25 +1131,12 @@ fn hash_into(h: &mut blake3::Hasher, doc: &Doc, redactor: &Redactor, n: &Node, s
             hash_into(h, doc, redactor, &doc.tagged(n), secret);
         }
         _ => {
-            let text = super::canonical::node_text(doc, n);
+            let text = super::canonical_text::node_text(doc, n);
             h.update(b"s");
             h.update(&(text.len() as u64).to_le_bytes());
             h.update(text.as_bytes());
         }
     }
-}
-
-/// How long a line diff may search for the shortest edit script. Myers' algorithm is
-/// quadratic in the worst case (a 20,000-line file rewritten whole); past the deadline
-/// `similar` settles for a correct but longer diff instead of hanging a CI job.
-const LINE_DIFF_DEADLINE: Duration = Duration::from_millis(500);
-
-/// Returns the line diff of `old` and `new`, bounded in time.
-pub fn line_diff_of<'a>(old: &'a str, new: &'a str) -> TextDiff<'a, 'a, 'a, str> {
-    TextDiff::configure()
-        .algorithm(Algorithm::Myers)
-        .deadline(Instant::now() + LINE_DIFF_DEADLINE)
-        .diff_lines(old, new)
 }
 
 /// Returns the unified line diff of two multi-line strings, in masked form (see
