@@ -1,6 +1,7 @@
 //! git as a source of trees: the index (what `git commit` would record) and the tree of
 //! a commit, read through git2 without touching the working tree or checking anything
-//! out; and the pre-commit hook file ([`hook`]).
+//! out (unchanged blobs' entries come from `cache`); and the pre-commit hook file
+//! ([`hook`]).
 //!
 //! Entries are built with [`crate::tree::hash_file`] from the blobs' bytes, and the
 //! files that make up the tree are chosen as the disk walk chooses them: the config's
@@ -8,6 +9,7 @@
 //! not apply: whatever git lists is tracked, and a tracked file is never hidden.
 //! Does not read the baseline or config.
 
+mod cache;
 pub mod hook;
 
 use std::collections::HashMap;
@@ -16,7 +18,6 @@ use std::sync::Mutex;
 
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::compare::{CompareError, Content, Contents};
 use crate::config::Config;
@@ -24,6 +25,7 @@ use crate::tree::{
     Entry, EntryKind, FileData, Selector, Settings, Tree, TreeError, hash_file, normalize,
     symlink_entry,
 };
+use cache::BlobCache;
 
 /// git's file modes (the octal numbers of tree entries and the index).
 const MODE_FILE: u32 = 0o100644;
@@ -522,68 +524,6 @@ fn entry_of(
         settings,
     )?
     .entry)
-}
-
-/// The entries of blobs read before, by path: a blob's content never changes, so an
-/// entry is reused while the path, mode and blob id are the same (and the settings,
-/// through their fingerprint). Derived data in `.driftgate/cache/`, safe to delete.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct BlobCache {
-    fingerprint: String,
-    files: HashMap<String, CachedBlob>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct CachedBlob {
-    blob: String,
-    kind: EntryKind,
-    entry: Entry,
-}
-
-impl BlobCache {
-    const FILE: &'static str = "git-blobs.json";
-
-    fn load(dir: &Path, fingerprint: &str) -> BlobCache {
-        std::fs::read(dir.join(Self::FILE))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<BlobCache>(&b).ok())
-            .filter(|c| c.fingerprint == fingerprint)
-            .unwrap_or_default()
-    }
-
-    fn get(&self, f: &Found) -> Option<&Entry> {
-        self.files
-            .get(&f.rel)
-            .filter(|c| c.kind == f.kind && c.blob == f.oid.to_string() && c.entry.path == f.rel)
-            .map(|c| &c.entry)
-    }
-
-    fn of(fingerprint: &str, found: &[Found], tree: &Tree) -> BlobCache {
-        let files = found
-            .iter()
-            .filter_map(|f| {
-                let entry = tree.get(&f.rel)?.clone();
-                Some((
-                    f.rel.clone(),
-                    CachedBlob {
-                        blob: f.oid.to_string(),
-                        kind: f.kind,
-                        entry,
-                    },
-                ))
-            })
-            .collect();
-        BlobCache {
-            fingerprint: fingerprint.to_string(),
-            files,
-        }
-    }
-
-    fn save(&self, dir: &Path) -> Result<(), crate::store::StoreError> {
-        std::fs::create_dir_all(dir).map_err(crate::store::StoreError::io("create", dir))?;
-        let bytes = serde_json::to_vec(self).unwrap_or_default();
-        crate::store::write_atomic(&dir.join(Self::FILE), &bytes)
-    }
 }
 
 /// The blobs of a [`GitTree`], read on demand for the files that differ.
