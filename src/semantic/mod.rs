@@ -292,7 +292,7 @@ pub type DocumentValue = (Option<String>, serde_json::Value);
 /// multi-document file without identities, or not at all.
 ///
 /// With `keep`, only the parts on those key paths are whole; elsewhere small values are
-/// kept and large collections left empty (see `diff::to_json_pruned`).
+/// kept and large collections left empty (see `diff::json::to_json_pruned`).
 pub fn document_values(
     old: Option<&Parsed>,
     new: Option<&Parsed>,
