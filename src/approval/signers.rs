@@ -13,9 +13,11 @@
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
-use ssh_key::{HashAlg, PublicKey, public::KeyData};
+use ssh_key::{PublicKey, public::KeyData};
 
+// Re-exported: fingerprints are shown with the trust set, and callers name them here.
 use super::sshsig::NAMESPACE;
+pub use super::sshsig::fingerprint;
 
 /// A trust file that does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -87,11 +89,6 @@ impl Refusal {
             }
         }
     }
-}
-
-/// Returns the `SHA256:...` fingerprint of a key, as `ssh-keygen -l` shows it.
-pub fn fingerprint(key: &KeyData) -> String {
-    key.fingerprint(HashAlg::Sha256).to_string()
 }
 
 /// The parsed trust file; empty when the baseline has none.

@@ -11,10 +11,13 @@ use std::process::{Command, Stdio};
 
 use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, PublicKey, SshSig, public::KeyData};
 
-use super::signers::fingerprint;
-
 /// The SSHSIG namespace of approval signatures.
 pub const NAMESPACE: &str = "driftgate";
+
+/// Returns the `SHA256:...` fingerprint of a key, as `ssh-keygen -l` shows it.
+pub fn fingerprint(key: &KeyData) -> String {
+    key.fingerprint(HashAlg::Sha256).to_string()
+}
 
 /// Errors of signing.
 ///

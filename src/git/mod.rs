@@ -1,6 +1,7 @@
 //! git as a source of trees: the index (what `git commit` would record) and the tree of
 //! a commit, read through git2 without touching the working tree or checking anything
-//! out; and the pre-commit hook file ([`hook`]).
+//! out (unchanged blobs' entries come from `cache`); and the pre-commit hook file
+//! ([`hook`]).
 //!
 //! Entries are built with [`crate::tree::hash_file`] from the blobs' bytes, and the
 //! files that make up the tree are chosen as the disk walk chooses them: the config's
@@ -8,6 +9,7 @@
 //! not apply: whatever git lists is tracked, and a tracked file is never hidden.
 //! Does not read the baseline or config.
 
+mod cache;
 pub mod hook;
 
 use std::collections::HashMap;
@@ -16,7 +18,6 @@ use std::sync::Mutex;
 
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::compare::{CompareError, Content, Contents};
 use crate::config::Config;
@@ -24,6 +25,7 @@ use crate::tree::{
     Entry, EntryKind, FileData, Selector, Settings, Tree, TreeError, hash_file, normalize,
     symlink_entry,
 };
+use cache::BlobCache;
 
 /// git's file modes (the octal numbers of tree entries and the index).
 const MODE_FILE: u32 = 0o100644;
@@ -524,68 +526,6 @@ fn entry_of(
     .entry)
 }
 
-/// The entries of blobs read before, by path: a blob's content never changes, so an
-/// entry is reused while the path, mode and blob id are the same (and the settings,
-/// through their fingerprint). Derived data in `.driftgate/cache/`, safe to delete.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct BlobCache {
-    fingerprint: String,
-    files: HashMap<String, CachedBlob>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct CachedBlob {
-    blob: String,
-    kind: EntryKind,
-    entry: Entry,
-}
-
-impl BlobCache {
-    const FILE: &'static str = "git-blobs.json";
-
-    fn load(dir: &Path, fingerprint: &str) -> BlobCache {
-        std::fs::read(dir.join(Self::FILE))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<BlobCache>(&b).ok())
-            .filter(|c| c.fingerprint == fingerprint)
-            .unwrap_or_default()
-    }
-
-    fn get(&self, f: &Found) -> Option<&Entry> {
-        self.files
-            .get(&f.rel)
-            .filter(|c| c.kind == f.kind && c.blob == f.oid.to_string() && c.entry.path == f.rel)
-            .map(|c| &c.entry)
-    }
-
-    fn of(fingerprint: &str, found: &[Found], tree: &Tree) -> BlobCache {
-        let files = found
-            .iter()
-            .filter_map(|f| {
-                let entry = tree.get(&f.rel)?.clone();
-                Some((
-                    f.rel.clone(),
-                    CachedBlob {
-                        blob: f.oid.to_string(),
-                        kind: f.kind,
-                        entry,
-                    },
-                ))
-            })
-            .collect();
-        BlobCache {
-            fingerprint: fingerprint.to_string(),
-            files,
-        }
-    }
-
-    fn save(&self, dir: &Path) -> Result<(), crate::store::StoreError> {
-        std::fs::create_dir_all(dir).map_err(crate::store::StoreError::io("create", dir))?;
-        let bytes = serde_json::to_vec(self).unwrap_or_default();
-        crate::store::write_atomic(&dir.join(Self::FILE), &bytes)
-    }
-}
-
 /// The blobs of a [`GitTree`], read on demand for the files that differ.
 pub struct GitContents {
     // git2's repository is not `Sync`; comparisons read few blobs, so one lock is enough.
@@ -621,133 +561,4 @@ impl Contents for GitContents {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A repository with `files` staged and committed; returns its directory.
-    fn repo_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        let repo = Repository::init(dir.path()).unwrap();
-        let mut index = repo.index().unwrap();
-        for (path, content) in files {
-            let p = dir.path().join(path);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, content).unwrap();
-            index.add_path(Path::new(path)).unwrap();
-        }
-        index.write().unwrap();
-        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-        let sig = git2::Signature::now("Dev", "dev@example.com").unwrap();
-        repo.commit(Some("HEAD"), &sig, &sig, "first", &tree, &[])
-            .unwrap();
-        dir
-    }
-
-    fn stage(dir: &Path, path: &str, content: &str) {
-        std::fs::write(dir.join(path), content).unwrap();
-        let repo = Repository::open(dir).unwrap();
-        let mut index = repo.index().unwrap();
-        index.add_path(Path::new(path)).unwrap();
-        index.write().unwrap();
-    }
-
-    fn read(dir: &Path, source: Source<'_>, cache: Option<&Path>) -> Tree {
-        let config = Config::default();
-        let settings = Settings::new(&config);
-        let options = ReadOptions { cache_dir: cache };
-        read_tree(dir, source, &config, &settings, &options)
-            .unwrap()
-            .tree
-    }
-
-    #[test]
-    fn entries_are_those_of_the_bytes() {
-        let dir = repo_with(&[("a.txt", "x\n"), ("k8s/web.yaml", "replicas: 2\n")]);
-        let settings = Settings::new(&Config::default());
-        let tree = read(dir.path(), Source::Index(None), None);
-        assert_eq!(tree.keys().collect::<Vec<_>>(), ["a.txt", "k8s/web.yaml"]);
-        let expected = hash_file(
-            "k8s/web.yaml".into(),
-            EntryKind::File,
-            FileData::Bytes(b"replicas: 2\n"),
-            &settings,
-        )
-        .unwrap()
-        .entry;
-        assert_eq!(tree["k8s/web.yaml"], expected);
-        assert_eq!(read(dir.path(), Source::Rev("HEAD"), None), tree);
-    }
-
-    #[test]
-    fn the_cache_saves_parsing_but_never_hides_new_bytes() {
-        let dir = repo_with(&[("a.txt", "x\n")]);
-        let cache = tempfile::tempdir().unwrap();
-        let fresh = read(dir.path(), Source::Index(None), Some(cache.path()));
-        // The cache sits in git's directory, whatever cache directory is passed.
-        let file = dir
-            .path()
-            .join(".git/driftgate-cache")
-            .join(BlobCache::FILE);
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert!(text.contains(&fresh["a.txt"].blake3));
-
-        // A cached entry is reused while the bytes hash to it...
-        let marked = text.replace("\"format\":\"text\"", "\"format\":\"cached\"");
-        assert_ne!(marked, text);
-        std::fs::write(&file, &marked).unwrap();
-        let again = read(dir.path(), Source::Index(None), Some(cache.path()));
-        assert_eq!(again["a.txt"].format, "cached");
-
-        // ...but not when it claims other bytes,
-        let forged = marked.replace(&fresh["a.txt"].blake3, &"0".repeat(64));
-        std::fs::write(&file, &forged).unwrap();
-        let again = read(dir.path(), Source::Index(None), Some(cache.path()));
-        assert_eq!(again["a.txt"], fresh["a.txt"]);
-
-        // nor for another blob at the same path.
-        std::fs::write(&file, &marked).unwrap();
-        stage(dir.path(), "a.txt", "y\n");
-        let changed = read(dir.path(), Source::Index(None), Some(cache.path()));
-        assert_eq!(changed["a.txt"].format, "text");
-        assert_ne!(changed["a.txt"].blake3, fresh["a.txt"].blake3);
-    }
-
-    #[test]
-    fn the_cache_is_dropped_when_the_settings_change() {
-        let dir = repo_with(&[("a.txt", "x\n")]);
-        let cache = tempfile::tempdir().unwrap();
-        read(dir.path(), Source::Index(None), Some(cache.path()));
-        // The cache sits in git's directory, whatever cache directory is passed.
-        let file = dir
-            .path()
-            .join(".git/driftgate-cache")
-            .join(BlobCache::FILE);
-        let text = std::fs::read_to_string(&file).unwrap();
-        let marked = text.replace("\"format\":\"text\"", "\"format\":\"cached\"");
-        std::fs::write(&file, &marked).unwrap();
-        let config = Config::default();
-        let mut settings = Settings::new(&config);
-        settings.fingerprint = "other".into();
-        let options = ReadOptions {
-            cache_dir: Some(cache.path()),
-        };
-        let tree = read_tree(
-            dir.path(),
-            Source::Index(None),
-            &config,
-            &settings,
-            &options,
-        )
-        .unwrap()
-        .tree;
-        assert_eq!(tree["a.txt"].format, "text");
-    }
-
-    #[test]
-    fn a_missing_subtree_is_an_empty_tree() {
-        let dir = repo_with(&[("a.txt", "x\n")]);
-        let root = dir.path().join("later");
-        std::fs::create_dir_all(&root).unwrap();
-        assert!(read(&root, Source::Rev("HEAD"), None).is_empty());
-    }
-}
+mod tests;

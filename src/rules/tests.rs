@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::change::FileStatus;
+use crate::change::{ChangeKind, FileStatus};
 
 fn config(text: &str) -> Config {
     crate::config::ValidConfig::parse(text, Path::new("driftgate.toml"))

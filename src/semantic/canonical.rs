@@ -18,13 +18,17 @@
 //! replaced by their keyed hash (`redact`), so the form may be stored; a changed secret
 //! still changes the form. [`read`] loads it back for comparison.
 
+use std::borrow::Cow;
+
 use super::Options;
 use super::ParseError;
-use super::json::{
-    self, DATETIME_KEY, FLOAT_KEY, MASKED_KEY, Mode, REDACTED_KEY, TAG_KEY, YAML11_KEY,
-};
+use super::canonical_text::{Redaction, Writer};
+use super::json::{self, MASKED_KEY, Mode, REDACTED_KEY};
 use super::redact::{self, Form, Redactor};
-use super::value::{Doc, Kind, Node};
+use super::value::{Doc, Node};
+
+// `yaml` names the unredacted text here, with the canonical form it belongs to.
+pub(crate) use super::canonical_text::node_text;
 
 /// The first line of every canonical form.
 pub(crate) const HEADER: &[u8] = b"driftgate-canonical/1\n";
@@ -35,7 +39,7 @@ pub(crate) fn write(doc: &Doc, options: &Options) -> Vec<u8> {
     let redactor = Redactor::new(doc, options);
     let mut w = Writer {
         doc,
-        redactor: Some(&redactor),
+        redaction: Some(&redactor),
         out: Vec::with_capacity(HEADER.len() + doc.text.len() * 2),
     };
     w.out.extend_from_slice(HEADER);
@@ -44,18 +48,6 @@ pub(crate) fn write(doc: &Doc, options: &Options) -> Vec<u8> {
         w.out.push(b'\n');
     }
     w.out
-}
-
-/// Returns the canonical JSON text of one node, nothing redacted (for keys and hashes).
-pub(crate) fn node_text(doc: &Doc, node: &Node) -> String {
-    let mut w = Writer {
-        doc,
-        redactor: None,
-        out: Vec::new(),
-    };
-    w.node(node, false);
-    // Only valid UTF-8 is ever written.
-    String::from_utf8(w.out).unwrap_or_default()
 }
 
 /// Returns the documents of a canonical form written by [`write`].
@@ -77,151 +69,28 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Doc, ParseError> {
     Ok(doc)
 }
 
-struct Writer<'a> {
-    doc: &'a Doc,
-    redactor: Option<&'a Redactor>,
-    out: Vec<u8>,
-}
-
-impl Writer<'_> {
-    fn node(&mut self, n: &Node, secret: bool) {
-        if let Some(r) = self.redactor {
-            match r.form(self.doc, n, secret) {
-                Form::Plain => {}
-                Form::Whole(h) => return self.special(REDACTED_KEY, &h),
-                Form::Masked(m) => return self.special(MASKED_KEY, &m),
-            }
-        }
-        let doc = self.doc;
-        if n.y11 != 0 && !n.is_collection() {
-            // Equal data must also read alike under YAML 1.1 (`0420` is not `420`).
-            self.out.extend_from_slice(b"{");
-            self.string(YAML11_KEY);
-            self.out.extend_from_slice(b":[");
-            self.string(super::yaml11::Reading::of(n.y11).name());
-            self.out.push(b',');
-            self.node(&Node { y11: 0, ..*n }, secret);
-            self.out.extend_from_slice(b"]}");
-            return;
-        }
-        match n.kind {
-            Kind::Null => self.out.extend_from_slice(b"null"),
-            Kind::Bool => self
-                .out
-                .extend_from_slice(if n.a == 1 { b"true" } else { b"false" }),
-            Kind::Int => self.int(n.int_value()),
-            Kind::Num => self.out.extend_from_slice(doc.str(n).as_bytes()),
-            Kind::Special => self.special(FLOAT_KEY, special_name(n)),
-            Kind::Str => self.string(doc.str(n)),
-            Kind::DateTime => self.special(DATETIME_KEY, doc.str(n)),
-            Kind::Redacted => self.special(REDACTED_KEY, doc.str(n)),
-            Kind::Masked => self.special(MASKED_KEY, doc.str(n)),
-            Kind::Tagged => {
-                self.out.extend_from_slice(b"{");
-                self.string(TAG_KEY);
-                self.out.extend_from_slice(b":[");
-                self.string(doc.name(n.a));
-                self.out.push(b',');
-                self.node(&doc.tagged(n), secret && redact::tag_keeps_secret(doc, n));
-                self.out.extend_from_slice(b"]}");
-            }
-            Kind::Seq => {
-                self.out.push(b'[');
-                for (i, c) in doc.children(n).iter().enumerate() {
-                    if i > 0 {
-                        self.out.push(b',');
-                    }
-                    self.node(c, secret);
-                }
-                self.out.push(b']');
-            }
-            Kind::Map => {
-                self.out.push(b'{');
-                for (i, c) in doc.children(n).iter().enumerate() {
-                    if i > 0 {
-                        self.out.push(b',');
-                    }
-                    let key = doc.key(c);
-                    if key.starts_with('\0') {
-                        let mut escaped = String::with_capacity(key.len() + 1);
-                        escaped.push('\0');
-                        escaped.push_str(key);
-                        self.string(&escaped);
-                    } else {
-                        self.string(key);
-                    }
-                    self.out.push(b':');
-                    let child_secret = self
-                        .redactor
-                        .map_or(secret, |r| r.child_secret(doc, n, c, secret));
-                    self.node(c, child_secret);
-                }
-                self.out.push(b'}');
-            }
+// The writer meets the redactor here: `redact` hashes the writer's unredacted text, so
+// the writer cannot name `redact`, and `redact` does not name the writer's trait.
+impl Redaction for Redactor {
+    fn replacement<'d>(
+        &'d self,
+        doc: &'d Doc,
+        node: &Node,
+        secret: bool,
+    ) -> Option<(&'static str, Cow<'d, str>)> {
+        match self.form(doc, node, secret) {
+            Form::Plain => None,
+            Form::Whole(h) => Some((REDACTED_KEY, h)),
+            Form::Masked(m) => Some((MASKED_KEY, m)),
         }
     }
 
-    fn special(&mut self, key: &str, value: &str) {
-        self.out.push(b'{');
-        self.string(key);
-        self.out.push(b':');
-        self.string(value);
-        self.out.push(b'}');
+    fn child_secret(&self, doc: &Doc, map: &Node, child: &Node, parent: bool) -> bool {
+        Redactor::child_secret(self, doc, map, child, parent)
     }
 
-    fn int(&mut self, v: i64) {
-        let mut buf = [0u8; 20];
-        let mut i = buf.len();
-        let mut u = v.unsigned_abs();
-        loop {
-            i -= 1;
-            buf[i] = b'0' + (u % 10) as u8;
-            u /= 10;
-            if u == 0 {
-                break;
-            }
-        }
-        if v < 0 {
-            self.out.push(b'-');
-        }
-        self.out.extend_from_slice(&buf[i..]);
-    }
-
-    fn string(&mut self, s: &str) {
-        self.out.push(b'"');
-        let bytes = s.as_bytes();
-        let mut run = 0;
-        for (i, &c) in bytes.iter().enumerate() {
-            let esc: &[u8] = match c {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0x08 => b"\\b",
-                0x0C => b"\\f",
-                0..=0x1F => b"",
-                _ => continue,
-            };
-            self.out.extend_from_slice(&bytes[run..i]);
-            if esc.is_empty() {
-                self.out.extend_from_slice(format!("\\u{c:04x}").as_bytes());
-            } else {
-                self.out.extend_from_slice(esc);
-            }
-            run = i + 1;
-        }
-        self.out.extend_from_slice(&bytes[run..]);
-        self.out.push(b'"');
-    }
-}
-
-/// Returns `inf`, `-inf` or `nan` for a `Special` node.
-pub(crate) fn special_name(n: &Node) -> &'static str {
-    match n.a {
-        0 => "inf",
-        1 => "-inf",
-        _ => "nan",
+    fn tag_keeps_secret(&self, doc: &Doc, node: &Node) -> bool {
+        redact::tag_keeps_secret(doc, node)
     }
 }
 

@@ -5,13 +5,17 @@
 //!
 //! - `value`: the compact arena model every format loads into;
 //! - `yaml`, `json`, `toml`: the loaders (`number`: exact numbers for all three);
-//! - `canonical`: the canonical form, its hash is the semantic hash; `redact`: secrets;
-//! - `diff`: the comparison; `keypath`: key paths and wildcard patterns.
+//! - `canonical`: the canonical form, its hash is the semantic hash (`canonical_text`:
+//!   the text of one node); `redact`: secrets;
+//! - `diff`: the comparison (`lines`: line diffs of texts); `keypath`: key paths and
+//!   wildcard patterns.
 
 mod canonical;
+mod canonical_text;
 mod diff;
 mod json;
 pub mod keypath;
+mod lines;
 mod number;
 mod redact;
 mod toml;
@@ -22,8 +26,8 @@ mod yaml11;
 use std::fmt;
 use std::path::Path;
 
-pub use diff::line_diff_of;
 pub use keypath::{KeyPath, KeyPathError, KeyPattern, Segment};
+pub use lines::line_diff_of;
 pub use redact::{
     DEFAULT_SECRET_WORDS, Hunk, SecretKey, TEXT_HEADER, key_looks_secret, masked_hunks,
     masked_text, redact_message, stored_text,
@@ -288,7 +292,7 @@ pub type DocumentValue = (Option<String>, serde_json::Value);
 /// multi-document file without identities, or not at all.
 ///
 /// With `keep`, only the parts on those key paths are whole; elsewhere small values are
-/// kept and large collections left empty (see `diff::to_json_pruned`).
+/// kept and large collections left empty (see `diff::json::to_json_pruned`).
 pub fn document_values(
     old: Option<&Parsed>,
     new: Option<&Parsed>,

@@ -281,7 +281,7 @@ impl Redactor {
             _ => {}
         }
         if (secret || self.is_secret_alias(node)) && is_leaf(doc, node) {
-            let text = super::canonical::node_text(doc, node);
+            let text = super::canonical_text::node_text(doc, node);
             return Form::Whole(Cow::Owned(hash_value(&self.key, text.as_bytes())));
         }
         if node.kind == Kind::Str {
@@ -559,7 +559,7 @@ pub struct Hunk {
 /// tokens: two lines whose secrets differ are a change even if their tokens collide.
 pub fn masked_hunks(old: &str, new: &str, radius: usize) -> Vec<Hunk> {
     use std::fmt::Write;
-    let diff = super::diff::line_diff_of(old, new);
+    let diff = super::lines::line_diff_of(old, new);
     diff.grouped_ops(radius)
         .iter()
         .filter(|ops| !ops.is_empty())
