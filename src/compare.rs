@@ -7,10 +7,11 @@
 use std::path::Path;
 
 use crate::change::{Change, ChangeKind, FileReport, FileStatus, Severity};
-use crate::config::{CONFIG_FILE, Config};
 use crate::rules::{FileData, RuleBook, RuleSet};
+use crate::semantic::cfg::{CompareConfig, RedactConfig};
 use crate::semantic::{self, Format, Parsed};
 use crate::store::{Objects, StoreError};
+use crate::tree::cfg::{CONFIG_FILE, TreeConfig};
 use crate::tree::{DiskSource, Entry, EntryKind, Settings, TRUST_FILE, Tree, TreeError};
 
 /// Errors comparing trees.
@@ -100,11 +101,10 @@ pub struct Comparer<'a> {
 }
 
 impl<'a> Comparer<'a> {
-    /// Returns a comparer for `config` (validated), its derived `settings`, and the
-    /// `rules` that set the severity of each change.
-    pub fn new(config: &Config, settings: &'a Settings, rules: &'a RuleSet) -> Comparer<'a> {
+    /// Returns a comparer for a configuration's `[compare]` (validated), its derived
+    /// `settings`, and the `rules` that set the severity of each change.
+    pub fn new(config: &CompareConfig, settings: &'a Settings, rules: &'a RuleSet) -> Comparer<'a> {
         let ignore = config
-            .compare
             .ignore
             .iter()
             .map(|rule| {
@@ -530,9 +530,18 @@ pub fn rate(
     objects: &Objects,
 ) -> Result<Vec<Rated>, CompareError> {
     let rules = RuleSet::from_book(book)?;
-    let config = book.compare_config();
-    let settings = Settings::new(&config);
-    let files = Comparer::new(&config, &settings, &rules).compare(old, new, objects, objects)?;
+    // The book's comparison settings; formats and `[tree]` at their defaults.
+    let redact = RedactConfig {
+        keys: book.secret_keys.clone(),
+    };
+    let settings = Settings::new(
+        &Default::default(),
+        &TreeConfig::default(),
+        &book.compare,
+        &redact,
+    );
+    let files =
+        Comparer::new(&book.compare, &settings, &rules).compare(old, new, objects, objects)?;
     let mut out = Vec::new();
     for f in files {
         if f.changes.is_empty() {

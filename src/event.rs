@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::actor::{Actor, ActorKind};
 use crate::audit::{self, EventKind};
 use crate::baseline::Proposal;
+use crate::change::Report;
 use crate::change::Severity;
 use crate::policy::Decision;
-use crate::report::Report;
 use crate::rules::RuleSet;
 
 /// The schema name every event carries.

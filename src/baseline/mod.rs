@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, ActorKind};
 use crate::approval::{Approval, SignedRequest, Statement};
+use crate::change::Report;
 use crate::change::Severity;
 use crate::policy::cfg::PolicyConfig;
-use crate::report::Report;
 use crate::store::{self, Objects, Store, StoreError};
 use crate::tree::{Entry, TRUST_FILE, Tree};
 

@@ -6,13 +6,13 @@
 use super::Context;
 use super::output::emit;
 use crate::baseline::{self};
+use crate::change::Report;
 use crate::change::Severity;
 use crate::cli::{GlobalArgs, ReportFormatArg};
 use crate::cli::{OutputArgs, SourceArgs};
 use crate::error::{Error, Exit};
 use crate::lifecycle::chain;
 use crate::lifecycle::source::{self};
-use crate::report::Report;
 use crate::report::render::TextOptions;
 use crate::ui::Ui;
 

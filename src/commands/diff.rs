@@ -3,17 +3,16 @@
 use std::path::{Path, PathBuf};
 
 use super::Context;
+use crate::change::Report;
 use crate::change::{ChangeKind, FileReport, FileStatus};
 use crate::cli::{GlobalArgs, ReportFormatArg};
 use crate::compare::{self, Comparer};
 use crate::config::{self, Config, ConfigError};
 use crate::error::{Error, Exit};
-use crate::report::Report;
 use crate::report::render::TextOptions;
 use crate::report::review::Verdict;
-use crate::rules::{FileData, RuleSet};
+use crate::rules::FileData;
 use crate::semantic::{self, Format};
-use crate::tree::Settings;
 use crate::ui::Ui;
 
 /// Show every change between the tree and the accepted baseline, or between two files
@@ -238,7 +237,7 @@ fn run_files(
         .and_then(|r| crate::store::Store::at(r).secret_key().ok().flatten())
         .map(semantic::SecretKey::new)
         .unwrap_or_default();
-    let settings = Settings::new(&config).with_secret_key(key);
+    let settings = config.settings().with_secret_key(key);
     let (old, new) = rayon::join(
         || Input::read(a, args.from_format),
         || Input::read(b, args.to_format),
@@ -254,8 +253,10 @@ fn run_files(
             crate::tree::normalize(rel).ok()
         })
         .unwrap_or_else(|| b.to_string_lossy().replace('\\', "/"));
-    let rules = RuleSet::new(&config).map_err(|e| Error::input(format!("invalid rules: {e}")))?;
-    let options = Comparer::new(&config, &settings, &rules).options_for(&rule_path);
+    let rules = config
+        .rule_set()
+        .map_err(|e| Error::input(format!("invalid rules: {e}")))?;
+    let options = Comparer::new(&config.compare, &settings, &rules).options_for(&rule_path);
     let files = if old.bytes == new.bytes && old.format == new.format {
         Vec::new()
     } else {

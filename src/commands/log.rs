@@ -9,10 +9,10 @@ use crate::audit;
 use crate::audit::follow::Follower;
 use crate::audit::window::Window;
 use crate::baseline::{self, PROPOSAL_SCHEMA, Proposal, short};
+use crate::change::Report;
 use crate::cli::{GlobalArgs, LogFormat, LogFormatArg};
 use crate::error::{Error, Exit};
 use crate::event::Event;
-use crate::report::Report;
 use crate::report::render::listing::Table;
 use crate::ui::Ui;
 

@@ -32,7 +32,6 @@ use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::{self};
 use crate::error::{Error, Exit};
 use crate::store::Store;
-use crate::tree::Settings;
 use crate::ui::Ui;
 
 /// Runs the subcommand of `cli`.
@@ -97,7 +96,7 @@ impl Context {
             .secret_key()?
             .map(crate::semantic::SecretKey::new)
             .unwrap_or_default();
-        let settings = Settings::new(&config).with_secret_key(secret_key);
+        let settings = config.settings().with_secret_key(secret_key);
         Ok(Context {
             root,
             config,

@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use crate::change::Report;
 use crate::cli::{Format, OutputArgs};
 use crate::error::Error;
-use crate::report::Report;
 use crate::report::render::{Palette, TextOptions};
 use crate::ui::Ui;
 
@@ -99,7 +99,7 @@ pub fn emit(
 pub fn print_report(
     ui: &mut Ui,
     format: crate::cli::Format,
-    report: &crate::report::Report,
+    report: &crate::change::Report,
     options: &crate::report::render::TextOptions,
 ) -> Result<(), Error> {
     if format == crate::cli::Format::Text {

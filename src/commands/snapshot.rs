@@ -261,7 +261,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         }
         None => &cx,
     };
-    let mut comparer = Comparer::new(&view.config, &view.settings, &in_force).by_reference();
+    let mut comparer =
+        Comparer::new(&view.config.compare, &view.settings, &in_force).by_reference();
     if current.is_none() && tree.len() > crate::compare::UNREAD_FIRST_BASELINE {
         comparer = comparer.unread();
     }
@@ -291,7 +292,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     ));
     let changes = Report::new(
         cx.display_root(),
-        current.as_ref().map(|b| crate::report::model::BaselineRef {
+        current.as_ref().map(|b| crate::change::BaselineRef {
             root_hash: b.root_hash.clone(),
             accepted_at: None,
         }),

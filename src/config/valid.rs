@@ -45,7 +45,7 @@ impl ValidConfig {
     pub fn parse(text: &str, path: &Path) -> Result<ValidConfig, ConfigError> {
         let config = Config::from_toml(text, path)?;
         let mut problems = check(&config);
-        let rules = match RuleSet::new(&config) {
+        let rules = match config.rule_set() {
             Ok(rules) => Some(rules),
             Err(e) => {
                 let line = e

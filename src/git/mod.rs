@@ -20,7 +20,7 @@ use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 use rayon::prelude::*;
 
 use crate::compare::{CompareError, Content, Contents};
-use crate::config::Config;
+use crate::tree::cfg::TreeConfig;
 use crate::tree::{
     Entry, EntryKind, FileData, Selector, Settings, Tree, TreeError, hash_file, normalize,
     symlink_entry,
@@ -129,7 +129,7 @@ pub struct ReadOptions<'a> {
 pub fn read_tree(
     root: &Path,
     source: Source<'_>,
-    config: &Config,
+    config: &TreeConfig,
     settings: &Settings,
     options: &ReadOptions<'_>,
 ) -> Result<GitTree, GitError> {

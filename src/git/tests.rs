@@ -2,6 +2,7 @@
 //! missing subtrees.
 
 use super::*;
+use crate::config::Config;
 
 /// A repository with `files` staged and committed; returns its directory.
 fn repo_with(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -32,9 +33,9 @@ fn stage(dir: &Path, path: &str, content: &str) {
 
 fn read(dir: &Path, source: Source<'_>, cache: Option<&Path>) -> Tree {
     let config = Config::default();
-    let settings = Settings::new(&config);
+    let settings = config.settings();
     let options = ReadOptions { cache_dir: cache };
-    read_tree(dir, source, &config, &settings, &options)
+    read_tree(dir, source, &config.tree, &settings, &options)
         .unwrap()
         .tree
 }
@@ -42,7 +43,7 @@ fn read(dir: &Path, source: Source<'_>, cache: Option<&Path>) -> Tree {
 #[test]
 fn entries_are_those_of_the_bytes() {
     let dir = repo_with(&[("a.txt", "x\n"), ("k8s/web.yaml", "replicas: 2\n")]);
-    let settings = Settings::new(&Config::default());
+    let settings = Config::default().settings();
     let tree = read(dir.path(), Source::Index(None), None);
     assert_eq!(tree.keys().collect::<Vec<_>>(), ["a.txt", "k8s/web.yaml"]);
     let expected = hash_file(
@@ -105,7 +106,7 @@ fn the_cache_is_dropped_when_the_settings_change() {
     let marked = text.replace("\"format\":\"text\"", "\"format\":\"cached\"");
     std::fs::write(&file, &marked).unwrap();
     let config = Config::default();
-    let mut settings = Settings::new(&config);
+    let mut settings = config.settings();
     settings.fingerprint = "other".into();
     let options = ReadOptions {
         cache_dir: Some(cache.path()),
@@ -113,7 +114,7 @@ fn the_cache_is_dropped_when_the_settings_change() {
     let tree = read_tree(
         dir.path(),
         Source::Index(None),
-        &config,
+        &config.tree,
         &settings,
         &options,
     )

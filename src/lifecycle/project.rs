@@ -59,12 +59,12 @@ impl Project {
     /// Returns this project with `config` in place of driftgate.toml's, its settings
     /// and rules derived from it.
     fn with_config(&self, config: Config) -> Result<Project, LifecycleError> {
-        let rules = RuleSet::new(&config).map_err(|e| {
+        let rules = config.rule_set().map_err(|e| {
             LifecycleError::input(format!("invalid `{}`: {e}", config::CONFIG_FILE))
         })?;
         Ok(Project {
             root: self.root.clone(),
-            settings: Settings::new(&config).with_secret_key(self.secret_key),
+            settings: config.settings().with_secret_key(self.secret_key),
             config,
             store: self.store.clone(),
             rules,

@@ -39,7 +39,7 @@ pub fn proposal_report(
     cx: &Project,
     proposal: &Proposal,
     all: bool,
-) -> Result<crate::report::Report, LifecycleError> {
+) -> Result<crate::change::Report, LifecycleError> {
     let parent = match &proposal.baseline.parent {
         None => None,
         Some(root) => Some(
@@ -72,7 +72,7 @@ pub fn proposal_report(
         root: &cx.root,
         objects: &objects,
     };
-    let mut comparer = crate::compare::Comparer::new(&view.config, &view.settings, &rules);
+    let mut comparer = crate::compare::Comparer::new(&view.config.compare, &view.settings, &rules);
     let differing = new.len() + old.keys().filter(|p| !new.contains_key(*p)).count();
     if !all && parent.is_none() && differing > crate::compare::UNREAD_FIRST_BASELINE {
         // A very large first baseline is critical as a whole: its files are listed,
@@ -80,9 +80,9 @@ pub fn proposal_report(
         comparer = comparer.unread();
     }
     let files = comparer.compare(&old, &new, objects.as_ref(), &candidate)?;
-    Ok(crate::report::Report::new(
+    Ok(crate::change::Report::new(
         cx.display_root(),
-        parent.map(|b| crate::report::model::BaselineRef {
+        parent.map(|b| crate::change::BaselineRef {
             root_hash: b.root_hash,
             accepted_at: None,
         }),

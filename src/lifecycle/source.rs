@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use super::{LifecycleError, Observer, Project};
 use crate::baseline::{self, Baseline};
+use crate::change::BaselineRef;
+use crate::change::Report;
 use crate::compare::{Comparer, Contents};
-use crate::report::Report;
-use crate::report::model::BaselineRef;
 use crate::rules::RuleSet;
 use crate::tree::{self, DiskSource, ScanOptions, ScanProgress, Tree};
 
@@ -147,7 +147,7 @@ pub fn build_report(
         "comparing",
     );
     let tick = || bar.inc(1);
-    let files = Comparer::new(&cx.config, &cx.settings, &rules)
+    let files = Comparer::new(&cx.config.compare, &cx.settings, &rules)
         .with_progress(&tick)
         .compare(&old, &current, objects.as_ref(), contents.as_ref())?;
     bar.finish_and_clear();
@@ -191,14 +191,14 @@ pub fn read_source(
         Some(GitSource::Index(index)) => Some(crate::git::read_tree(
             &cx.root,
             crate::git::Source::Index(index.as_deref()),
-            &cx.config,
+            &cx.config.tree,
             &cx.settings,
             &git_options(&cache_dir),
         )?),
         Some(GitSource::Rev(rev)) => Some(crate::git::read_tree(
             &cx.root,
             crate::git::Source::Rev(rev),
-            &cx.config,
+            &cx.config.tree,
             &cx.settings,
             &git_options(&cache_dir),
         )?),
@@ -248,7 +248,7 @@ pub fn scan(
     let tracked = || crate::git::tracked_paths(&cx.root).map_err(|e| e.to_string());
     let tree = tree::scan_disk(
         &cx.root,
-        &cx.config,
+        &cx.config.tree,
         &cx.settings,
         &ScanOptions {
             no_ignore,

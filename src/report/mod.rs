@@ -1,10 +1,15 @@
-//! Reports: the model every format renders, and the renderers.
-//!
-//! The model is built by `compare`; renderers only read it.
+//! Reports for people and tools: the renderers of every format, the review screen and
+//! the summary of large change sets. The top of the domain: it reads the model in
+//! [`crate::change`] and returns text, never deciding anything.
 
 pub mod breakdown;
-pub mod model;
 pub mod render;
 pub mod review;
+
+/// The report model, where it has always been named: it lives in [`crate::change`].
+pub mod model {
+    pub use crate::change::report::*;
+    pub use crate::change::{Change, ChangeKind, FileReport, FileStatus, Severity};
+}
 
 pub use model::{Change, ChangeKind, FileReport, FileStatus, Report, Severity, Summary};

@@ -5,9 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::RuleError;
+use super::cfg::RuleConfig;
 use super::compile::Origin;
 use crate::change::Severity;
-use crate::config::{CompareConfig, Config, RuleConfig};
+use crate::semantic::cfg::CompareConfig;
 
 /// The built-in rule pack, in the schema of `[[rule]]`.
 pub const BUILTIN: &str = include_str!("builtin.toml");
@@ -55,18 +56,6 @@ impl RuleBook {
     /// Returns the blake3 hash of [`RuleBook::to_bytes`], as a baseline records it.
     pub fn hash(&self) -> String {
         blake3::hash(&self.to_bytes()).to_hex().to_string()
-    }
-
-    /// Returns a configuration holding the book's comparison settings, to compare
-    /// trees the way the book says.
-    pub fn compare_config(&self) -> Config {
-        Config {
-            compare: self.compare.clone(),
-            redact: crate::config::RedactConfig {
-                keys: self.secret_keys.clone(),
-            },
-            ..Config::default()
-        }
     }
 }
 

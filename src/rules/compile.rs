@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
+use super::cfg::{RuleConfig, Strings};
 use crate::change::Severity;
-use crate::config::{RuleConfig, Strings};
 use crate::semantic::keypath::{KeyPath, KeyPattern};
 
 /// Where a rule comes from.

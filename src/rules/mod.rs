@@ -12,6 +12,7 @@
 //! identities.
 
 mod book;
+pub mod cfg;
 mod compile;
 mod index;
 mod k8s;
@@ -24,8 +25,9 @@ pub use index::{DocIndex, Document, FileData, paths_to_keep};
 pub use k8s::{DocumentId, parse_document};
 
 use crate::change::{Change, FileReport, FileStatus, Severity};
-use crate::config::{CompareConfig, Config, RuleConfig};
+use crate::semantic::cfg::{CompareConfig, RedactConfig};
 use book::builtin_specs;
+use cfg::{RuleConfig, RulesConfig};
 use view::views;
 
 /// Errors building the rule set.
@@ -77,15 +79,18 @@ impl RuleSet {
     /// Returns the active rules of `config`: the built-in pack (unless turned off, less
     /// the disabled ids, with config rules of the same id replacing built-ins), then
     /// the config's own rules.
-    pub fn new(config: &Config) -> Result<RuleSet, RuleError> {
+    pub fn new(
+        config: &RulesConfig,
+        own: &[&RuleConfig],
+        redact: &RedactConfig,
+    ) -> Result<RuleSet, RuleError> {
         let builtin = builtin_specs()?;
         let builtin_ids: Vec<String> = builtin.iter().map(|b| b.id.clone()).collect();
-        for id in &config.rules.disable {
+        for id in &config.disable {
             if !builtin_ids.contains(id) {
                 return Err(RuleError::UnknownDisabled(id.clone()));
             }
         }
-        let own: Vec<&RuleConfig> = config.rule.iter().map(|r| r.get_ref()).collect();
         for (i, r) in own.iter().enumerate() {
             if own.iter().take(i).any(|o| o.id == r.id) {
                 return Err(RuleError::Invalid {
@@ -99,7 +104,7 @@ impl RuleSet {
         let mut disabled = Vec::new();
         for spec in builtin {
             let replaced = own.iter().any(|o| o.id == spec.id);
-            if !config.rules.builtin || config.rules.disable.contains(&spec.id) || replaced {
+            if !config.builtin || config.disable.contains(&spec.id) || replaced {
                 if !replaced {
                     disabled.push(spec);
                 }
@@ -114,7 +119,7 @@ impl RuleSet {
                 }
             })?);
         }
-        for (i, spec) in own.into_iter().enumerate() {
+        for (i, &spec) in own.iter().enumerate() {
             let origin = if builtin_ids.contains(&spec.id) {
                 Origin::Replaced
             } else {
@@ -131,13 +136,8 @@ impl RuleSet {
         Ok(RuleSet {
             rules,
             disabled,
-            default: config.rules.default_severity,
-            secret_keys: config
-                .redact
-                .keys
-                .iter()
-                .map(|k| k.to_lowercase())
-                .collect(),
+            default: config.default_severity,
+            secret_keys: redact.keys.iter().map(|k| k.to_lowercase()).collect(),
         })
     }
 

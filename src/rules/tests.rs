@@ -7,6 +7,12 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::change::{ChangeKind, FileStatus};
+use crate::config::Config;
+
+/// Returns the rule set of `c`.
+fn rule_set(c: &Config) -> Result<RuleSet, RuleError> {
+    c.rule_set()
+}
 
 fn config(text: &str) -> Config {
     crate::config::ValidConfig::parse(text, Path::new("driftgate.toml"))
@@ -36,7 +42,7 @@ const ROLE: &str = "rbac.authorization.k8s.io/v1/ClusterRole//admin";
 
 #[test]
 fn builtin_pack_parses_and_compiles() {
-    let set = RuleSet::new(&Config::default()).unwrap();
+    let set = Config::default().rule_set().unwrap();
     let specs = builtin_specs().unwrap();
     assert_eq!(set.rules().len(), specs.len());
     assert!(set.rules().len() >= 25);
@@ -71,7 +77,7 @@ fn changes_carry_the_controls_of_every_matching_rule() {
         std::path::Path::new("driftgate.toml"),
     )
     .unwrap();
-    let set = RuleSet::new(&config).unwrap();
+    let set = config.rule_set().unwrap();
     let mut file = FileReport {
         path: "app.yaml".into(),
         status: crate::change::FileStatus::Modified,
@@ -140,7 +146,7 @@ fn document_identity_is_parsed_from_the_right() {
 
 #[test]
 fn highest_severity_wins_and_every_id_is_listed() {
-    let set = RuleSet::new(&Config::default()).unwrap();
+    let set = Config::default().rule_set().unwrap();
     let mut file = FileReport {
         path: "rbac.yaml".into(),
         status: FileStatus::Modified,
@@ -177,7 +183,7 @@ fn highest_severity_wins_and_every_id_is_listed() {
 
 #[test]
 fn default_severity_is_configurable_and_applies_to_empty_files() {
-    let set = RuleSet::new(&config("[rules]\ndefault_severity = \"low\"\n")).unwrap();
+    let set = rule_set(&config("[rules]\ndefault_severity = \"low\"\n")).unwrap();
     let mut cosmetic = FileReport {
         path: "a.yaml".into(),
         status: FileStatus::Cosmetic,
@@ -206,7 +212,7 @@ fn default_severity_is_configurable_and_applies_to_empty_files() {
 
 #[test]
 fn config_rules_select_by_path_document_key_and_value() {
-    let set = RuleSet::new(&config(
+    let set = rule_set(&config(
         r#"
 [rules]
 builtin = false
@@ -296,7 +302,7 @@ change = "removed"
 
 #[test]
 fn a_change_above_the_key_is_looked_into() {
-    let set = RuleSet::new(&Config::default()).unwrap();
+    let set = Config::default().rule_set().unwrap();
     // A whole rule added to a ClusterRole: the wildcard is inside its value.
     let added = change(
         ChangeKind::Added,
@@ -336,7 +342,7 @@ fn a_change_above_the_key_is_looked_into() {
 
 #[test]
 fn moves_are_not_looked_into() {
-    let set = RuleSet::new(&Config::default()).unwrap();
+    let set = Config::default().rule_set().unwrap();
     let moved = change(
         ChangeKind::Moved,
         Some(ROLE),
@@ -349,7 +355,7 @@ fn moves_are_not_looked_into() {
 
 #[test]
 fn where_looks_up_from_the_changed_key() {
-    let set = RuleSet::new(&Config::default()).unwrap();
+    let set = Config::default().rule_set().unwrap();
     let wf = ".github/workflows/ci.yml";
     let doc = json!({"jobs": {"build": {"steps": [
         {"name": "checkout", "uses": "actions/checkout@v4", "with": {"ssh-key": "${{ secrets.KEY }}"}},
@@ -416,7 +422,7 @@ fn where_looks_up_from_the_changed_key() {
 
 #[test]
 fn iam_wildcards_count_in_allow_statements_only() {
-    let set = RuleSet::new(&Config::default()).unwrap();
+    let set = Config::default().rule_set().unwrap();
     let allow =
         json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]});
     let deny = json!({"Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]});
@@ -463,7 +469,7 @@ fn iam_wildcards_count_in_allow_statements_only() {
 
 #[test]
 fn secret_keys_follow_the_redact_list() {
-    let set = RuleSet::new(&Config::default()).unwrap();
+    let set = Config::default().rule_set().unwrap();
     let c = change(
         ChangeKind::Changed,
         None,
@@ -505,7 +511,7 @@ fn secret_keys_follow_the_redact_list() {
     hunk.diff =
         Some("@@ -1,2 +1,2 @@\n DB_PASSWORD=<redacted:0a1b2c3d>\n-HOST=db\n+HOST=db2\n".into());
     assert!(ids(&set, ".env", &hunk, None).is_empty());
-    let custom = RuleSet::new(&config("[redact]\nkeys = [\"pin\"]\n")).unwrap();
+    let custom = rule_set(&config("[redact]\nkeys = [\"pin\"]\n")).unwrap();
     let pin = change(
         ChangeKind::Changed,
         None,
@@ -519,7 +525,7 @@ fn secret_keys_follow_the_redact_list() {
 
 #[test]
 fn whole_file_changes_are_judged_by_their_documents() {
-    let set = RuleSet::new(&Config::default()).unwrap();
+    let set = Config::default().rule_set().unwrap();
     let binding = |role: &str| Document {
         identity: Some("rbac.authorization.k8s.io/v1/ClusterRoleBinding//ops".into()),
         value: json!({"roleRef": {"kind": "ClusterRole", "name": role}, "subjects": [{"kind": "User", "name": "x"}]}),
@@ -556,7 +562,7 @@ fn whole_file_changes_are_judged_by_their_documents() {
 
 #[test]
 fn built_ins_can_be_disabled_replaced_or_turned_off() {
-    let set = RuleSet::new(&config(
+    let set = rule_set(&config(
         "[rules]\ndisable = [\"k8s-image\"]\n\n[[rule]]\nid = \"secret-keys\"\nseverity = \"critical\"\nsecret = true\n",
     ))
     .unwrap();
@@ -570,7 +576,7 @@ fn built_ins_can_be_disabled_replaced_or_turned_off() {
     assert_eq!(replaced.len(), 1);
     assert_eq!(replaced[0].origin, Origin::Replaced);
     assert_eq!(replaced[0].severity(), Severity::Critical);
-    let none = RuleSet::new(&config("[rules]\nbuiltin = false\n")).unwrap();
+    let none = rule_set(&config("[rules]\nbuiltin = false\n")).unwrap();
     assert!(none.rules().is_empty());
     assert_eq!(none.disabled().len(), builtin_specs().unwrap().len());
 }

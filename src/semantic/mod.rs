@@ -12,6 +12,7 @@
 
 mod canonical;
 mod canonical_text;
+pub mod cfg;
 mod diff;
 mod json;
 pub mod keypath;

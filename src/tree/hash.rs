@@ -225,7 +225,7 @@ mod tests {
         std::fs::write(&p, &content).unwrap();
         let mut c = Config::default();
         c.tree.store_max_size = 1000;
-        let s = Settings::new(&c);
+        let s = c.settings();
         let h = hash_file("big.txt".into(), EntryKind::File, FileData::Disk(&p), &s).unwrap();
         assert_eq!(h.entry.blake3, blake3::hash(&content).to_hex().to_string());
         assert_eq!(h.entry.size, 5000);
@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn text_is_stored_raw() {
-        let s = Settings::new(&Config::default());
+        let s = Config::default().settings();
         let h = hash_file("a.txt".into(), EntryKind::File, FileData::Bytes(b"x\n"), &s).unwrap();
         assert_eq!(h.stored.as_deref(), Some(&b"x\n"[..]));
         assert_eq!(h.entry.object.as_deref(), Some(h.entry.blake3.as_str()));

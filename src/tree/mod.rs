@@ -5,6 +5,7 @@
 //! same [`Entry`] values through [`hash_file`].
 
 mod cache;
+pub mod cfg;
 mod hash;
 mod walk;
 
@@ -13,7 +14,6 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Config;
 use crate::semantic::{self, Format};
 
 pub use hash::{FileData, Hashed, hash_file, hash_file_known, symlink_entry};
@@ -144,10 +144,15 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Returns the settings of `config`; globs were validated when it was loaded.
-    pub fn new(config: &Config) -> Settings {
-        let overrides = config
-            .formats
+    /// Returns the settings of a configuration's `[formats]`, `[tree]`, `[compare]` and
+    /// `[redact]`; globs were validated with it.
+    pub fn new(
+        formats: &std::collections::BTreeMap<String, String>,
+        tree: &cfg::TreeConfig,
+        compare: &crate::semantic::cfg::CompareConfig,
+        redact: &crate::semantic::cfg::RedactConfig,
+    ) -> Settings {
+        let overrides = formats
             .iter()
             .filter_map(|(glob, name)| {
                 let m = globset::Glob::new(glob).ok()?.compile_matcher();
@@ -155,17 +160,17 @@ impl Settings {
             })
             .collect();
         let semantic = semantic::Options {
-            identity_keys: config.compare.identity_keys.clone(),
-            redact_keys: config.redact.keys.clone(),
+            identity_keys: compare.identity_keys.clone(),
+            redact_keys: redact.keys.clone(),
             ignore_keys: Vec::new(),
             secret_key: semantic::SecretKey::default(),
         };
         let fingerprint = blake3::hash(
             format!(
                 "{:?}|{}|{:?}|{}|{}",
-                config.formats,
-                config.tree.store_max_size,
-                config.redact.keys,
+                formats,
+                tree.store_max_size,
+                redact.keys,
                 env!("CARGO_PKG_VERSION"),
                 semantic::CANONICAL_FORMAT
             )
@@ -175,7 +180,7 @@ impl Settings {
         .to_string();
         Settings {
             overrides,
-            store_max_size: config.tree.store_max_size,
+            store_max_size: tree.store_max_size,
             semantic,
             derivation: fingerprint.clone(),
             fingerprint,
@@ -248,6 +253,7 @@ pub fn normalize(rel: &Path) -> Result<String, TreeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
 
     #[test]
     fn normalize_rejects_escapes() {
@@ -261,7 +267,7 @@ mod tests {
         let mut c = Config::default();
         c.formats.insert("*.tmpl".into(), "yaml".into());
         c.formats.insert("notes.json".into(), "text".into());
-        let s = Settings::new(&c);
+        let s = c.settings();
         assert_eq!(s.format_of("a.tmpl", b""), Format::Yaml);
         assert_eq!(s.format_of("notes.json", b""), Format::Text);
         assert_eq!(s.format_of("x.yml", b""), Format::Yaml);

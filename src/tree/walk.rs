@@ -7,9 +7,9 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use super::cache::{StatCache, StatKey};
+use super::cfg::{CONFIG_FILE, TreeConfig};
 use super::hash::{FileData, hash_file_known, symlink_entry};
 use super::{Entry, EntryKind, Settings, Tree, TreeError, normalize};
-use crate::config::{CONFIG_FILE, Config};
 use crate::store::STATE_DIR;
 
 /// The trust file, relative to the root; part of every tree although it lives in
@@ -70,11 +70,11 @@ pub struct Selector {
 }
 
 impl Selector {
-    /// Returns the selector of `config`.
-    pub fn new(config: &Config) -> Result<Selector, TreeError> {
+    /// Returns the selector of a configuration's `[tree]`.
+    pub fn new(config: &TreeConfig) -> Result<Selector, TreeError> {
         Ok(Selector {
-            include: build_globset(&config.tree.include)?,
-            exclude: build_globset(&config.tree.exclude)?,
+            include: build_globset(&config.include)?,
+            exclude: build_globset(&config.exclude)?,
         })
     }
 
@@ -104,13 +104,13 @@ pub const IGNORE_FILE: &str = ".gitignore";
 /// tree, even one that ignores itself; and a file git tracks is never hidden.
 fn walk(
     root: &Path,
-    config: &Config,
+    config: &TreeConfig,
     no_ignore: bool,
     tracked: Option<&Tracked<'_>>,
     progress: &(dyn Fn(ScanProgress) + Sync),
 ) -> Result<Vec<Found>, TreeError> {
     let selector = Selector::new(config)?;
-    let gitignore = config.tree.gitignore && !no_ignore;
+    let gitignore = config.gitignore && !no_ignore;
     let state_dir = root.join(STATE_DIR);
     let mut builder = ignore::WalkBuilder::new(root);
     builder
@@ -401,7 +401,7 @@ pub enum ScanProgress {
 /// Returns the entries of the working tree under `root`, hashed in parallel.
 pub fn scan_disk(
     root: &Path,
-    config: &Config,
+    config: &TreeConfig,
     settings: &Settings,
     options: &ScanOptions<'_>,
 ) -> Result<Tree, TreeError> {

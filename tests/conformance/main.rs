@@ -37,7 +37,7 @@ pub fn corpus(sub: &str) -> Option<PathBuf> {
 /// Returns the options `driftgate.toml` has by default.
 pub fn options() -> Options {
     let config = driftgate::config::Config::default();
-    driftgate::tree::Settings::new(&config).semantic
+    config.settings().semantic
 }
 
 /// Parses `path` by its extension.

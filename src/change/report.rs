@@ -1,4 +1,5 @@
-//! The report model: what changed, per file and per key path (DESIGN §5).
+//! The report model: what changed, per file and per key path (DESIGN §5). Renderers
+//! in `report::render` read it; proposals store it.
 //!
 //! Its JSON form is the `driftgate.report/v1` contract: field names and enum spellings
 //! here change only with a schema bump.
@@ -7,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::change::{Change, ChangeKind, FileReport, FileStatus, Severity};
+use super::{FileReport, FileStatus, Severity};
 
 /// The schema name written into every JSON report.
 pub const REPORT_SCHEMA: &str = "driftgate.report/v1";

@@ -7,6 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod report;
+
+pub use report::{BaselineRef, REPORT_SCHEMA, Report, Summary};
+
 /// One file that differs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileReport {
