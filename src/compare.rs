@@ -48,6 +48,17 @@ impl Content {
     }
 }
 
+/// One version of a file, as [`Comparer::changes_between`] compares it.
+#[derive(Debug, Clone, Copy)]
+pub enum Side<'a> {
+    /// Structured data, parsed.
+    Parsed(&'a Parsed),
+    /// Text, compared line by line (secrets masked).
+    Text(&'a Content),
+    /// Bytes compared by hash only.
+    Binary,
+}
+
 /// Where file contents come from.
 pub trait Contents: Sync {
     /// Returns the content of `entry`, or `None` if it is not available.
@@ -214,17 +225,11 @@ impl<'a> Comparer<'a> {
                     (None, None) => (None, (None, None)),
                 };
                 Ok(report.map(|mut r| {
-                    let data = match loaded {
-                        (None, None) => None,
-                        (o, n) if docs => Some(FileData::from_values(semantic::document_values(
-                            o.as_ref(),
-                            n.as_ref(),
-                            &self.options_for(p),
-                            crate::rules::paths_to_keep(&r).as_deref(),
-                        ))),
-                        _ => None,
-                    };
-                    self.rules.apply(&mut r, data.as_ref());
+                    if docs {
+                        self.rate(p, &mut r, loaded.0.as_ref(), loaded.1.as_ref());
+                    } else {
+                        self.rate(p, &mut r, None, None);
+                    }
                     fail_closed(self.rules, &mut r, old.get(*p), new.get(*p));
                     if !self.documents
                         && matches!(r.status, FileStatus::Added | FileStatus::Removed)
@@ -330,6 +335,57 @@ impl<'a> Comparer<'a> {
         Ok((file_report(entry, status, changes), None))
     }
 
+    /// Sets the severity of each change of `report`, the file at `path`, by the rules,
+    /// which look into the documents of `old` and `new` where given.
+    pub fn rate(
+        &self,
+        path: &str,
+        report: &mut FileReport,
+        old: Option<&Parsed>,
+        new: Option<&Parsed>,
+    ) {
+        let data = (old.is_some() || new.is_some()).then(|| {
+            FileData::from_values(semantic::document_values(
+                old,
+                new,
+                &self.options_for(path),
+                crate::rules::paths_to_keep(report).as_deref(),
+            ))
+        });
+        self.rules.apply_at(path, report, data.as_ref());
+    }
+
+    /// Returns how two versions of the file at `path` differ and the changes inside
+    /// it: key by key when both are parsed data, line by line when both are text, as a
+    /// whole otherwise (binary, or data against text).
+    pub fn changes_between(
+        &self,
+        path: &str,
+        old: Side<'_>,
+        new: Side<'_>,
+    ) -> (FileStatus, Vec<Change>) {
+        let changes = match (old, new) {
+            (Side::Parsed(o), Side::Parsed(n)) => semantic::compare(o, n, &self.options_for(path)),
+            (Side::Text(o), Side::Text(n)) => {
+                let options = &self.settings.semantic;
+                text_changes(&o.masked_text(options), &n.masked_text(options))
+            }
+            _ => {
+                return (
+                    FileStatus::Modified,
+                    vec![change(ChangeKind::Changed, "", None, None)],
+                );
+            }
+        };
+        let status = if changes.is_empty() {
+            // Only formatting, or only ignored keys, changed.
+            FileStatus::Cosmetic
+        } else {
+            FileStatus::Modified
+        };
+        (status, changes)
+    }
+
     /// Returns the report of a file on both sides, if it differs, with its parsed
     /// contents where they were loaded (rules look into them).
     fn compare_file(
@@ -400,56 +456,54 @@ impl<'a> Comparer<'a> {
             return Ok(Some((file_report(new, status, changes), none)));
         }
         let (inner, loaded) = self.content_changes(old, new, old_src, new_src)?;
-        let report = match inner {
-            Some(c) if c.is_empty() && changes.is_empty() => {
-                // Only ignored keys changed: the bytes differ, the data that counts
-                // does not.
-                file_report(new, FileStatus::Cosmetic, changes)
-            }
-            Some(c) => {
-                changes.extend(c);
-                file_report(new, FileStatus::Modified, changes)
-            }
-            None => {
-                changes.push(change(ChangeKind::Changed, "", None, None));
-                file_report(new, FileStatus::Modified, changes)
-            }
+        changes.extend(inner);
+        let status = if changes.is_empty() {
+            // Only ignored keys changed: the bytes differ, the data that counts does not.
+            FileStatus::Cosmetic
+        } else {
+            FileStatus::Modified
         };
+        let report = file_report(new, status, changes);
         Ok(Some((report, loaded)))
     }
 
-    /// Returns the changes inside a file, or `None` when its contents are not available
-    /// on both sides or it is binary; and the parsed contents of structured files.
+    /// Returns the changes inside a file (one change of the whole file when its contents
+    /// are not available on both sides, it is binary, or its format changed), and the
+    /// parsed contents of structured files.
     fn content_changes(
         &self,
         old: &Entry,
         new: &Entry,
         old_src: &dyn Contents,
         new_src: &dyn Contents,
-    ) -> Result<(Option<Vec<Change>>, Loaded), CompareError> {
+    ) -> Result<(Vec<Change>, Loaded), CompareError> {
         let none = (None, None);
+        // The file as a whole: nothing inside it can be compared.
+        let whole = || {
+            self.changes_between(&new.path, Side::Binary, Side::Binary)
+                .1
+        };
         let (of, nf) = (old.format(), new.format());
         if of == Format::Binary || nf == Format::Binary {
-            return Ok((None, none));
+            return Ok((whole(), none));
         }
         let (Some(oc), Some(nc)) = (old_src.get(old)?, new_src.get(new)?) else {
-            return Ok((None, none));
+            return Ok((whole(), none));
         };
         if of.is_structured() && nf.is_structured() && old.error.is_none() {
             let (Some(o), Some(n)) = (load(oc, of), load(nc, nf)) else {
-                return Ok((None, none));
+                return Ok((whole(), none));
             };
-            let changes = semantic::compare(&o, &n, &self.options_for(&new.path));
-            return Ok((Some(changes), (Some(o), Some(n))));
+            let (_, changes) = self.changes_between(&new.path, Side::Parsed(&o), Side::Parsed(&n));
+            return Ok((changes, (Some(o), Some(n))));
         }
         if of.is_structured() || nf.is_structured() {
             // A format change (or a file that only now parses): the data cannot be
             // compared key by key.
-            return Ok((None, none));
+            return Ok((whole(), none));
         }
-        let options = &self.settings.semantic;
-        let changes = text_changes(&oc.masked_text(options), &nc.masked_text(options));
-        Ok((Some(changes), none))
+        let (_, changes) = self.changes_between(&new.path, Side::Text(&oc), Side::Text(&nc));
+        Ok((changes, none))
     }
 }
 

@@ -3,15 +3,14 @@
 use std::path::{Path, PathBuf};
 
 use super::Context;
+use crate::change::FileReport;
 use crate::change::Report;
-use crate::change::{ChangeKind, FileReport, FileStatus};
 use crate::cli::{GlobalArgs, ReportFormatArg};
-use crate::compare::{self, Comparer};
+use crate::compare::{self, Comparer, Content, Side};
 use crate::config::{self, Config, ConfigError};
 use crate::error::{Error, Exit};
 use crate::report::render::TextOptions;
 use crate::report::review::Verdict;
-use crate::rules::FileData;
 use crate::semantic::{self, Format};
 use crate::ui::Ui;
 
@@ -256,23 +255,20 @@ fn run_files(
     let rules = config
         .rule_set()
         .map_err(|e| Error::input(format!("invalid rules: {e}")))?;
-    let options = Comparer::new(&config.compare, &settings, &rules).options_for(&rule_path);
+    // The same comparer as the tree's: the same statuses, changes and ratings.
+    let comparer = Comparer::new(&config.compare, &settings, &rules);
     let files = if old.bytes == new.bytes && old.format == new.format {
         Vec::new()
     } else {
-        let (mut file, (po, pn)) = file_report(old, new, &options)?;
-        let wanted =
-            args.rules && rules.wants_documents(&rule_path) && (po.is_some() || pn.is_some());
-        let data = wanted.then(|| {
-            FileData::from_values(semantic::document_values(
-                po.as_ref(),
-                pn.as_ref(),
-                &options,
-                crate::rules::paths_to_keep(&file).as_deref(),
-            ))
-        });
+        let (mut file, (po, pn)) = file_report(&comparer, &rule_path, old, new)?;
         if args.rules {
-            rules.apply_at(&rule_path, &mut file, data.as_ref());
+            let docs = rules.wants_documents(&rule_path);
+            let (po, pn) = if docs {
+                (po.as_ref(), pn.as_ref())
+            } else {
+                (None, None)
+            };
+            comparer.rate(&rule_path, &mut file, po, pn);
         }
         vec![file]
     };
@@ -306,53 +302,38 @@ fn run_files(
 /// The parsed data of two files, when both are structured.
 type Parsed2 = (Option<semantic::Parsed>, Option<semantic::Parsed>);
 
-/// Returns the report of two files, and their parsed data when both are structured.
+/// Returns the report of two files, compared as the tree comparer compares two
+/// versions of the file at `path`, and their parsed data when both are structured.
+///
+/// Unlike in a tree, a file that does not parse is an error here: the user named it.
 fn file_report(
+    comparer: &Comparer<'_>,
+    path: &str,
     old: Input,
     new: Input,
-    options: &semantic::Options,
 ) -> Result<(FileReport, Parsed2), Error> {
     let (of, nf) = (old.format, new.format);
-    let path = new.shown.clone();
-    let mut parsed = (None, None);
-    let (status, changes) = if of.is_structured() && nf.is_structured() {
+    let shown = new.shown.clone();
+    let (status, changes, parsed) = if of.is_structured() && nf.is_structured() {
         let (po, pn) = rayon::join(|| old.parse(), || new.parse());
         let (po, pn) = (po?, pn?);
         // The parsed data is all that is needed from here on.
         drop((old, new));
-        let changes = semantic::compare(&po, &pn, options);
-        parsed = (Some(po), Some(pn));
-        let status = if changes.is_empty() {
-            FileStatus::Cosmetic
-        } else {
-            FileStatus::Modified
-        };
-        (status, changes)
+        let (status, changes) =
+            comparer.changes_between(path, Side::Parsed(&po), Side::Parsed(&pn));
+        (status, changes, (Some(po), Some(pn)))
     } else if of == Format::Binary || nf == Format::Binary {
-        // Binary content is compared by hash only: it differs, nothing more to say.
-        let c = vec![crate::change::Change::new(
-            ChangeKind::Changed,
-            None,
-            "",
-            None,
-            None,
-        )];
-        (FileStatus::Modified, c)
+        let (status, changes) = comparer.changes_between(path, Side::Binary, Side::Binary);
+        (status, changes, (None, None))
     } else {
-        let changes = compare::text_changes(
-            &semantic::masked_text(&old.bytes, false, options),
-            &semantic::masked_text(&new.bytes, false, options),
-        );
-        let status = if changes.is_empty() {
-            FileStatus::Cosmetic
-        } else {
-            FileStatus::Modified
-        };
-        (status, changes)
+        // Data against text is compared as text, line by line.
+        let (o, n) = (Content::Raw(old.bytes), Content::Raw(new.bytes));
+        let (status, changes) = comparer.changes_between(path, Side::Text(&o), Side::Text(&n));
+        (status, changes, (None, None))
     };
     let severity = changes.iter().map(|c| c.severity).max().unwrap_or_default();
     let report = FileReport {
-        path,
+        path: shown,
         status,
         format: nf.name().into(),
         severity,
