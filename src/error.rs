@@ -341,6 +341,7 @@ impl From<crate::lifecycle::LifecycleError> for Error {
             L::Chain(e) => e.into(),
             L::Audit(e) => e.into(),
             L::Approval(e) => e.into(),
+            L::Signers(e) => e.into(),
             L::Pick(e) => e.into(),
             L::Config(e) => e.into(),
         }

@@ -11,15 +11,12 @@ use crate::approval::{REQUEST_SCHEMA, RequestStatement, SignedRequest};
 use crate::audit::{self};
 use crate::baseline::{self, Baseline, PROPOSAL_SCHEMA, Proposal, short};
 use crate::cli::{GlobalArgs, ListingFormat, ListingFormatArg};
-use crate::compare::{Comparer, Contents};
 use crate::error::{Error, Exit};
 use crate::event::EventType;
-use crate::policy::cfg::PolicyConfig;
+use crate::report::Summary;
 use crate::report::render::TextOptions;
 use crate::report::review::Verdict;
-use crate::report::{Report, Summary};
-use crate::store::{self, Objects};
-use crate::tree::{self, FileData, TRUST_FILE, Tree};
+use crate::tree::{self, TRUST_FILE, Tree};
 use crate::ui::Ui;
 
 /// Propose the current tree as the next baseline
@@ -150,7 +147,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
             if let Some(public) = &k.public {
                 let trust = match &current {
                     Some(b) => crate::lifecycle::in_force::load_trust(&loaded.store, b)?,
-                    None => tree_trust(&loaded)?,
+                    None => crate::lifecycle::propose::tree_trust(&loaded)?,
                 };
                 allowed(&trust, public.key_data(), &requester, loaded.clock.now())?;
             }
@@ -204,7 +201,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     let id = baseline::proposal_id(&candidate.root_hash, parent.as_deref());
     let path = baseline::proposal_path(&cx.store, &id);
     // An expired proposal of the same tree is renewed: proposed again, from now.
-    let renewing = path.exists() && expired(&path, &policy, loaded.clock.now())?;
+    let renewing =
+        path.exists() && crate::lifecycle::propose::expired(&path, &policy, loaded.clock.now())?;
     if path.exists() && !renewing {
         ui.status(format!(
             "proposal {id} already proposes this tree; nothing written"
@@ -237,8 +235,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         ))
         .hint("change what the rejection objected to, then snapshot again"));
     }
-    store_trust(&cx, &objects, &tree, contents.as_ref())?;
-    store_objects(&cx, &objects, &tree, contents.as_ref())?;
+    crate::lifecycle::propose::store_trust(&cx, &objects, &tree, contents.as_ref())?;
+    crate::lifecycle::propose::store_objects(&cx, &objects, &tree, contents.as_ref())?;
     objects.put(&book.to_bytes())?;
     baseline::manifest::put(&built, &objects)?;
     // Only the directories that differ from the accepted baseline are compared.
@@ -246,59 +244,22 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         Some(root) => baseline::manifest::differing_built(Some(root), &built, &objects)?,
         None => baseline::differing_tree(current.as_ref(), &tree, &objects)?,
     };
-    // The change set is shown with the severities that will judge it: those of the
-    // accepted baseline's rules (the proposal's own for a first baseline).
-    let in_force = match &current {
-        Some(b) => crate::lifecycle::source::rules_in_force(&cx, b)?,
-        None => cx.rules.clone(),
-    };
-    // Shown with the ignore rules of the baseline in force, as reviewers see it.
-    let compared_as;
-    let view = match &in_force_book {
-        Some(book) => {
-            compared_as = cx.comparing_as(book, &[])?;
-            &compared_as
-        }
-        None => &cx,
-    };
-    let mut comparer =
-        Comparer::new(&view.config.compare, &view.settings, &in_force).by_reference();
-    if current.is_none() && tree.len() > crate::compare::UNREAD_FIRST_BASELINE {
-        comparer = comparer.unread();
-    }
-    let bar = ui.progress(
-        (old_tree.len()
-            + new_tree
-                .keys()
-                .filter(|p| !old_tree.contains_key(*p))
-                .count()) as u64,
-        "comparing",
-    );
-    let tick = || bar.inc(1);
-    let files = comparer.with_progress(&tick).compare(
-        &old_tree,
-        &new_tree,
+    let changes = crate::lifecycle::propose::changes(
+        ui,
+        &cx,
+        current.as_ref(),
+        in_force_book.as_ref(),
+        (&old_tree, &new_tree),
+        &tree,
         objects.as_ref(),
         contents.as_ref(),
     )?;
-    bar.finish_and_clear();
-    let compared = tree.len() + old_tree.keys().filter(|p| !tree.contains_key(*p)).count();
     ui.detail(format!(
-        "{} compared, {} unchanged, {} differ ({} ms)",
-        crate::report::review::plural(compared, "file"),
-        compared.saturating_sub(files.len()),
-        files.len(),
+        "{} ({} ms)",
+        changes.1,
         started.elapsed().as_millis()
     ));
-    let changes = Report::new(
-        cx.display_root(),
-        current.as_ref().map(|b| crate::change::BaselineRef {
-            root_hash: b.root_hash.clone(),
-            accepted_at: None,
-        }),
-        files,
-        true,
-    );
+    let changes = changes.0;
     // A secret pasted into the reason is not written into the proposal or the log.
     let reason = crate::semantic::redact_message(
         args.reason.as_deref().unwrap_or_default(),
@@ -346,23 +307,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         baseline: candidate,
         changes,
     };
-    // The objects and manifests it refers to last before the proposal does.
-    objects.flush()?;
-    store::write_atomic(&path, &store::to_json_bytes(&proposal))?;
-    let action = audit::Action::Proposed {
-        reason,
-        files: proposal.changes.files.len(),
-        signed: proposal.request.is_some(),
-        renewed: renewing,
-    };
-    let hash = audit::append(
-        &cx.store.audit_path(),
-        proposal.created_at.clone(),
-        &actor,
-        &action,
-        Some(&id),
-        Some(&proposal.baseline.root_hash),
-    )?;
+    let hash = crate::lifecycle::propose::write(&cx, &objects, &path, &proposal, &actor, renewing)?;
     if let Some(b) = &current {
         if b.trust != proposal.baseline.trust {
             ui.warn(format!(
@@ -529,17 +474,6 @@ fn sign_request(
     })
 }
 
-/// Returns whether the pending proposal at `path` has expired under `policy`.
-fn expired(
-    path: &std::path::Path,
-    policy: &PolicyConfig,
-    now: jiff::Timestamp,
-) -> Result<bool, Error> {
-    let pending: Proposal = store::read_json(path)?;
-    let made = pending.requested_at();
-    Ok(crate::policy::actors::proposal_expired(policy, &made, now).is_some())
-}
-
 /// Fails unless `trust` lists `key` for `principal` now.
 fn allowed(
     trust: &TrustSet,
@@ -560,88 +494,7 @@ fn allowed(
         })
 }
 
-/// Returns the trust set of the tree's own allowed_signers (empty without one).
-fn tree_trust(cx: &Context) -> Result<TrustSet, Error> {
-    let path = cx.store.allowed_signers_path();
-    match std::fs::read(&path) {
-        Ok(bytes) => Ok(TrustSet::parse_bytes(&bytes, &path)?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TrustSet::default()),
-        Err(source) => Err(tree::TreeError::Io { path, source }.into()),
-    }
-}
-
 fn writeln_id(ui: &mut Ui, id: &str) -> Result<(), Error> {
     writeln!(ui.out(), "{id}")?;
     Ok(())
-}
-
-/// Checks that the trust file parses and stores its raw bytes under its raw hash (the
-/// baseline's `trust`), whatever the format settings, so that the next proposal can be
-/// judged by exactly these signers.
-fn store_trust(
-    cx: &Context,
-    objects: &Objects,
-    tree: &Tree,
-    contents: &dyn Contents,
-) -> Result<(), Error> {
-    let Some(entry) = tree.get(TRUST_FILE) else {
-        return Ok(());
-    };
-    let path = cx.store.allowed_signers_path();
-    let Some(crate::compare::Content::Raw(bytes) | crate::compare::Content::Stored(bytes)) =
-        contents.get(entry)?
-    else {
-        return Err(tree::TreeError::Changed(TRUST_FILE.to_string()).into());
-    };
-    if blake3::hash(&bytes).to_hex().as_str() != entry.blake3 {
-        return Err(tree::TreeError::Changed(TRUST_FILE.to_string()).into());
-    }
-    TrustSet::parse_bytes(&bytes, &path)?;
-    objects.put(&bytes)?;
-    Ok(())
-}
-
-/// Stores the contents of every entry whose object the store does not have yet.
-///
-/// Re-reads those files (from disk, or from git with `--staged`): the scan keeps only
-/// hashes, so memory stays bounded. A file that changed since it was hashed stops the
-/// snapshot.
-fn store_objects(
-    cx: &Context,
-    objects: &Objects,
-    tree: &Tree,
-    contents: &dyn Contents,
-) -> Result<(), Error> {
-    use rayon::prelude::*;
-    let wanted: Vec<_> = tree
-        .values()
-        .filter(|e| e.object.as_deref().is_some_and(|h| !objects.contains(h)))
-        .collect();
-    if wanted.is_empty() {
-        return Ok(());
-    }
-    // git2's repository is read under one lock, so the blobs are fetched in turn and
-    // hashed in parallel.
-    let read = |e: &tree::Entry| -> Result<Vec<u8>, Error> {
-        match contents.get(e)? {
-            Some(crate::compare::Content::Raw(b) | crate::compare::Content::Stored(b)) => Ok(b),
-            None => Err(tree::TreeError::Changed(e.path.clone()).into()),
-        }
-    };
-    wanted.par_iter().try_for_each(|e| -> Result<(), Error> {
-        let bytes = read(e)?;
-        let h = tree::hash_file(
-            e.path.clone(),
-            e.kind,
-            FileData::Bytes(&bytes),
-            &cx.settings,
-        )?;
-        if h.entry != **e {
-            return Err(tree::TreeError::Changed(e.path.clone()).into());
-        }
-        if let Some(bytes) = h.stored {
-            objects.put(&bytes)?;
-        }
-        Ok(())
-    })
 }

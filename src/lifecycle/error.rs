@@ -55,6 +55,9 @@ pub enum LifecycleError {
     /// An approval could not be read.
     #[error(transparent)]
     Approval(#[from] ApprovalError),
+    /// An allowed_signers file does not parse.
+    #[error(transparent)]
+    Signers(#[from] crate::approval::signers::SignersError),
     /// No such proposal.
     #[error(transparent)]
     Pick(#[from] PickError),

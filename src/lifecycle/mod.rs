@@ -10,6 +10,7 @@ pub mod in_force;
 pub mod judge;
 pub mod project;
 pub mod proposal;
+pub mod propose;
 pub mod source;
 
 pub use error::LifecycleError;
