@@ -5,11 +5,10 @@ use std::path::{Path, PathBuf};
 
 use super::{Context, identity, outbox};
 use crate::actor::Actor;
+use crate::approval::Approval;
 use crate::approval::signers::fingerprint;
 use crate::approval::sshsig::{self, KeyFile};
-use crate::approval::{self, Approval, Statement};
-use crate::audit::{self};
-use crate::baseline::{self, Proposal};
+use crate::baseline::Proposal;
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
 use crate::event::EventType;
@@ -261,7 +260,7 @@ fn interactive(
     let statement = proposal
         .statement(principal, cx.clock.stamp(), reason)
         .by(actor);
-    let (path, hash) = record(cx, proposal, &statement, None)?;
+    let (path, hash) = crate::lifecycle::approve::record(cx, proposal, &statement, None)?;
     announce(ui, cx, args, proposal, &hash, actor);
     ui.verdict(format!(
         "approved {} as {principal} (`{}`); next: `driftgate accept {}`",
@@ -289,7 +288,7 @@ fn statement_only(
     // Nobody saw the change set and nothing vouches for who wrote this: it counts
     // once signed, never before.
     statement.for_signing = true;
-    let path = write_only(cx, proposal, &statement)?;
+    let path = crate::lifecycle::approve::write_only(cx, proposal, &statement)?;
     let cwd = std::env::current_dir().unwrap_or_default();
     let shown = path.strip_prefix(&cwd).unwrap_or(&path);
     ui.status(format!(
@@ -378,7 +377,12 @@ fn signed(
         )));
     }
     let key = decision.counted.first().and_then(|c| c.key.clone());
-    let (path, hash) = record(cx, proposal, &statement, Some((&signature, key.as_deref())))?;
+    let (path, hash) = crate::lifecycle::approve::record(
+        cx,
+        proposal,
+        &statement,
+        Some((&signature, key.as_deref())),
+    )?;
     announce(ui, cx, args, proposal, &hash, actor);
     ui.verdict(format!(
         "approved {} as {principal}, signed with key {} (`{}.sig`); next: `driftgate accept {}`",
@@ -496,25 +500,6 @@ fn reason(
     }
 }
 
-/// Writes a statement to be signed elsewhere, under the lock; returns its file.
-///
-/// No `approved` event: nothing is approved until it is signed.
-fn write_only(cx: &Context, proposal: &Proposal, statement: &Statement) -> Result<PathBuf, Error> {
-    let _lock = cx.store.lock()?;
-    still_pending(cx, proposal)?;
-    Ok(approval::write_statement(&cx.store, statement)?)
-}
-
-fn still_pending(cx: &Context, proposal: &Proposal) -> Result<(), Error> {
-    if !baseline::proposal_path(&cx.store, &proposal.id).exists() {
-        return Err(Error::input(format!(
-            "proposal {} was accepted or rejected meanwhile; nothing written",
-            proposal.id
-        )));
-    }
-    Ok(())
-}
-
 /// Sends the `approved` event of audit line `hash` to the `[[notify]]` targets.
 fn announce(
     ui: &mut Ui,
@@ -528,44 +513,4 @@ fn announce(
         let event = outbox::logged(cx, Some(hash), EventType::Approved, actor);
         outbox::with_proposal(cx, event, proposal)
     });
-}
-
-/// Writes the statement (and signature) under the lock and logs the approval; returns
-/// the statement file and the audit line's hash.
-fn record(
-    cx: &Context,
-    proposal: &Proposal,
-    statement: &Statement,
-    signature: Option<(&str, Option<&str>)>,
-) -> Result<(PathBuf, String), Error> {
-    // The lock is taken after the prompts: a reviewer reading a change set must not
-    // block other commands.
-    let _lock = cx.store.lock()?;
-    still_pending(cx, proposal)?;
-    // A broken audit log stops the command before anything is written.
-    audit::read_verified(&cx.store.audit_path())?;
-    let path = approval::write_statement(&cx.store, statement)?;
-    if let Some((sig, _)) = signature {
-        approval::write_signature(&path, sig)?;
-    }
-    let action = audit::Action::Approved {
-        reason: statement.reason.clone(),
-        signed: signature.is_some(),
-        key: signature.and_then(|(_, key)| key).map(String::from),
-        outside_at: None,
-    };
-    let actor = Actor {
-        principal: statement.principal.clone(),
-        kind: statement.actor_kind.unwrap_or_default(),
-        tool: statement.tool.clone(),
-    };
-    let hash = audit::append(
-        &cx.store.audit_path(),
-        statement.time.clone(),
-        &actor,
-        &action,
-        Some(&proposal.id),
-        Some(&proposal.baseline.root_hash),
-    )?;
-    Ok((path, hash))
 }

@@ -4,6 +4,7 @@
 //! This is the one place that decides; commands call it and print what it returns.
 
 pub mod accept;
+pub mod approve;
 pub mod chain;
 pub mod error;
 pub mod in_force;
