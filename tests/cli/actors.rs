@@ -15,7 +15,7 @@ fn env_with(policy: &str, signers: &str) -> TestEnv {
     let env = TestEnv::init(&[]);
     env.write("driftgate.toml", policy);
     if !signers.is_empty() {
-        env.signers(signers);
+        env.write_signers(signers);
     }
     env.write("app.yaml", "replicas: 1\n");
     env.accept_current("first");
@@ -114,13 +114,13 @@ fn a_machine_principals_signed_approval_does_not_count() {
     let env = TestEnv::init(&[]);
     let bot = env.key("bot", "ed25519");
     env.write("driftgate.toml", POLICY);
-    env.signers(&bot.line("deploy-bot@example.com", ""));
+    env.write_signers(&bot.line("deploy-bot@example.com", ""));
     env.write("app.yaml", "replicas: 1\n");
     env.accept_current("first");
     env.write("app.yaml", "replicas: 3\n");
     let id = env.propose("alice", "scale");
     let before = env.state();
-    let r = env.sign(&id, "deploy-bot@example.com", &bot);
+    let r = env.sign_with(&id, "deploy-bot@example.com", &bot);
     r.expect_code(2);
     assert!(
         r.stderr.contains(
@@ -184,7 +184,7 @@ fn unsigned_proposals_are_refused_under_require_signed_proposals() {
         "driftgate.toml",
         "[policy]\nrequire_signed_proposals = true\n",
     );
-    env.signers(&alice.line("alice", ""));
+    env.write_signers(&alice.line("alice", ""));
     env.write("app.yaml", "replicas: 1\n");
     let before = env.state();
     let r = env.run(&["snapshot", "-m", "first", "--as", "alice"]);
@@ -243,7 +243,11 @@ fn unsigned_proposals_are_refused_under_require_signed_proposals() {
     std::fs::write(&path, signed).unwrap();
     let r = env.run(&["explain", &id]);
     r.expect_code(0);
-    assert!(r.stdout.contains("signed by key SHA256:"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("signed by key [KEY:alice]"),
+        "{}",
+        r.stdout
+    );
     env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
     env.run(&["verify"]).expect_code(0);
 }
@@ -266,7 +270,7 @@ fn with_ttl(ttl: &str) -> (TestEnv, String) {
 fn an_expired_approval_does_not_count_and_explain_says_so() {
     let (env, id) = with_ttl("approval_ttl = \"1s\"");
     assert_eq!(env.approve_pty(&id, "bob", "fine"), 0);
-    std::thread::sleep(std::time::Duration::from_millis(2500));
+    env.set_clock("2026-12-01T10:00:03Z");
     let r = env.run(&["explain", &id]);
     r.expect_code(1);
     assert!(
@@ -295,7 +299,7 @@ fn an_expired_approval_does_not_count_and_explain_says_so() {
 #[test]
 fn an_expired_proposal_is_listed_recorded_once_refused_and_renewed() {
     let (env, id) = with_ttl("proposal_ttl = \"2s\"");
-    std::thread::sleep(std::time::Duration::from_millis(3500));
+    env.set_clock("2026-12-01T10:00:04Z");
     let r = env.run(&["proposals"]);
     r.expect_code(0);
     assert!(r.stdout.contains("(expired)"), "{}", r.stdout);

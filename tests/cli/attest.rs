@@ -9,8 +9,8 @@ use std::process::{Command, Stdio};
 use driftgate::attest::dsse;
 
 use crate::common::TestEnv;
+use crate::common::keys::{Agent, keygen_sign};
 use crate::evidence::signed_history;
-use crate::keys::{Agent, keygen_sign};
 
 /// Parses `envelope` with securesystemslib's DSSE `Envelope` and the payload with
 /// in-toto-attestation's `Statement` (validated); writes the PAE the library computes
@@ -108,7 +108,7 @@ fn third_party_libraries_read_the_envelope_and_ssh_keygen_verifies_its_pae() {
     assert!(
         r.stderr.contains(&format!(
             "attested by bob@example.com with key {}",
-            bob.fingerprint
+            bob.shown()
         )),
         "{}",
         r.transcript()
@@ -173,7 +173,7 @@ fn third_party_libraries_read_the_envelope_and_ssh_keygen_verifies_its_pae() {
         format!(
             "verified attestation `{arg}`: baseline {} approved by bob@example.com, dave@example.com, attested by bob@example.com (key {})\n",
             &root[..12],
-            bob.fingerprint
+            bob.shown()
         )
     );
 }
@@ -218,7 +218,7 @@ fn each_approver_signs_an_envelope_and_tampering_is_detected() {
     assert_eq!(v["schema"], "driftgate.verify-attestation/v1");
     assert_eq!(v["root_hash"], env.root_hash());
     assert_eq!(v["signers"][0]["principal"], "dave@example.com");
-    assert_eq!(v["signers"][0]["key"], dave.fingerprint);
+    assert_eq!(v["signers"][0]["key"], dave.shown());
     let r = env.run(&["verify", "--attestation", &old_arg]);
     r.expect_code(0);
     assert!(r.stdout.contains(&first[..12]), "{}", r.transcript());
@@ -341,7 +341,7 @@ fn a_key_held_by_ssh_agent_attests_through_its_public_half() {
     assert!(
         r.stdout.contains(&format!(
             "attested by bob@example.com (key {})",
-            bob.fingerprint
+            bob.shown()
         )),
         "{}",
         r.transcript()

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::TestEnv;
-use crate::keys::Key;
+use crate::common::keys::Key;
 
 /// Two accepted baselines under `require_signatures`: the first approved by bob
 /// (`approve --sign`), the second by bob and by dave (statement signed with
@@ -15,18 +15,18 @@ pub fn signed_history(env: &TestEnv) -> (Key, Key) {
     let bob = env.key("bob", "ed25519");
     let dave = env.key("dave", "ecdsa");
     env.policy("require_signatures = true\napprovals = 1\n");
-    env.signers(&format!(
+    env.write_signers(&format!(
         "{}{}",
         bob.line("bob@example.com", ""),
         dave.line("dave@example.com", "")
     ));
     env.write("a.yaml", "replicas: 1\n");
     let id = env.propose("alice", "first baseline");
-    env.sign(&id, "bob@example.com", &bob).expect_code(0);
+    env.sign_with(&id, "bob@example.com", &bob).expect_code(0);
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
     env.write("a.yaml", "replicas: 2\n");
     let id = env.propose_with("alice", "scale | up", &["--actor", "agent:release-bot"]);
-    env.sign(&id, "bob@example.com", &bob).expect_code(0);
+    env.sign_with(&id, "bob@example.com", &bob).expect_code(0);
     env.keygen_approve(&id, "dave@example.com", &dave, "driftgate");
     env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
     (bob, dave)

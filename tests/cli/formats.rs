@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::common::TestEnv;
-use crate::repo;
+use crate::common::repo;
 
 const FORMATS: [&str; 6] = ["text", "json", "sarif", "github", "markdown", "junit"];
 

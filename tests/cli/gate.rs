@@ -5,7 +5,7 @@
 //! with the right exit code, and nothing is written.
 
 use crate::common::TestEnv;
-use crate::keys::Key;
+use crate::common::keys::Key;
 
 /// Returns a git-tracked project whose first baseline (`a.txt`) is accepted and
 /// committed.
@@ -27,7 +27,7 @@ fn signed_project() -> (TestEnv, Key, Key) {
     env.run(&["init"]).expect_code(0);
     let bob = env.key("bob", "ed25519");
     let carol = env.key("carol", "ed25519");
-    env.signers(&format!(
+    env.write_signers(&format!(
         "{}{}",
         bob.line("bob", ""),
         carol.line("carol", "")
@@ -35,8 +35,8 @@ fn signed_project() -> (TestEnv, Key, Key) {
     env.policy("require_signatures = true\n");
     env.write("app.yaml", "replicas: 1\n");
     let id = env.propose("alice", "first baseline");
-    env.sign(&id, "bob", &bob).expect_code(0);
-    env.sign(&id, "carol", &carol).expect_code(0);
+    env.sign_with(&id, "bob", &bob).expect_code(0);
+    env.sign_with(&id, "carol", &carol).expect_code(0);
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
     env.commit_all("first baseline");
     (env, bob, carol)
@@ -47,9 +47,9 @@ fn rollback_and_fork_with_a_revoked_key_is_stopped_by_verify_base() {
     let (env, bob, carol) = signed_project();
     let first = env.head();
     // bob's key is revoked by a proposal carol approves.
-    env.signers(&carol.line("carol", ""));
+    env.write_signers(&carol.line("carol", ""));
     let id = env.propose("alice", "revoke bob");
-    env.sign(&id, "carol", &carol).expect_code(0);
+    env.sign_with(&id, "carol", &carol).expect_code(0);
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
     env.commit_all("revoke bob");
     let main = env.head();
@@ -63,8 +63,8 @@ fn rollback_and_fork_with_a_revoked_key_is_stopped_by_verify_base() {
     // ... and fork: bob's signature counts again under the restored trust set.
     env.write("app.yaml", "replicas: 1\nprivileged: true\n");
     let fork = env.propose("alice", "fork");
-    env.sign(&fork, "bob", &bob).expect_code(0);
-    env.sign(&fork, "carol", &carol).expect_code(0);
+    env.sign_with(&fork, "bob", &bob).expect_code(0);
+    env.sign_with(&fork, "carol", &carol).expect_code(0);
     env.run(&["accept", &fork, "--as", "alice"]).expect_code(0);
     env.commit_all("fork");
     // On its own the forked chain verifies; against main it does not.
@@ -89,7 +89,7 @@ fn deleting_the_newer_history_after_a_rollback_is_caught_by_the_audit_log() {
     let old_baseline = env.read(".driftgate/baseline.json");
     env.write("app.yaml", "replicas: 2\n");
     let id = env.propose("alice", "scale");
-    env.sign(&id, "carol", &carol).expect_code(0);
+    env.sign_with(&id, "carol", &carol).expect_code(0);
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
     let second_root = env.root_hash();
     // Restore the older baseline and delete the newer record.
@@ -431,7 +431,7 @@ fn unratable_changes_take_the_strictest_rule_for_their_path() {
 fn trust_file_and_config_changes_are_critical_whatever_the_rules_say() {
     let env = TestEnv::init(&[]);
     let bob = env.key("bob", "ed25519");
-    env.signers(&bob.line("bob", ""));
+    env.write_signers(&bob.line("bob", ""));
     env.write(
         "driftgate.toml",
         &format!(
@@ -441,7 +441,7 @@ fn trust_file_and_config_changes_are_critical_whatever_the_rules_say() {
     );
     env.accept_current("first");
     let carol = env.key("carol", "ed25519");
-    env.signers(&format!(
+    env.write_signers(&format!(
         "{}{}",
         bob.line("bob", ""),
         carol.line("carol", "")

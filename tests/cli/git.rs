@@ -2,7 +2,7 @@
 //! real git repositories in temp directories.
 
 use crate::common::TestEnv;
-use crate::repo::project;
+use crate::common::repo::project;
 
 #[test]
 fn staged_reads_the_index_not_the_working_tree() {

@@ -5,8 +5,8 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use crate::common::repo::project;
 use crate::common::{BIN, Run, TestEnv};
-use crate::repo::project;
 
 /// Runs `git commit -m MESSAGE` (hooks on) plus `extra` args in the root.
 fn commit(env: &TestEnv, message: &str, extra: &[&str]) -> Run {

@@ -527,7 +527,7 @@ fn an_expired_proposal_is_notified_once() {
     env.vars.clear();
     agent_edits(&env);
     let id = env.propose("alice", "slow review");
-    std::thread::sleep(Duration::from_millis(2500));
+    env.set_clock("2026-12-01T10:00:03Z");
     env.run(&["proposals"]).expect_code(0);
     env.run(&["proposals"]).expect_code(0);
     env.run(&["accept", &id, "--as", "carol"]).expect_code(1);

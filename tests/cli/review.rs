@@ -239,7 +239,7 @@ pub(crate) fn strip(s: &str) -> String {
 fn approve_sign_shows_the_change_set_and_refuses_on_n() {
     let env = TestEnv::init(&[]);
     let bob = env.key("bob", "ed25519");
-    env.signers(&bob.line("bob", ""));
+    env.write_signers(&bob.line("bob", ""));
     env.write("k8s/web.yaml", "replicas: 2\n");
     env.accept_current("first");
     env.write("k8s/frontend.yaml", FRONTEND);
@@ -374,10 +374,10 @@ fn quiet_prints_the_verdict_and_verbose_explains() {
     let (env, _) = demo_proposed();
     let q = env.run(&["check", "-q"]);
     q.expect_code(1);
-    assert_eq!(
-        q.transcript(),
-        "unapproved drift: 4 critical, 3 high, 1 medium changes in 5 files\n--- stderr ---\n[exit: 1]"
-    );
+    insta::assert_snapshot!(q, @r"
+    unapproved drift: 4 critical, 3 high, 1 medium changes in 5 files
+    [exit: 1]
+    ");
     let v = env.run(&["check", "-v"]);
     v.expect_code(1);
     assert!(
@@ -437,7 +437,7 @@ fn diff_files_is_a_plain_semantic_diff() {
     );
     let r = env.run(&["diff", "--files", "a.yaml", "b.json"]);
     r.expect_code(1);
-    insta::assert_snapshot!(r.transcript(), @r"
+    insta::assert_snapshot!(r.transcript(), @"
     1 difference
 
     b.json (modified)
@@ -445,7 +445,6 @@ fn diff_files_is_a_plain_semantic_diff() {
         ~ spec.hostNetwork (line 2): false -> true
 
     1 difference
-    --- stderr ---
     [exit: 1]
     ");
     let rules = env.run(&["diff", "--files", "a.yaml", "b.json", "--rules"]);
@@ -679,7 +678,7 @@ fn statement_only_asks_on_a_terminal_too() {
 fn a_signed_approval_without_a_terminal_or_yes_is_refused_before_the_review() {
     let env = TestEnv::init(&[]);
     let bob = env.key("bob", "ed25519");
-    env.signers(&bob.line("bob", ""));
+    env.write_signers(&bob.line("bob", ""));
     env.write("a.yaml", "a: 1\n");
     let id = env.propose("alice", "first");
     let before = env.state();
@@ -725,7 +724,7 @@ fn a_signed_approval_without_a_terminal_or_yes_is_refused_before_the_review() {
 fn an_unattended_review_of_a_large_set_lists_the_most_severe_files_and_says_what_it_left_out() {
     let env = TestEnv::init(&[]);
     let bob = env.key("bob", "ed25519");
-    env.signers(&bob.line("bob", ""));
+    env.write_signers(&bob.line("bob", ""));
     for i in 0..260 {
         env.write(
             &format!("svc/app-{i:03}.yaml"),

@@ -5,14 +5,14 @@
 use expectrl::Expect;
 
 use crate::common::TestEnv;
-use crate::keys::{Agent, Key, keygen_sign, keygen_verifies};
+use crate::common::keys::{Agent, Key, keygen_sign, keygen_verifies};
 
 /// Proposes `a.yaml` as alice, has `who` sign with `key`, accepts; returns the id.
 fn first_baseline(env: &TestEnv, signers: &[(&str, &Key)]) -> String {
     env.write("a.yaml", "replicas: 1\n");
     let id = env.propose("alice", "first baseline");
     for (who, key) in signers {
-        env.sign(&id, who, key).expect_code(0);
+        env.sign_with(&id, who, key).expect_code(0);
     }
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
     id
@@ -65,7 +65,7 @@ fn unsigned_statement_only_never_counts_under_the_default_policy() {
 fn statement_only_counts_once_signed_under_the_default_policy() {
     let env = TestEnv::init(&[]);
     let bob = env.key("bob", "ed25519");
-    env.signers(&bob.line("bob", ""));
+    env.write_signers(&bob.line("bob", ""));
     env.write("a.yaml", "replicas: 1\n");
     let id = env.propose("alice", "first");
     env.run(&[
@@ -92,14 +92,14 @@ fn native_keys_sign_and_ssh_keygen_verifies() {
         let env = TestEnv::init(&[]);
         let bob = env.key("bob", kind);
         env.policy("require_signatures = true\n");
-        env.signers(&bob.line("bob@example.com", ""));
+        env.write_signers(&bob.line("bob@example.com", ""));
         env.write("a.yaml", "replicas: 1\n");
         let id = env.propose("alice", "first");
-        let r = env.sign(&id, "bob@example.com", &bob);
+        let r = env.sign_with(&id, "bob@example.com", &bob);
         r.expect_code(0);
         assert!(
             r.stderr
-                .contains(&format!("signed with key {}", bob.fingerprint)),
+                .contains(&format!("signed with key {}", bob.shown())),
             "{kind}: {}",
             r.transcript()
         );
@@ -119,7 +119,7 @@ fn rsa_key_signs_through_ssh_keygen() {
     let env = TestEnv::init(&[]);
     let dave = env.key("dave", "rsa");
     env.policy("require_signatures = true\n");
-    env.signers(&dave.line("dave", ""));
+    env.write_signers(&dave.line("dave", ""));
     env.write("a.yaml", "replicas: 1\n");
     let id = env.propose("alice", "first");
     let r = env.run(&[
@@ -153,7 +153,7 @@ fn statement_signed_by_ssh_keygen_is_accepted() {
     let env = TestEnv::init(&[]);
     let bob = env.key("bob", "ed25519");
     env.policy("require_signatures = true\n");
-    env.signers(&bob.line("bob", ""));
+    env.write_signers(&bob.line("bob", ""));
     env.write("a.yaml", "replicas: 1\n");
     let id = env.propose("alice", "first");
     let r = env.run(&[
@@ -182,7 +182,7 @@ fn statement_signed_by_ssh_keygen_is_accepted() {
     r.expect_code(0);
     assert!(
         r.stdout
-            .contains(&format!("  bob  signed, key {}\n", bob.fingerprint)),
+            .contains(&format!("  bob  signed, key {}\n", bob.shown())),
         "{}",
         r.transcript()
     );
@@ -197,7 +197,7 @@ fn ssh_agent_signs_rsa_and_ed25519_keys() {
     let bob = env.key("bob", "ed25519");
     let other = env.key("other", "ed25519");
     env.policy("require_signatures = true\napprovals = 2\n");
-    env.signers(&(dave.line("dave", "") + &bob.line("bob", "")));
+    env.write_signers(&(dave.line("dave", "") + &bob.line("bob", "")));
     env.write("a.yaml", "replicas: 1\n");
     let id = env.propose("alice", "first");
 
@@ -259,7 +259,7 @@ fn ssh_agent_signs_rsa_and_ed25519_keys() {
         "ok",
     ]);
     r.expect_code(0);
-    assert!(r.stderr.contains(&dave.fingerprint), "{}", r.transcript());
+    assert!(r.stderr.contains(&dave.shown()), "{}", r.transcript());
     assert!(keygen_verifies(
         &signers_path(&env),
         "dave",
@@ -323,13 +323,13 @@ fn passphrase_is_asked_on_the_terminal_without_echo() {
     let env = TestEnv::init(&[]);
     let bob = env.key_with_passphrase("bob", "ed25519", PASS);
     env.policy("require_signatures = true\n");
-    env.signers(&bob.line("bob", ""));
+    env.write_signers(&bob.line("bob", ""));
     env.write("a.yaml", "replicas: 1\n");
     let id = env.propose("alice", "first");
     let before = env.state();
 
     // No terminal: refused with a hint, nothing written.
-    let r = env.sign(&id, "bob", &bob);
+    let r = env.sign_with(&id, "bob", &bob);
     r.expect_code(2);
     assert!(
         r.stderr
@@ -356,7 +356,7 @@ fn passphrase_is_asked_on_the_terminal_without_echo() {
     let mut s = env.pty_echo(&args);
     for attempt in 1..=3 {
         s.expect("passphrase for").expect("passphrase prompt");
-        crate::keys::send_secret(&mut s, "not the passphrase");
+        crate::common::keys::send_secret(&mut s, "not the passphrase");
         if attempt < 3 {
             s.expect("wrong passphrase; try again")
                 .expect("another try");
@@ -372,11 +372,11 @@ fn passphrase_is_asked_on_the_terminal_without_echo() {
     // A typo, then the right passphrase: signed.
     let mut s = env.pty_echo(&args);
     s.expect("passphrase for").expect("passphrase prompt");
-    crate::keys::send_secret(&mut s, "typo");
+    crate::common::keys::send_secret(&mut s, "typo");
     s.expect("wrong passphrase; try again")
         .expect("a second chance");
     s.expect("passphrase for").expect("passphrase prompt again");
-    crate::keys::send_secret(&mut s, PASS);
+    crate::common::keys::send_secret(&mut s, PASS);
     let (code, out) = finish(s);
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains(PASS), "the passphrase was echoed: {out}");
@@ -406,7 +406,7 @@ fn unsigned_approvals_do_not_count_when_signatures_are_required() {
     let env = TestEnv::init(&[]);
     let bob = env.key("bob", "ed25519");
     env.policy("require_signatures = true\n");
-    env.signers(&bob.line("bob", ""));
+    env.write_signers(&bob.line("bob", ""));
     env.write("a.yaml", "replicas: 1\n");
     let id = env.propose("alice", "first");
     let before = env.state();
@@ -444,7 +444,7 @@ fn unsigned_approvals_do_not_count_when_signatures_are_required() {
 fn allowed_signers_errors_name_file_and_line() {
     let env = TestEnv::init(&[]);
     let bob = env.key("bob", "ed25519");
-    env.signers(&format!(
+    env.write_signers(&format!(
         "# reviewers\n{}bob frobnicate=\"x\" {}\n",
         bob.line("carol", ""),
         bob.public
@@ -461,7 +461,7 @@ fn allowed_signers_errors_name_file_and_line() {
     "#);
     assert_eq!(env.state(), before);
 
-    env.signers(&bob.line("bob", "cert-authority"));
+    env.write_signers(&bob.line("bob", "cert-authority"));
     let r = env.run(&["snapshot", "-m", "first", "--as", "alice"]);
     r.expect_code(2);
     assert!(
@@ -470,7 +470,7 @@ fn allowed_signers_errors_name_file_and_line() {
         "{}",
         r.transcript()
     );
-    env.signers(&bob.line("bob", "valid-before=\"20300101\""));
+    env.write_signers(&bob.line("bob", "valid-before=\"20300101\""));
     let r = env.run(&["snapshot", "-m", "first", "--as", "alice"]);
     r.expect_code(2);
     assert!(r.stderr.contains("has no `Z`"), "{}", r.transcript());
@@ -485,12 +485,12 @@ fn path_rules_need_their_approvers() {
         "require_signatures = true\n\
          [[policy.paths]]\npaths = [\"k8s/rbac/**\"]\napprovers = [\"security@example.com\"]\n",
     );
-    env.signers(&(bob.line("bob", "") + &sec.line("security@example.com", "")));
+    env.write_signers(&(bob.line("bob", "") + &sec.line("security@example.com", "")));
     first_baseline(&env, &[("bob", &bob)]);
 
     env.write("k8s/rbac/role.yaml", "kind: Role\n");
     let id = env.propose("alice", "new role");
-    env.sign(&id, "bob", &bob).expect_code(0);
+    env.sign_with(&id, "bob", &bob).expect_code(0);
     let before = env.state();
     let r = env.run(&["accept", &id, "--as", "alice"]);
     r.expect_code(1);
@@ -507,8 +507,6 @@ fn path_rules_need_their_approvers() {
     let parent = env.root_hash();
     let out = r
         .stdout
-        .replace(&bob.fingerprint, "[bob's key]")
-        .replace(&sec.fingerprint, "[security's key]")
         .replace(&id, "[ID]")
         .replace(&parent[..12], "[PARENT]");
     insta::assert_snapshot!(out, @r"
@@ -519,10 +517,10 @@ fn path_rules_need_their_approvers() {
       signed approvals only; not by the requester alice
       and 1 from `security@example.com` for `k8s/rbac/role.yaml`: 0 counted
     may sign (allowed_signers):
-      bob  [bob's key]
-      security@example.com  [security's key]
+      bob  [KEY:bob]
+      security@example.com  [KEY:sec]
     counted (1):
-      bob  signed, key [bob's key]
+      bob  signed, key [KEY:bob]
     missing: changes to `k8s/rbac/role.yaml` need 1 approval(s) from `security@example.com`; 0 counted
     ");
     let r = env.run(&["explain", &id, "--format", "json"]);
@@ -533,12 +531,13 @@ fn path_rules_need_their_approvers() {
     assert_eq!(v["judged_by"], parent.as_str());
     assert_eq!(v["decision"]["required"], 1);
     assert_eq!(v["decision"]["scoped"][0]["files"][0], "k8s/rbac/role.yaml");
-    assert_eq!(v["decision"]["counted"][0]["key"], bob.fingerprint.as_str());
+    assert_eq!(v["decision"]["counted"][0]["key"], bob.shown().as_str());
     assert_eq!(
         v["may_approve"]["security@example.com"][0],
-        sec.fingerprint.as_str()
+        sec.shown().as_str()
     );
-    env.sign(&id, "security@example.com", &sec).expect_code(0);
+    env.sign_with(&id, "security@example.com", &sec)
+        .expect_code(0);
     env.run(&["explain", &id]).expect_code(0);
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
     env.run(&["verify"]).expect_code(0);
@@ -577,10 +576,10 @@ fn attack_self_approval() {
     let env = TestEnv::init(&[]);
     let (alice, bob) = (env.key("alice", "ed25519"), env.key("bob", "ed25519"));
     env.policy("require_signatures = true\n");
-    env.signers(&(alice.line("alice", "") + &bob.line("bob", "")));
+    env.write_signers(&(alice.line("alice", "") + &bob.line("bob", "")));
     let id = second_proposal(&env, "alice", &[("bob", &bob)]);
     let before = env.state();
-    let r = env.sign(&id, "alice", &alice);
+    let r = env.sign_with(&id, "alice", &alice);
     r.expect_code(2);
     assert!(
         r.stderr.contains("`alice` requested proposal")
@@ -615,15 +614,12 @@ fn attack_key_not_in_allowed_signers() {
     let env = TestEnv::init(&[]);
     let (bob, stranger) = (env.key("bob", "ed25519"), env.key("stranger", "ed25519"));
     env.policy("require_signatures = true\n");
-    env.signers(&bob.line("bob", ""));
+    env.write_signers(&bob.line("bob", ""));
     let id = second_proposal(&env, "alice", &[("bob", &bob)]);
     let before = env.state();
-    let r = env.sign(&id, "bob", &stranger);
+    let r = env.sign_with(&id, "bob", &stranger);
     r.expect_code(2);
-    let listed = format!(
-        "key {} is not listed in allowed_signers",
-        stranger.fingerprint
-    );
+    let listed = format!("key {} is not listed in allowed_signers", stranger.shown());
     assert!(r.stderr.contains(&listed), "{}", r.transcript());
     assert_eq!(env.state(), before);
 
@@ -644,10 +640,10 @@ fn attack_new_key_approves_its_own_admission() {
     let env = TestEnv::init(&[]);
     let (bob, mallory) = (env.key("bob", "ed25519"), env.key("mallory", "ed25519"));
     env.policy("require_signatures = true\n");
-    env.signers(&bob.line("bob", ""));
+    env.write_signers(&bob.line("bob", ""));
     first_baseline(&env, &[("bob", &bob)]);
 
-    env.signers(&(bob.line("bob", "") + &mallory.line("mallory", "")));
+    env.write_signers(&(bob.line("bob", "") + &mallory.line("mallory", "")));
     let r = env.run(&["snapshot", "-m", "add a reviewer", "--as", "ci-bot"]);
     r.expect_code(0);
     assert!(
@@ -658,12 +654,9 @@ fn attack_new_key_approves_its_own_admission() {
     );
     let id = r.stdout.trim().to_string();
     let before = env.state();
-    let r = env.sign(&id, "mallory", &mallory);
+    let r = env.sign_with(&id, "mallory", &mallory);
     r.expect_code(2);
-    let listed = format!(
-        "key {} is not listed in allowed_signers",
-        mallory.fingerprint
-    );
+    let listed = format!("key {} is not listed in allowed_signers", mallory.shown());
     assert!(r.stderr.contains(&listed), "{}", r.transcript());
     assert!(
         r.stderr
@@ -680,7 +673,7 @@ fn attack_new_key_approves_its_own_admission() {
     r.expect_code(1);
     assert!(
         !r.stdout
-            .contains(&format!("  mallory  {}", mallory.fingerprint)),
+            .contains(&format!("  mallory  {}", mallory.shown())),
         "{}",
         r.stdout
     );
@@ -692,7 +685,7 @@ fn attack_policy_change_lowering_the_quorum() {
     let env = TestEnv::init(&[]);
     let (bob, carol) = (env.key("bob", "ed25519"), env.key("carol", "ed25519"));
     env.policy("require_signatures = true\napprovals = 2\n");
-    env.signers(&(bob.line("bob", "") + &carol.line("carol", "")));
+    env.write_signers(&(bob.line("bob", "") + &carol.line("carol", "")));
     first_baseline(&env, &[("bob", &bob), ("carol", &carol)]);
 
     env.policy("require_signatures = true\napprovals = 1\n");
@@ -704,7 +697,7 @@ fn attack_policy_change_lowering_the_quorum() {
         r.transcript()
     );
     let id = r.stdout.trim().to_string();
-    env.sign(&id, "bob", &bob).expect_code(0);
+    env.sign_with(&id, "bob", &bob).expect_code(0);
     let before = env.state();
     let r = env.run(&["accept", &id, "--as", "ci-bot"]);
     r.expect_code(1);
@@ -724,13 +717,13 @@ fn attack_statement_replayed_onto_another_proposal() {
     let env = TestEnv::init(&[]);
     let bob = env.key("bob", "ed25519");
     env.policy("require_signatures = true\n");
-    env.signers(&bob.line("bob", ""));
+    env.write_signers(&bob.line("bob", ""));
     first_baseline(&env, &[("bob", &bob)]);
     env.write("a.yaml", "replicas: 2\n");
     let harmless = env.propose("ci-bot", "harmless");
     env.write("a.yaml", "replicas: 200\n");
     let other = env.propose("ci-bot", "the real change");
-    env.sign(&harmless, "bob", &bob).expect_code(0);
+    env.sign_with(&harmless, "bob", &bob).expect_code(0);
 
     let dir = env
         .root
@@ -775,7 +768,7 @@ fn attack_signature_with_the_wrong_namespace() {
     let env = TestEnv::init(&[]);
     let bob = env.key("bob", "ed25519");
     env.policy("require_signatures = true\n");
-    env.signers(&bob.line("bob", ""));
+    env.write_signers(&bob.line("bob", ""));
     let id = second_proposal(&env, "alice", &[("bob", &bob)]);
     let file = env.keygen_approve(&id, "bob", &bob, "git");
     assert!(!keygen_verifies(&signers_path(&env), "bob", &file));
@@ -791,14 +784,14 @@ fn attack_expired_key() {
     let env = TestEnv::init(&[]);
     let (bob, carol) = (env.key("bob", "ed25519"), env.key("carol", "ed25519"));
     env.policy("require_signatures = true\n");
-    env.signers(&(bob.line("bob", "valid-before=\"20200101Z\"") + &carol.line("carol", "")));
+    env.write_signers(&(bob.line("bob", "valid-before=\"20200101Z\"") + &carol.line("carol", "")));
     let id = second_proposal(&env, "alice", &[("carol", &carol)]);
     let before = env.state();
-    let r = env.sign(&id, "bob", &bob);
+    let r = env.sign_with(&id, "bob", &bob);
     r.expect_code(2);
     let why = format!(
         "key {} expired at 2020-01-01T00:00:00Z (`valid-before`",
-        bob.fingerprint
+        bob.shown()
     );
     assert!(r.stderr.contains(&why), "{}", r.transcript());
     assert_eq!(env.state(), before);
@@ -815,16 +808,16 @@ fn attack_one_key_listed_twice_counts_once() {
     let env = TestEnv::init(&[]);
     let (shared, dave) = (env.key("shared", "ed25519"), env.key("dave", "ed25519"));
     env.policy("require_signatures = true\napprovals = 2\n");
-    env.signers(&(shared.line("bob,carol", "") + &dave.line("dave", "")));
+    env.write_signers(&(shared.line("bob,carol", "") + &dave.line("dave", "")));
     let id = second_proposal(&env, "alice", &[("bob", &shared), ("dave", &dave)]);
-    env.sign(&id, "bob", &shared).expect_code(0);
-    env.sign(&id, "carol", &shared).expect_code(0);
+    env.sign_with(&id, "bob", &shared).expect_code(0);
+    env.sign_with(&id, "carol", &shared).expect_code(0);
     let before = env.state();
     let r = env.run(&["accept", &id, "--as", "alice"]);
     r.expect_code(1);
     let why = format!(
         "approval by carol does not count: key {} is already counted for `bob`: one key counts once",
-        shared.fingerprint
+        shared.shown()
     );
     assert!(r.stderr.contains(&why), "{}", r.transcript());
     assert!(r.stderr.contains("1 of 2 required approvals count"));

@@ -49,10 +49,10 @@ fn run_ops(ops: &[Op]) -> TestEnv {
     env.git_init_in(&env.root);
     env.run(&["init"]).expect_code(0);
     let bob = env.key("bob", "ed25519");
-    env.signers(&bob.line("bob", ""));
+    env.write_signers(&bob.line("bob", ""));
     env.write("a.txt", "0\n");
     let first = env.propose("alice", "first");
-    env.sign(&first, "bob", &bob).expect_code(0);
+    env.sign_with(&first, "bob", &bob).expect_code(0);
     env.run(&["accept", &first, "--as", "alice"]).expect_code(0);
     let mut pending: Option<String> = None;
     for (n, op) in ops.iter().enumerate() {
@@ -63,7 +63,7 @@ fn run_ops(ops: &[Op]) -> TestEnv {
             }
             Op::Approve => {
                 if let Some(id) = &pending {
-                    let r = env.sign(id, "bob", &bob);
+                    let r = env.sign_with(id, "bob", &bob);
                     // A stale proposal (made on an older baseline) is refused: exit 2.
                     assert!(matches!(r.code, 0 | 2), "{}", r.transcript());
                 }

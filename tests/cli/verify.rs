@@ -82,22 +82,22 @@ fn trust_change_is_judged_by_the_parent_signers() {
     let env = TestEnv::init(&[]);
     let (bob, carol) = (env.key("bob", "ed25519"), env.key("carol", "ecdsa"));
     env.policy("require_signatures = true\n");
-    env.signers(&bob.line("bob", ""));
+    env.write_signers(&bob.line("bob", ""));
     env.write("a.yaml", "replicas: 1\n");
     let id = env.propose("alice", "first");
-    env.sign(&id, "bob", &bob).expect_code(0);
+    env.sign_with(&id, "bob", &bob).expect_code(0);
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
     let first = env.root_hash();
 
-    env.signers(&(bob.line("bob", "") + &carol.line("carol", "")));
+    env.write_signers(&(bob.line("bob", "") + &carol.line("carol", "")));
     let id = env.propose("alice", "carol joins");
-    env.sign(&id, "carol", &carol).expect_code(2);
-    env.sign(&id, "bob", &bob).expect_code(0);
+    env.sign_with(&id, "carol", &carol).expect_code(2);
+    env.sign_with(&id, "bob", &bob).expect_code(0);
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
 
     env.write("a.yaml", "replicas: 3\n");
     let id = env.propose("alice", "scale");
-    env.sign(&id, "carol", &carol).expect_code(0);
+    env.sign_with(&id, "carol", &carol).expect_code(0);
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
 
     let r = env.run(&["verify", "--trust-root", &first]);
@@ -313,7 +313,7 @@ fn unapproved_trust_or_policy_change_in_the_tree() {
     env.run(&["verify"]).expect_code(0);
 
     let bob = env.key("bob", "ed25519");
-    env.signers(&bob.line("bob", ""));
+    env.write_signers(&bob.line("bob", ""));
     let r = env.run(&["verify"]);
     r.expect_code(3);
     assert!(

@@ -1,5 +1,6 @@
 //! Real git repositories for the git, hook and format tests: `git` runs with the same
-//! cleared environment as driftgate, with a local identity and no signing.
+//! cleared environment as driftgate, with a local identity and no signing. Holds no
+//! test.
 
 #![allow(dead_code)]
 
@@ -8,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 use expectrl::Expect;
 
-use crate::common::{Run, TestEnv, wait_pty};
+use super::{Run, TestEnv, wait_pty};
 
 impl TestEnv {
     /// Returns a `git` command in `dir` with the test environment.

@@ -1,8 +1,18 @@
-//! The test environment shared by every end-to-end test.
+//! The test environment shared by every end-to-end test: [`TestEnv`] (a temp root, a
+//! cleared environment with its own `HOME`, a fixed clock), [`Run`] (one command's
+//! outcome, displayed as its transcript), the normalization of what varies per run, and
+//! the setup builders (`setup`), keys and agents (`keys`) and git repositories (`repo`).
+//! It holds no test of its own except the guard that every file here is a module.
 
 #![allow(dead_code)]
 
+pub mod keys;
+pub mod repo;
+mod setup;
+
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -11,6 +21,9 @@ use expectrl::Expect;
 
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_driftgate");
+
+/// The time every command reads unless a test moves it (`DRIFTGATE_FIXED_CLOCK`).
+pub const CLOCK: &str = "2026-12-01T10:00:00Z";
 
 /// A temp project root with a clean environment.
 pub struct TestEnv {
@@ -21,26 +34,54 @@ pub struct TestEnv {
     pub home: PathBuf,
     /// Extra environment variables for every command.
     pub vars: Vec<(String, String)>,
+    /// The time the binary reads (`DRIFTGATE_FIXED_CLOCK`); `None` for the system clock.
+    clock: RefCell<Option<String>>,
+    /// Values that vary per run and what they read as in transcripts, longest first
+    /// when applied (a public key's text before its fingerprint).
+    redactions: RefCell<Vec<(String, String)>>,
+    /// Keys made with [`TestEnv::signers`], by name.
+    keys: RefCell<BTreeMap<String, keys::Key>>,
+    /// The `[policy]` lines the builders wrote, in order.
+    policy_lines: RefCell<Vec<String>>,
 }
 
-/// The outcome of one command.
+/// The outcome of one command; its `Display` is the transcript that snapshots show.
+///
+/// The transcript is stdout, then `--- stderr ---` and stderr when stderr is not empty,
+/// then `[exit: N]`; an output without a final newline gets `[no newline at end]`.
 #[derive(Debug)]
+#[must_use = "a run's exit code and output must be checked"]
 pub struct Run {
     /// Exit code (`-1` when killed by a signal).
     pub code: i32,
-    /// stdout, temp paths replaced by `[ROOT]`/`[HOME]`.
+    /// stdout, normalized (see [`TestEnv::normalize`]).
     pub stdout: String,
     /// stderr, normalized the same way.
     pub stderr: String,
 }
 
+impl fmt::Display for Run {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let part = |f: &mut fmt::Formatter<'_>, text: &str| {
+            f.write_str(text)?;
+            if !text.is_empty() && !text.ends_with('\n') {
+                f.write_str("\n[no newline at end]\n")?;
+            }
+            fmt::Result::Ok(())
+        };
+        part(f, &self.stdout)?;
+        if !self.stderr.is_empty() {
+            f.write_str("--- stderr ---\n")?;
+            part(f, &self.stderr)?;
+        }
+        write!(f, "[exit: {}]", self.code)
+    }
+}
+
 impl Run {
-    /// Returns `stdout`, `--- stderr ---`, `stderr`, `[exit: N]`, for snapshots.
+    /// Returns the transcript (the `Display` form), for assertion messages.
     pub fn transcript(&self) -> String {
-        format!(
-            "{}--- stderr ---\n{}[exit: {}]",
-            self.stdout, self.stderr, self.code
-        )
+        self.to_string()
     }
 
     /// Panics with the transcript unless the exit code is `code`.
@@ -57,7 +98,7 @@ impl Run {
 }
 
 impl TestEnv {
-    /// Returns a fresh environment with an empty root.
+    /// Returns a fresh environment with an empty root and the clock at [`CLOCK`].
     pub fn new() -> TestEnv {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().join("root");
@@ -69,6 +110,41 @@ impl TestEnv {
             root,
             home,
             vars: Vec::new(),
+            clock: RefCell::new(Some(CLOCK.into())),
+            redactions: RefCell::new(Vec::new()),
+            keys: RefCell::new(BTreeMap::new()),
+            policy_lines: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Moves the clock every later command reads to `at` (RFC 3339).
+    pub fn set_clock(&self, at: &str) {
+        *self.clock.borrow_mut() = Some(at.into());
+    }
+
+    /// Lets later commands read the system clock, for tests about real time passing.
+    pub fn system_clock(&self) {
+        *self.clock.borrow_mut() = None;
+    }
+
+    /// Returns the time commands read now: the fixed clock, else the system's.
+    pub fn now(&self) -> String {
+        match &*self.clock.borrow() {
+            Some(at) => at.clone(),
+            None => jiff::Timestamp::now()
+                .round(jiff::Unit::Second)
+                .unwrap()
+                .to_string(),
+        }
+    }
+
+    /// Makes transcripts read `label` wherever `value` appears (a value that varies per
+    /// run: a port, a generated key, a random signature).
+    pub fn redact(&self, value: &str, label: &str) {
+        if !value.is_empty() {
+            let mut r = self.redactions.borrow_mut();
+            r.push((value.into(), label.into()));
+            r.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
         }
     }
 
@@ -98,6 +174,9 @@ impl TestEnv {
             .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
             // Tests read the screens as they are printed; the pager has its own test.
             .env("DRIFTGATE_PAGER", "cat");
+        if let Some(at) = &*self.clock.borrow() {
+            c.env("DRIFTGATE_FIXED_CLOCK", at);
+        }
         for (k, v) in &self.vars {
             c.env(k, v);
         }
@@ -123,10 +202,21 @@ impl TestEnv {
         }
     }
 
-    /// Returns `text` with temp paths replaced by `[ROOT]` and `[HOME]`.
+    /// Returns `text` with what varies per run replaced: temp paths by `[ROOT]` and
+    /// `[HOME]`, generated keys by `[KEY:name]` (fingerprint) and `[PUBKEY:name]`, and
+    /// every value given to [`TestEnv::redact`]; carriage returns dropped.
+    ///
+    /// Hashes of content are not touched: with the clock fixed they are deterministic.
     pub fn normalize(&self, text: &str) -> String {
         let mut t = text.replace(self.root.to_str().unwrap(), "[ROOT]");
         t = t.replace(self.home.to_str().unwrap(), "[HOME]");
+        // The temp dir as a whole (the root's parent), e.g. in canonicalized paths.
+        if let Some(tmp) = self.root.parent().and_then(|p| p.to_str()) {
+            t = t.replace(tmp, "[TMP]");
+        }
+        for (value, label) in self.redactions.borrow().iter() {
+            t = t.replace(value.as_str(), label);
+        }
         t.replace('\r', "")
     }
 

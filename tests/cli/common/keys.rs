@@ -1,5 +1,7 @@
-//! SSH keys, signers files and a real ssh-agent for the signing tests; also the
-//! "attacker" who writes an accepted baseline by hand instead of running `accept`.
+//! SSH keys made by the real `ssh-keygen`, signers files, signing routes and a real
+//! ssh-agent for the signing tests; also the "attacker" who writes statements and an
+//! accepted baseline by hand instead of running `approve` and `accept`. The builders
+//! that use them (`env.signers([..])`) are in `setup`.
 
 #![allow(dead_code)]
 
@@ -7,10 +9,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{Run, TestEnv};
+use super::{Run, TestEnv};
 
 /// A key pair made by `ssh-keygen` for one test, kept under `$HOME/.ssh/`.
+#[derive(Clone, Debug)]
 pub struct Key {
+    /// The name it was made with (its comment, and its `[KEY:name]` label).
+    pub name: String,
     /// The private key file.
     pub path: PathBuf,
     /// `TYPE BASE64` of the public key.
@@ -29,6 +34,11 @@ impl Key {
         }
     }
 
+    /// Returns the fingerprint as normalized transcripts show it: `[KEY:name]`.
+    pub fn shown(&self) -> String {
+        format!("[KEY:{}]", self.name)
+    }
+
     /// Returns the path as a string, for arguments.
     pub fn arg(&self) -> &str {
         self.path.to_str().unwrap()
@@ -41,7 +51,9 @@ impl Key {
 }
 
 impl TestEnv {
-    /// Makes a key of `kind` (`ed25519`, `ecdsa`, `ecdsa-384`, `rsa`) named `name`.
+    /// Makes a key of `kind` (`ed25519`, `ecdsa`, `ecdsa-384`, `rsa`) named `name`;
+    /// transcripts then show its fingerprint as `[KEY:name]` and its public half as
+    /// `[PUBKEY:name]`.
     pub fn key(&self, name: &str, kind: &str) -> Key {
         self.key_with_passphrase(name, kind, "")
     }
@@ -80,15 +92,20 @@ impl TestEnv {
             .nth(1)
             .unwrap()
             .to_string();
+        self.redact(&fingerprint, &format!("[KEY:{name}]"));
+        if let Some(body) = public.split_whitespace().nth(1) {
+            self.redact(body, &format!("[PUBKEY:{name}]"));
+        }
         Key {
+            name: name.to_string(),
             path,
             public,
             fingerprint,
         }
     }
 
-    /// Writes `.driftgate/allowed_signers`.
-    pub fn signers(&self, text: &str) {
+    /// Writes `.driftgate/allowed_signers` (see [`TestEnv::signers`] for the builder).
+    pub fn write_signers(&self, text: &str) {
         self.write(".driftgate/allowed_signers", text);
     }
 
@@ -97,8 +114,8 @@ impl TestEnv {
         self.write("driftgate.toml", &format!("[policy]\n{policy}"));
     }
 
-    /// Runs `approve ID --yes --sign KEY --as WHO -m REASON`.
-    pub fn sign(&self, id: &str, who: &str, key: &Key) -> Run {
+    /// Runs `approve ID --yes --sign KEY --as WHO -m reviewed`.
+    pub fn sign_with(&self, id: &str, who: &str, key: &Key) -> Run {
         self.run(&[
             "approve",
             "--yes",
@@ -134,15 +151,8 @@ impl TestEnv {
     pub fn forge_statement(&self, id: &str, who: &str, key: &Key) -> PathBuf {
         let store = driftgate::store::Store::open(&self.root).unwrap();
         let proposal = driftgate::baseline::pick_proposal(&store, Some(id)).unwrap();
-        let statement = driftgate::approval::Statement::new(
-            &proposal,
-            who,
-            jiff::Timestamp::now()
-                .round(jiff::Unit::Second)
-                .unwrap()
-                .to_string(),
-            "forged".into(),
-        );
+        let statement =
+            driftgate::approval::Statement::new(&proposal, who, self.now(), "forged".into());
         let file = driftgate::approval::write_statement(&store, &statement).unwrap();
         keygen_sign(key, &file, "driftgate");
         file
@@ -158,7 +168,7 @@ impl TestEnv {
         let proposal = baseline::pick_proposal(&s, Some(id)).unwrap();
         let approvals = driftgate::approval::load_approvals(&s, id).unwrap();
         let (_, head) = driftgate::audit::read_verified(&s.audit_path()).unwrap();
-        let now = jiff::Timestamp::now().to_string();
+        let now = self.now();
         let record = Record {
             schema: RECORD_SCHEMA.into(),
             baseline: proposal.baseline.clone(),
@@ -207,7 +217,7 @@ impl TestEnv {
         c.arg("-c")
             .arg("stty echo && exec \"$@\"")
             .arg("sh")
-            .arg(crate::common::BIN)
+            .arg(super::BIN)
             .args(args)
             .current_dir(&self.root)
             .env_clear();
