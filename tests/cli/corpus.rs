@@ -8,12 +8,10 @@
 
 #![allow(clippy::disallowed_macros)]
 
+use crate::common::TestEnv;
+use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-use serde::Deserialize;
-
-use crate::common::TestEnv;
 
 /// An edit of one corpus file: the first occurrence of `from` becomes `to`.
 struct Edit {
@@ -34,19 +32,32 @@ const fn edit(file: &'static str, from: &'static str, to: &'static str) -> Edit 
 }
 
 const CLUSTER_ROLE: &str = "argo-cd/manifests/cluster-rbac/server/argocd-server-clusterrole.yaml";
+
 const BINDING: &str = "argo-cd/manifests/cluster-rbac/server/argocd-server-clusterrolebinding.yaml";
+
 const REDIS: &str = "argo-cd/manifests/base/redis/argocd-redis-deployment.yaml";
+
 const SYSDIG: &str = "kubernetes-examples/_archived/sysdig-cloud/sysdig-daemonset.yaml";
+
 const SECRET: &str = "kubernetes-examples/_archived/volumes/iscsi/chap-secret.yaml";
+
 const S3_ENDPOINT: &str =
     "aws-data-perimeter-policy-examples/vpc_endpoint_policies/s3_endpoint_policy.json";
+
 const SCP: &str = "aws-service-control-policy-examples/Privileged-access-controls/Deny-member-accounts-from-leaving-your-AWS-organization.json";
+
 const PR_TITLE: &str = "argo-cd/.github/workflows/pr-title-check.yml";
+
 const AUTOMERGE: &str = "prometheus-operator/.github/workflows/automerge-dependabot.yaml";
+
 const MARKDOWN: &str = "openapi-specification/.github/workflows/validate-markdown.yaml";
+
 const CHERRY_PICK: &str = "argo-cd/.github/workflows/cherry-pick-single.yml";
+
 const WIREGUARD: &str = "awesome-compose/wireguard/compose.yaml";
+
 const PLEX: &str = "awesome-compose/plex/compose.yaml";
+
 const SPRING: &str = "awesome-compose/spring-postgres/compose.yaml";
 
 const CASES: &[Case] = &[

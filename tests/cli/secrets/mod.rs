@@ -2,10 +2,11 @@
 //! never shown or stored; harmless values under secret-looking keys are shown; display
 //! tokens never stand in for a secret in a comparison; private files are not stored.
 
-use std::collections::BTreeMap;
+mod redaction;
 
 use crate::common::{TestEnv, wait_pty};
 use expectrl::Expect;
+use std::collections::BTreeMap;
 
 const JWT_HEAD: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 

@@ -2,13 +2,11 @@
 //! JUnit parsed as XML, GitHub workflow commands matched field by field, Markdown
 //! summaries, and `--output FORMAT=PATH` with several formats in one run.
 
+use crate::common::{TestEnv, repo};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
-
-use crate::common::TestEnv;
-use crate::common::repo;
 
 const FORMATS: [&str; 6] = ["text", "json", "sarif", "github", "markdown", "junit"];
 

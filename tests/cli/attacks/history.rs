@@ -1,8 +1,7 @@
-//! The attacks on the gate, each written the way someone with write access to the whole
-//! repository (but no reviewer's key) would try it: older state from git history,
-//! restored or edited state files, files the scan might not see, content the judge
-//! might not read. Each is stopped by `verify --base`, `verify`, `check` or `accept`
-//! with the right exit code, and nothing is written.
+//! Attacks by someone with write access to the whole repository (but no reviewer's
+//! key): older state from git history, restored or edited state files, files the scan
+//! might not see, content the judge might not read. Each is stopped by `verify --base`,
+//! `verify`, `check` or `accept` with the right exit code, and nothing is written.
 
 use crate::common::TestEnv;
 use crate::common::keys::Key;

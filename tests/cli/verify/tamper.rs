@@ -3,9 +3,8 @@
 //! one file of the accepted state (`baseline.json`, a history record, the audit log)
 //! is tampered with: a byte changed, the file deleted, or cut short.
 
-use proptest::prelude::*;
-
 use crate::common::TestEnv;
+use proptest::prelude::*;
 
 #[derive(Debug, Clone, Copy)]
 enum Op {

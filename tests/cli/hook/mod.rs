@@ -1,12 +1,14 @@
 //! `driftgate hook install|uninstall` and the pre-commit framework, with real `git
 //! commit`s in temp repositories: a commit is refused on unapproved staged drift and
-//! goes through once the drift is approved.
+//! goes through once the drift is approved. What the hook says when it blocks is in
+//! `advice`.
 
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+pub(crate) mod advice;
 
 use crate::common::repo::project;
 use crate::common::{BIN, Run, TestEnv};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 
 /// Runs `git commit -m MESSAGE` (hooks on) plus `extra` args in the root.
 fn commit(env: &TestEnv, message: &str, extra: &[&str]) -> Run {

@@ -1,15 +1,15 @@
-//! `driftgate log --format ndjson|ocsf`, `--since`/`--until` and `--follow`: every
-//! ndjson line is validated against `schemas/driftgate.event.v1.schema.json`, every
-//! OCSF line carries the required attributes of Entity Management (3004) with
-//! consistent values, and a follower sees lines appended by other commands.
+//! `driftgate log`: the text listing, `--format ndjson|ocsf`, `--since`/`--until` and
+//! `--follow`: every ndjson line is validated against
+//! `schemas/driftgate.event.v1.schema.json`, every OCSF line carries the required
+//! attributes of Entity Management (3004) with consistent values, and a follower sees
+//! lines appended by other commands.
 
+use crate::common::TestEnv;
+use crate::schema_check::schema_errors;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
-
-use crate::common::TestEnv;
-use crate::schema_check::schema_errors;
 
 /// A history of five lines: proposed, approved, accepted (alice, bob, carol), a
 /// `check --audit`, and a proposal that was rejected.
@@ -423,4 +423,23 @@ fn streams_never_carry_a_secret() {
     let r = env.run(&["log", "--format", "ndjson"]);
     let last: serde_json::Value = serde_json::from_str(r.stdout.lines().last().unwrap()).unwrap();
     assert_eq!(last["changes"][0]["key_path"], "db.password");
+}
+
+#[test]
+fn the_log_fits_80_columns_without_breaking_ids() {
+    let env = TestEnv::init(&[]);
+    env.write("a.yaml", "a: 1\n");
+    let id = env.accept_current("a reason long enough to need wrapping in a narrow terminal");
+    for columns in ["80", "160"] {
+        let mut c = env.command(&["log"]);
+        c.env("COLUMNS", columns);
+        let out = String::from_utf8(c.output().unwrap().stdout).unwrap();
+        let width: usize = columns.parse().unwrap();
+        for line in out.lines() {
+            assert!(line.chars().count() <= width, "{columns}: {line}");
+        }
+        assert_eq!(out.matches(&id).count(), 3, "{out}");
+        let root = env.root_hash();
+        assert_eq!(out.contains(&root[..12]), width >= 100, "{out}");
+    }
 }

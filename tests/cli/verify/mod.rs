@@ -1,10 +1,12 @@
-//! `verify` and the chain checks that `check` and `accept` make: hand-edited
-//! baselines, edited, deleted, reordered and cut audit lines, deleted history files,
-//! trust changes judged by the parent's signers, `--trust-root`.
+//! `verify` and the chain checks that `check` and `accept` make: the audit log's hash
+//! links, hand-edited baselines, edited, deleted, reordered and cut audit lines, deleted
+//! history files, trust changes judged by the parent's signers, `--trust-root`. The
+//! property test over random histories is in `tamper`.
 
-use driftgate::baseline::{self, Baseline, Record};
+mod tamper;
 
 use crate::common::TestEnv;
+use driftgate::baseline::{self, Baseline, Record};
 
 /// Accepts two baselines through the interactive route; returns their root hashes.
 fn two_baselines(env: &TestEnv) -> (String, String) {
@@ -346,4 +348,102 @@ fn accept_refuses_to_extend_a_broken_chain() {
     );
     assert!(r.stderr.contains("hint: run `driftgate verify`"));
     assert_eq!(env.state(), before);
+}
+
+#[test]
+fn audit_lines_link_by_hash() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    env.write("a.txt", "y\n");
+    let id = env.propose("alice", "second");
+    env.run(&["reject", &id, "-m", "not now", "--as", "bob"])
+        .expect_code(0);
+    assert!(!env.exists(&format!(".driftgate/proposals/{id}.json")));
+    let log = env.read(".driftgate/audit.jsonl");
+    let lines: Vec<&str> = log.lines().collect();
+    let events: Vec<String> = lines
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["event"].to_string())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "\"proposed\"",
+            "\"approved\"",
+            "\"accepted\"",
+            "\"proposed\"",
+            "\"rejected\""
+        ]
+    );
+    let mut prev = "0".repeat(64);
+    for l in &lines {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        assert_eq!(v["prev"], prev.as_str());
+        prev = blake3::hash(l.as_bytes()).to_hex().to_string();
+    }
+    // The log command reads the same chain.
+    let r = env.run(&["log", "--format", "json"]);
+    r.expect_code(0);
+    assert_eq!(
+        serde_json::from_str::<Vec<serde_json::Value>>(&r.stdout)
+            .unwrap()
+            .len(),
+        5
+    );
+}
+
+#[test]
+fn edited_audit_line_is_an_integrity_error() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    let log = env.read(".driftgate/audit.jsonl");
+    env.write(
+        ".driftgate/audit.jsonl",
+        &log.replacen("\"bob\"", "\"mallory\"", 1),
+    );
+    let r = env.run(&["log"]);
+    r.expect_code(3);
+    assert!(
+        r.stderr
+            .contains("broken at line 3: it does not link to line 2"),
+        "{}",
+        r.transcript()
+    );
+}
+
+#[test]
+fn hand_edited_baseline_is_an_integrity_error() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    let b = env.read(".driftgate/baseline.json");
+    env.write(
+        ".driftgate/baseline.json",
+        &b.replacen("\"files\": ", "\"files\": 9", 1),
+    );
+    let r = env.run(&["check"]);
+    r.expect_code(3);
+    assert!(r.stderr.contains("root hash"), "{}", r.transcript());
+}
+
+#[test]
+fn deleting_the_baseline_does_not_start_a_new_chain() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    std::fs::remove_file(env.root.join(".driftgate/baseline.json")).unwrap();
+    let r = env.run(&["check"]);
+    r.expect_code(3);
+    assert!(
+        r.stderr.contains("holds 1 accepted baseline"),
+        "{}",
+        r.transcript()
+    );
+    env.write("a.txt", "y\n");
+    let id = env.propose("alice", "fresh start");
+    assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
+    env.run(&["accept", &id, "--as", "bob"]).expect_code(3);
+    assert!(!env.exists(".driftgate/baseline.json"));
 }

@@ -1,0 +1,175 @@
+//! `driftgate approve`: what it refuses (no terminal, the requester, a declined prompt),
+//! what it writes, and the review it shows first (`review`) and the signing routes
+//! (`signing`). Attacks on signatures are in `attacks::signing`.
+
+pub(crate) mod review;
+pub(crate) mod signing;
+
+use crate::approve::review::added_document;
+use crate::common::{TestEnv, wait_pty};
+use expectrl::Expect;
+
+#[test]
+fn approve_without_terminal_is_refused_and_writes_nothing() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    let id = env.propose("alice", "first");
+    let before = env.state();
+    let r = env.run(&["approve", &id, "--as", "bob"]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("needs a terminal"), "{}", r.transcript());
+    assert!(r.stderr.contains("--sign"), "{}", r.transcript());
+    assert_eq!(env.state(), before);
+}
+
+#[test]
+fn approve_declined_at_the_prompt_writes_nothing() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    let id = env.propose("alice", "first");
+    let before = env.state();
+    let mut s = env.pty(&["approve", &id, "--as", "bob"]);
+    s.expect("a.txt").unwrap();
+    s.expect("[y/N]").unwrap();
+    // Enter alone takes the default, which is no.
+    s.send_line("").unwrap();
+    assert_eq!(wait_pty(s), 1);
+    assert_eq!(env.state(), before);
+}
+
+#[test]
+fn self_approval_is_refused_by_default() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    let id = env.propose("alice", "first");
+    let before = env.state();
+    let s = env.pty(&["approve", &id, "--as", "alice"]);
+    assert_eq!(wait_pty(s), 2);
+    assert_eq!(env.state(), before);
+
+    // A statement written by hand for the requester does not count either.
+    let dir = env
+        .root
+        .join(format!(".driftgate/proposals/{id}.approvals"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p: serde_json::Value =
+        serde_json::from_str(&env.read(&format!(".driftgate/proposals/{id}.json"))).unwrap();
+    let statement = serde_json::json!({
+        "schema": "driftgate.approval/v1",
+        "proposal": id,
+        "root_hash": p["baseline"]["root_hash"],
+        "parent": p["baseline"]["parent"],
+        "principal": "alice",
+        "time": "2026-01-01T00:00:00Z",
+        "reason": "mine",
+    });
+    std::fs::write(dir.join("alice.json"), statement.to_string()).unwrap();
+    let r = env.run(&["accept", &id, "--as", "alice"]);
+    r.expect_code(1);
+    assert!(r.stderr.contains("self-approval"), "{}", r.transcript());
+    assert!(!env.exists(".driftgate/baseline.json"));
+}
+
+#[test]
+fn reviewer_sees_the_hashed_change_set_not_the_proposal_file_text() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "one\n");
+    env.accept_current("first");
+    env.write("evil.txt", "grant everything\n");
+    let id = env.propose("alice", "harmless");
+    // Whoever can write the proposal file empties its stored change set.
+    let path = format!(".driftgate/proposals/{id}.json");
+    let mut p: serde_json::Value = serde_json::from_str(&env.read(&path)).unwrap();
+    p["changes"]["files"] = serde_json::json!([]);
+    env.write(&path, &serde_json::to_string_pretty(&p).unwrap());
+    let mut s = env.pty(&["approve", &id, "--as", "bob"]);
+    s.expect("evil.txt").expect("the hidden file is shown");
+    s.expect("[y/N]").unwrap();
+    s.send_line("n").unwrap();
+    assert_eq!(wait_pty(s), 1);
+}
+
+#[test]
+fn statement_only_asks_on_a_terminal_too() {
+    let (env, id) = added_document();
+    let before = env.state();
+    let mut s = env.pty(&[
+        "approve",
+        &id,
+        "--statement-only",
+        "--as",
+        "bob",
+        "-m",
+        "ok",
+        "--color",
+        "never",
+    ]);
+    s.expect("1 high change in 1 file needs 1 approval")
+        .unwrap();
+    s.expect("+ kind: ConfigMap").unwrap();
+    s.expect(format!("approve proposal {id} as bob? [y/N]").as_str())
+        .unwrap();
+    s.send_line("n").unwrap();
+    s.expect("not approved; nothing written").unwrap();
+    assert_eq!(wait_pty(s), 1);
+    assert_eq!(env.state(), before);
+    let mut s = env.pty(&[
+        "approve",
+        &id,
+        "--statement-only",
+        "--as",
+        "bob",
+        "-m",
+        "ok",
+    ]);
+    s.expect("[y/N]").unwrap();
+    s.send_line("y").unwrap();
+    assert_eq!(wait_pty(s), 0);
+    assert!(env.exists(&format!(".driftgate/proposals/{id}.approvals/bob.json")));
+}
+
+#[test]
+fn a_signed_approval_without_a_terminal_or_yes_is_refused_before_the_review() {
+    let env = TestEnv::init(&[]);
+    let bob = env.key("bob", "ed25519");
+    env.write_signers(&bob.line("bob", ""));
+    env.write("a.yaml", "a: 1\n");
+    let id = env.propose("alice", "first");
+    let before = env.state();
+    let r = env.run(&[
+        "approve",
+        &id,
+        "--sign",
+        bob.arg(),
+        "--as",
+        "bob",
+        "-m",
+        "ok",
+    ]);
+    r.expect_code(2);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: approving {id} without a terminal to ask on needs `--yes`\nhint: review it with `driftgate explain {id}` and `driftgate approve {id}` at a terminal, or pass `--yes`\n"
+        )
+    );
+    assert_eq!(env.state(), before);
+    let r = env.run(&[
+        "approve",
+        &id,
+        "--sign",
+        bob.arg(),
+        "--as",
+        "bob",
+        "-m",
+        "ok",
+        "--yes",
+    ]);
+    r.expect_code(0);
+    // With `--yes` the review is still printed, for the CI log.
+    assert!(
+        r.stderr.contains("changes in 3 files need 1 approval"),
+        "{}",
+        r.stderr
+    );
+}

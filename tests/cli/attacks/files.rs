@@ -1,0 +1,215 @@
+//! Attacks through the files driftgate reads: a config not yet approved, forged
+//! entries, crafted proposal ids, symlinks and reports in the state directory, control
+//! characters in files and reasons.
+
+use crate::common::{TestEnv, wait_pty};
+use expectrl::Expect;
+
+#[test]
+fn dropping_redaction_keys_does_not_reveal_or_store_secrets() {
+    let env = TestEnv::init(&[]);
+    env.write("app.yaml", "db:\n  host: a\n  password: oldsecretvalue\n");
+    env.write("app.env", "API_TOKEN=oldtokenvalue\n");
+    env.accept_current("first");
+    env.write("app.yaml", "db:\n  host: b\n  password: newsecretvalue\n");
+    env.write("app.env", "API_TOKEN=newtokenvalue\n");
+    env.write("driftgate.toml", "[redact]\nkeys = [\"nothing\"]\n");
+    let secrets = [
+        "oldsecretvalue",
+        "newsecretvalue",
+        "oldtokenvalue",
+        "newtokenvalue",
+    ];
+    for format in ["text", "json"] {
+        let r = env.run(&["check", "--format", format]);
+        r.expect_code(1);
+        assert!(r.stdout.contains("app.yaml"), "{}", r.transcript());
+        for s in secrets {
+            assert!(
+                !r.transcript().contains(s),
+                "{s} shown:\n{}",
+                r.transcript()
+            );
+        }
+    }
+    let r = env.run(&["diff"]);
+    r.expect_code(1);
+    for s in secrets {
+        assert!(
+            !r.transcript().contains(s),
+            "{s} shown:\n{}",
+            r.transcript()
+        );
+    }
+    let id = env.propose("alice", "drop redaction");
+    for (path, text) in env.stored_texts() {
+        for s in secrets {
+            assert!(!text.contains(s), "{s} stored in {path}");
+        }
+    }
+    // The reviewer's screen, recomputed from the store, shows no secret either.
+    let mut s = env.pty(&["approve", &id, "--as", "bob"]);
+    let screen = s.expect("[y/N]").unwrap();
+    let screen = String::from_utf8_lossy(screen.before()).into_owned();
+    assert!(screen.contains("app.yaml"), "{screen}");
+    for secret in secrets {
+        assert!(!screen.contains(secret), "{secret} shown:\n{screen}");
+    }
+    s.send_line("").unwrap();
+    assert_eq!(wait_pty(s), 1);
+}
+
+#[test]
+fn new_ignore_rules_do_not_hide_changes() {
+    let env = TestEnv::init(&[]);
+    env.write("k8s/web.yaml", "spec:\n  replicas: 2\n");
+    env.accept_current("first");
+    env.write("k8s/web.yaml", "spec:\n  replicas: 9\n");
+    let mut config = env.read("driftgate.toml");
+    config.push_str("\n[[compare.ignore]]\npaths = [\"k8s/**\"]\n");
+    env.write("driftgate.toml", &config);
+    let r = env.run(&["check"]);
+    r.expect_code(1);
+    assert!(r.stdout.contains("k8s/web.yaml"), "{}", r.transcript());
+    assert!(r.stdout.contains("driftgate.toml"), "{}", r.transcript());
+    let r = env.run(&["check", "--format", "json"]);
+    r.expect_code(1);
+    assert!(r.stdout.contains("spec.replicas"), "{}", r.transcript());
+    let id = env.propose("alice", "ignore k8s");
+    let mut s = env.pty(&["approve", &id, "--as", "bob"]);
+    let screen = s.expect("[y/N]").unwrap();
+    let screen = String::from_utf8_lossy(screen.before()).into_owned();
+    assert!(screen.contains("k8s/web.yaml"), "{screen}");
+    s.send_line("").unwrap();
+    assert_eq!(wait_pty(s), 1);
+}
+
+#[test]
+fn a_crafted_proposal_id_never_reaches_outside_the_state_directory() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    let id = env.propose("alice", "first");
+    let victim = env.home.join("victim.json");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    let path = format!(".driftgate/proposals/{id}.json");
+    let text = env.read(&path).replace(
+        &format!("\"id\": \"{id}\""),
+        "\"id\": \"../../../home/victim\"",
+    );
+    env.write(&path, &text);
+    for args in [
+        vec!["reject", &id[..4], "-m", "stale", "--as", "bob"],
+        vec!["accept", &id[..4], "--as", "bob"],
+        vec!["proposals"],
+    ] {
+        let r = env.run(&args);
+        r.expect_code(3);
+        assert!(
+            r.stderr.contains("is not the one its file name gives"),
+            "{}",
+            r.transcript()
+        );
+    }
+    assert!(victim.exists());
+}
+
+#[test]
+fn a_forged_entry_keeping_old_data_under_new_bytes_is_still_drift() {
+    let env = TestEnv::init(&[]);
+    env.write(
+        "rb.yaml",
+        "kind: ClusterRoleBinding\nroleRef:\n  name: view\n",
+    );
+    env.accept_current("first");
+    env.write(
+        "rb.yaml",
+        "kind: ClusterRoleBinding\nroleRef:\n  name: cluster-admin\n",
+    );
+    let honest = env.propose("alice", "escalate");
+    // Whoever can write `.driftgate/` keeps the parent's data under the new file's
+    // hash, then recomputes the root hash and the id.
+    let path = format!(".driftgate/proposals/{honest}.json");
+    let mut p: driftgate::baseline::Proposal = serde_json::from_str(&env.read(&path)).unwrap();
+    let parent: driftgate::baseline::Baseline =
+        serde_json::from_str(&env.read(".driftgate/baseline.json")).unwrap();
+    let store = driftgate::store::Store::open(&env.root).unwrap();
+    let old = parent.tree(&store.objects()).unwrap()["rb.yaml"].clone();
+    env.forge_entries(&mut p.baseline, |t| {
+        let entry = t.get_mut("rb.yaml").unwrap();
+        entry.canonical = old.canonical.clone();
+        entry.object = old.object.clone();
+    });
+    p.id = driftgate::baseline::proposal_id(&p.baseline.root_hash, p.baseline.parent.as_deref());
+    std::fs::remove_file(env.root.join(&path)).unwrap();
+    env.write(
+        &format!(".driftgate/proposals/{}.json", p.id),
+        &serde_json::to_string_pretty(&p).unwrap(),
+    );
+    assert_eq!(env.approve_pty(&p.id, "bob", "looks cosmetic"), 0);
+    env.run(&["accept", &p.id, "--as", "carol"]).expect_code(0);
+    // A fresh check recomputes the file's data and does not take the forgery.
+    std::fs::remove_dir_all(env.root.join(".driftgate/cache")).ok();
+    let r = env.run(&["check"]);
+    r.expect_code(1);
+    assert!(
+        r.stdout.contains("recorded with other data"),
+        "{}",
+        r.transcript()
+    );
+}
+
+#[test]
+fn control_characters_from_files_and_reasons_are_shown_escaped() {
+    let env = TestEnv::init(&[]);
+    env.write("notes.txt", "allow: none\n");
+    env.accept_current("first");
+    env.write("notes.txt", "allow: everyone\u{1b}[2K\r+allow: none\n");
+    let r = env.run(&["diff"]);
+    r.expect_code(1);
+    assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
+    assert!(r.stdout.contains("\\u{1b}[2K\\u{d}"), "{}", r.stdout);
+    env.propose("alice", "typo\u{1b}]0;owned\u{7}");
+    for args in [vec!["log"], vec!["proposals"]] {
+        let r = env.run(&args);
+        r.expect_code(0);
+        assert!(!r.stdout.contains('\u{1b}'), "{args:?}: {:?}", r.stdout);
+    }
+}
+
+#[test]
+fn reports_are_never_written_into_the_state_directory() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    env.write("a.txt", "y\n");
+    std::fs::create_dir_all(env.root.join("sub")).unwrap();
+    let before = env.state();
+    for target in [
+        ".driftgate/baseline.json",
+        "sub/../.driftgate/baseline.json",
+    ] {
+        let r = env.run(&["check", "--output", &format!("json={target}")]);
+        r.expect_code(2);
+        assert!(
+            r.stderr.contains("reports are never written there"),
+            "{}",
+            r.transcript()
+        );
+    }
+    assert_eq!(env.state(), before);
+}
+
+#[test]
+fn symlinks_in_the_state_directory_are_refused() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    let outside = env.home.join("elsewhere");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::rename(env.root.join(".driftgate/cache"), outside.join("cache")).ok();
+    std::os::unix::fs::symlink(&outside, env.root.join(".driftgate/cache")).unwrap();
+    let r = env.run(&["check"]);
+    r.expect_code(3);
+    assert!(r.stderr.contains("never symlinks"), "{}", r.transcript());
+    assert!(!outside.join("stat.bin").exists());
+}

@@ -1,0 +1,23 @@
+//! `driftgate proposals`: the pending proposals, listed.
+
+use crate::common::TestEnv;
+
+#[test]
+fn proposals_lists_pending_ones() {
+    let env = TestEnv::init(&[]);
+    env.run(&["proposals"]).expect_code(0);
+    env.write("a.txt", "x\n");
+    let id = env.propose("alice", "first change");
+    let r = env.run(&["proposals"]);
+    r.expect_code(0);
+    assert!(
+        r.stdout.contains(&id) && r.stdout.contains("alice"),
+        "{}",
+        r.transcript()
+    );
+    assert!(r.stdout.contains("first change"), "{}", r.transcript());
+    let r = env.run(&["proposals", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v[0]["id"], id.as_str());
+    assert_eq!(v[0]["files"], 2); // a.txt and driftgate.toml
+}

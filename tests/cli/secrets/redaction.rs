@@ -1,0 +1,145 @@
+//! Secrets redacted wherever content is shown: text files, added and removed files,
+//! multi-line strings, aliases, and key-path changes; never in output or state.
+
+use crate::common::TestEnv;
+
+#[test]
+fn secrets_in_text_files_never_reach_output_or_state() {
+    let env = TestEnv::init(&[]);
+    env.write("app.env", "HOST=db\nDB_PASSWORD=hunter2-old\n");
+    env.accept_current("first");
+    env.write("app.env", "HOST=db2\nDB_PASSWORD=hunter2-new\n");
+    env.assert_no_format_prints(&["diff"], 1, "hunter2");
+    let r = env.run(&["diff"]);
+    assert!(r.stdout.contains("+HOST=db2"), "{}", r.transcript());
+    assert!(
+        r.stdout.contains("+DB_PASSWORD=<redacted:"),
+        "{}",
+        r.transcript()
+    );
+    env.propose("alice", "second");
+    env.assert_state_lacks("hunter2");
+}
+
+#[test]
+fn added_and_removed_files_show_their_content_with_secrets_redacted() {
+    let env = TestEnv::init(&[]);
+    env.write("old.txt", "first line\nsecond line\n");
+    env.accept_current("first");
+    std::fs::remove_file(env.root.join("old.txt")).unwrap();
+    env.write(
+        "new.yaml",
+        "db:\n  host: db.internal\n  password: hunter2\n",
+    );
+    let r = env.run(&["diff"]);
+    r.expect_code(1);
+    assert!(r.stdout.contains("-first line"), "{}", r.transcript());
+    assert!(r.stdout.contains("db.internal"), "{}", r.transcript());
+    assert!(r.stdout.contains("<redacted:"), "{}", r.transcript());
+    assert!(!r.stdout.contains("hunter2"), "{}", r.transcript());
+    let r = env.run(&["diff", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let added = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "new.yaml")
+        .unwrap();
+    assert_eq!(added["changes"][0]["new"]["db"]["host"], "db.internal");
+}
+
+#[test]
+fn secret_lines_inside_multi_line_strings_are_redacted() {
+    let env = TestEnv::init(&[]);
+    let config = |pass: &str, level: &str| {
+        format!(
+            "kind: ConfigMap\ndata:\n  app.properties: |\n    db.host=db\n    db.password={pass}\n    log.level={level}\n  privateKey: k-{pass}\n"
+        )
+    };
+    env.write("cm.yaml", &config("OLDSECRET", "info"));
+    env.accept_current("first");
+    env.write("cm.yaml", &config("NEWSECRET", "debug"));
+    env.assert_no_format_prints(&["check"], 1, "SECRET");
+    let r = env.run(&["check"]);
+    assert!(r.stdout.contains("+log.level=debug"), "{}", r.transcript());
+    assert!(
+        r.stdout.contains("db.password=<redacted:"),
+        "{}",
+        r.transcript()
+    );
+    env.propose("alice", "second");
+    env.assert_state_lacks("SECRET");
+}
+
+#[test]
+fn aliases_of_secrets_stay_secret() {
+    let env = TestEnv::init(&[]);
+    let yaml =
+        |pass: &str| format!("password: &p {pass}\nnote: *p\nlist:\n  - *p\n  - plain\nlevel: 1\n");
+    env.write("a.yaml", &yaml("hunter2-OLD"));
+    env.accept_current("first");
+    env.write(
+        "a.yaml",
+        &yaml("hunter2-NEW").replace("level: 1", "level: 2"),
+    );
+    env.assert_no_format_prints(&["diff"], 1, "hunter2");
+    let r = env.run(&["diff"]);
+    assert!(r.stdout.contains("level"), "{}", r.transcript());
+    env.propose("alice", "second");
+    env.assert_state_lacks("hunter2");
+}
+
+#[test]
+fn secret_values_are_never_shown_or_stored() {
+    let env = TestEnv::init(&[]);
+    env.write(
+        "app/config.yaml",
+        "database:\n  user: app\n  password: s3cr3t-one\n",
+    );
+    env.write(
+        "k8s/secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  url: postgres://u:hunter-one@db\n",
+    );
+    env.accept_current("first baseline");
+    env.write(
+        "app/config.yaml",
+        "database:\n  user: app\n  password: s3cr3t-two\n",
+    );
+    env.write(
+        "k8s/secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  url: postgres://u:hunter-two@db\n",
+    );
+    for format in ["text", "json"] {
+        for cmd in ["check", "diff"] {
+            let r = env.run(&[cmd, "--format", format]);
+            r.expect_code(1);
+            let all = r.transcript();
+            assert!(
+                !all.contains("s3cr3t") && !all.contains("hunter-"),
+                "{cmd} {format}:\n{all}"
+            );
+            assert!(all.contains("database.password"), "{all}");
+            assert!(all.contains("stringData.url"), "{all}");
+            assert!(all.contains("<redacted:"), "{all}");
+        }
+    }
+    let id = env.propose("alice", "rotate secrets");
+    let stored = env.stored_texts();
+    assert!(
+        stored
+            .iter()
+            .any(|(p, _)| p == &format!("proposals/{id}.json"))
+    );
+    assert!(stored.iter().any(|(p, _)| p.starts_with("objects/")));
+    for (path, text) in &stored {
+        assert!(
+            !text.contains("s3cr3t") && !text.contains("hunter-"),
+            "a secret reached .driftgate/{path}"
+        );
+    }
+    let proposal = stored
+        .iter()
+        .find(|(p, _)| p == &format!("proposals/{id}.json"))
+        .unwrap();
+    assert!(proposal.1.contains("<redacted:"), "{}", proposal.1);
+}

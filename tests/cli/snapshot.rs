@@ -1,0 +1,333 @@
+//! `driftgate snapshot`: what the scan sees (gitignore, globs, symlinks, modes), what a
+//! proposal holds (the semantic change set, the requester, deterministic bytes), its
+//! warnings (untracked files, files that do not parse) and `--staged`.
+
+use crate::check::WEB;
+use crate::common::TestEnv;
+use crate::common::repo::project;
+use expectrl::Expect;
+use std::os::unix::fs::PermissionsExt;
+
+#[test]
+fn no_change_writes_nothing() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    env.accept_current("first");
+    let before = env.state();
+    let r = env.run(&["snapshot", "-m", "again", "--as", "alice"]);
+    r.expect_code(0);
+    assert!(r.stderr.contains("no change"), "{}", r.transcript());
+    assert_eq!(r.stdout, "");
+    assert_eq!(env.state(), before);
+}
+
+#[test]
+fn baseline_bytes_are_deterministic() {
+    let make = || {
+        let env = TestEnv::init(&[]);
+        for i in 0..50 {
+            env.write(&format!("d{}/f{i}.txt", i % 7), &format!("line {i}\n"));
+        }
+        env.write("c.yaml", "a: 1\n");
+        env.accept_current("same tree");
+        env
+    };
+    let (a, b) = (make(), make());
+    let ba = a.read(".driftgate/baseline.json");
+    assert_eq!(ba, b.read(".driftgate/baseline.json"));
+    assert!(ba.contains("\"root_hash\""));
+    assert!(
+        !ba.contains(a.root.to_str().unwrap()),
+        "absolute path in baseline"
+    );
+}
+
+#[test]
+fn symlinks_are_recorded_not_followed() {
+    let env = TestEnv::init(&[]);
+    let outside = env.home.join("outside.txt");
+    std::fs::write(&outside, "secret outside the tree\n").unwrap();
+    std::os::unix::fs::symlink(&outside, env.root.join("link")).unwrap();
+    std::os::unix::fs::symlink("missing-target", env.root.join("dangling")).unwrap();
+    env.accept_current("links");
+    let entries = env.entries(".driftgate/baseline.json");
+    assert_eq!(entries["link"].kind, driftgate::tree::EntryKind::Symlink);
+    assert_eq!(
+        entries["dangling"].target.as_deref(),
+        Some("missing-target")
+    );
+    for (path, text) in env.stored_texts() {
+        assert!(!text.contains("secret outside"), "{path}");
+    }
+    // The outside file changing is not drift: its content was never read.
+    std::fs::write(&outside, "changed\n").unwrap();
+    env.run(&["check"]).expect_code(0);
+    // Retargeting the link is.
+    std::fs::remove_file(env.root.join("link")).unwrap();
+    std::os::unix::fs::symlink("elsewhere", env.root.join("link")).unwrap();
+    let r = env.run(&["check"]);
+    r.expect_code(1);
+    assert!(r.stdout.contains("\"elsewhere\""), "{}", r.transcript());
+}
+
+#[test]
+fn executable_bit_is_recorded() {
+    let env = TestEnv::init(&[]);
+    env.write("run.sh", "echo hi\n");
+    env.accept_current("script");
+    let p = env.root.join("run.sh");
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let r = env.run(&["check", "--format", "json"]);
+    r.expect_code(1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let change = &v["files"][0]["changes"][0];
+    assert_eq!(change["kind"], "type_changed");
+    assert_eq!(change["old"], "file");
+    assert_eq!(change["new"], "executable");
+}
+
+#[test]
+fn gitignore_is_honoured_and_state_dirs_never_scanned() {
+    let env = TestEnv::init(&[]);
+    env.write(".gitignore", "build/\n*.log\n");
+    env.write("build/out.txt", "generated\n");
+    env.write("x.log", "noise\n");
+    env.write(".git/config", "[core]\n");
+    env.write("kept.txt", "kept\n");
+    let id = env.propose("alice", "first");
+    let p = env.read(&format!(".driftgate/proposals/{id}.json"));
+    assert!(p.contains("\"kept.txt\""));
+    assert!(!p.contains("build/out.txt") && !p.contains("x.log"));
+    assert!(!p.contains(".git/config") && !p.contains("\"path\": \".driftgate/proposals"));
+    env.run(&["reject", &id, "-m", "redo", "--as", "bob"])
+        .expect_code(0);
+    let r = env.run(&["snapshot", "--no-ignore", "-m", "all", "--as", "alice"]);
+    r.expect_code(0);
+    let id = r.stdout.trim();
+    assert!(
+        env.read(&format!(".driftgate/proposals/{id}.json"))
+            .contains("build/out.txt")
+    );
+}
+
+#[test]
+fn config_globs_select_files() {
+    let env = TestEnv::init(&[]);
+    env.write(
+        "driftgate.toml",
+        "[tree]\ninclude = [\"k8s/**\"]\nexclude = [\"**/*.bak\"]\n",
+    );
+    env.write("k8s/a.yaml", "a: 1\n");
+    env.write("k8s/a.yaml.bak", "a: 0\n");
+    env.write("other.txt", "x\n");
+    let id = env.propose("alice", "first");
+    let p = env.read(&format!(".driftgate/proposals/{id}.json"));
+    assert!(p.contains("\"k8s/a.yaml\""));
+    // The policy file is always part of the tree, whatever the globs say.
+    assert!(p.contains("\"driftgate.toml\""));
+    assert!(!p.contains("a.yaml.bak") && !p.contains("other.txt"));
+}
+
+#[test]
+fn requester_defaults_to_git_email_then_user() {
+    let env = TestEnv::init(&[]);
+    env.write("a.txt", "x\n");
+    // No git repository: $USER.
+    let r = env.run(&["snapshot", "-m", "by user"]);
+    r.expect_code(0);
+    let id = r.stdout.trim().to_string();
+    let p = env.read(&format!(".driftgate/proposals/{id}.json"));
+    assert!(p.contains("\"requester\": \"tester\""), "{p}");
+    env.run(&["reject", &id, "-m", "redo", "--as", "bob"])
+        .expect_code(0);
+    // A rejected tree cannot be proposed again: propose another one.
+    env.write("a.txt", "y\n");
+
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&env.root)
+            .env("HOME", &env.home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "dev@example.com"]);
+    let r = env.run(&["snapshot", "-m", "by git"]);
+    r.expect_code(0);
+    let p = env.read(&format!(".driftgate/proposals/{}.json", r.stdout.trim()));
+    assert!(p.contains("\"requester\": \"dev@example.com\""), "{p}");
+}
+
+#[test]
+fn an_added_file_that_does_not_parse_says_why() {
+    let env = TestEnv::init(&[]);
+    env.write("a.yaml", "a: 1\n");
+    env.accept_current("first");
+    env.write("b.yaml", "b: [1,\n");
+    let r = env.run(&["check", "--format", "json"]);
+    r.expect_code(1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let f = &v["files"][0];
+    assert_eq!(f["path"], "b.yaml");
+    assert_eq!(f["status"], "added");
+    let message = f["message"].as_str().unwrap();
+    assert!(message.starts_with("line "), "{message}");
+    let r = env.run(&["check"]);
+    assert!(r.stdout.contains("! line "), "{}", r.transcript());
+}
+
+#[test]
+fn snapshot_warns_about_untracked_files_and_staged_proposes_the_index() {
+    let env = project();
+    env.write("k8s/extra.yaml", "debug: true\n");
+    env.write("k8s/web.yaml", "replicas: 3\nimage: web:1.4\n");
+    env.git(&["add", "k8s/web.yaml"]);
+
+    let r = env.run(&[
+        "snapshot", "-m", "scale", "--as", "alice", "--format", "json",
+    ]);
+    r.expect_code(0);
+    assert!(
+        r.stderr.contains(
+            "warning: 1 file git does not track is included: `k8s/extra.yaml`; a commit without it would drift from this proposal\nhint: `git add` them first, or propose exactly what is staged with `driftgate snapshot --staged`\n"
+        ),
+        "{}",
+        r.transcript()
+    );
+    let all: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(all["summary"]["files"], 2);
+
+    let r = env.run(&[
+        "snapshot", "--staged", "-m", "scale", "--as", "alice", "--format", "json",
+    ]);
+    r.expect_code(0);
+    assert!(!r.stderr.contains("does not track"), "{}", r.transcript());
+    let staged: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(staged["summary"]["files"], 1, "{}", r.stdout);
+    assert_eq!(staged["summary"]["modified"], 1);
+    assert_ne!(staged["id"], all["id"]);
+    // What was proposed from the index is what `check --staged` compares.
+    let id = staged["id"].as_str().unwrap();
+    assert_eq!(env.approve_pty(id, "bob", "ok"), 0);
+    env.run(&["accept", id, "--as", "carol"]).expect_code(0);
+    env.run(&["check", "--staged"]).expect_code(0);
+    env.run(&["check"]).expect_code(1);
+}
+
+#[test]
+fn snapshot_warns_about_a_file_that_does_not_parse() {
+    let env = TestEnv::init(&[]);
+    env.write("ok.yaml", "a: 1\n");
+    env.write("k8s/broken.yaml", "a: [1,\n");
+    let r = env.run(&["snapshot", "-m", "first", "--as", "alice"]);
+    r.expect_code(0);
+    assert!(
+        r.stderr
+            .contains("warning: `k8s/broken.yaml` does not parse as yaml: "),
+        "{}",
+        r.transcript()
+    );
+    assert!(
+        r.stderr.contains("; it is proposed as it is\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("`ok.yaml` does not parse"));
+}
+
+#[test]
+fn git_author_email_names_whoever_runs_the_command() {
+    let mut env = TestEnv::new();
+    env.git_init_in(&env.root);
+    env.run(&["init"]).expect_code(0);
+    env.write("a.yaml", "a: 1\n");
+    env.vars
+        .push(("GIT_AUTHOR_EMAIL".into(), "author@example.com".into()));
+    let r = env.run(&["snapshot", "-m", "first", "--format", "json"]);
+    r.expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    // As git does: GIT_AUTHOR_EMAIL wins over user.email (dev@example.com).
+    assert_eq!(v["requester"], "author@example.com");
+    env.vars.clear();
+    let id = v["id"].as_str().unwrap().to_string();
+    let r = env.run(&["reject", &id, "-m", "again"]);
+    r.expect_code(0);
+    let log: serde_json::Value =
+        serde_json::from_str(&env.run(&["log", "--format", "json"]).stdout).unwrap();
+    assert_eq!(log[1]["actor"], "dev@example.com");
+}
+
+#[test]
+fn verbose_snapshot_counts_unchanged_files_and_times_itself() {
+    let env = TestEnv::init(&[]);
+    env.write("a.yaml", "a: 1\n");
+    env.write("b.yaml", "b: 1\n");
+    env.accept_current("first");
+    env.write("a.yaml", "a: 2\n");
+    let r = env.run(&["snapshot", "-v", "-m", "bump", "--as", "alice"]);
+    r.expect_code(0);
+    assert!(
+        r.stderr
+            .contains("3 files compared, 2 unchanged, 1 differ ("),
+        "{}",
+        r.transcript()
+    );
+    let q = env.run(&["snapshot", "-q", "-m", "bump", "--as", "alice"]);
+    q.expect_code(0);
+    assert_eq!(q.stderr, "", "{}", q.transcript());
+    assert_eq!(q.stdout.trim().len(), 12);
+}
+
+#[test]
+fn snapshot_json_prints_the_proposal() {
+    let env = TestEnv::init(&[]);
+    env.write("a.yaml", "x: 1\n");
+    let r = env.run(&[
+        "snapshot", "--as", "alice", "-m", "first", "--format", "json",
+    ]);
+    r.expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["schema"], "driftgate.snapshot/v1");
+    assert_eq!(v["status"], "proposed");
+    assert_eq!(v["id"].as_str().unwrap().len(), 12);
+    assert_eq!(v["root"], ".");
+    assert_eq!(v["root_hash"].as_str().unwrap().len(), 64);
+    assert_eq!(v["parent"], serde_json::Value::Null);
+    assert_eq!(v["requester"], "alice");
+    assert_eq!(v["reason"], "first");
+    assert_eq!(v["summary"]["added"], 2);
+    assert_eq!(v["summary"]["files"], 2);
+    let again = env.run(&[
+        "snapshot", "--as", "alice", "-m", "first", "--format", "json",
+    ]);
+    let w: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(w["status"], "exists");
+    assert_eq!(w["id"], v["id"]);
+}
+
+#[test]
+fn proposals_carry_the_semantic_change_set() {
+    let env = TestEnv::init(&[]);
+    env.write("k8s/web.yaml", WEB);
+    env.accept_current("first baseline");
+    env.write("k8s/web.yaml", &WEB.replace("replicas: 2", "replicas: 3"));
+    let id = env.propose("alice", "scale up");
+    let p: serde_json::Value =
+        serde_json::from_str(&env.read(&format!(".driftgate/proposals/{id}.json"))).unwrap();
+    let file = &p["changes"]["files"][0];
+    assert_eq!(file["path"], "k8s/web.yaml");
+    assert_eq!(file["changes"][0]["path"], "spec.replicas");
+    assert_eq!(file["changes"][0]["old"], 2);
+    assert_eq!(file["changes"][0]["new"], 3);
+    let mut s = env.pty(&["approve", &id, "--as", "bob"]);
+    s.expect("spec.replicas")
+        .expect("the change set is shown before the prompt");
+    s.expect("[y/N]").expect("confirmation prompt");
+    s.send_line("n").unwrap();
+    let _ = crate::common::wait_pty(s);
+    assert!(!env.exists(&format!(".driftgate/proposals/{id}.approvals/bob.json")));
+}
