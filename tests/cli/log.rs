@@ -250,12 +250,11 @@ fn since_and_until_filter_every_format() {
     r.expect_code(0);
     assert_eq!(r.stderr, "no audit event in that period\n");
     let r = env.run(&["log", "--since", "last week"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr.contains("`last week` is not a time"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: `last week` is not a time: give an RFC 3339 time (`2026-10-01T08:00:00Z`), a date (`2026-10-01`) or a duration back from now (`7d`, `36h`, `90m`, `2w`)
+    [exit: 2]
+    ");
     // A follower whose window has closed has nothing to wait for.
     let r = env.run(&[
         "log",
@@ -268,25 +267,30 @@ fn since_and_until_filter_every_format() {
     r.expect_code(0);
     assert_eq!(r.stdout, "");
     let r = env.run(&["log", "--follow"]);
-    r.expect_code(2);
-    assert!(r.stderr.contains("`--format ndjson`"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: `--follow` streams events one per line: use it with `--format ndjson` or `--format ocsf`
+    [exit: 2]
+    ");
     let r = env.run(&["proposals", "--format", "ndjson"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr.contains(
-            "invalid value 'ndjson' for '--format <FORMAT>'\n  [possible values: text, json]"
-        ),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: invalid value 'ndjson' for '--format <FORMAT>'
+      [possible values: text, json]
+
+      tip: a similar value exists: 'json'
+
+    For more information, try '--help'.
+    [exit: 2]
+    ");
     let r = env.run(&["check", "--output", "ocsf=x.json"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr
-            .contains("`ocsf` is a format of `log`, not of reports"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: invalid value 'ocsf=x.json' for '--output <FORMAT=PATH>': `ocsf` is a format of `log`, not of reports
+
+    For more information, try '--help'.
+    [exit: 2]
+    ");
 }
 
 /// Spawns `log ARGS` with stdout read line by line into a channel.

@@ -37,13 +37,13 @@ fn a_rejected_proposal_can_never_be_accepted() {
     );
     let before = env.read(".driftgate/audit.jsonl");
     let r = env.run(&["accept", &id, "--as", "carol"]);
-    r.expect_code(1);
-    assert!(
-        r.stderr
-            .contains("a rejected proposal can never be accepted"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    proposal 609da5ba2734 is not accepted (policy and allowed_signers of the parent baseline 754202f5cdfb):
+      proposal 609da5ba2734 was rejected at 2026-12-01T10:00:00Z, and a rejected proposal can never be accepted
+    see `driftgate explain 609da5ba2734` for who may approve it; nothing written
+    [exit: 1]
+    ");
     assert_eq!(
         env.root
             .join(".driftgate/history")

@@ -12,19 +12,29 @@ fn a_report_written_inside_the_tree_is_warned_about() {
     env.accept_current("first");
     env.write("a.yaml", "a: 2\n");
     let r = env.run(&["check", "--output", "json=reports/drift.json"]);
-    r.expect_code(1);
-    assert!(
-        r.stderr.contains(
-            "warning: `reports/drift.json` is inside the tree: the next `check` reports it as added\n"
-        ),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    unapproved drift: 1 medium change in 1 file
+    baseline b3116edecd83, accepted 2026-12-01T10:00:00Z
+
+    ┌────────┬──────────┬────────┬──────────┬─────────┐
+    │ file   ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞════════╪══════════╪════════╪══════════╪═════════╡
+    │ a.yaml ┆ modified ┆ yaml   ┆ medium   ┆ 1       │
+    └────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 1 change
+
+    a.yaml (modified, medium)
+      ~ a (line 1): 1 -> 2  [medium]
+
+    unapproved drift: 1 medium change in 1 file
+    --- stderr ---
+    warning: `reports/drift.json` is inside the tree: the next `check` reports it as added
+    [exit: 1]
+    ");
     assert!(env.exists("reports/drift.json"));
     let outside = env.home.join("drift.json");
     let r = env.run(&["check", "--output", &format!("json={}", outside.display())]);
-    r.expect_code(1);
-    assert!(!r.stderr.contains("inside the tree"), "{}", r.transcript());
+    insta::assert_snapshot!("report_inside_the_tree_is_checked", r);
 }
 
 #[test]

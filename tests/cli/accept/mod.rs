@@ -23,9 +23,26 @@ fn init_snapshot_approve_accept_check() {
 
     env.write("notes.txt", "hello\nworld\n");
     let r = env.run(&["check"]);
-    r.expect_code(1);
-    assert!(r.stdout.contains("notes.txt"), "{}", r.transcript());
-    assert!(r.stdout.contains("+world"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    unapproved drift: 1 medium change in 1 file
+    baseline 32646593c60e, accepted 2026-12-01T10:00:00Z
+
+    ┌───────────┬──────────┬────────┬──────────┬─────────┐
+    │ file      ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞═══════════╪══════════╪════════╪══════════╪═════════╡
+    │ notes.txt ┆ modified ┆ text   ┆ medium   ┆ 1       │
+    └───────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 1 change
+
+    notes.txt (modified, medium)
+      ~ (file) (line 2)  [medium]
+          @@ -1 +1,2 @@
+           hello
+          +world
+
+    unapproved drift: 1 medium change in 1 file
+    [exit: 1]
+    ");
 }
 
 #[test]
@@ -38,8 +55,13 @@ fn accept_without_approval_is_refused_and_baseline_untouched() {
     let id = env.propose("alice", "second");
     let before = env.state();
     let r = env.run(&["accept", &id, "--as", "alice"]);
-    r.expect_code(1);
-    assert!(r.stderr.contains("0 of 1"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    proposal cd11d8b49460 is not accepted (policy and allowed_signers of the parent baseline 46735c0eb88f):
+      0 of 1 required approvals count
+    see `driftgate explain cd11d8b49460` for who may approve it; nothing written
+    [exit: 1]
+    ");
     assert_eq!(env.read(".driftgate/baseline.json"), baseline);
     assert_eq!(env.state(), before);
     env.run(&["check"]).expect_code(1);
@@ -57,8 +79,12 @@ fn second_mutating_command_fails_fast_on_the_lock() {
     let before = env.state();
     let started = std::time::Instant::now();
     let r = env.run(&["snapshot", "-m", "x", "--as", "alice"]);
-    r.expect_code(2);
-    assert!(r.stderr.contains("locked"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: `[ROOT]/.driftgate/lock` is locked by another driftgate command
+    hint: another driftgate command is running; wait for it to finish
+    [exit: 2]
+    ");
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     assert_eq!(env.state(), before);
     drop(lock);
@@ -78,11 +104,11 @@ fn accept_of_a_stale_proposal_is_refused() {
     env.run(&["accept", &second, "--as", "bob"]).expect_code(0);
     let before = env.state();
     let r = env.run(&["accept", &first, "--as", "bob"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr.contains("was made on baseline"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: proposal 8560bb1190bc was made on baseline (none), but the accepted baseline is now 63820c2fff86
+    hint: reject it with `driftgate reject 8560bb1190bc -m REASON` and snapshot again
+    [exit: 2]
+    ");
     assert_eq!(env.state(), before);
 }

@@ -16,9 +16,12 @@ fn approve_without_terminal_is_refused_and_writes_nothing() {
     let id = env.propose("alice", "first");
     let before = env.state();
     let r = env.run(&["approve", &id, "--as", "bob"]);
-    r.expect_code(2);
-    assert!(r.stderr.contains("needs a terminal"), "{}", r.transcript());
-    assert!(r.stderr.contains("--sign"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: interactive approval needs a terminal on stdin
+    hint: use `--sign KEY` to approve with an SSH signature instead
+    [exit: 2]
+    ");
     assert_eq!(env.state(), before);
 }
 
@@ -65,8 +68,14 @@ fn self_approval_is_refused_by_default() {
     });
     std::fs::write(dir.join("alice.json"), statement.to_string()).unwrap();
     let r = env.run(&["accept", &id, "--as", "alice"]);
-    r.expect_code(1);
-    assert!(r.stderr.contains("self-approval"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    proposal 0e798e30f35c is not accepted (policy and allowed_signers of the first baseline itself (trust on first use)):
+      0 of 1 required approvals count
+      approval by alice does not count: `alice` requested this proposal, and self-approval is not allowed
+    see `driftgate explain 0e798e30f35c` for who may approve it; nothing written
+    [exit: 1]
+    ");
     assert!(!env.exists(".driftgate/baseline.json"));
 }
 

@@ -37,12 +37,39 @@ fn unsigned_statement_only_never_counts_under_the_default_policy() {
         "-m",
         "lgtm",
     ]);
-    r.expect_code(0);
-    assert!(
-        r.stderr.contains("does not count until signed"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    .driftgate/proposals/8326cf48ffde.approvals/bob.json
+    --- stderr ---
+    1 critical, 1 medium changes in 2 files need 1 approval
+    proposal 8326cf48ffde by alice at 2026-12-01T10:00:00Z: first
+    candidate root d2e6c464a911 on parent (none: first baseline)
+
+    ┌────────────────┬────────┬────────┬──────────┬─────────┐
+    │ file           ┆ status ┆ format ┆ severity ┆ changes │
+    ╞════════════════╪════════╪════════╪══════════╪═════════╡
+    │ driftgate.toml ┆ added  ┆ toml   ┆ critical ┆ 1       │
+    │ a.yaml         ┆ added  ┆ yaml   ┆ medium   ┆ 1       │
+    └────────────────┴────────┴────────┴──────────┴─────────┘
+    2 files differ: 2 added, 0 removed, 0 modified, 0 cosmetic; 2 changes
+
+    driftgate.toml (added, critical)
+      + (file) (line 1)  [critical: driftgate-config]
+        + compare: {}
+        + formats: {}
+        + policy: {}
+        + redact: {}
+        + rules: {}
+        + tree: {}
+
+    a.yaml (added, medium)
+      + (file) (line 1)  [medium]
+        + replicas: 1
+
+    1 critical, 1 medium changes in 2 files need 1 approval
+    wrote the statement approving 8326cf48ffde as bob; it does not count until signed; sign it with:
+      ssh-keygen -Y sign -f KEY -n driftgate .driftgate/proposals/8326cf48ffde.approvals/bob.json
+    [exit: 0]
+    ");
     // Nothing is approved yet, so nothing is logged as approved.
     assert_eq!(env.read(".driftgate/audit.jsonl"), audit_before);
     let reason = "approval by bob does not count: it was written for signing with ssh-keygen, not signed yet";
@@ -80,8 +107,12 @@ fn statement_only_counts_once_signed_under_the_default_policy() {
     .expect_code(0);
     keygen_sign(&bob, &env.statement(&id, "bob"), "driftgate");
     let r = env.run(&["accept", &id, "--as", "carol"]);
-    r.expect_code(0);
-    assert!(r.stderr.contains("bob"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    accepted [H1] as the baseline (root [H2]), approved by bob
+    this first baseline's allowed_signers and policy are trusted on first use; pin it in CI with `driftgate verify --trust-root [H2:64]`
+    [exit: 0]
+    ");
     assert!(env.exists(".driftgate/baseline.json"));
     env.run(&["verify"]).expect_code(0);
 }
@@ -134,12 +165,41 @@ fn rsa_key_signs_through_ssh_keygen() {
         "ok",
         "-v",
     ]);
-    r.expect_code(0);
-    assert!(
-        r.stderr.contains("signing with `ssh-keygen -Y sign"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    2 critical, 1 medium changes in 3 files need 1 approval
+    proposal [H1] by alice at 2026-12-01T10:00:00Z: first
+    candidate root [H2] on parent (none: first baseline)
+
+    ┌────────────────────────────┬────────┬────────┬──────────┬─────────┐
+    │ file                       ┆ status ┆ format ┆ severity ┆ changes │
+    ╞════════════════════════════╪════════╪════════╪══════════╪═════════╡
+    │ .driftgate/allowed_signers ┆ added  ┆ text   ┆ critical ┆ 1       │
+    │ driftgate.toml             ┆ added  ┆ toml   ┆ critical ┆ 1       │
+    │ a.yaml                     ┆ added  ┆ yaml   ┆ medium   ┆ 1       │
+    └────────────────────────────┴────────┴────────┴──────────┴─────────┘
+    3 files differ: 3 added, 0 removed, 0 modified, 0 cosmetic; 3 changes
+
+    .driftgate/allowed_signers (added, critical)
+      + (file) (line 1)  [critical]
+          note: driftgate's own policy or trust file: always critical
+          @@ -0,0 +1 @@
+          +dave ssh-rsa [PUBKEY:dave]
+
+    driftgate.toml (added, critical)
+      + (file) (line 1)  [critical: driftgate-config]
+        + policy:
+        +   require_signatures: true
+
+    a.yaml (added, medium)
+      + (file) (line 1)  [medium]
+        + replicas: 1
+
+    2 critical, 1 medium changes in 3 files need 1 approval
+    signing with `ssh-keygen -Y sign -f [HOME]/.ssh/dave`
+    approved [H1] as dave, signed with key [KEY:dave] (`.driftgate/proposals/[H1].approvals/dave.json.sig`); next: `driftgate accept [H1]`
+    [exit: 0]
+    ");
     let statement = env.statement(&id, "dave");
     let sig = std::fs::read_to_string(format!("{}.sig", statement.display())).unwrap();
     assert!(sig.starts_with("-----BEGIN SSH SIGNATURE-----"));
@@ -213,12 +273,43 @@ fn ssh_agent_signs_rsa_and_ed25519_keys() {
         "-m",
         "ok",
     ]);
-    r.expect_code(2);
-    assert!(
-        r.stderr.contains("`SSH_AUTH_SOCK` is not set"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    2 critical, 1 medium changes in 3 files need 2 approvals
+    proposal [H1] by alice at 2026-12-01T10:00:00Z: first
+    candidate root [H2] on parent (none: first baseline)
+
+    ┌────────────────────────────┬────────┬────────┬──────────┬─────────┐
+    │ file                       ┆ status ┆ format ┆ severity ┆ changes │
+    ╞════════════════════════════╪════════╪════════╪══════════╪═════════╡
+    │ .driftgate/allowed_signers ┆ added  ┆ text   ┆ critical ┆ 1       │
+    │ driftgate.toml             ┆ added  ┆ toml   ┆ critical ┆ 1       │
+    │ a.yaml                     ┆ added  ┆ yaml   ┆ medium   ┆ 1       │
+    └────────────────────────────┴────────┴────────┴──────────┴─────────┘
+    3 files differ: 3 added, 0 removed, 0 modified, 0 cosmetic; 3 changes
+
+    .driftgate/allowed_signers (added, critical)
+      + (file) (line 1)  [critical]
+          note: driftgate's own policy or trust file: always critical
+          @@ -0,0 +1,2 @@
+          +dave ssh-rsa [PUBKEY:dave]
+          +bob ssh-ed25519 [PUBKEY:bob]
+
+    driftgate.toml (added, critical)
+      + (file) (line 1)  [critical: driftgate-config]
+        + policy:
+        +   approvals: 2
+        +   require_signatures: true
+
+    a.yaml (added, medium)
+      + (file) (line 1)  [medium]
+        + replicas: 1
+
+    2 critical, 1 medium changes in 3 files need 2 approvals
+    error: `--sign-agent` needs a running ssh-agent, and `SSH_AUTH_SOCK` is not set
+    hint: start one with `eval $(ssh-agent)` and `ssh-add KEY`, or pass `--sign KEY`
+    [exit: 2]
+    ");
     assert_eq!(env.state(), before);
 
     let agent = Agent::start(&env);
@@ -238,13 +329,43 @@ fn ssh_agent_signs_rsa_and_ed25519_keys() {
         "-m",
         "ok",
     ]);
-    r.expect_code(2);
-    assert!(
-        r.stderr
-            .contains("none of the 2 key(s) in ssh-agent may sign as `carol`"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    2 critical, 1 medium changes in 3 files need 2 approvals
+    proposal [H1] by alice at 2026-12-01T10:00:00Z: first
+    candidate root [H2] on parent (none: first baseline)
+
+    ┌────────────────────────────┬────────┬────────┬──────────┬─────────┐
+    │ file                       ┆ status ┆ format ┆ severity ┆ changes │
+    ╞════════════════════════════╪════════╪════════╪══════════╪═════════╡
+    │ .driftgate/allowed_signers ┆ added  ┆ text   ┆ critical ┆ 1       │
+    │ driftgate.toml             ┆ added  ┆ toml   ┆ critical ┆ 1       │
+    │ a.yaml                     ┆ added  ┆ yaml   ┆ medium   ┆ 1       │
+    └────────────────────────────┴────────┴────────┴──────────┴─────────┘
+    3 files differ: 3 added, 0 removed, 0 modified, 0 cosmetic; 3 changes
+
+    .driftgate/allowed_signers (added, critical)
+      + (file) (line 1)  [critical]
+          note: driftgate's own policy or trust file: always critical
+          @@ -0,0 +1,2 @@
+          +dave ssh-rsa [PUBKEY:dave]
+          +bob ssh-ed25519 [PUBKEY:bob]
+
+    driftgate.toml (added, critical)
+      + (file) (line 1)  [critical: driftgate-config]
+        + policy:
+        +   approvals: 2
+        +   require_signatures: true
+
+    a.yaml (added, medium)
+      + (file) (line 1)  [medium]
+        + replicas: 1
+
+    2 critical, 1 medium changes in 3 files need 2 approvals
+    error: none of the 2 key(s) in ssh-agent may sign as `carol` under the allowed_signers of the first baseline itself (trust on first use)
+    hint: `ssh-add -l` lists the agent's keys; `driftgate explain` lists who may approve
+    [exit: 2]
+    ");
     assert_eq!(env.state(), before);
 
     // --sign-agent picks the agent key listed for dave (an RSA key).
@@ -280,8 +401,43 @@ fn ssh_agent_signs_rsa_and_ed25519_keys() {
         "ok",
         "-v",
     ]);
-    r.expect_code(0);
-    assert!(r.stderr.contains("through ssh-agent"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    2 critical, 1 medium changes in 3 files need 2 approvals
+    proposal [H1] by alice at 2026-12-01T10:00:00Z: first
+    candidate root [H2] on parent (none: first baseline)
+
+    ┌────────────────────────────┬────────┬────────┬──────────┬─────────┐
+    │ file                       ┆ status ┆ format ┆ severity ┆ changes │
+    ╞════════════════════════════╪════════╪════════╪══════════╪═════════╡
+    │ .driftgate/allowed_signers ┆ added  ┆ text   ┆ critical ┆ 1       │
+    │ driftgate.toml             ┆ added  ┆ toml   ┆ critical ┆ 1       │
+    │ a.yaml                     ┆ added  ┆ yaml   ┆ medium   ┆ 1       │
+    └────────────────────────────┴────────┴────────┴──────────┴─────────┘
+    3 files differ: 3 added, 0 removed, 0 modified, 0 cosmetic; 3 changes
+
+    .driftgate/allowed_signers (added, critical)
+      + (file) (line 1)  [critical]
+          note: driftgate's own policy or trust file: always critical
+          @@ -0,0 +1,2 @@
+          +dave ssh-rsa [PUBKEY:dave]
+          +bob ssh-ed25519 [PUBKEY:bob]
+
+    driftgate.toml (added, critical)
+      + (file) (line 1)  [critical: driftgate-config]
+        + policy:
+        +   approvals: 2
+        +   require_signatures: true
+
+    a.yaml (added, medium)
+      + (file) (line 1)  [medium]
+        + replicas: 1
+
+    2 critical, 1 medium changes in 3 files need 2 approvals
+    signing with key [KEY:bob] through ssh-agent
+    approved [H1] as bob, signed with key [KEY:bob] (`.driftgate/proposals/[H1].approvals/bob.json.sig`); next: `driftgate accept [H1]`
+    [exit: 0]
+    ");
     assert!(keygen_verifies(
         &signers_path(&env),
         "bob",
@@ -330,14 +486,41 @@ fn passphrase_is_asked_on_the_terminal_without_echo() {
 
     // No terminal: refused with a hint, nothing written.
     let r = env.sign_with(&id, "bob", &bob);
-    r.expect_code(2);
-    assert!(
-        r.stderr
-            .contains("is protected by a passphrase, and there is no terminal to ask for it"),
-        "{}",
-        r.transcript()
-    );
-    assert!(r.stderr.contains("hint: load the key with `ssh-add"));
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    2 critical, 1 medium changes in 3 files need 1 approval
+    proposal [H1] by alice at 2026-12-01T10:00:00Z: first
+    candidate root [H2] on parent (none: first baseline)
+
+    ┌────────────────────────────┬────────┬────────┬──────────┬─────────┐
+    │ file                       ┆ status ┆ format ┆ severity ┆ changes │
+    ╞════════════════════════════╪════════╪════════╪══════════╪═════════╡
+    │ .driftgate/allowed_signers ┆ added  ┆ text   ┆ critical ┆ 1       │
+    │ driftgate.toml             ┆ added  ┆ toml   ┆ critical ┆ 1       │
+    │ a.yaml                     ┆ added  ┆ yaml   ┆ medium   ┆ 1       │
+    └────────────────────────────┴────────┴────────┴──────────┴─────────┘
+    3 files differ: 3 added, 0 removed, 0 modified, 0 cosmetic; 3 changes
+
+    .driftgate/allowed_signers (added, critical)
+      + (file) (line 1)  [critical]
+          note: driftgate's own policy or trust file: always critical
+          @@ -0,0 +1 @@
+          +bob ssh-ed25519 [PUBKEY:bob]
+
+    driftgate.toml (added, critical)
+      + (file) (line 1)  [critical: driftgate-config]
+        + policy:
+        +   require_signatures: true
+
+    a.yaml (added, medium)
+      + (file) (line 1)  [medium]
+        + replicas: 1
+
+    2 critical, 1 medium changes in 3 files need 1 approval
+    error: key `[HOME]/.ssh/bob` is protected by a passphrase, and there is no terminal to ask for it
+    hint: load the key with `ssh-add [HOME]/.ssh/bob`
+    [exit: 2]
+    ");
     assert_eq!(env.state(), before);
 
     // A wrong passphrase on the terminal is asked again, three times in all; then
@@ -429,14 +612,14 @@ fn unsigned_approvals_do_not_count_when_signatures_are_required() {
     .expect_code(0);
     let before = env.state();
     let r = env.run(&["accept", &id, "--as", "alice"]);
-    r.expect_code(1);
-    assert!(
-        r.stderr.contains(
-            "approval by bob does not count: it is not signed, and the policy requires signatures"
-        ),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    proposal [H1] is not accepted (policy and allowed_signers of the first baseline itself (trust on first use)):
+      0 of 1 required approvals count
+      approval by bob does not count: it is not signed, and the policy requires signatures
+    see `driftgate explain [H1]` for who may approve it; nothing written
+    [exit: 1]
+    ");
     assert_eq!(env.state(), before);
 }
 
@@ -463,17 +646,20 @@ fn allowed_signers_errors_name_file_and_line() {
 
     env.write_signers(&bob.line("bob", "cert-authority"));
     let r = env.run(&["snapshot", "-m", "first", "--as", "alice"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr
-            .contains("at line 1: `cert-authority` is not supported"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: invalid `[ROOT]/.driftgate/allowed_signers` at line 1: `cert-authority` is not supported: list each signer's key instead
+    hint: each line is `PRINCIPALS [OPTIONS] KEYTYPE BASE64 [COMMENT]`, as for `ssh-keygen -Y verify`
+    [exit: 2]
+    ");
     env.write_signers(&bob.line("bob", "valid-before=\"20300101\""));
     let r = env.run(&["snapshot", "-m", "first", "--as", "alice"]);
-    r.expect_code(2);
-    assert!(r.stderr.contains("has no `Z`"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: invalid `[ROOT]/.driftgate/allowed_signers` at line 1: time `20300101` has no `Z`: driftgate reads validity times as UTC only, write `20300101Z`
+    hint: each line is `PRINCIPALS [OPTIONS] KEYTYPE BASE64 [COMMENT]`, as for `ssh-keygen -Y verify`
+    [exit: 2]
+    ");
 }
 
 #[test]
@@ -493,14 +679,13 @@ fn path_rules_need_their_approvers() {
     env.sign_with(&id, "bob", &bob).expect_code(0);
     let before = env.state();
     let r = env.run(&["accept", &id, "--as", "alice"]);
-    r.expect_code(1);
-    assert!(
-        r.stderr.contains(
-            "changes to `k8s/rbac/role.yaml` need 1 approval(s) from `security@example.com`; 0 counted"
-        ),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    proposal [H1] is not accepted (policy and allowed_signers of the parent baseline [H2]):
+      changes to `k8s/rbac/role.yaml` need 1 approval(s) from `security@example.com`; 0 counted
+    see `driftgate explain [H1]` for who may approve it; nothing written
+    [exit: 1]
+    ");
     assert_eq!(env.state(), before);
     let r = env.run(&["explain", &id]);
     r.expect_code(1);

@@ -69,12 +69,31 @@ fn new_ignore_rules_do_not_hide_changes() {
     config.push_str("\n[[compare.ignore]]\npaths = [\"k8s/**\"]\n");
     env.write("driftgate.toml", &config);
     let r = env.run(&["check"]);
-    r.expect_code(1);
-    assert!(r.stdout.contains("k8s/web.yaml"), "{}", r.transcript());
-    assert!(r.stdout.contains("driftgate.toml"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    unapproved drift: 1 critical, 1 medium changes in 2 files
+    baseline dbeb2578639d, accepted 2026-12-01T10:00:00Z
+
+    ┌────────────────┬──────────┬────────┬──────────┬─────────┐
+    │ file           ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞════════════════╪══════════╪════════╪══════════╪═════════╡
+    │ driftgate.toml ┆ modified ┆ toml   ┆ critical ┆ 1       │
+    │ k8s/web.yaml   ┆ modified ┆ yaml   ┆ medium   ┆ 1       │
+    └────────────────┴──────────┴────────┴──────────┴─────────┘
+    2 files differ: 0 added, 0 removed, 2 modified, 0 cosmetic; 2 changes
+
+    driftgate.toml (modified, critical)
+      + compare.ignore (line 95)  [critical: driftgate-config]
+        + - paths:
+        +   - k8s/**
+
+    k8s/web.yaml (modified, medium)
+      ~ spec.replicas (line 2): 2 -> 9  [medium]
+
+    unapproved drift: 1 critical, 1 medium changes in 2 files
+    [exit: 1]
+    ");
     let r = env.run(&["check", "--format", "json"]);
-    r.expect_code(1);
-    assert!(r.stdout.contains("spec.replicas"), "{}", r.transcript());
+    insta::assert_snapshot!("report_json", r);
     let id = env.propose("alice", "ignore k8s");
     let mut s = env.pty(&["approve", &id, "--as", "bob"]);
     let screen = s.expect("[y/N]").unwrap();
@@ -150,12 +169,25 @@ fn a_forged_entry_keeping_old_data_under_new_bytes_is_still_drift() {
     // A fresh check recomputes the file's data and does not take the forgery.
     std::fs::remove_dir_all(env.root.join(".driftgate/cache")).ok();
     let r = env.run(&["check"]);
-    r.expect_code(1);
-    assert!(
-        r.stdout.contains("recorded with other data"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    unapproved drift: 1 critical change in 1 file
+    baseline 54fc719d0208, accepted 2026-12-01T10:00:00Z
+
+    ┌─────────┬──────────┬────────┬──────────┬─────────┐
+    │ file    ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞═════════╪══════════╪════════╪══════════╪═════════╡
+    │ rb.yaml ┆ modified ┆ yaml   ┆ critical ┆ 1       │
+    └─────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 1 change
+
+    rb.yaml (modified, critical)
+      ! the same bytes, recorded with other data: the format or redaction settings changed since the baseline, or the baseline was edited
+      ~ (file): content changed  [critical]
+          note: the content could not be rated (binary, unparseable, over the size cap, a symlink or not stored): rated as the strictest rule for this path could
+
+    unapproved drift: 1 critical change in 1 file
+    [exit: 1]
+    ");
 }
 
 #[test]

@@ -182,6 +182,8 @@ fn a_rejection_in_the_log_voids_a_forged_acceptance() {
 #[test]
 fn a_rewritten_audit_log_is_stopped_by_verify_base() {
     let env = git_project();
+    // Commit ids cover the random redaction key in `.driftgate/`.
+    env.number_hashes();
     let main = env.head();
     // Rewrite the whole log with recomputed hashes (the requester's name replaced),
     // and point the record at the new lines.
@@ -225,12 +227,11 @@ fn a_rewritten_audit_log_is_stopped_by_verify_base() {
     );
     env.run(&["verify"]).expect_code(0);
     let r = env.run(&["verify", "--base", &main]);
-    r.expect_code(3);
-    assert!(
-        r.stderr.contains("does not extend the audit log at"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: `[ROOT]/.driftgate/audit.jsonl` does not extend the audit log at `[H1:40]` ([H1]): it differs from line 1 on (the log was rewritten, cut or replaced)
+    [exit: 3]
+    ");
 }
 
 #[test]
@@ -269,8 +270,26 @@ fn a_self_hiding_ignore_file_is_drift_in_every_source() {
         "kind: ClusterRoleBinding\nroleRef: {name: cluster-admin}\n",
     );
     let r = env.run(&["check"]);
-    r.expect_code(1);
-    assert!(r.stdout.contains("k8s/.gitignore"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    unapproved drift: 1 medium change in 1 file
+    baseline 77f56cd601cc, accepted 2026-12-01T10:00:00Z
+
+    ┌────────────────┬────────┬────────┬──────────┬─────────┐
+    │ file           ┆ status ┆ format ┆ severity ┆ changes │
+    ╞════════════════╪════════╪════════╪══════════╪═════════╡
+    │ k8s/.gitignore ┆ added  ┆ text   ┆ medium   ┆ 1       │
+    └────────────────┴────────┴────────┴──────────┴─────────┘
+    1 file differs: 1 added, 0 removed, 0 modified, 0 cosmetic; 1 change
+
+    k8s/.gitignore (added, medium)
+      + (file) (line 1)  [medium]
+          @@ -0,0 +1,2 @@
+          +.gitignore
+          +backdoor.yaml
+
+    unapproved drift: 1 medium change in 1 file
+    [exit: 1]
+    ");
     // Forced into git (as `kubectl apply -f k8s/` would read it from a checkout).
     env.git(&["add", "-f", "k8s/.gitignore", "k8s/backdoor.yaml"]);
     for args in [&["check"][..], &["check", "--staged"]] {
@@ -418,12 +437,19 @@ fn unratable_changes_take_the_strictest_rule_for_their_path() {
     assert_eq!(severity("logo.bin"), "high");
     let id = env.propose("alice", "big role");
     let r = env.run(&["explain", &id]);
-    r.expect_code(1);
-    assert!(
-        r.stdout.contains("critical changes need 2 approval(s)"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    proposal 0f95e9972ab4 by alice: big role
+    judged by the policy, allowed_signers and rules of the parent baseline 464aff17b715
+    highest severity: critical: k8s/role.yaml (no rule)
+    requires 2 approval(s) from distinct principals and distinct keys
+      critical changes need 2 approval(s) (`policy.severity.critical`)
+      signed or interactive approvals; not by the requester alice
+    may sign: nobody (allowed_signers lists no key for namespace `driftgate`)
+    may approve interactively: anyone but the requester, at a terminal
+    counted (0):
+    missing: 0 of 2 required approvals count: critical changes need 2 approval(s) (`policy.severity.critical`)
+    [exit: 1]
+    ");
 }
 
 #[test]

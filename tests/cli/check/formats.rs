@@ -456,17 +456,21 @@ fn outputs_replace_old_reports_and_diff_takes_them_too() {
 fn bad_outputs_are_usage_errors_and_write_nothing() {
     let env = drifted();
     let r = env.run(&["check", "--output", "xml=../out/drift.xml"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr.contains(
-            "unknown format `xml` (expected text, json, sarif, github, markdown, junit, html)"
-        ),
-        "{}",
-        r.stderr
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: invalid value 'xml=../out/drift.xml' for '--output <FORMAT=PATH>': unknown format `xml` (expected text, json, sarif, github, markdown, junit, html)
+
+    For more information, try '--help'.
+    [exit: 2]
+    ");
     let r = env.run(&["check", "--output", "drift.sarif"]);
-    r.expect_code(2);
-    assert!(r.stderr.contains("expected FORMAT=PATH"), "{}", r.stderr);
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: invalid value 'drift.sarif' for '--output <FORMAT=PATH>': expected FORMAT=PATH, such as `sarif=drift.sarif`, got `drift.sarif`
+
+    For more information, try '--help'.
+    [exit: 2]
+    ");
     let r = env.run(&[
         "check",
         "--output",
@@ -482,13 +486,12 @@ fn bad_outputs_are_usage_errors_and_write_nothing() {
     ");
     let before = env.state();
     let r = env.run(&["check", "--output", "json=.driftgate/baseline.json"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr
-            .contains("error: `.driftgate/baseline.json` is inside `.driftgate`: reports are never written there"),
-        "{}",
-        r.stderr
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: `.driftgate/baseline.json` is inside `.driftgate`: reports are never written there
+    hint: write reports outside the tree, e.g. into the CI's temp directory
+    [exit: 2]
+    ");
     assert_eq!(env.state(), before);
     assert!(
         !env.exists("../out/a.out")
@@ -506,14 +509,14 @@ fn one_line(s: &str) -> String {
 fn each_command_accepts_only_the_formats_it_writes() {
     let env = TestEnv::init(&[]);
     let r = env.run(&["log", "--format", "sarif"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr.contains(
-            "invalid value 'sarif' for '--format <FORMAT>'\n  [possible values: text, json, ndjson, ocsf]"
-        ),
-        "{}",
-        r.stderr
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: invalid value 'sarif' for '--format <FORMAT>'
+      [possible values: text, json, ndjson, ocsf]
+
+    For more information, try '--help'.
+    [exit: 2]
+    ");
     for cmd in ["proposals", "explain", "verify", "rules", "snapshot"] {
         let r = env.run(&[cmd, "--format", "sarif"]);
         r.expect_code(2);

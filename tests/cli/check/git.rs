@@ -13,19 +13,37 @@ fn staged_reads_the_index_not_the_working_tree() {
     env.run(&["check"]).expect_code(1);
     let before = env.state();
     let r = env.run(&["check", "--staged"]);
-    r.expect_code(0);
-    assert!(
-        r.stdout
-            .contains("no unapproved drift: the tree matches the baseline"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    no unapproved drift: the tree matches the baseline
+    baseline 6c85ce4b0dd9, accepted 2026-12-01T10:00:00Z
+    [exit: 0]
+    ");
 
     env.git(&["add", "notes.txt"]);
     let r = env.run(&["check", "--staged"]);
-    r.expect_code(1);
-    assert!(r.stdout.contains("notes.txt"), "{}", r.transcript());
-    assert!(r.stdout.contains("+TWO"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    unapproved drift: 1 medium change in 1 file
+    baseline 6c85ce4b0dd9, accepted 2026-12-01T10:00:00Z
+
+    ┌───────────┬──────────┬────────┬──────────┬─────────┐
+    │ file      ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞═══════════╪══════════╪════════╪══════════╪═════════╡
+    │ notes.txt ┆ modified ┆ text   ┆ medium   ┆ 1       │
+    └───────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 1 change
+
+    notes.txt (modified, medium)
+      ~ (file) (line 2)  [medium]
+          @@ -1,4 +1,4 @@
+           one
+          -two
+          +TWO
+           three
+           four
+
+    unapproved drift: 1 medium change in 1 file
+    [exit: 1]
+    ");
 
     // The index differs from the working tree: the report shows what is staged.
     env.write("notes.txt", "one\nthree\n");
@@ -114,9 +132,34 @@ fn rev_reads_a_commit_without_checking_it_out() {
     env.run(&["check"]).expect_code(0);
 
     let r = env.run(&["check", "--rev", "HEAD"]);
-    r.expect_code(1);
-    assert!(r.stdout.contains("added.txt"), "{}", r.transcript());
-    assert!(r.stdout.contains("+SEVEN"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    unapproved drift: 2 medium changes in 2 files
+    baseline 6c85ce4b0dd9, accepted 2026-12-01T10:00:00Z
+
+    ┌───────────┬──────────┬────────┬──────────┬─────────┐
+    │ file      ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞═══════════╪══════════╪════════╪══════════╪═════════╡
+    │ added.txt ┆ added    ┆ text   ┆ medium   ┆ 1       │
+    │ notes.txt ┆ modified ┆ text   ┆ medium   ┆ 1       │
+    └───────────┴──────────┴────────┴──────────┴─────────┘
+    2 files differ: 1 added, 0 removed, 1 modified, 0 cosmetic; 2 changes
+
+    added.txt (added, medium)
+      + (file) (line 1)  [medium]
+          @@ -0,0 +1 @@
+          +new
+
+    notes.txt (modified, medium)
+      ~ (file) (line 7)  [medium]
+          @@ -5,3 +5,3 @@
+           five
+           six
+          -seven
+          +SEVEN
+
+    unapproved drift: 2 medium changes in 2 files
+    [exit: 1]
+    ");
     env.run(&["check", "--rev", "HEAD~1"]).expect_code(0);
     env.run(&["check", "--rev", &first]).expect_code(0);
     env.run(&["check", "--rev", &second[..10]]).expect_code(1);
@@ -142,15 +185,47 @@ fn diff_takes_staged_and_rev_too() {
     );
     env.git(&["add", "notes.txt"]);
     let r = env.run(&["diff", "--staged"]);
-    r.expect_code(1);
-    assert!(r.stdout.contains("+eight"), "{}", r.transcript());
-    assert!(!r.stdout.contains("k8s/web.yaml"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    unapproved drift: 1 medium change in 1 file
+    baseline 6c85ce4b0dd9, accepted 2026-12-01T10:00:00Z
+
+    ┌───────────┬──────────┬────────┬──────────┬─────────┐
+    │ file      ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞═══════════╪══════════╪════════╪══════════╪═════════╡
+    │ notes.txt ┆ modified ┆ text   ┆ medium   ┆ 1       │
+    └───────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 1 change
+
+    notes.txt (modified, medium)
+      ~ (file) (line 8)  [medium]
+          @@ -6,2 +6,3 @@
+           six
+           seven
+          +eight
+
+    unapproved drift: 1 medium change in 1 file
+    [exit: 1]
+    ");
     env.run(&["diff", "--staged", "k8s"]).expect_code(0);
     env.commit_all("drift");
     let r = env.run(&["diff", "--rev", "HEAD", "k8s"]);
-    r.expect_code(1);
-    assert!(r.stdout.contains("k8s/web.yaml"), "{}", r.transcript());
-    assert!(!r.stdout.contains("notes.txt"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @r#"
+    unapproved drift: 1 medium change in 1 file
+    baseline 6c85ce4b0dd9, accepted 2026-12-01T10:00:00Z
+
+    ┌──────────────┬──────────┬────────┬──────────┬─────────┐
+    │ file         ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞══════════════╪══════════╪════════╪══════════╪═════════╡
+    │ k8s/web.yaml ┆ modified ┆ yaml   ┆ medium   ┆ 1       │
+    └──────────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 1 change
+
+    k8s/web.yaml (modified, medium)
+      ~ image (line 2): "web:1.4" -> "web:1.5"  [medium]
+
+    unapproved drift: 1 medium change in 1 file
+    [exit: 1]
+    "#);
     env.run(&["diff", "--rev", "HEAD~1"]).expect_code(0);
 }
 
@@ -201,13 +276,30 @@ fn trust_file_and_config_in_the_index_are_drift() {
     env.write("driftgate.toml", &format!("{config}\n# edited\n"));
     env.git(&["add", "driftgate.toml"]);
     let r = env.run(&["check", "--staged"]);
-    r.expect_code(1);
-    assert!(
-        r.stdout.contains(".driftgate/allowed_signers"),
-        "{}",
-        r.transcript()
-    );
-    assert!(r.stdout.contains("driftgate.toml"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    unapproved drift: 1 critical change in 2 files
+    baseline 6c85ce4b0dd9, accepted 2026-12-01T10:00:00Z
+
+    ┌────────────────────────────┬──────────┬────────┬──────────┬─────────┐
+    │ file                       ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞════════════════════════════╪══════════╪════════╪══════════╪═════════╡
+    │ .driftgate/allowed_signers ┆ added    ┆ text   ┆ critical ┆ 1       │
+    │ driftgate.toml             ┆ cosmetic ┆ toml   ┆ info     ┆ 0       │
+    └────────────────────────────┴──────────┴────────┴──────────┴─────────┘
+    2 files differ: 1 added, 0 removed, 0 modified, 1 cosmetic; 1 change
+
+    .driftgate/allowed_signers (added, critical)
+      + (file) (line 1)  [critical]
+          note: driftgate's own policy or trust file: always critical
+          @@ -0,0 +1 @@
+          +bob ssh-ed25519 AAAAC3Nza
+
+    driftgate.toml (cosmetic, info)
+      formatting only: the data is unchanged
+
+    unapproved drift: 1 critical change in 2 files
+    [exit: 1]
+    ");
     // The rest of `.driftgate/` is bookkeeping, never part of the tree.
     assert!(!r.stdout.contains("baseline.json"), "{}", r.transcript());
     assert!(!r.stdout.contains("audit.jsonl"), "{}", r.transcript());
@@ -260,16 +352,22 @@ fn a_root_below_the_top_of_the_repository() {
 fn git_errors_are_input_errors() {
     let env = project();
     let r = env.run(&["check", "--rev", "no-such-branch"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr
-            .contains("error: cannot resolve `no-such-branch` to a commit"),
-        "{}",
-        r.stderr
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: cannot resolve `no-such-branch` to a commit in `[ROOT]/`: revspec 'no-such-branch' not found
+    hint: give a commit, branch or tag that `git rev-parse` knows
+    [exit: 2]
+    ");
     let r = env.run(&["check", "--staged", "--rev", "HEAD"]);
-    r.expect_code(2);
-    assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: the argument '--staged' cannot be used with '--rev <REV>'
+
+    Usage: driftgate check --staged
+
+    For more information, try '--help'.
+    [exit: 2]
+    ");
 
     let plain = TestEnv::init(&[]);
     plain.write("a.txt", "a\n");
@@ -296,11 +394,10 @@ fn merge_conflicts_in_the_index_are_reported() {
     let merge = env.git_run_in(&env.root, &["merge", "-q", "other"]);
     assert_ne!(merge.code, 0, "the merge should conflict");
     let r = env.run(&["check", "--staged"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr
-            .contains("error: the git index has unresolved merge conflicts (`notes.txt`)"),
-        "{}",
-        r.stderr
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: the git index has unresolved merge conflicts (`notes.txt`)
+    hint: resolve the conflicts and `git add` the files
+    [exit: 2]
+    ");
 }

@@ -13,26 +13,24 @@ use crate::common::TestEnv;
 fn check_without_baseline_says_how_to_make_one() {
     let env = TestEnv::init(&[]);
     let r = env.run(&["check"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr.contains("no accepted baseline"),
-        "{}",
-        r.transcript()
-    );
-    assert!(r.stderr.contains("hint:"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: no accepted baseline in `[ROOT]/.driftgate/baseline.json`
+    hint: propose one with `driftgate snapshot -m REASON`, then `approve` and `accept` it
+    [exit: 2]
+    ");
 }
 
 #[test]
 fn outside_a_project_the_error_says_where_it_looked() {
     let env = TestEnv::new();
     let r = env.run(&["check"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr.contains("no `driftgate.toml` found"),
-        "{}",
-        r.transcript()
-    );
-    assert!(r.stderr.contains("driftgate init"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: no `driftgate.toml` found in `[ROOT]` or any parent directory
+    hint: run `driftgate init` to create one, or pass `--root DIR`
+    [exit: 2]
+    ");
 }
 
 #[test]
@@ -88,19 +86,25 @@ fn changed_value_is_drift_at_its_key_path() {
     env.write("k8s/web.yaml", &WEB.replace("web:1.4", "web:1.5"));
     let before = env.state();
     let r = env.run(&["check"]);
-    r.expect_code(1);
-    assert!(
-        r.stdout.contains(
-            "  [apps/v1/Deployment/web]\n    ~ spec.template.spec.containers[name=web].image (line 11): \"web:1.4\" -> \"web:1.5\"\n        [high: k8s-image]"
-        ),
-        "{}",
-        r.transcript()
-    );
-    assert!(
-        r.stdout.contains("k8s/web.yaml (modified, high)"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @r#"
+    unapproved drift: 1 high change in 1 file
+    baseline 1bd44da60e3c, accepted 2026-12-01T10:00:00Z
+
+    ┌──────────────┬──────────┬────────┬──────────┬─────────┐
+    │ file         ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞══════════════╪══════════╪════════╪══════════╪═════════╡
+    │ k8s/web.yaml ┆ modified ┆ yaml   ┆ high     ┆ 1       │
+    └──────────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 1 change
+
+    k8s/web.yaml (modified, high)
+      [apps/v1/Deployment/web]
+        ~ spec.template.spec.containers[name=web].image (line 11): "web:1.4" -> "web:1.5"
+            [high: k8s-image]
+
+    unapproved drift: 1 high change in 1 file
+    [exit: 1]
+    "#);
     let d = env.run(&["diff", "--format", "json"]);
     d.expect_code(1);
     let v: serde_json::Value = serde_json::from_str(&d.stdout).unwrap();
@@ -130,18 +134,23 @@ fn reformatting_is_cosmetic_and_strict_makes_it_drift() {
          spec:\n  template:\n    spec:\n      containers: [{image: \"web:1.4\", name: web}]\n  replicas: 0x2\n",
     );
     let r = env.run(&["check"]);
-    r.expect_code(0);
-    assert!(
-        r.stdout.contains("k8s/web.yaml (cosmetic, info)"),
-        "{}",
-        r.transcript()
-    );
-    assert!(r.stdout.contains("formatting only"), "{}", r.transcript());
-    assert!(
-        r.stdout.contains("no unapproved drift"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    no unapproved drift (1 file formatting only)
+    baseline 1bd44da60e3c, accepted 2026-12-01T10:00:00Z
+
+    ┌──────────────┬──────────┬────────┬──────────┬─────────┐
+    │ file         ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞══════════════╪══════════╪════════╪══════════╪═════════╡
+    │ k8s/web.yaml ┆ cosmetic ┆ yaml   ┆ info     ┆ 0       │
+    └──────────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 0 modified, 1 cosmetic; 0 changes
+
+    k8s/web.yaml (cosmetic, info)
+      formatting only: the data is unchanged
+
+    no unapproved drift (1 file formatting only)
+    [exit: 0]
+    ");
     env.run(&["check", "--strict"]).expect_code(1);
     env.run(&["diff"]).expect_code(0);
     env.run(&["diff", "--strict"]).expect_code(1);
@@ -167,17 +176,23 @@ fn broken_yaml_is_unparseable_drift_with_its_line() {
         "line 4, column 5: illegal placement of ':' indicator"
     );
     let t = env.run(&["check"]);
-    t.expect_code(1);
-    assert!(
-        t.stdout.contains("k8s/web.yaml (unparseable, medium)"),
-        "{}",
-        t.transcript()
-    );
-    assert!(
-        t.stdout.contains("! line 4, column 5: "),
-        "{}",
-        t.transcript()
-    );
+    insta::assert_snapshot!(t, @"
+    unapproved drift: 0 changes in 1 file
+    baseline 1bd44da60e3c, accepted 2026-12-01T10:00:00Z
+
+    ┌──────────────┬─────────────┬────────┬──────────┬─────────┐
+    │ file         ┆ status      ┆ format ┆ severity ┆ changes │
+    ╞══════════════╪═════════════╪════════╪══════════╪═════════╡
+    │ k8s/web.yaml ┆ unparseable ┆ yaml   ┆ medium   ┆ 0       │
+    └──────────────┴─────────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 0 changes
+
+    k8s/web.yaml (unparseable, medium)
+      ! line 4, column 5: illegal placement of ':' indicator
+
+    unapproved drift: 0 changes in 1 file
+    [exit: 1]
+    ");
 }
 
 #[test]
@@ -190,18 +205,23 @@ fn duplicate_keys_make_a_file_unparseable() {
         "{\"role\": \"viewer\",\n \"role\": \"admin\"}\n",
     );
     let r = env.run(&["check"]);
-    r.expect_code(1);
-    assert!(
-        r.stdout.contains("app.json (unparseable, medium)"),
-        "{}",
-        r.transcript()
-    );
-    assert!(
-        r.stdout
-            .contains("! line 2, column 2: duplicate key `role` (first at line 1)"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    unapproved drift: 0 changes in 1 file
+    baseline b9707c17c5d2, accepted 2026-12-01T10:00:00Z
+
+    ┌──────────┬─────────────┬────────┬──────────┬─────────┐
+    │ file     ┆ status      ┆ format ┆ severity ┆ changes │
+    ╞══════════╪═════════════╪════════╪══════════╪═════════╡
+    │ app.json ┆ unparseable ┆ json   ┆ medium   ┆ 0       │
+    └──────────┴─────────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 0 changes
+
+    app.json (unparseable, medium)
+      ! line 2, column 2: duplicate key `role` (first at line 1)
+
+    unapproved drift: 0 changes in 1 file
+    [exit: 1]
+    ");
 }
 
 #[test]
@@ -224,25 +244,45 @@ fn ignored_keys_are_not_drift() {
         "metadata:\n  name: web\n  annotations:\n    example.com/rev: \"2\"\n",
     );
     let r = env.run(&["check"]);
-    r.expect_code(0);
-    assert!(
-        r.stdout.contains("k8s/web.yaml (cosmetic, info)"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    no unapproved drift (1 file formatting only)
+    baseline 66f02034dfc9, accepted 2026-12-01T10:00:00Z
+
+    ┌──────────────┬──────────┬────────┬──────────┬─────────┐
+    │ file         ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞══════════════╪══════════╪════════╪══════════╪═════════╡
+    │ k8s/web.yaml ┆ cosmetic ┆ yaml   ┆ info     ┆ 0       │
+    └──────────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 0 modified, 1 cosmetic; 0 changes
+
+    k8s/web.yaml (cosmetic, info)
+      formatting only: the data is unchanged
+
+    no unapproved drift (1 file formatting only)
+    [exit: 0]
+    ");
     env.write(
         "k8s/web.yaml",
         "metadata:\n  name: api\n  annotations:\n    example.com/rev: \"3\"\n",
     );
     let r = env.run(&["check"]);
-    r.expect_code(1);
-    assert!(
-        r.stdout
-            .contains("~ metadata.name (line 2): \"web\" -> \"api\""),
-        "{}",
-        r.transcript()
-    );
-    assert!(!r.stdout.contains("example.com/rev"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @r#"
+    unapproved drift: 1 medium change in 1 file
+    baseline 66f02034dfc9, accepted 2026-12-01T10:00:00Z
+
+    ┌──────────────┬──────────┬────────┬──────────┬─────────┐
+    │ file         ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞══════════════╪══════════╪════════╪══════════╪═════════╡
+    │ k8s/web.yaml ┆ modified ┆ yaml   ┆ medium   ┆ 1       │
+    └──────────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 1 change
+
+    k8s/web.yaml (modified, medium)
+      ~ metadata.name (line 2): "web" -> "api"  [medium]
+
+    unapproved drift: 1 medium change in 1 file
+    [exit: 1]
+    "#);
 }
 
 #[test]
@@ -254,14 +294,11 @@ fn bad_ignore_key_path_is_a_config_error() {
         &format!("{config}\n[[compare.ignore]]\nkeys = [\"a..b\"]\n"),
     );
     let r = env.run(&["check"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr.contains(
-            "error: invalid `[ROOT]/driftgate.toml`: in `[[compare.ignore]]`: bad key path `a..b`: empty key after `.`"
-        ),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: invalid `[ROOT]/driftgate.toml`: in `[[compare.ignore]]`: bad key path `a..b`: empty key after `.`
+    [exit: 2]
+    ");
 }
 
 #[test]
@@ -274,20 +311,7 @@ fn quiet_prints_the_verdict_and_verbose_explains() {
     [exit: 1]
     ");
     let v = env.run(&["check", "-v"]);
-    v.expect_code(1);
-    assert!(
-        v.stderr
-            .contains("7 files compared, 2 unchanged, 5 differ ("),
-        "{}",
-        v.stderr
-    );
-    assert!(v.stderr.contains("rule `k8s-privileged`: "), "{}", v.stderr);
-    assert!(
-        v.stderr
-            .contains("rule `drift/added`: A file, document, key or list item was added"),
-        "{}",
-        v.stderr
-    );
+    insta::assert_snapshot!("verbose_check_of_the_demo", v);
     let plain = env.run(&["check"]);
     assert!(!plain.stderr.contains("unchanged"), "{}", plain.stderr);
 }

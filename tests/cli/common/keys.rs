@@ -93,6 +93,7 @@ impl TestEnv {
             .unwrap()
             .to_string();
         self.redact(&fingerprint, &format!("[KEY:{name}]"));
+        self.number_hashes();
         if let Some(body) = public.split_whitespace().nth(1) {
             self.redact(body, &format!("[PUBKEY:{name}]"));
         }

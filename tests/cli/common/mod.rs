@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::rc::Rc;
 use std::time::Duration;
 
 use expectrl::Expect;
@@ -43,6 +44,92 @@ pub struct TestEnv {
     keys: RefCell<BTreeMap<String, keys::Key>>,
     /// The `[policy]` lines the builders wrote, in order.
     policy_lines: RefCell<Vec<String>>,
+    /// Hashes seen in transcripts once a key was made, in order of first appearance
+    /// (see [`Hashes`]); `None` while every hash is deterministic.
+    hashes: RefCell<Option<Hashes>>,
+    /// Secret hashes (`<redacted:1a2b3c4d>`) seen in transcripts; `Some` once a test
+    /// asks for it ([`TestEnv::number_secrets`]).
+    tokens: RefCell<Option<Hashes>>,
+}
+
+/// The hashes (12, 40 or 64 hex digits) that transcripts number `[H1]`, `[H2]`...
+///
+/// A test that makes SSH keys puts them in `allowed_signers`, which is part of the tree:
+/// every root hash and proposal id after that derives from random keys. Transcripts
+/// then name each hash by its order of first appearance (its 12-digit prefix), so
+/// the same id reads the same everywhere and a different one differently; the 40- and
+/// 64-digit forms read `[H1:40]` and `[H1:64]`. `stdout` and `stderr` keep the real
+/// values, for tests that use them as arguments.
+#[derive(Clone, Default, Debug)]
+pub struct Hashes(Rc<RefCell<Vec<String>>>);
+
+impl Hashes {
+    /// Returns `text` with every `<redacted:HEX>` numbered `<redacted:[S1]>`, `[S2]`...
+    /// by order of first appearance, so the same secret reads the same everywhere.
+    fn number_tokens(&self, text: &str) -> String {
+        const OPEN: &str = "<redacted:";
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(OPEN) {
+            let after = &rest[at + OPEN.len()..];
+            let hex = after.find('>').map(|e| &after[..e]);
+            out.push_str(&rest[..at + OPEN.len()]);
+            match hex {
+                Some(hex) if !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()) => {
+                    let mut seen = self.0.borrow_mut();
+                    let n = match seen.iter().position(|h| h == hex) {
+                        Some(i) => i + 1,
+                        None => {
+                            seen.push(hex.to_string());
+                            seen.len()
+                        }
+                    };
+                    out.push_str(&format!("[S{n}]"));
+                    rest = &after[hex.len()..];
+                }
+                _ => rest = after,
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Returns `text` with every word of 12, 40 or 64 lowercase hex digits numbered.
+    fn number(&self, text: &str) -> String {
+        let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        let mut prev_word = false;
+        while let Some(c) = rest.chars().next() {
+            let run = rest
+                .find(|c: char| !matches!(c, '0'..='9' | 'a'..='f'))
+                .unwrap_or(rest.len());
+            let next_word = rest[run..].chars().next().is_some_and(is_word);
+            if run > 0 && !prev_word && !next_word && matches!(run, 12 | 40 | 64) {
+                let hex = &rest[..run];
+                let mut seen = self.0.borrow_mut();
+                let n = match seen.iter().position(|h| *h == hex[..12]) {
+                    Some(i) => i + 1,
+                    None => {
+                        seen.push(hex[..12].to_string());
+                        seen.len()
+                    }
+                };
+                match run {
+                    12 => out.push_str(&format!("[H{n}]")),
+                    _ => out.push_str(&format!("[H{n}:{run}]")),
+                }
+                rest = &rest[run..];
+                prev_word = false;
+                continue;
+            }
+            let take = if run > 0 { run } else { c.len_utf8() };
+            out.push_str(&rest[..take]);
+            prev_word = rest[..take].chars().last().is_some_and(is_word);
+            rest = &rest[take..];
+        }
+        out
+    }
 }
 
 /// The outcome of one command; its `Display` is the transcript that snapshots show.
@@ -58,6 +145,11 @@ pub struct Run {
     pub stdout: String,
     /// stderr, normalized the same way.
     pub stderr: String,
+    /// Set when hashes derive from random keys: the transcript numbers them.
+    pub hashes: Option<Hashes>,
+    /// Set when the project has a random redaction key: the transcript numbers the
+    /// secret hashes (`<redacted:..>`) it shows.
+    pub tokens: Option<Hashes>,
 }
 
 impl fmt::Display for Run {
@@ -69,10 +161,20 @@ impl fmt::Display for Run {
             }
             fmt::Result::Ok(())
         };
-        part(f, &self.stdout)?;
+        let shown = |text: &str| {
+            let text = match &self.tokens {
+                Some(t) => t.number_tokens(text),
+                None => text.to_string(),
+            };
+            match &self.hashes {
+                Some(h) => h.number(&text),
+                None => text,
+            }
+        };
+        part(f, &shown(&self.stdout))?;
         if !self.stderr.is_empty() {
             f.write_str("--- stderr ---\n")?;
-            part(f, &self.stderr)?;
+            part(f, &shown(&self.stderr))?;
         }
         write!(f, "[exit: {}]", self.code)
     }
@@ -114,6 +216,8 @@ impl TestEnv {
             redactions: RefCell::new(Vec::new()),
             keys: RefCell::new(BTreeMap::new()),
             policy_lines: RefCell::new(Vec::new()),
+            hashes: RefCell::new(None),
+            tokens: RefCell::new(None),
         }
     }
 
@@ -136,6 +240,20 @@ impl TestEnv {
                 .unwrap()
                 .to_string(),
         }
+    }
+
+    /// Makes transcripts number hashes from now on (see [`Hashes`]): they derive from
+    /// random keys.
+    pub fn number_hashes(&self) {
+        self.hashes.borrow_mut().get_or_insert_with(Hashes::default);
+    }
+
+    /// Makes transcripts number secret hashes (`<redacted:[S1]>`) from now on: a
+    /// project's hashes derive from the random `.driftgate/redaction.key` that `init`
+    /// makes (`diff --files` outside a project, or a copied fixture, hash without a
+    /// random key, and their hashes stay as they are).
+    pub fn number_secrets(&self) {
+        self.tokens.borrow_mut().get_or_insert_with(Hashes::default);
     }
 
     /// Makes transcripts read `label` wherever `value` appears (a value that varies per
@@ -195,10 +313,17 @@ impl TestEnv {
             .stdin(Stdio::null())
             .output()
             .expect("run driftgate");
+        self.outcome(&out)
+    }
+
+    /// Returns the normalized outcome of a finished process.
+    pub fn outcome(&self, out: &std::process::Output) -> Run {
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: self.normalize(&String::from_utf8_lossy(&out.stdout)),
             stderr: self.normalize(&String::from_utf8_lossy(&out.stderr)),
+            hashes: self.hashes.borrow().clone(),
+            tokens: self.tokens.borrow().clone(),
         }
     }
 
@@ -217,7 +342,7 @@ impl TestEnv {
         for (value, label) in self.redactions.borrow().iter() {
             t = t.replace(value.as_str(), label);
         }
-        t.replace('\r', "")
+        elapsed(&t.replace('\r', ""))
     }
 
     /// Writes `content` to `rel` under the root, creating directories.
@@ -427,6 +552,28 @@ impl TestEnv {
         self.run(&["accept", &id, "--as", "carol"]).expect_code(0);
         id
     }
+}
+
+/// Returns `text` with the timings of `-v` (`(123 ms)`) read as `([ELAPSED] ms)`: the
+/// only value in a transcript that varies with the machine, not with the input.
+fn elapsed(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(" ms)") {
+        let head = &rest[..at];
+        let digits = head.len() - head.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        let start = at - digits;
+        if digits > 0 && head[..start].ends_with('(') {
+            out.push_str(&rest[..start]);
+            out.push_str("[ELAPSED]");
+        } else {
+            out.push_str(head);
+        }
+        out.push_str(" ms)");
+        rest = &rest[at + 4..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Waits for a pty session to end; returns its exit code.

@@ -26,7 +26,10 @@ impl TestEnv {
             .env("HOME", &self.home)
             .env("LANG", "C.UTF-8")
             .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"));
+            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
+            // Commits made at the clock's time have the same ids on every run.
+            .env("GIT_AUTHOR_DATE", self.now())
+            .env("GIT_COMMITTER_DATE", self.now());
         for (k, v) in &self.vars {
             c.env(k, v);
         }
@@ -45,11 +48,7 @@ impl TestEnv {
             .tool_command_in(program, dir, args)
             .output()
             .unwrap_or_else(|e| panic!("cannot run `{program}` (is it installed?): {e}"));
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: self.normalize(&String::from_utf8_lossy(&out.stdout)),
-            stderr: self.normalize(&String::from_utf8_lossy(&out.stderr)),
-        }
+        self.outcome(&out)
     }
 
     /// Runs `git args` in the root, expecting success; returns stdout, trimmed.

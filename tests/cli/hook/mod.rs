@@ -132,22 +132,20 @@ fn a_foreign_hook_is_kept_chained_and_restored() {
     ");
     assert_eq!(std::fs::read_to_string(&hook).unwrap(), theirs);
     let r = env.run(&["hook", "uninstall"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr.contains("not written by driftgate; not removed"),
-        "{}",
-        r.stderr
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: `[ROOT]/.git/hooks/pre-commit` exists and was not written by driftgate; not removed
+    hint: remove it yourself if you no longer want it
+    [exit: 2]
+    ");
     assert_eq!(std::fs::read_to_string(&hook).unwrap(), theirs);
 
     let r = env.run(&["hook", "install", "--force"]);
-    r.expect_code(0);
-    assert!(
-        r.stderr
-            .contains("the previous hook is kept as `pre-commit.driftgate-chained`"),
-        "{}",
-        r.stderr
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    installed the pre-commit hook `.git/hooks/pre-commit`; the previous hook is kept as `pre-commit.driftgate-chained` and runs first
+    [exit: 0]
+    ");
     let chained = hooks.join("pre-commit.driftgate-chained");
     assert_eq!(std::fs::read_to_string(&chained).unwrap(), theirs);
     assert_eq!(mode(&chained), 0o750);
@@ -255,12 +253,12 @@ fn a_root_below_the_top_is_passed_to_the_hook() {
 fn hook_install_outside_git_is_an_input_error() {
     let env = TestEnv::init(&[]);
     let r = env.run(&["hook", "install"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr.contains("is not inside a git repository"),
-        "{}",
-        r.stderr
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: `[ROOT]` is not inside a git repository
+    hint: run `git init` first, or install the hook from inside a repository
+    [exit: 2]
+    ");
     assert!(!env.exists(".git"));
 }
 
