@@ -9,13 +9,14 @@ fn proposals_lists_pending_ones() {
     env.write("a.txt", "x\n");
     let id = env.propose("alice", "first change");
     let r = env.run(&["proposals"]);
-    r.expect_code(0);
-    assert!(
-        r.stdout.contains(&id) && r.stdout.contains("alice"),
-        "{}",
-        r.transcript()
-    );
-    assert!(r.stdout.contains("first change"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    ┌──────────────┬───────────┬─────┬───────┬───────────┬──────────────┐
+    │ id           ┆ requester ┆ age ┆ files ┆ approvals ┆ reason       │
+    ╞══════════════╪═══════════╪═════╪═══════╪═══════════╪══════════════╡
+    │ 0e798e30f35c ┆ alice     ┆ 0s  ┆ 2     ┆ -         ┆ first change │
+    └──────────────┴───────────┴─────┴───────┴───────────┴──────────────┘
+    [exit: 0]
+    ");
     let r = env.run(&["proposals", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v[0]["id"], id.as_str());

@@ -17,13 +17,12 @@ fn a_rejected_proposal_can_never_be_accepted() {
         .expect_code(0);
     // The same tree has the same id: proposing it again is refused, nothing written.
     let r = env.run(&["snapshot", "-m", "again", "--as", "alice"]);
-    r.expect_code(2);
-    assert!(
-        r.stderr
-            .contains(&format!("this tree was proposed as {id} and rejected at")),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: this tree was proposed as 609da5ba2734 and rejected at 2026-12-01T10:00:00Z; a rejected proposal can never be accepted; nothing written
+    hint: change what the rejection objected to, then snapshot again
+    [exit: 2]
+    ");
     assert!(
         !env.root
             .join(format!(".driftgate/proposals/{id}.json"))

@@ -198,7 +198,25 @@ fn an_added_file_that_does_not_parse_says_why() {
     let message = f["message"].as_str().unwrap();
     assert!(message.starts_with("line "), "{message}");
     let r = env.run(&["check"]);
-    assert!(r.stdout.contains("! line "), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    unapproved drift: 1 critical change in 1 file
+    baseline b3116edecd83, accepted 2026-12-01T10:00:00Z
+
+    ┌────────┬────────┬────────┬──────────┬─────────┐
+    │ file   ┆ status ┆ format ┆ severity ┆ changes │
+    ╞════════╪════════╪════════╪══════════╪═════════╡
+    │ b.yaml ┆ added  ┆ yaml   ┆ critical ┆ 1       │
+    └────────┴────────┴────────┴──────────┴─────────┘
+    1 file differs: 1 added, 0 removed, 0 modified, 0 cosmetic; 1 change
+
+    b.yaml (added, critical)
+      ! line 2, column 1: while parsing a node, did not find expected node content
+      + (file)  [critical]
+          note: the content could not be rated (binary, unparseable, over the size cap, a symlink or not stored): rated as the strictest rule for this path could
+
+    unapproved drift: 1 critical change in 1 file
+    [exit: 1]
+    ");
 }
 
 #[test]

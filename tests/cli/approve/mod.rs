@@ -174,11 +174,43 @@ fn a_signed_approval_without_a_terminal_or_yes_is_refused_before_the_review() {
         "ok",
         "--yes",
     ]);
-    r.expect_code(0);
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    2 critical, 1 medium changes in 3 files need 1 approval
+    proposal [H1] by alice at 2026-12-01T10:00:00Z: first
+    candidate root [H2] on parent (none: first baseline)
+
+    ┌────────────────────────────┬────────┬────────┬──────────┬─────────┐
+    │ file                       ┆ status ┆ format ┆ severity ┆ changes │
+    ╞════════════════════════════╪════════╪════════╪══════════╪═════════╡
+    │ .driftgate/allowed_signers ┆ added  ┆ text   ┆ critical ┆ 1       │
+    │ driftgate.toml             ┆ added  ┆ toml   ┆ critical ┆ 1       │
+    │ a.yaml                     ┆ added  ┆ yaml   ┆ medium   ┆ 1       │
+    └────────────────────────────┴────────┴────────┴──────────┴─────────┘
+    3 files differ: 3 added, 0 removed, 0 modified, 0 cosmetic; 3 changes
+
+    .driftgate/allowed_signers (added, critical)
+      + (file) (line 1)  [critical]
+          note: driftgate's own policy or trust file: always critical
+          @@ -0,0 +1 @@
+          +bob ssh-ed25519 [PUBKEY:bob]
+
+    driftgate.toml (added, critical)
+      + (file) (line 1)  [critical: driftgate-config]
+        + compare: {}
+        + formats: {}
+        + policy: {}
+        + redact: {}
+        + rules: {}
+        + tree: {}
+
+    a.yaml (added, medium)
+      + (file) (line 1)  [medium]
+        + a: 1
+
+    2 critical, 1 medium changes in 3 files need 1 approval
+    approved [H1] as bob, signed with key [KEY:bob] (`.driftgate/proposals/[H1].approvals/bob.json.sig`); next: `driftgate accept [H1]`
+    [exit: 0]
+    ");
     // With `--yes` the review is still printed, for the CI log.
-    assert!(
-        r.stderr.contains("changes in 3 files need 1 approval"),
-        "{}",
-        r.stderr
-    );
 }

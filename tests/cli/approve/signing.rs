@@ -72,18 +72,31 @@ fn unsigned_statement_only_never_counts_under_the_default_policy() {
     ");
     // Nothing is approved yet, so nothing is logged as approved.
     assert_eq!(env.read(".driftgate/audit.jsonl"), audit_before);
-    let reason = "approval by bob does not count: it was written for signing with ssh-keygen, not signed yet";
     let r = env.run(&["explain", &id]);
-    assert!(
-        r.stdout
-            .contains("written for signing with ssh-keygen, not signed yet"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    proposal 8326cf48ffde by alice: first
+    judged by the policy, allowed_signers and rules of the first baseline itself (trust on first use)
+    highest severity: critical: the first baseline is the root of trust: it needs the quorum of the highest severity
+    requires 1 approval(s) from distinct principals and distinct keys
+      signed or interactive approvals; not by the requester alice
+    may sign: nobody (allowed_signers lists no key for namespace `driftgate`)
+    may approve interactively: anyone but the requester, at a terminal
+    counted (0):
+    not counted (1):
+      bob: it was written for signing with ssh-keygen, not signed yet
+    missing: 0 of 1 required approvals count
+    [exit: 1]
+    ");
     let before = env.state();
     let r = env.run(&["accept", &id, "--as", "carol"]);
-    r.expect_code(1);
-    assert!(r.stderr.contains(reason), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    proposal 8326cf48ffde is not accepted (policy and allowed_signers of the first baseline itself (trust on first use)):
+      0 of 1 required approvals count
+      approval by bob does not count: it was written for signing with ssh-keygen, not signed yet
+    see `driftgate explain 8326cf48ffde` for who may approve it; nothing written
+    [exit: 1]
+    ");
     assert!(!env.exists(".driftgate/baseline.json"));
     assert_eq!(env.state(), before);
 }
@@ -225,27 +238,63 @@ fn statement_signed_by_ssh_keygen_is_accepted() {
         "-m",
         "ok",
     ]);
-    r.expect_code(0);
+    insta::assert_snapshot!(r, @"
+    .driftgate/proposals/[H1].approvals/bob.json
+    --- stderr ---
+    2 critical, 1 medium changes in 3 files need 1 approval
+    proposal [H1] by alice at 2026-12-01T10:00:00Z: first
+    candidate root [H2] on parent (none: first baseline)
+
+    ┌────────────────────────────┬────────┬────────┬──────────┬─────────┐
+    │ file                       ┆ status ┆ format ┆ severity ┆ changes │
+    ╞════════════════════════════╪════════╪════════╪══════════╪═════════╡
+    │ .driftgate/allowed_signers ┆ added  ┆ text   ┆ critical ┆ 1       │
+    │ driftgate.toml             ┆ added  ┆ toml   ┆ critical ┆ 1       │
+    │ a.yaml                     ┆ added  ┆ yaml   ┆ medium   ┆ 1       │
+    └────────────────────────────┴────────┴────────┴──────────┴─────────┘
+    3 files differ: 3 added, 0 removed, 0 modified, 0 cosmetic; 3 changes
+
+    .driftgate/allowed_signers (added, critical)
+      + (file) (line 1)  [critical]
+          note: driftgate's own policy or trust file: always critical
+          @@ -0,0 +1 @@
+          +bob ssh-ed25519 [PUBKEY:bob]
+
+    driftgate.toml (added, critical)
+      + (file) (line 1)  [critical: driftgate-config]
+        + policy:
+        +   require_signatures: true
+
+    a.yaml (added, medium)
+      + (file) (line 1)  [medium]
+        + replicas: 1
+
+    2 critical, 1 medium changes in 3 files need 1 approval
+    wrote the statement approving [H1] as bob; it does not count until signed; sign it with:
+      ssh-keygen -Y sign -f KEY -n driftgate .driftgate/proposals/[H1].approvals/bob.json
+    [exit: 0]
+    ");
     assert_eq!(
         r.stdout,
         format!(".driftgate/proposals/{id}.approvals/bob.json\n")
-    );
-    assert!(
-        r.stderr.contains("ssh-keygen -Y sign -f KEY -n driftgate"),
-        "{}",
-        r.transcript()
     );
     // Unsigned, the statement does not count yet.
     env.run(&["accept", &id, "--as", "alice"]).expect_code(1);
     keygen_sign(&bob, &env.statement(&id, "bob"), "driftgate");
     let r = env.run(&["explain", &id]);
-    r.expect_code(0);
-    assert!(
-        r.stdout
-            .contains(&format!("  bob  signed, key {}\n", bob.shown())),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    proposal [H1] by alice: first
+    judged by the policy, allowed_signers and rules of the first baseline itself (trust on first use)
+    highest severity: critical: the first baseline is the root of trust: it needs the quorum of the highest severity
+    requires 1 approval(s) from distinct principals and distinct keys
+      signed approvals only; not by the requester alice
+    may sign (allowed_signers):
+      bob  [KEY:bob]
+    counted (1):
+      bob  signed, key [KEY:bob]
+    satisfied: `driftgate accept [H1]` will accept it (root [H2])
+    [exit: 0]
+    ");
     env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
     env.run(&["verify"]).expect_code(0);
 }
@@ -770,6 +819,15 @@ fn an_approval_signed_with_plain_ssh_keygen_is_logged_at_accept() {
         .collect();
     assert_eq!(events, ["proposed", "approved", "accepted"]);
     let text = env.run(&["log"]);
-    assert!(text.stdout.contains("approved"), "{}", text.stdout);
+    insta::assert_snapshot!(text, @"
+    ┌──────────────────────┬──────────┬───────┬──────────────┬──────────────┬────────┐
+    │ time                 ┆ event    ┆ actor ┆ proposal     ┆ root         ┆ reason │
+    ╞══════════════════════╪══════════╪═══════╪══════════════╪══════════════╪════════╡
+    │ 2026-12-01T10:00:00Z ┆ proposed ┆ alice ┆ [H1] ┆ [H2] ┆ first  │
+    │ 2026-12-01T10:00:00Z ┆ approved ┆ bob   ┆ [H1] ┆ [H2] ┆ ok     │
+    │ 2026-12-01T10:00:00Z ┆ accepted ┆ carol ┆ [H1] ┆ [H2] ┆        │
+    └──────────────────────┴──────────┴───────┴──────────────┴──────────────┴────────┘
+    [exit: 0]
+    ");
     env.run(&["verify"]).expect_code(0);
 }

@@ -197,9 +197,26 @@ fn control_characters_from_files_and_reasons_are_shown_escaped() {
     env.accept_current("first");
     env.write("notes.txt", "allow: everyone\u{1b}[2K\r+allow: none\n");
     let r = env.run(&["diff"]);
-    r.expect_code(1);
-    assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
-    assert!(r.stdout.contains("\\u{1b}[2K\\u{d}"), "{}", r.stdout);
+    insta::assert_snapshot!(r, @r"
+    unapproved drift: 1 medium change in 1 file
+    baseline a5ad5281c371, accepted 2026-12-01T10:00:00Z
+
+    ┌───────────┬──────────┬────────┬──────────┬─────────┐
+    │ file      ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞═══════════╪══════════╪════════╪══════════╪═════════╡
+    │ notes.txt ┆ modified ┆ text   ┆ medium   ┆ 1       │
+    └───────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 1 change
+
+    notes.txt (modified, medium)
+      ~ (file) (line 1)  [medium]
+          @@ -1 +1,2 @@
+          -allow: none
+          +allow: everyone\u{1b}[2K\u{d}++allow: none
+
+    unapproved drift: 1 medium change in 1 file
+    [exit: 1]
+    ");
     env.propose("alice", "typo\u{1b}]0;owned\u{7}");
     for args in [vec!["log"], vec!["proposals"]] {
         let r = env.run(&args);

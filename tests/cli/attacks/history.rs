@@ -69,13 +69,11 @@ fn rollback_and_fork_with_a_revoked_key_is_stopped_by_verify_base() {
     // On its own the forked chain verifies; against main it does not.
     env.run(&["verify"]).expect_code(0);
     let r = env.run(&["verify", "--base", &main]);
-    r.expect_code(3);
-    assert!(
-        r.stderr.contains("which is not on today's chain")
-            && r.stderr.contains("the baseline was rolled back or forked"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: the accepted baseline at `[H1:40]` ([H1]) is [H2], which is not on today's chain (ending at [H3]): the baseline was rolled back or forked
+    [exit: 3]
+    ");
     // The rollback alone (no fork) is refused the same way.
     env.git(&["checkout", "-q", &first, "--", "."]);
     env.run(&["verify", "--base", &main]).expect_code(3);
@@ -118,6 +116,8 @@ fn deleting_the_newer_history_after_a_rollback_is_caught_by_the_audit_log() {
 #[test]
 fn a_restored_rejection_is_stopped_by_verify_base() {
     let env = TestEnv::new();
+    // Commit ids cover the random redaction key in `.driftgate/`.
+    env.number_hashes();
     env.git_init_in(&env.root);
     env.run(&["init"]).expect_code(0);
     env.write("a.txt", "x\n");
@@ -138,13 +138,11 @@ fn a_restored_rejection_is_stopped_by_verify_base() {
     env.run(&["verify"]).expect_code(0);
     env.run(&["check"]).expect_code(0);
     let r = env.run(&["verify", "--base", &main]);
-    r.expect_code(3);
-    assert!(
-        r.stderr.contains("does not extend the audit log at")
-            && r.stderr.contains("the log was rewritten, cut or replaced"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: `[ROOT]/.driftgate/audit.jsonl` does not extend the audit log at `[H1:40]` ([H1]): it differs from line 6 on (the log was rewritten, cut or replaced)
+    [exit: 3]
+    ");
 }
 
 #[test]
@@ -237,6 +235,8 @@ fn a_rewritten_audit_log_is_stopped_by_verify_base() {
 #[test]
 fn the_hook_refuses_a_commit_that_rolls_the_baseline_back() {
     let env = git_project();
+    // Commit ids cover the random redaction key in `.driftgate/`.
+    env.number_hashes();
     let first = env.head();
     env.write("a.txt", "y\n");
     env.accept_current("second");
@@ -245,13 +245,12 @@ fn the_hook_refuses_a_commit_that_rolls_the_baseline_back() {
     env.git(&["rm", "-r", "-q", ".driftgate"]);
     env.git(&["checkout", &first, "--", "."]);
     let r = env.git_run_in(&env.root, &["commit", "-q", "-m", "roll back"]);
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: the accepted baseline at `HEAD` ([H1]) is [H2], which is not on today's chain (ending at [H3]): the baseline was rolled back or forked
+    [exit: 1]
+    ");
     assert_ne!(r.code, 0, "{}", r.transcript());
-    assert!(
-        r.stderr.contains("does not extend the audit log at `HEAD`")
-            || r.stderr.contains("is not on today's chain"),
-        "{}",
-        r.transcript()
-    );
     assert_eq!(env.git(&["rev-parse", "HEAD"]), env.head());
 }
 
@@ -303,12 +302,33 @@ fn a_self_hiding_ignore_file_is_drift_in_every_source() {
     }
     env.commit_all("hidden");
     let r = env.run(&["check", "--rev", "HEAD"]);
-    r.expect_code(1);
-    assert!(
-        r.stdout.contains("k8s/.gitignore") && r.stdout.contains("k8s/backdoor.yaml"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    unapproved drift: 2 medium changes in 2 files
+    baseline 77f56cd601cc, accepted 2026-12-01T10:00:00Z
+
+    ┌───────────────────┬────────┬────────┬──────────┬─────────┐
+    │ file              ┆ status ┆ format ┆ severity ┆ changes │
+    ╞═══════════════════╪════════╪════════╪══════════╪═════════╡
+    │ k8s/.gitignore    ┆ added  ┆ text   ┆ medium   ┆ 1       │
+    │ k8s/backdoor.yaml ┆ added  ┆ yaml   ┆ medium   ┆ 1       │
+    └───────────────────┴────────┴────────┴──────────┴─────────┘
+    2 files differ: 2 added, 0 removed, 0 modified, 0 cosmetic; 2 changes
+
+    k8s/.gitignore (added, medium)
+      + (file) (line 1)  [medium]
+          @@ -0,0 +1,2 @@
+          +.gitignore
+          +backdoor.yaml
+
+    k8s/backdoor.yaml (added, medium)
+      + (file) (line 1)  [medium]
+        + kind: ClusterRoleBinding
+        + roleRef:
+        +   name: cluster-admin
+
+    unapproved drift: 2 medium changes in 2 files
+    [exit: 1]
+    ");
 }
 
 #[test]

@@ -160,7 +160,45 @@ fn drift_is_judged_by_the_rules_of_the_accepted_baseline() {
     r.expect_code(0);
     assert_eq!(file(&report(&r.stdout), "iam/policy.txt").severity, "info");
     let none = env.run(&["rules"]);
-    assert!(!none.stderr.contains("note:"), "{}", none.transcript());
+    insta::assert_snapshot!(none, @"
+    ┌──────────────────────────────┬──────────┬─────────┬────────────────────────────────────────────────────────────────────────────────────────────────────────┐
+    │ id                           ┆ severity ┆ source  ┆ description                                                                                            │
+    ╞══════════════════════════════╪══════════╪═════════╪════════════════════════════════════════════════════════════════════════════════════════════════════════╡
+    │ k8s-rbac-wildcard            ┆ critical ┆ builtin ┆ A Role or ClusterRole grants `*` verbs, resources, API groups or URLs                                  │
+    │ k8s-rbac-escalation          ┆ critical ┆ builtin ┆ A Role or ClusterRole grants `escalate`, `bind` or `impersonate`                                       │
+    │ k8s-rbac-rules               ┆ high     ┆ builtin ┆ The permissions of a Role or ClusterRole changed                                                       │
+    │ k8s-rbac-binding             ┆ high     ┆ builtin ┆ Who is bound to which role changed (subjects, roleRef)                                                 │
+    │ k8s-cluster-admin-binding    ┆ critical ┆ builtin ┆ A binding now grants `cluster-admin`                                                                   │
+    │ k8s-privileged               ┆ critical ┆ builtin ┆ A container becomes privileged                                                                         │
+    │ k8s-privilege-escalation     ┆ high     ┆ builtin ┆ A container may gain more privileges than its parent process                                           │
+    │ k8s-host-namespaces          ┆ critical ┆ builtin ┆ A pod shares the node's network, PID or IPC namespace                                                  │
+    │ k8s-host-path                ┆ high     ┆ builtin ┆ A pod mounts a directory of the node (hostPath volume)                                                 │
+    │ k8s-capabilities             ┆ high     ┆ builtin ┆ A container gains Linux capabilities                                                                   │
+    │ k8s-secret-data              ┆ high     ┆ builtin ┆ The data of a Secret changed                                                                           │
+    │ k8s-service-account          ┆ high     ┆ builtin ┆ Which service account a pod runs as, or whether its token is mounted, changed                          │
+    │ k8s-image                    ┆ high     ┆ builtin ┆ A container image changed: different code runs                                                         │
+    │ iam-wildcard                 ┆ critical ┆ builtin ┆ An Allow statement uses a wildcard in its actions, resources or principals                             │
+    │ iam-allow                    ┆ critical ┆ builtin ┆ A Deny statement becomes an Allow                                                                      │
+    │ iam-policy                   ┆ high     ┆ builtin ┆ The effect, actions, resources, principals or conditions of a policy statement changed                 │
+    │ gha-permissions              ┆ high     ┆ builtin ┆ The token permissions of a workflow or job changed                                                     │
+    │ gha-permissions-write        ┆ critical ┆ builtin ┆ A workflow or job gets write permissions                                                               │
+    │ gha-pull-request-target      ┆ critical ┆ builtin ┆ A workflow runs on `pull_request_target`: with secrets, on code from forks                             │
+    │ gha-pull-request-target-list ┆ critical ┆ builtin ┆ A workflow runs on `pull_request_target` (listed as an event name)                                     │
+    │ gha-secrets-third-party      ┆ high     ┆ builtin ┆ A secret is passed to an action or reusable workflow outside `actions/`, `github/` and this repository │
+    │ compose-privileged           ┆ critical ┆ builtin ┆ A service becomes privileged                                                                           │
+    │ compose-host-namespaces      ┆ critical ┆ builtin ┆ A service shares the host's network, PID, IPC or user namespace                                        │
+    │ compose-capabilities         ┆ high     ┆ builtin ┆ A service gains Linux capabilities                                                                     │
+    │ compose-host-mounts          ┆ high     ┆ builtin ┆ A service mounts a path of the host (bind mount)                                                       │
+    │ compose-ports                ┆ medium   ┆ builtin ┆ A service publishes different ports                                                                    │
+    │ secret-keys                  ┆ high     ┆ builtin ┆ A secret changed: a value under a secret-looking key (see `[redact] keys`) or one found by its shape   │
+    │ docs                         ┆ low      ┆ config  ┆ Documentation                                                                                          │
+    │ iam                          ┆ info     ┆ config  ┆ Access policies                                                                                        │
+    │ iam-removed                  ┆ high     ┆ config  ┆                                                                                                        │
+    └──────────────────────────────┴──────────┴─────────┴────────────────────────────────────────────────────────────────────────────────────────────────────────┘
+    --- stderr ---
+    30 active rule(s), 3 from driftgate.toml; 1 built-in rule(s) off; changes no rule matches are medium
+    [exit: 0]
+    ");
 }
 
 #[test]

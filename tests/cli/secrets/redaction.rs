@@ -6,17 +6,36 @@ use crate::common::TestEnv;
 #[test]
 fn secrets_in_text_files_never_reach_output_or_state() {
     let env = TestEnv::init(&[]);
+    env.number_secrets();
+    // Stored secret hashes are keyed: the tree's hashes vary with the key.
+    env.number_hashes();
     env.write("app.env", "HOST=db\nDB_PASSWORD=hunter2-old\n");
     env.accept_current("first");
     env.write("app.env", "HOST=db2\nDB_PASSWORD=hunter2-new\n");
     env.assert_no_format_prints(&["diff"], 1, "hunter2");
     let r = env.run(&["diff"]);
-    assert!(r.stdout.contains("+HOST=db2"), "{}", r.transcript());
-    assert!(
-        r.stdout.contains("+DB_PASSWORD=<redacted:"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    unapproved drift: 1 high change in 1 file
+    baseline [H1], accepted 2026-12-01T10:00:00Z
+
+    ┌─────────┬──────────┬────────┬──────────┬─────────┐
+    │ file    ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞═════════╪══════════╪════════╪══════════╪═════════╡
+    │ app.env ┆ modified ┆ text   ┆ high     ┆ 1       │
+    └─────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 1 change
+
+    app.env (modified, high)
+      ~ (file) (line 1)  [high: secret-keys]
+          @@ -1,2 +1,2 @@
+          -HOST=db
+          -DB_PASSWORD=<redacted:[S1]>
+          +HOST=db2
+          +DB_PASSWORD=<redacted:[S2]>
+
+    unapproved drift: 1 high change in 1 file
+    [exit: 1]
+    ");
     env.propose("alice", "second");
     env.assert_state_lacks("hunter2");
 }
@@ -74,6 +93,9 @@ fn added_and_removed_files_show_their_content_with_secrets_redacted() {
 #[test]
 fn secret_lines_inside_multi_line_strings_are_redacted() {
     let env = TestEnv::init(&[]);
+    env.number_secrets();
+    // Stored secret hashes are keyed: the tree's hashes vary with the key.
+    env.number_hashes();
     let config = |pass: &str, level: &str| {
         format!(
             "kind: ConfigMap\ndata:\n  app.properties: |\n    db.host=db\n    db.password={pass}\n    log.level={level}\n  privateKey: k-{pass}\n"
@@ -84,12 +106,30 @@ fn secret_lines_inside_multi_line_strings_are_redacted() {
     env.write("cm.yaml", &config("NEWSECRET", "debug"));
     env.assert_no_format_prints(&["check"], 1, "SECRET");
     let r = env.run(&["check"]);
-    assert!(r.stdout.contains("+log.level=debug"), "{}", r.transcript());
-    assert!(
-        r.stdout.contains("db.password=<redacted:"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @r#"
+    unapproved drift: 2 high changes in 1 file
+    baseline [H1], accepted 2026-12-01T10:00:00Z
+
+    ┌─────────┬──────────┬────────┬──────────┬─────────┐
+    │ file    ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞═════════╪══════════╪════════╪══════════╪═════════╡
+    │ cm.yaml ┆ modified ┆ yaml   ┆ high     ┆ 2       │
+    └─────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 2 changes
+
+    cm.yaml (modified, high)
+      ~ data."app.properties" (line 3)  [high: secret-keys]
+          @@ -1,3 +1,3 @@
+           db.host=db
+          -db.password=<redacted:[S1]>
+          -log.level=info
+          +db.password=<redacted:[S2]>
+          +log.level=debug
+      ~ data.privateKey (line 7): "<redacted:[S3]>" -> "<redacted:[S4]>"  [high: secret-keys]
+
+    unapproved drift: 2 high changes in 1 file
+    [exit: 1]
+    "#);
     env.propose("alice", "second");
     env.assert_state_lacks("SECRET");
 }
@@ -97,6 +137,9 @@ fn secret_lines_inside_multi_line_strings_are_redacted() {
 #[test]
 fn aliases_of_secrets_stay_secret() {
     let env = TestEnv::init(&[]);
+    env.number_secrets();
+    // Stored secret hashes are keyed: the tree's hashes vary with the key.
+    env.number_hashes();
     let yaml =
         |pass: &str| format!("password: &p {pass}\nnote: *p\nlist:\n  - *p\n  - plain\nlevel: 1\n");
     env.write("a.yaml", &yaml("hunter2-OLD"));
@@ -107,7 +150,26 @@ fn aliases_of_secrets_stay_secret() {
     );
     env.assert_no_format_prints(&["diff"], 1, "hunter2");
     let r = env.run(&["diff"]);
-    assert!(r.stdout.contains("level"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @r#"
+    unapproved drift: 3 high, 1 medium changes in 1 file
+    baseline [H1], accepted 2026-12-01T10:00:00Z
+
+    ┌────────┬──────────┬────────┬──────────┬─────────┐
+    │ file   ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞════════╪══════════╪════════╪══════════╪═════════╡
+    │ a.yaml ┆ modified ┆ yaml   ┆ high     ┆ 4       │
+    └────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 4 changes
+
+    a.yaml (modified, high)
+      ~ password (line 1): "<redacted:[S1]>" -> "<redacted:[S2]>"  [high: secret-keys]
+      ~ note (line 2): "<redacted:[S1]>" -> "<redacted:[S2]>"  [high: secret-keys]
+      ~ list[0] (line 4): "<redacted:[S1]>" -> "<redacted:[S2]>"  [high: secret-keys]
+      ~ level (line 6): 1 -> 2  [medium]
+
+    unapproved drift: 3 high, 1 medium changes in 1 file
+    [exit: 1]
+    "#);
     env.propose("alice", "second");
     env.assert_state_lacks("hunter2");
 }

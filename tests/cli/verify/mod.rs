@@ -34,7 +34,12 @@ fn verify_walks_an_intact_chain() {
 
     let (first, second) = two_baselines(&env);
     let r = env.run(&["verify"]);
-    r.expect_code(0);
+    insta::assert_snapshot!(r, @"
+    verified 2 baseline(s) from d2e6c464a911 to 2bc9162843a5: 2 approval(s), audit log of 6 line(s)
+    --- stderr ---
+    warning: the first baseline is trusted on first use; pin it in CI with `driftgate verify --trust-root d2e6c464a911f7c86dd2eb7ff46d74c9d73137ee45af4bdce85d57ef2a7b9898`
+    [exit: 0]
+    ");
     assert_eq!(
         r.stdout,
         format!(
@@ -42,13 +47,6 @@ fn verify_walks_an_intact_chain() {
             short(&first),
             short(&second)
         )
-    );
-    assert!(
-        r.stderr.contains(&format!(
-            "pin it in CI with `driftgate verify --trust-root {first}`"
-        )),
-        "{}",
-        r.transcript()
     );
 
     let r = env.run(&["verify", "--trust-root", &first]);
@@ -159,7 +157,6 @@ fn edited_entry_with_a_recomputed_root_hash() {
     // The attacker also writes a history record, reusing the real approvals.
     let mut record: Record =
         serde_json::from_str(&env.read(&format!(".driftgate/history/{second}.json"))).unwrap();
-    let old_id = record.proposal.clone();
     record.proposal = baseline::proposal_id(&forged, b.parent.as_deref());
     record.baseline = b;
     driftgate::store::write_atomic(
@@ -168,15 +165,11 @@ fn edited_entry_with_a_recomputed_root_hash() {
     )
     .unwrap();
     let r = env.run(&["verify"]);
-    r.expect_code(3);
-    assert!(
-        r.stderr.contains(&format!(
-            "approval by bob does not count: it approves proposal {old_id}, not {}",
-            record.proposal
-        )),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: baseline 1e3d3d6d4aeb (`[ROOT]/.driftgate/history/1e3d3d6d4aeb5ed45e957f6c99250f1a3a4564cbd85b707dafcf7ede268a7290.json`): not approved under the policy and allowed_signers of its parent d2e6c464a911: 0 of 1 required approvals count; approval by bob does not count: it approves proposal ac2e1168be1f, not b61e31147307: statements cannot be moved between proposals
+    [exit: 3]
+    ");
     env.run(&["check"]).expect_code(3);
 }
 
@@ -312,21 +305,18 @@ fn unapproved_trust_or_policy_change_in_the_tree() {
     let bob = env.key("bob", "ed25519");
     env.write_signers(&bob.line("bob", ""));
     let r = env.run(&["verify"]);
-    r.expect_code(3);
-    assert!(
-        r.stderr.contains(
-            "error: `[ROOT]/.driftgate/allowed_signers` differs from the accepted baseline"
-        ) && r.stderr.contains("the trust set changed without approval"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: `[ROOT]/.driftgate/allowed_signers` differs from the accepted baseline [H1]: the trust set changed without approval
+    [exit: 3]
+    ");
     env.run(&["check"]).expect_code(1);
 }
 
 #[test]
 fn accept_refuses_to_extend_a_broken_chain() {
     let env = TestEnv::init(&[]);
-    let (_, second) = two_baselines(&env);
+    two_baselines(&env);
     let full = env.read(".driftgate/audit.jsonl");
     let lines: Vec<&str> = full.lines().collect();
     env.write(".driftgate/audit.jsonl", &(lines[..5].join("\n") + "\n"));
@@ -335,13 +325,12 @@ fn accept_refuses_to_extend_a_broken_chain() {
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
     let before = env.state();
     let r = env.run(&["accept", &id, "--as", "carol"]);
-    r.expect_code(3);
-    assert!(
-        r.stderr.contains(&format!("baseline {}", short(&second))),
-        "{}",
-        r.transcript()
-    );
-    assert!(r.stderr.contains("hint: run `driftgate verify`"));
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: baseline 2bc9162843a5 (`[ROOT]/.driftgate/history/2bc9162843a50ae2da406c736b36cccab3763683acd0cdde68957b48a8cc2bab.json`): the audit log has no `accepted` event for it (lines were cut off its end)
+    hint: run `driftgate verify` to see the whole chain
+    [exit: 3]
+    ");
     assert_eq!(env.state(), before);
 }
 
