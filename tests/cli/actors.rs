@@ -48,7 +48,7 @@ fn an_agents_proposal_needs_two_human_approvals() {
     );
     assert_eq!(env.approve_pty(&id, "bob", "fine"), 0);
     assert_eq!(last_event(&env)["actor_kind"], "human");
-    let r = env.run(&["accept", &id, "--as", "carol"]);
+    let r = env.accept(&id, "carol");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal 712aaca06c2f is not accepted (policy and allowed_signers of the parent baseline 3ca5920deb07):
@@ -82,7 +82,7 @@ fn an_agents_proposal_needs_two_human_approvals() {
     [exit: 0]
     ");
     assert_eq!(env.approve_pty(&id, "carol", "fine too"), 0);
-    env.run(&["accept", &id, "--as", "dave"]).expect_code(0);
+    env.accept(&id, "dave").expect_code(0);
     env.run(&["verify"]).expect_code(0);
     let record: serde_json::Value =
         serde_json::from_str(&env.read(&format!(".driftgate/history/{}.json", env.root_hash())))
@@ -96,7 +96,7 @@ fn a_machine_proposal_forged_into_history_fails_verify() {
     env.write("app.yaml", "replicas: 3\n");
     let id = env.propose("deploy-bot@example.com", "scale");
     assert_eq!(env.approve_pty(&id, "bob", "fine"), 0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(1);
+    env.accept(&id, "carol").expect_code(1);
     env.forge_accept(&id);
     let r = env.run(&["verify"]);
     insta::assert_snapshot!(r, @"
@@ -157,7 +157,7 @@ fn a_machine_principals_signed_approval_does_not_count() {
     missing: 0 of 1 required approvals count
     [exit: 1]
     ");
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(1);
+    env.accept(&id, "carol").expect_code(1);
 }
 
 #[test]
@@ -172,7 +172,7 @@ fn an_interactive_approval_made_in_ci_does_not_count() {
         serde_json::from_str(&env.read(&format!(".driftgate/proposals/{id}.approvals/bob.json")))
             .unwrap();
     assert_eq!(statement["actor_kind"], "ci");
-    let r = env.run(&["accept", &id, "--as", "carol"]);
+    let r = env.accept(&id, "carol");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal 712aaca06c2f is not accepted (policy and allowed_signers of the parent baseline 3ca5920deb07):
@@ -183,7 +183,7 @@ fn an_interactive_approval_made_in_ci_does_not_count() {
     ");
     // The same reviewer at a terminal outside CI counts.
     assert_eq!(env.approve_pty(&id, "bob", "at my desk"), 0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
 }
 
 #[test]
@@ -230,7 +230,7 @@ fn unsigned_proposals_are_refused_under_require_signed_proposals() {
     let mut p: serde_json::Value = serde_json::from_str(&signed).unwrap();
     p.as_object_mut().unwrap().remove("request");
     std::fs::write(&path, serde_json::to_string_pretty(&p).unwrap()).unwrap();
-    let r = env.run(&["accept", &id, "--as", "carol"]);
+    let r = env.accept(&id, "carol");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal [H1] is not accepted (policy and allowed_signers of the first baseline itself (trust on first use)):
@@ -273,7 +273,7 @@ fn unsigned_proposals_are_refused_under_require_signed_proposals() {
     satisfied: `driftgate accept [H1]` will accept it (root [H2])
     [exit: 0]
     ");
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
     env.run(&["verify"]).expect_code(0);
 }
 
@@ -312,7 +312,7 @@ fn an_expired_approval_does_not_count_and_explain_says_so() {
     missing: 0 of 1 required approvals count
     [exit: 1]
     ");
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(1);
+    env.accept(&id, "carol").expect_code(1);
     env.forge_accept(&id);
     let r = env.run(&["verify"]);
     insta::assert_snapshot!(r, @"
@@ -347,7 +347,7 @@ fn an_expired_proposal_is_listed_recorded_once_refused_and_renewed() {
     env.run(&["proposals"]).expect_code(0);
     assert_eq!(expired(&env), 1, "recorded once");
     assert_eq!(env.approve_pty(&id, "bob", "fine"), 0);
-    let r = env.run(&["accept", &id, "--as", "carol"]);
+    let r = env.accept(&id, "carol");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal b413e8d4c9db is not accepted (policy and allowed_signers of the parent baseline 0181d5a3cfd0):
@@ -362,7 +362,7 @@ fn an_expired_proposal_is_listed_recorded_once_refused_and_renewed() {
     assert_eq!(r.stdout.trim(), id);
     let proposed = last_event(&env);
     assert_eq!(proposed["details"]["renewed"], true);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
     env.run(&["verify"]).expect_code(0);
 }
 
@@ -418,7 +418,7 @@ fn state_written_before_actors_still_loads() {
     p.as_object_mut().unwrap().remove("requester_kind");
     std::fs::write(&path, serde_json::to_string_pretty(&p).unwrap()).unwrap();
     assert_eq!(env.approve_pty(&id, "bob", "fine"), 0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
     env.run(&["verify"]).expect_code(0);
     env.run(&["log"]).expect_code(0);
 }

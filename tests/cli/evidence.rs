@@ -23,12 +23,12 @@ pub fn signed_history(env: &TestEnv) -> (Key, Key) {
     env.write("a.yaml", "replicas: 1\n");
     let id = env.propose("alice", "first baseline");
     env.sign_with(&id, "bob@example.com", &bob).expect_code(0);
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
     env.write("a.yaml", "replicas: 2\n");
     let id = env.propose_with("alice", "scale | up", &["--actor", "agent:release-bot"]);
     env.sign_with(&id, "bob@example.com", &bob).expect_code(0);
     env.keygen_approve(&id, "dave@example.com", &dave, "driftgate");
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
     (bob, dave)
 }
 

@@ -48,7 +48,7 @@ fn solo_init_allows_self_approval() {
     env.write("a.txt", "x\n");
     let id = env.propose("alice", "first");
     assert_eq!(env.approve_pty(&id, "alice", "my own project"), 0);
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
     env.run(&["check"]).expect_code(0);
 }
 

@@ -530,7 +530,7 @@ fn an_expired_proposal_is_notified_once() {
     env.set_clock("2026-12-01T10:00:03Z");
     env.run(&["proposals"]).expect_code(0);
     env.run(&["proposals"]).expect_code(0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(1);
+    env.accept(&id, "carol").expect_code(1);
     let got = hook.received();
     assert_eq!(got.len(), 1, "{got:?}");
     let event = got[0].json();

@@ -35,7 +35,7 @@ fn a_rejected_proposal_can_never_be_accepted() {
         &statement,
     );
     let before = env.read(".driftgate/audit.jsonl");
-    let r = env.run(&["accept", &id, "--as", "carol"]);
+    let r = env.accept(&id, "carol");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal 609da5ba2734 is not accepted (policy and allowed_signers of the parent baseline 754202f5cdfb):

@@ -47,7 +47,7 @@ fn a_large_tree_is_stored_in_a_few_files() {
     assert!(!proposal.contains("owner"), "contents in the proposal");
     // baseline.json names the tree: it does not grow with it.
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
     assert!(env.read(".driftgate/baseline.json").len() < 1024);
     env.run(&["verify"]).expect_code(0);
     env.run(&["check"]).expect_code(0);

@@ -40,9 +40,7 @@ fn a_report_written_inside_the_tree_is_warned_about() {
 #[test]
 fn hints_name_the_real_proposal() {
     let env = TestEnv::init(&[]);
-    let bob = env.key("bob", "ed25519");
-    env.write_signers(&bob.line("bob", ""));
-    env.policy("require_signatures = true\n");
+    env.signers(["bob"]).require_signatures();
     env.write("a.yaml", "a: 1\n");
     let id = env.propose("alice", "first");
     let mut s = env.pty(&["approve", &id, "--as", "bob"]);

@@ -16,7 +16,7 @@ fn init_snapshot_approve_accept_check() {
     assert!(!env.exists(".driftgate/baseline.json"));
     assert_eq!(env.approve_pty(&id, "bob", "reviewed"), 0);
     assert!(env.exists(&format!(".driftgate/proposals/{id}.approvals/bob.json")));
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
     assert!(env.exists(".driftgate/baseline.json"));
     assert!(!env.exists(&format!(".driftgate/proposals/{id}.json")));
     env.run(&["check"]).expect_code(0);
@@ -54,7 +54,7 @@ fn accept_without_approval_is_refused_and_baseline_untouched() {
     env.write("a.txt", "two\n");
     let id = env.propose("alice", "second");
     let before = env.state();
-    let r = env.run(&["accept", &id, "--as", "alice"]);
+    let r = env.accept(&id, "alice");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal cd11d8b49460 is not accepted (policy and allowed_signers of the parent baseline 46735c0eb88f):
@@ -101,9 +101,9 @@ fn accept_of_a_stale_proposal_is_refused() {
     let second = env.propose("alice", "two");
     assert_eq!(env.approve_pty(&first, "bob", "ok"), 0);
     assert_eq!(env.approve_pty(&second, "bob", "ok"), 0);
-    env.run(&["accept", &second, "--as", "bob"]).expect_code(0);
+    env.accept(&second, "bob").expect_code(0);
     let before = env.state();
-    let r = env.run(&["accept", &first, "--as", "bob"]);
+    let r = env.accept(&first, "bob");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     error: proposal 8560bb1190bc was made on baseline (none), but the accepted baseline is now 63820c2fff86

@@ -37,7 +37,7 @@ fn env_with_baseline() -> TestEnv {
     let id = env.propose("alice", "first");
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
     assert_eq!(env.approve_pty(&id, "dave", "ok"), 0);
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
     env
 }
 
@@ -47,7 +47,7 @@ fn low_changes_need_the_base_count() {
     env.write("docs/guide.txt", "read me twice\n");
     let id = env.propose("alice", "typo");
     assert_eq!(env.approve_pty(&id, "carol", "fine"), 0);
-    let r = env.run(&["accept", &id, "--as", "alice"]);
+    let r = env.accept(&id, "alice");
     r.expect_code(0);
     let log = env.read(".driftgate/audit.jsonl");
     let accepted: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
@@ -61,7 +61,7 @@ fn high_changes_need_two_approvals() {
     let id = env.propose("alice", "runbook");
     assert_eq!(env.approve_pty(&id, "carol", "fine"), 0);
     let before = env.state();
-    let r = env.run(&["accept", &id, "--as", "alice"]);
+    let r = env.accept(&id, "alice");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal f0be6bb30e36 is not accepted (policy and allowed_signers of the parent baseline 8b9c49329849):
@@ -71,7 +71,7 @@ fn high_changes_need_two_approvals() {
     ");
     assert_eq!(env.state(), before, "a refused accept writes nothing");
     assert_eq!(env.approve_pty(&id, "erin", "fine"), 0);
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
     env.run(&["verify"]).expect_code(0);
 }
 
@@ -90,7 +90,7 @@ fn critical_changes_need_named_approvers() {
     assert_eq!(env.state(), before);
 
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
-    let r = env.run(&["accept", &id, "--as", "alice"]);
+    let r = env.accept(&id, "alice");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal 69370cc19fd1 is not accepted (policy and allowed_signers of the parent baseline 8b9c49329849):
@@ -130,7 +130,7 @@ fn critical_changes_need_named_approvers() {
     s.expect("reason: ").unwrap();
     s.send_line("ok").unwrap();
     assert_eq!(wait_pty(s), 0);
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
     env.run(&["check"]).expect_code(0);
     // verify judges every link again, severities included.
     env.run(&["verify"]).expect_code(0);
@@ -148,7 +148,7 @@ fn an_approval_outside_the_list_does_not_count() {
         &format!(".driftgate/proposals/{id}.approvals/erin.json"),
         &bob.replace("\"bob\"", "\"erin\""),
     );
-    let r = env.run(&["accept", &id, "--as", "alice"]);
+    let r = env.accept(&id, "alice");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal f7d1454ff828 is not accepted (policy and allowed_signers of the parent baseline 8b9c49329849):
@@ -178,7 +178,7 @@ fn editing_the_proposal_file_does_not_lower_the_severity() {
     }
     env.write(&path, &serde_json::to_string_pretty(&v).unwrap());
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
-    let r = env.run(&["accept", &id, "--as", "alice"]);
+    let r = env.accept(&id, "alice");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal f7d1454ff828 is not accepted (policy and allowed_signers of the parent baseline 8b9c49329849):

@@ -67,7 +67,7 @@ fn self_approval_is_refused_by_default() {
         "reason": "mine",
     });
     std::fs::write(dir.join("alice.json"), statement.to_string()).unwrap();
-    let r = env.run(&["accept", &id, "--as", "alice"]);
+    let r = env.accept(&id, "alice");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal 0e798e30f35c is not accepted (policy and allowed_signers of the first baseline itself (trust on first use)):

@@ -4,18 +4,14 @@
 //! `attacks::signing`.
 
 use crate::common::TestEnv;
-use crate::common::keys::{Agent, Key, keygen_sign, keygen_verifies};
+use crate::common::keys::{Agent, keygen_sign, keygen_verifies};
 use expectrl::Expect;
 
-/// Proposes `a.yaml` as alice, has `who` sign with `key`, accepts; returns the id.
-pub(crate) fn first_baseline(env: &TestEnv, signers: &[(&str, &Key)]) -> String {
+/// Proposes `a.yaml` as alice, has each of `signers` sign with their key, accepts;
+/// returns the id.
+pub(crate) fn first_baseline(env: &TestEnv, signers: &[&str]) -> String {
     env.write("a.yaml", "replicas: 1\n");
-    let id = env.propose("alice", "first baseline");
-    for (who, key) in signers {
-        env.sign_with(&id, who, key).expect_code(0);
-    }
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
-    id
+    env.accept_signed("first baseline", signers)
 }
 
 pub(crate) fn signers_path(env: &TestEnv) -> std::path::PathBuf {
@@ -88,7 +84,7 @@ fn unsigned_statement_only_never_counts_under_the_default_policy() {
     [exit: 1]
     ");
     let before = env.state();
-    let r = env.run(&["accept", &id, "--as", "carol"]);
+    let r = env.accept(&id, "carol");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal 8326cf48ffde is not accepted (policy and allowed_signers of the first baseline itself (trust on first use)):
@@ -119,7 +115,7 @@ fn statement_only_counts_once_signed_under_the_default_policy() {
     ])
     .expect_code(0);
     keygen_sign(&bob, &env.statement(&id, "bob"), "driftgate");
-    let r = env.run(&["accept", &id, "--as", "carol"]);
+    let r = env.accept(&id, "carol");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     accepted [H1] as the baseline (root [H2]), approved by bob
@@ -152,7 +148,7 @@ fn native_keys_sign_and_ssh_keygen_verifies() {
             keygen_verifies(&signers_path(&env), "bob@example.com", &statement),
             "{kind}: ssh-keygen -Y verify rejects our signature"
         );
-        env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+        env.accept(&id, "alice").expect_code(0);
         env.run(&["verify"]).expect_code(0);
         env.run(&["check"]).expect_code(0);
     }
@@ -217,16 +213,15 @@ fn rsa_key_signs_through_ssh_keygen() {
     let sig = std::fs::read_to_string(format!("{}.sig", statement.display())).unwrap();
     assert!(sig.starts_with("-----BEGIN SSH SIGNATURE-----"));
     assert!(keygen_verifies(&signers_path(&env), "dave", &statement));
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
     env.run(&["verify"]).expect_code(0);
 }
 
 #[test]
 fn statement_signed_by_ssh_keygen_is_accepted() {
     let env = TestEnv::init(&[]);
-    let bob = env.key("bob", "ed25519");
-    env.policy("require_signatures = true\n");
-    env.write_signers(&bob.line("bob", ""));
+    env.signers(["bob"]).require_signatures();
+    let bob = env.key_of("bob");
     env.write("a.yaml", "replicas: 1\n");
     let id = env.propose("alice", "first");
     let r = env.run(&[
@@ -279,7 +274,7 @@ fn statement_signed_by_ssh_keygen_is_accepted() {
         format!(".driftgate/proposals/{id}.approvals/bob.json\n")
     );
     // Unsigned, the statement does not count yet.
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(1);
+    env.accept(&id, "alice").expect_code(1);
     keygen_sign(&bob, &env.statement(&id, "bob"), "driftgate");
     let r = env.run(&["explain", &id]);
     insta::assert_snapshot!(r, @"
@@ -295,7 +290,7 @@ fn statement_signed_by_ssh_keygen_is_accepted() {
     satisfied: `driftgate accept [H1]` will accept it (root [H2])
     [exit: 0]
     ");
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
     env.run(&["verify"]).expect_code(0);
 }
 
@@ -492,7 +487,7 @@ fn ssh_agent_signs_rsa_and_ed25519_keys() {
         "bob",
         &env.statement(&id, "bob")
     ));
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
     env.run(&["verify"]).expect_code(0);
 
     // Once the agent is gone, a public key file cannot sign.
@@ -534,7 +529,7 @@ fn passphrase_is_asked_on_the_terminal_without_echo() {
     let before = env.state();
 
     // No terminal: refused with a hint, nothing written.
-    let r = env.sign_with(&id, "bob", &bob);
+    let r = env.sign(&id, "bob");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     2 critical, 1 medium changes in 3 files need 1 approval
@@ -636,9 +631,7 @@ fn finish(mut s: expectrl::session::OsSession) -> (i32, String) {
 #[test]
 fn unsigned_approvals_do_not_count_when_signatures_are_required() {
     let env = TestEnv::init(&[]);
-    let bob = env.key("bob", "ed25519");
-    env.policy("require_signatures = true\n");
-    env.write_signers(&bob.line("bob", ""));
+    env.signers(["bob"]).require_signatures();
     env.write("a.yaml", "replicas: 1\n");
     let id = env.propose("alice", "first");
     let before = env.state();
@@ -660,7 +653,7 @@ fn unsigned_approvals_do_not_count_when_signatures_are_required() {
     ])
     .expect_code(0);
     let before = env.state();
-    let r = env.run(&["accept", &id, "--as", "alice"]);
+    let r = env.accept(&id, "alice");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal [H1] is not accepted (policy and allowed_signers of the first baseline itself (trust on first use)):
@@ -721,13 +714,13 @@ fn path_rules_need_their_approvers() {
          [[policy.paths]]\npaths = [\"k8s/rbac/**\"]\napprovers = [\"security@example.com\"]\n",
     );
     env.write_signers(&(bob.line("bob", "") + &sec.line("security@example.com", "")));
-    first_baseline(&env, &[("bob", &bob)]);
+    first_baseline(&env, &["bob"]);
 
     env.write("k8s/rbac/role.yaml", "kind: Role\n");
     let id = env.propose("alice", "new role");
-    env.sign_with(&id, "bob", &bob).expect_code(0);
+    env.sign(&id, "bob").expect_code(0);
     let before = env.state();
-    let r = env.run(&["accept", &id, "--as", "alice"]);
+    let r = env.accept(&id, "alice");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal [H1] is not accepted (policy and allowed_signers of the parent baseline [H2]):
@@ -773,16 +766,15 @@ fn path_rules_need_their_approvers() {
     env.sign_with(&id, "security@example.com", &sec)
         .expect_code(0);
     env.run(&["explain", &id]).expect_code(0);
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
     env.run(&["verify"]).expect_code(0);
 }
 
 #[test]
 fn an_approval_signed_with_plain_ssh_keygen_is_logged_at_accept() {
     let env = TestEnv::init(&[]);
-    let bob = env.key("bob", "ed25519");
-    env.write_signers(&bob.line("bob", ""));
-    env.policy("require_signatures = true\n");
+    env.signers(["bob"]).require_signatures();
+    let bob = env.key_of("bob");
     env.write("a.yaml", "a: 1\n");
     let id = env.propose("alice", "first");
     env.keygen_approve(&id, "bob", &bob, "driftgate");
@@ -796,7 +788,7 @@ fn an_approval_signed_with_plain_ssh_keygen_is_logged_at_accept() {
             .any(|e| e["event"] == "approved"),
         "a statement is not an approval until it is signed"
     );
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
     let log: serde_json::Value =
         serde_json::from_str(&env.run(&["log", "--format", "json"]).stdout).unwrap();
     let approved: Vec<_> = log

@@ -4,7 +4,6 @@
 //! `verify`, `check` or `accept` with the right exit code, and nothing is written.
 
 use crate::common::TestEnv;
-use crate::common::keys::Key;
 
 /// Returns a git-tracked project whose first baseline (`a.txt`) is accepted and
 /// committed.
@@ -19,37 +18,27 @@ fn git_project() -> TestEnv {
 }
 
 /// Returns a git-tracked project with a signing policy and keys for bob and carol, whose
-/// first baseline (signed by bob) is committed.
-fn signed_project() -> (TestEnv, Key, Key) {
+/// first baseline (signed by both) is committed.
+fn signed_project() -> TestEnv {
     let env = TestEnv::new();
     env.git_init_in(&env.root);
     env.run(&["init"]).expect_code(0);
-    let bob = env.key("bob", "ed25519");
-    let carol = env.key("carol", "ed25519");
-    env.write_signers(&format!(
-        "{}{}",
-        bob.line("bob", ""),
-        carol.line("carol", "")
-    ));
-    env.policy("require_signatures = true\n");
+    env.signers(["bob", "carol"]).require_signatures();
     env.write("app.yaml", "replicas: 1\n");
-    let id = env.propose("alice", "first baseline");
-    env.sign_with(&id, "bob", &bob).expect_code(0);
-    env.sign_with(&id, "carol", &carol).expect_code(0);
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.accept_signed("first baseline", &["bob", "carol"]);
     env.commit_all("first baseline");
-    (env, bob, carol)
+    env
 }
 
 #[test]
 fn rollback_and_fork_with_a_revoked_key_is_stopped_by_verify_base() {
-    let (env, bob, carol) = signed_project();
+    let env = signed_project();
     let first = env.head();
     // bob's key is revoked by a proposal carol approves.
-    env.write_signers(&carol.line("carol", ""));
+    env.write_signers(&env.key_of("carol").line("carol", ""));
     let id = env.propose("alice", "revoke bob");
-    env.sign_with(&id, "carol", &carol).expect_code(0);
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.sign(&id, "carol").expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
     env.commit_all("revoke bob");
     let main = env.head();
     env.run(&["verify", "--base", &first]).expect_code(0);
@@ -62,9 +51,9 @@ fn rollback_and_fork_with_a_revoked_key_is_stopped_by_verify_base() {
     // ... and fork: bob's signature counts again under the restored trust set.
     env.write("app.yaml", "replicas: 1\nprivileged: true\n");
     let fork = env.propose("alice", "fork");
-    env.sign_with(&fork, "bob", &bob).expect_code(0);
-    env.sign_with(&fork, "carol", &carol).expect_code(0);
-    env.run(&["accept", &fork, "--as", "alice"]).expect_code(0);
+    env.sign(&fork, "bob").expect_code(0);
+    env.sign(&fork, "carol").expect_code(0);
+    env.accept(&fork, "alice").expect_code(0);
     env.commit_all("fork");
     // On its own the forked chain verifies; against main it does not.
     env.run(&["verify"]).expect_code(0);
@@ -81,13 +70,13 @@ fn rollback_and_fork_with_a_revoked_key_is_stopped_by_verify_base() {
 
 #[test]
 fn deleting_the_newer_history_after_a_rollback_is_caught_by_the_audit_log() {
-    let (env, _bob, carol) = signed_project();
+    let env = signed_project();
     let first_root = env.root_hash();
     let old_baseline = env.read(".driftgate/baseline.json");
     env.write("app.yaml", "replicas: 2\n");
     let id = env.propose("alice", "scale");
-    env.sign_with(&id, "carol", &carol).expect_code(0);
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.sign(&id, "carol").expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
     let second_root = env.root_hash();
     // Restore the older baseline and delete the newer record.
     env.write(".driftgate/baseline.json", &old_baseline);
@@ -134,7 +123,7 @@ fn a_restored_rejection_is_stopped_by_verify_base() {
     // The attacker restores the proposal, its approval and the audit log from before
     // the rejection: `accept` cannot see the rejection any more.
     env.git(&["checkout", &pending, "--", ".driftgate"]);
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
     env.run(&["verify"]).expect_code(0);
     env.run(&["check"]).expect_code(0);
     let r = env.run(&["verify", "--base", &main]);
@@ -393,7 +382,7 @@ fn an_object_that_inflates_past_its_size_is_an_integrity_failure() {
     let id = env.propose("alice", "first");
     let object = object_of(&env, &id, "k8s/role.yaml");
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
     // A zlib bomb in place of the accepted object: 64 MiB of zeros in a few kilobytes.
     let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
     let zeros = vec![0u8; 1 << 20];
@@ -432,7 +421,7 @@ fn unratable_changes_take_the_strictest_rule_for_their_path() {
     let id = env.propose("alice", "first");
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
     assert_eq!(env.approve_pty(&id, "dave", "ok"), 0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
     // A ClusterRole over the size cap granting `*`: its content cannot be rated.
     let big = format!(
         "{}\n# {}\n",
@@ -551,7 +540,7 @@ fn octal_modes_are_not_cosmetic() {
     env.write("k8s/pod.yaml", &cm.replace("420", "0644"));
     let id = env.propose("alice", "octal");
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
     env.write("k8s/pod.yaml", &cm.replace("420", "00644"));
     let r = env.run(&["--format", "json", "check"]);
     r.expect_code(0);

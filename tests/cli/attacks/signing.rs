@@ -4,13 +4,13 @@
 
 use crate::approve::signing::{first_baseline, signers_path};
 use crate::common::TestEnv;
-use crate::common::keys::{Key, keygen_verifies};
+use crate::common::keys::keygen_verifies;
 
 // ---- attacks (issue 4) ----
 
 /// Sets up a project whose first baseline bob approved, then proposes a change by
 /// `requester`; returns the proposal id.
-fn second_proposal(env: &TestEnv, requester: &str, signers: &[(&str, &Key)]) -> String {
+fn second_proposal(env: &TestEnv, requester: &str, signers: &[&str]) -> String {
     first_baseline(env, signers);
     env.write("a.yaml", "replicas: 5\n");
     env.propose(requester, "scale up")
@@ -37,12 +37,11 @@ fn forged_accept_is_caught(env: &TestEnv, id: &str, needle: &str) {
 #[test]
 fn attack_self_approval() {
     let env = TestEnv::init(&[]);
-    let (alice, bob) = (env.key("alice", "ed25519"), env.key("bob", "ed25519"));
-    env.policy("require_signatures = true\n");
-    env.write_signers(&(alice.line("alice", "") + &bob.line("bob", "")));
-    let id = second_proposal(&env, "alice", &[("bob", &bob)]);
+    env.signers(["alice", "bob"]).require_signatures();
+    let alice = env.key_of("alice");
+    let id = second_proposal(&env, "alice", &["bob"]);
     let before = env.state();
-    let r = env.sign_with(&id, "alice", &alice);
+    let r = env.sign(&id, "alice");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     error: `alice` requested proposal [H1]: nobody approves their own change
@@ -63,7 +62,7 @@ fn attack_self_approval() {
 
     env.forge_statement(&id, "alice", &alice);
     let before = env.state();
-    let r = env.run(&["accept", &id, "--as", "alice"]);
+    let r = env.accept(&id, "alice");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal [H1] is not accepted (policy and allowed_signers of the parent baseline [H2]):
@@ -83,7 +82,7 @@ fn attack_key_not_in_allowed_signers() {
     let (bob, stranger) = (env.key("bob", "ed25519"), env.key("stranger", "ed25519"));
     env.policy("require_signatures = true\n");
     env.write_signers(&bob.line("bob", ""));
-    let id = second_proposal(&env, "alice", &[("bob", &bob)]);
+    let id = second_proposal(&env, "alice", &["bob"]);
     let before = env.state();
     let r = env.sign_with(&id, "bob", &stranger);
     insta::assert_snapshot!(r, @"
@@ -96,7 +95,7 @@ fn attack_key_not_in_allowed_signers() {
     assert_eq!(env.state(), before);
 
     env.forge_statement(&id, "bob", &stranger);
-    let r = env.run(&["accept", &id, "--as", "alice"]);
+    let r = env.accept(&id, "alice");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal [H1] is not accepted (policy and allowed_signers of the parent baseline [H2]):
@@ -114,7 +113,7 @@ fn attack_new_key_approves_its_own_admission() {
     let (bob, mallory) = (env.key("bob", "ed25519"), env.key("mallory", "ed25519"));
     env.policy("require_signatures = true\n");
     env.write_signers(&bob.line("bob", ""));
-    first_baseline(&env, &[("bob", &bob)]);
+    first_baseline(&env, &["bob"]);
 
     env.write_signers(&(bob.line("bob", "") + &mallory.line("mallory", "")));
     let r = env.run(&["snapshot", "-m", "add a reviewer", "--as", "ci-bot"]);
@@ -135,7 +134,7 @@ fn attack_new_key_approves_its_own_admission() {
     ");
     let id = r.stdout.trim().to_string();
     let before = env.state();
-    let r = env.sign_with(&id, "mallory", &mallory);
+    let r = env.sign(&id, "mallory");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     error: cannot approve [H1] as `mallory` with key [KEY:mallory]: key [KEY:mallory] is not listed in allowed_signers
@@ -147,7 +146,7 @@ fn attack_new_key_approves_its_own_admission() {
 
     // Signed without driftgate, the new key's approval still does not count.
     env.forge_statement(&id, "mallory", &mallory);
-    let r = env.run(&["accept", &id, "--as", "ci-bot"]);
+    let r = env.accept(&id, "ci-bot");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal [H1] is not accepted (policy and allowed_signers of the parent baseline [H2]):
@@ -180,7 +179,7 @@ fn attack_policy_change_lowering_the_quorum() {
     let (bob, carol) = (env.key("bob", "ed25519"), env.key("carol", "ed25519"));
     env.policy("require_signatures = true\napprovals = 2\n");
     env.write_signers(&(bob.line("bob", "") + &carol.line("carol", "")));
-    first_baseline(&env, &[("bob", &bob), ("carol", &carol)]);
+    first_baseline(&env, &["bob", "carol"]);
 
     env.policy("require_signatures = true\napprovals = 1\n");
     let r = env.run(&["snapshot", "-m", "fewer reviews", "--as", "ci-bot"]);
@@ -200,9 +199,9 @@ fn attack_policy_change_lowering_the_quorum() {
     [exit: 0]
     ");
     let id = r.stdout.trim().to_string();
-    env.sign_with(&id, "bob", &bob).expect_code(0);
+    env.sign(&id, "bob").expect_code(0);
     let before = env.state();
-    let r = env.run(&["accept", &id, "--as", "ci-bot"]);
+    let r = env.accept(&id, "ci-bot");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal [H1] is not accepted (policy and allowed_signers of the parent baseline [H2]):
@@ -232,15 +231,13 @@ fn attack_policy_change_lowering_the_quorum() {
 #[test]
 fn attack_statement_replayed_onto_another_proposal() {
     let env = TestEnv::init(&[]);
-    let bob = env.key("bob", "ed25519");
-    env.policy("require_signatures = true\n");
-    env.write_signers(&bob.line("bob", ""));
-    first_baseline(&env, &[("bob", &bob)]);
+    env.signers(["bob"]).require_signatures();
+    first_baseline(&env, &["bob"]);
     env.write("a.yaml", "replicas: 2\n");
     let harmless = env.propose("ci-bot", "harmless");
     env.write("a.yaml", "replicas: 200\n");
     let other = env.propose("ci-bot", "the real change");
-    env.sign_with(&harmless, "bob", &bob).expect_code(0);
+    env.sign(&harmless, "bob").expect_code(0);
 
     let dir = env
         .root
@@ -255,7 +252,7 @@ fn attack_statement_replayed_onto_another_proposal() {
         .unwrap();
     }
     let before = env.state();
-    let r = env.run(&["accept", &other, "--as", "ci-bot"]);
+    let r = env.accept(&other, "ci-bot");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal [H1] is not accepted (policy and allowed_signers of the parent baseline [H2]):
@@ -274,7 +271,7 @@ fn attack_statement_replayed_onto_another_proposal() {
     st.proposal = p.id.clone();
     st.root_hash = p.baseline.root_hash.clone();
     std::fs::write(dir.join("bob.json"), st.to_bytes()).unwrap();
-    let r = env.run(&["accept", &other, "--as", "ci-bot"]);
+    let r = env.accept(&other, "ci-bot");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal [H1] is not accepted (policy and allowed_signers of the parent baseline [H2]):
@@ -289,13 +286,12 @@ fn attack_statement_replayed_onto_another_proposal() {
 #[test]
 fn attack_signature_with_the_wrong_namespace() {
     let env = TestEnv::init(&[]);
-    let bob = env.key("bob", "ed25519");
-    env.policy("require_signatures = true\n");
-    env.write_signers(&bob.line("bob", ""));
-    let id = second_proposal(&env, "alice", &[("bob", &bob)]);
+    env.signers(["bob"]).require_signatures();
+    let bob = env.key_of("bob");
+    let id = second_proposal(&env, "alice", &["bob"]);
     let file = env.keygen_approve(&id, "bob", &bob, "git");
     assert!(!keygen_verifies(&signers_path(&env), "bob", &file));
-    let r = env.run(&["accept", &id, "--as", "alice"]);
+    let r = env.accept(&id, "alice");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal [H1] is not accepted (policy and allowed_signers of the parent baseline [H2]):
@@ -314,9 +310,9 @@ fn attack_expired_key() {
     let (bob, carol) = (env.key("bob", "ed25519"), env.key("carol", "ed25519"));
     env.policy("require_signatures = true\n");
     env.write_signers(&(bob.line("bob", "valid-before=\"20200101Z\"") + &carol.line("carol", "")));
-    let id = second_proposal(&env, "alice", &[("carol", &carol)]);
+    let id = second_proposal(&env, "alice", &["carol"]);
     let before = env.state();
-    let r = env.sign_with(&id, "bob", &bob);
+    let r = env.sign(&id, "bob");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     error: cannot approve [H1] as `bob` with key [KEY:bob]: key [KEY:bob] expired at 2020-01-01T00:00:00Z (`valid-before`; checked at 2026-12-01T10:00:00Z)
@@ -330,7 +326,7 @@ fn attack_expired_key() {
     assert_eq!(env.state(), before);
 
     env.keygen_approve(&id, "bob", &bob, "driftgate");
-    let r = env.run(&["accept", &id, "--as", "alice"]);
+    let r = env.accept(&id, "alice");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal [H1] is not accepted (policy and allowed_signers of the parent baseline [H2]):
@@ -348,11 +344,12 @@ fn attack_one_key_listed_twice_counts_once() {
     let (shared, dave) = (env.key("shared", "ed25519"), env.key("dave", "ed25519"));
     env.policy("require_signatures = true\napprovals = 2\n");
     env.write_signers(&(shared.line("bob,carol", "") + &dave.line("dave", "")));
-    let id = second_proposal(&env, "alice", &[("bob", &shared), ("dave", &dave)]);
+    env.use_key("bob", &shared);
+    let id = second_proposal(&env, "alice", &["bob", "dave"]);
     env.sign_with(&id, "bob", &shared).expect_code(0);
     env.sign_with(&id, "carol", &shared).expect_code(0);
     let before = env.state();
-    let r = env.run(&["accept", &id, "--as", "alice"]);
+    let r = env.accept(&id, "alice");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     proposal [H1] is not accepted (policy and allowed_signers of the parent baseline [H2]):

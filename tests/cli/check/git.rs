@@ -237,7 +237,7 @@ fn excluded_files_are_not_part_of_git_trees_but_tracked_ignored_files_are() {
     env.git(&["add", ".gitignore"]);
     let id = env.propose("alice", "ignore build");
     assert_eq!(env.approve_pty(&id, "bob", "fine"), 0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
     env.commit_all("ignore build");
     env.write("docs/guide.md", "# guide, edited\n");
     env.write("build/out.json", "{}\n");

@@ -53,7 +53,7 @@ impl Key {
 impl TestEnv {
     /// Makes a key of `kind` (`ed25519`, `ecdsa`, `ecdsa-384`, `rsa`) named `name`;
     /// transcripts then show its fingerprint as `[KEY:name]` and its public half as
-    /// `[PUBKEY:name]`.
+    /// `[PUBKEY:name]`, and [`TestEnv::sign`] signs as `name` with it.
     pub fn key(&self, name: &str, kind: &str) -> Key {
         self.key_with_passphrase(name, kind, "")
     }
@@ -97,12 +97,14 @@ impl TestEnv {
         if let Some(body) = public.split_whitespace().nth(1) {
             self.redact(body, &format!("[PUBKEY:{name}]"));
         }
-        Key {
+        let key = Key {
             name: name.to_string(),
             path,
             public,
             fingerprint,
-        }
+        };
+        self.use_key(name, &key);
+        key
     }
 
     /// Writes `.driftgate/allowed_signers` (see [`TestEnv::signers`] for the builder).

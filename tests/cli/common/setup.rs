@@ -26,13 +26,21 @@ impl TestEnv {
         for name in names {
             let key = self.key(name, "ed25519");
             text.push_str(&key.line(name, ""));
-            self.keys.borrow_mut().insert(name.to_string(), key);
         }
         self.write_signers(&text);
         self
     }
 
-    /// Returns the key [`TestEnv::signers`] made for `name`.
+    /// Makes [`TestEnv::sign`] sign as `principal` with `key` (a key listed for several
+    /// principals, or under another name than it was made with).
+    pub fn use_key(&self, principal: &str, key: &Key) {
+        self.keys
+            .borrow_mut()
+            .insert(principal.to_string(), key.clone());
+    }
+
+    /// Returns the key made for `name` ([`TestEnv::signers`], [`TestEnv::key`]) or
+    /// given to it ([`TestEnv::use_key`]).
     #[track_caller]
     pub fn key_of(&self, name: &str) -> Key {
         self.keys
@@ -66,8 +74,8 @@ impl TestEnv {
         self.policy_line(&format!("approvals = {n}"))
     }
 
-    /// Runs `approve ID --yes --sign KEY --as WHO -m reviewed` with the key
-    /// [`TestEnv::signers`] made for `who`.
+    /// Runs `approve ID --yes --sign KEY --as WHO -m reviewed` with `who`'s key
+    /// ([`TestEnv::key_of`]).
     pub fn sign(&self, id: &str, who: &str) -> Run {
         let key = self.key_of(who);
         self.sign_with(id, who, &key)

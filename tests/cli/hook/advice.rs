@@ -57,7 +57,7 @@ fn the_hook_says_what_lets_a_blocked_commit_through() {
     // Accepted but not staged: the commit passes here, with a warning, since a fresh
     // clone would fail `check`.
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
-    let accepted = env.run(&["accept", &id, "--as", "carol"]);
+    let accepted = env.accept(&id, "carol");
     accepted.expect_code(0);
     assert!(
         accepted.stderr.ends_with(

@@ -151,7 +151,7 @@ fn drift_is_judged_by_the_rules_of_the_accepted_baseline() {
     ");
     let id = snap.stdout.trim().to_string();
     assert_eq!(env.approve_pty(&id, "bob", "agreed"), 0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
     env.run(&["verify"]).expect_code(0);
 
     // Accepted, the new rules judge the next drift.

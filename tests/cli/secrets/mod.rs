@@ -525,7 +525,7 @@ fn a_file_that_is_not_world_readable_is_stored_hashed_only() {
     s.expect("reason: ").unwrap();
     s.send_line("ok").unwrap();
     assert_eq!(wait_pty(s), 0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
     env.assert_state_lacks("keep-me-private");
     let entries = env.entries(".driftgate/baseline.json");
     assert!(entries["private.conf"].object.is_none(), "hashed only");
@@ -576,7 +576,7 @@ fn a_repository_without_a_key_keeps_working() {
     let id = env.propose("alice", "first");
     assert!(env.exists(".driftgate/redaction.key"), "made on first use");
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
     std::fs::remove_file(env.root.join(".driftgate/redaction.key")).unwrap();
     env.write("app.yaml", "db:\n  password: nokey-one\n");
     let r = env.run(&["snapshot", "-m", "second", "--as", "alice"]);
@@ -601,7 +601,7 @@ fn a_repository_without_a_key_keeps_working() {
     );
     let id = r.stdout.trim().to_string();
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
     env.run(&["check"]).expect_code(0);
     env.run(&["verify"]).expect_code(0);
     env.write("app.yaml", "db:\n  password: nokey-two\n");

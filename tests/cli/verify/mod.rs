@@ -85,20 +85,20 @@ fn trust_change_is_judged_by_the_parent_signers() {
     env.write_signers(&bob.line("bob", ""));
     env.write("a.yaml", "replicas: 1\n");
     let id = env.propose("alice", "first");
-    env.sign_with(&id, "bob", &bob).expect_code(0);
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.sign(&id, "bob").expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
     let first = env.root_hash();
 
     env.write_signers(&(bob.line("bob", "") + &carol.line("carol", "")));
     let id = env.propose("alice", "carol joins");
-    env.sign_with(&id, "carol", &carol).expect_code(2);
-    env.sign_with(&id, "bob", &bob).expect_code(0);
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.sign(&id, "carol").expect_code(2);
+    env.sign(&id, "bob").expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
 
     env.write("a.yaml", "replicas: 3\n");
     let id = env.propose("alice", "scale");
-    env.sign_with(&id, "carol", &carol).expect_code(0);
-    env.run(&["accept", &id, "--as", "alice"]).expect_code(0);
+    env.sign(&id, "carol").expect_code(0);
+    env.accept(&id, "alice").expect_code(0);
 
     let r = env.run(&["verify", "--trust-root", &first]);
     r.expect_code(0);
@@ -324,7 +324,7 @@ fn accept_refuses_to_extend_a_broken_chain() {
     let id = env.propose("alice", "third");
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
     let before = env.state();
-    let r = env.run(&["accept", &id, "--as", "carol"]);
+    let r = env.accept(&id, "carol");
     insta::assert_snapshot!(r, @"
     --- stderr ---
     error: baseline 2bc9162843a5 (`[ROOT]/.driftgate/history/2bc9162843a50ae2da406c736b36cccab3763683acd0cdde68957b48a8cc2bab.json`): the audit log has no `accepted` event for it (lines were cut off its end)
@@ -430,6 +430,6 @@ fn deleting_the_baseline_does_not_start_a_new_chain() {
     env.write("a.txt", "y\n");
     let id = env.propose("alice", "fresh start");
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
-    env.run(&["accept", &id, "--as", "bob"]).expect_code(3);
+    env.accept(&id, "bob").expect_code(3);
     assert!(!env.exists(".driftgate/baseline.json"));
 }

@@ -51,8 +51,8 @@ fn run_ops(ops: &[Op]) -> TestEnv {
     env.write_signers(&bob.line("bob", ""));
     env.write("a.txt", "0\n");
     let first = env.propose("alice", "first");
-    env.sign_with(&first, "bob", &bob).expect_code(0);
-    env.run(&["accept", &first, "--as", "alice"]).expect_code(0);
+    env.sign(&first, "bob").expect_code(0);
+    env.accept(&first, "alice").expect_code(0);
     let mut pending: Option<String> = None;
     for (n, op) in ops.iter().enumerate() {
         match op {
@@ -62,7 +62,7 @@ fn run_ops(ops: &[Op]) -> TestEnv {
             }
             Op::Approve => {
                 if let Some(id) = &pending {
-                    let r = env.sign_with(id, "bob", &bob);
+                    let r = env.sign(id, "bob");
                     // A stale proposal (made on an older baseline) is refused: exit 2.
                     assert!(matches!(r.code, 0 | 2), "{}", r.transcript());
                 }
