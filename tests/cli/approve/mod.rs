@@ -2,6 +2,7 @@
 //! what it writes, and the review it shows first (`review`) and the signing routes
 //! (`signing`). Attacks on signatures are in `attacks::signing`.
 
+mod agent;
 pub(crate) mod review;
 pub(crate) mod signing;
 
