@@ -46,13 +46,30 @@ fn install_then_commits_are_checked_against_the_index() {
     env.write("k8s/web.yaml", "replicas: 9\nimage: web:1.4\n");
     env.git(&["add", "k8s/web.yaml"]);
     let r = commit(&env, "scale up", &[]);
-    assert_eq!(r.code, 1, "{}", r.transcript());
-    assert!(printed(&r).contains("k8s/web.yaml"), "{}", r.transcript());
-    assert!(
-        printed(&r).contains("unapproved drift: 1 medium change in 1 file"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    unapproved drift: 1 medium change in 1 file
+    baseline 6c85ce4b0dd9, accepted 2026-12-01T10:00:00Z
+
+    ┌──────────────┬──────────┬────────┬──────────┬─────────┐
+    │ file         ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞══════════════╪══════════╪════════╪══════════╪═════════╡
+    │ k8s/web.yaml ┆ modified ┆ yaml   ┆ medium   ┆ 1       │
+    └──────────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 1 change
+
+    k8s/web.yaml (modified, medium)
+      ~ replicas (line 1): 2 -> 9  [medium]
+
+    unapproved drift: 1 medium change in 1 file
+    the commit is blocked: the staged configuration is not the approved baseline
+    to let it through:
+      1. propose what is staged:      `driftgate snapshot --staged -m REASON`
+      2. a reviewer approves it:      `driftgate approve` (who may: anyone but you)
+      3. accept it and stage it:      `driftgate accept && git add -A -- .driftgate`
+    or skip this check once with `git commit --no-verify`
+    [exit: 1]
+    ");
     assert_eq!(env.head(), head);
 
     // Unstaged drift does not block a commit of files outside the tree.
@@ -66,8 +83,30 @@ fn install_then_commits_are_checked_against_the_index() {
     // `git commit -a` stages into a temporary index that git names in GIT_INDEX_FILE.
     let head = env.head();
     let r = commit(&env, "everything", &["-a"]);
-    assert_eq!(r.code, 1, "{}", r.transcript());
-    assert!(printed(&r).contains("k8s/web.yaml"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    unapproved drift: 1 medium change in 1 file
+    baseline 6c85ce4b0dd9, accepted 2026-12-01T10:00:00Z
+
+    ┌──────────────┬──────────┬────────┬──────────┬─────────┐
+    │ file         ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞══════════════╪══════════╪════════╪══════════╪═════════╡
+    │ k8s/web.yaml ┆ modified ┆ yaml   ┆ medium   ┆ 1       │
+    └──────────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 1 change
+
+    k8s/web.yaml (modified, medium)
+      ~ replicas (line 1): 2 -> 9  [medium]
+
+    unapproved drift: 1 medium change in 1 file
+    the commit is blocked: the staged configuration is not the approved baseline
+    to let it through:
+      1. propose what is staged:      `driftgate snapshot --staged -m REASON`
+      2. a reviewer approves it:      `driftgate approve` (who may: anyone but you)
+      3. accept it and stage it:      `driftgate accept && git add -A -- .driftgate`
+    or skip this check once with `git commit --no-verify`
+    [exit: 1]
+    ");
     assert_eq!(env.head(), head);
     // `git commit PATH` does the same with a partial index.
     let r = commit(&env, "one file", &["k8s/web.yaml"]);
@@ -244,8 +283,30 @@ fn a_root_below_the_top_is_passed_to_the_hook() {
     env.write("deploy/config/app.toml", "port = 81\n");
     env.git(&["add", "-A"]);
     let r = commit(&env, "port", &[]);
-    assert_eq!(r.code, 1, "{}", r.transcript());
-    assert!(printed(&r).contains("app.toml"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    unapproved drift: 1 medium change in 1 file
+    baseline a0eb65861848, accepted 2026-12-01T10:00:00Z
+
+    ┌──────────┬──────────┬────────┬──────────┬─────────┐
+    │ file     ┆ status   ┆ format ┆ severity ┆ changes │
+    ╞══════════╪══════════╪════════╪══════════╪═════════╡
+    │ app.toml ┆ modified ┆ toml   ┆ medium   ┆ 1       │
+    └──────────┴──────────┴────────┴──────────┴─────────┘
+    1 file differs: 0 added, 0 removed, 1 modified, 0 cosmetic; 1 change
+
+    app.toml (modified, medium)
+      ~ port (line 1): 80 -> 81  [medium]
+
+    unapproved drift: 1 medium change in 1 file
+    the commit is blocked: the staged configuration is not the approved baseline
+    to let it through:
+      1. propose what is staged:      `driftgate snapshot --staged -m REASON`
+      2. a reviewer approves it:      `driftgate approve` (who may: anyone but you)
+      3. accept it and stage it:      `driftgate accept && git add -A -- deploy/config/.driftgate`
+    or skip this check once with `git commit --no-verify`
+    [exit: 1]
+    ");
 }
 
 #[test]
