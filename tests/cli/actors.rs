@@ -189,12 +189,12 @@ fn an_interactive_approval_made_in_ci_does_not_count() {
 #[test]
 fn unsigned_proposals_are_refused_under_require_signed_proposals() {
     let env = TestEnv::init(&[]);
-    let alice = env.key("alice", "ed25519");
+    env.signers(["alice"]);
+    let alice = env.key_of("alice");
     env.write(
         "driftgate.toml",
         "[policy]\nrequire_signed_proposals = true\n",
     );
-    env.write_signers(&alice.line("alice", ""));
     env.write("app.yaml", "replicas: 1\n");
     let before = env.state();
     let r = env.run(&["snapshot", "-m", "first", "--as", "alice"]);

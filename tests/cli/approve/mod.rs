@@ -141,8 +141,8 @@ fn statement_only_asks_on_a_terminal_too() {
 #[test]
 fn a_signed_approval_without_a_terminal_or_yes_is_refused_before_the_review() {
     let env = TestEnv::init(&[]);
-    let bob = env.key("bob", "ed25519");
-    env.write_signers(&bob.line("bob", ""));
+    env.signers(["bob"]);
+    let bob = env.key_of("bob");
     env.write("a.yaml", "a: 1\n");
     let id = env.propose("alice", "first");
     let before = env.state();

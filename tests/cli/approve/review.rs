@@ -236,8 +236,8 @@ pub(crate) fn strip(s: &str) -> String {
 #[test]
 fn approve_sign_shows_the_change_set_and_refuses_on_n() {
     let env = TestEnv::init(&[]);
-    let bob = env.key("bob", "ed25519");
-    env.write_signers(&bob.line("bob", ""));
+    env.signers(["bob"]);
+    let bob = env.key_of("bob");
     env.write("k8s/web.yaml", "replicas: 2\n");
     env.accept_current("first");
     env.write("k8s/frontend.yaml", FRONTEND);
@@ -541,8 +541,8 @@ fn the_review_reads_the_disk_only_where_it_holds_the_proposed_bytes() {
 #[test]
 fn an_unattended_review_of_a_large_set_lists_the_most_severe_files_and_says_what_it_left_out() {
     let env = TestEnv::init(&[]);
-    let bob = env.key("bob", "ed25519");
-    env.write_signers(&bob.line("bob", ""));
+    env.signers(["bob"]);
+    let bob = env.key_of("bob");
     for i in 0..260 {
         env.write(
             &format!("svc/app-{i:03}.yaml"),

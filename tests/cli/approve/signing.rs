@@ -100,8 +100,8 @@ fn unsigned_statement_only_never_counts_under_the_default_policy() {
 #[test]
 fn statement_only_counts_once_signed_under_the_default_policy() {
     let env = TestEnv::init(&[]);
-    let bob = env.key("bob", "ed25519");
-    env.write_signers(&bob.line("bob", ""));
+    env.signers(["bob"]);
+    let bob = env.key_of("bob");
     env.write("a.yaml", "replicas: 1\n");
     let id = env.propose("alice", "first");
     env.run(&[

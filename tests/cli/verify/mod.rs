@@ -302,8 +302,7 @@ fn unapproved_trust_or_policy_change_in_the_tree() {
     env.write("driftgate.toml", &config);
     env.run(&["verify"]).expect_code(0);
 
-    let bob = env.key("bob", "ed25519");
-    env.write_signers(&bob.line("bob", ""));
+    env.signers(["bob"]);
     let r = env.run(&["verify"]);
     insta::assert_snapshot!(r, @"
     --- stderr ---

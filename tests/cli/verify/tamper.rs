@@ -47,8 +47,7 @@ fn run_ops(ops: &[Op]) -> TestEnv {
     let env = TestEnv::new();
     env.git_init_in(&env.root);
     env.run(&["init"]).expect_code(0);
-    let bob = env.key("bob", "ed25519");
-    env.write_signers(&bob.line("bob", ""));
+    env.signers(["bob"]);
     env.write("a.txt", "0\n");
     let first = env.propose("alice", "first");
     env.sign(&first, "bob").expect_code(0);
