@@ -4,7 +4,8 @@
 //! [`common::TestEnv`] gives each test a temp root, a cleared environment with its own
 //! `HOME`, a fixed clock and setup builders; a command's [`common::Run`] displays as its
 //! transcript (stdout, `--- stderr ---`, `[exit: N]`), normalized so that temp paths read
-//! `[ROOT]` and generated keys `[KEY:name]`, for insta snapshots.
+//! `[ROOT]`, generated keys `[KEY:name]`, and what derives from random values is
+//! numbered (`[H1]`, `<redacted:[S1]>`), for insta snapshots.
 
 mod accept;
 mod actors;

@@ -328,10 +328,13 @@ impl TestEnv {
     }
 
     /// Returns `text` with what varies per run replaced: temp paths by `[ROOT]` and
-    /// `[HOME]`, generated keys by `[KEY:name]` (fingerprint) and `[PUBKEY:name]`, and
-    /// every value given to [`TestEnv::redact`]; carriage returns dropped.
+    /// `[HOME]`, generated keys by `[KEY:name]` (fingerprint) and `[PUBKEY:name]`,
+    /// every value given to [`TestEnv::redact`], and the timings of `-v` by
+    /// `[ELAPSED]`; carriage returns dropped.
     ///
     /// Hashes of content are not touched: with the clock fixed they are deterministic.
+    /// Those that derive from random keys are numbered in the transcript only (see
+    /// [`Hashes`], [`TestEnv::number_hashes`], [`TestEnv::number_secrets`]).
     pub fn normalize(&self, text: &str) -> String {
         let mut t = text.replace(self.root.to_str().unwrap(), "[ROOT]");
         t = t.replace(self.home.to_str().unwrap(), "[HOME]");
