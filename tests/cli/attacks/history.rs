@@ -86,18 +86,18 @@ fn deleting_the_newer_history_after_a_rollback_is_caught_by_the_audit_log() {
             .join(format!(".driftgate/history/{second_root}.json")),
     )
     .unwrap();
-    for cmd in ["verify", "check"] {
-        let r = env.run(&[cmd]);
-        r.expect_code(3);
-        assert!(
-            r.stderr.contains(&format!(
-                "but the audit log's last acceptance is of baseline {}",
-                &second_root[..12]
-            )),
-            "{cmd}: {}",
-            r.transcript()
-        );
-    }
+    insta::assert_snapshot!(env.transcripts(&[&["verify"], &["check"]]), @"
+    $ driftgate verify
+    --- stderr ---
+    error: `[ROOT]/.driftgate/baseline.json` is baseline [H1], but the audit log's last acceptance is of baseline [H2]: the baseline was rolled back or forked
+    [exit: 3]
+
+    $ driftgate check
+    --- stderr ---
+    error: `[ROOT]/.driftgate/baseline.json` is baseline [H1], but the audit log's last acceptance is of baseline [H2]: the baseline was rolled back or forked
+    hint: run `driftgate verify` to see the whole chain
+    [exit: 3]
+    ");
     // Keeping the newer record instead: it is not on the chain.
     assert_ne!(first_root, second_root);
 }
@@ -153,17 +153,18 @@ fn a_rejection_in_the_log_voids_a_forged_acceptance() {
         &statement,
     );
     env.forge_accept(&id);
-    for cmd in ["verify", "check"] {
-        let r = env.run(&[cmd]);
-        r.expect_code(3);
-        assert!(
-            r.stderr.contains("was rejected at")
-                && r.stderr
-                    .contains("a rejected proposal can never be accepted"),
-            "{cmd}: {}",
-            r.transcript()
-        );
-    }
+    insta::assert_snapshot!(env.transcripts(&[&["verify"], &["check"]]), @"
+    $ driftgate verify
+    --- stderr ---
+    error: baseline 204a55351625 (`[ROOT]/.driftgate/history/204a55351625afff18768bff6e3808ba6ddc4b564b1882b9ddc3bf9357b996a6.json`): proposal 609da5ba2734 was rejected at 2026-12-01T10:00:00Z, and a rejected proposal can never be accepted
+    [exit: 3]
+
+    $ driftgate check
+    --- stderr ---
+    error: baseline 204a55351625 (`[ROOT]/.driftgate/history/204a55351625afff18768bff6e3808ba6ddc4b564b1882b9ddc3bf9357b996a6.json`): proposal 609da5ba2734 was rejected at 2026-12-01T10:00:00Z, and a rejected proposal can never be accepted
+    hint: run `driftgate verify` to see the whole chain
+    [exit: 3]
+    ");
 }
 
 #[test]
@@ -280,15 +281,61 @@ fn a_self_hiding_ignore_file_is_drift_in_every_source() {
     ");
     // Forced into git (as `kubectl apply -f k8s/` would read it from a checkout).
     env.git(&["add", "-f", "k8s/.gitignore", "k8s/backdoor.yaml"]);
-    for args in [&["check"][..], &["check", "--staged"]] {
-        let r = env.run(args);
-        r.expect_code(1);
-        assert!(
-            r.stdout.contains("k8s/.gitignore") && r.stdout.contains("k8s/backdoor.yaml"),
-            "{args:?}: {}",
-            r.transcript()
-        );
-    }
+    insta::assert_snapshot!(env.transcripts(&[&["check"], &["check", "--staged"]]), @"
+    $ driftgate check
+    unapproved drift: 2 medium changes in 2 files
+    baseline 77f56cd601cc, accepted 2026-12-01T10:00:00Z
+
+    ┌───────────────────┬────────┬────────┬──────────┬─────────┐
+    │ file              ┆ status ┆ format ┆ severity ┆ changes │
+    ╞═══════════════════╪════════╪════════╪══════════╪═════════╡
+    │ k8s/.gitignore    ┆ added  ┆ text   ┆ medium   ┆ 1       │
+    │ k8s/backdoor.yaml ┆ added  ┆ yaml   ┆ medium   ┆ 1       │
+    └───────────────────┴────────┴────────┴──────────┴─────────┘
+    2 files differ: 2 added, 0 removed, 0 modified, 0 cosmetic; 2 changes
+
+    k8s/.gitignore (added, medium)
+      + (file) (line 1)  [medium]
+          @@ -0,0 +1,2 @@
+          +.gitignore
+          +backdoor.yaml
+
+    k8s/backdoor.yaml (added, medium)
+      + (file) (line 1)  [medium]
+        + kind: ClusterRoleBinding
+        + roleRef:
+        +   name: cluster-admin
+
+    unapproved drift: 2 medium changes in 2 files
+    [exit: 1]
+
+    $ driftgate check --staged
+    unapproved drift: 2 medium changes in 2 files
+    baseline 77f56cd601cc, accepted 2026-12-01T10:00:00Z
+
+    ┌───────────────────┬────────┬────────┬──────────┬─────────┐
+    │ file              ┆ status ┆ format ┆ severity ┆ changes │
+    ╞═══════════════════╪════════╪════════╪══════════╪═════════╡
+    │ k8s/.gitignore    ┆ added  ┆ text   ┆ medium   ┆ 1       │
+    │ k8s/backdoor.yaml ┆ added  ┆ yaml   ┆ medium   ┆ 1       │
+    └───────────────────┴────────┴────────┴──────────┴─────────┘
+    2 files differ: 2 added, 0 removed, 0 modified, 0 cosmetic; 2 changes
+
+    k8s/.gitignore (added, medium)
+      + (file) (line 1)  [medium]
+          @@ -0,0 +1,2 @@
+          +.gitignore
+          +backdoor.yaml
+
+    k8s/backdoor.yaml (added, medium)
+      + (file) (line 1)  [medium]
+        + kind: ClusterRoleBinding
+        + roleRef:
+        +   name: cluster-admin
+
+    unapproved drift: 2 medium changes in 2 files
+    [exit: 1]
+    ");
     env.commit_all("hidden");
     let r = env.run(&["check", "--rev", "HEAD"]);
     insta::assert_snapshot!(r, @"
@@ -357,20 +404,25 @@ fn a_deleted_object_is_an_integrity_failure_not_a_milder_change() {
     let id = env.propose("alice", "widen");
     env.drop_object(&object_of(&env, &id, "k8s/role.yaml"));
     let before = env.state();
-    for args in [
-        &["explain", &id][..],
-        &["accept", &id, "--as", "carol"],
-        &["approve", &id, "--as", "bob", "--statement-only", "-m", "x"],
-    ] {
-        let r = env.run(args);
-        r.expect_code(3);
-        assert!(
-            r.stderr
-                .contains("that `k8s/role.yaml` needs is missing from the store"),
-            "{args:?}: {}",
-            r.transcript()
-        );
-    }
+    insta::assert_snapshot!(env.transcripts(&[&["explain", &id], &["accept", &id, "--as", "carol"], &["approve", &id, "--as", "bob", "--statement-only", "-m", "x"]]), @"
+    $ driftgate explain e4ceb130846e
+    --- stderr ---
+    error: integrity failure in `[ROOT]/.driftgate/objects/02/cf6110fa624dc99cd2ba1e619df3fa2da4a1b1a17c68ea8db7edaa2ac97525`: object 02cf6110fa62 that `k8s/role.yaml` needs is missing from the store
+    hint: run `driftgate verify` to see what is broken
+    [exit: 3]
+
+    $ driftgate accept e4ceb130846e --as carol
+    --- stderr ---
+    error: integrity failure in `[ROOT]/.driftgate/objects/02/cf6110fa624dc99cd2ba1e619df3fa2da4a1b1a17c68ea8db7edaa2ac97525`: object 02cf6110fa62 that `k8s/role.yaml` needs is missing from the store
+    hint: run `driftgate verify` to see what is broken
+    [exit: 3]
+
+    $ driftgate approve e4ceb130846e --as bob --statement-only -m x
+    --- stderr ---
+    error: integrity failure in `[ROOT]/.driftgate/objects/02/cf6110fa624dc99cd2ba1e619df3fa2da4a1b1a17c68ea8db7edaa2ac97525`: object 02cf6110fa62 that `k8s/role.yaml` needs is missing from the store
+    hint: run `driftgate verify` to see what is broken
+    [exit: 3]
+    ");
     assert_eq!(env.state(), before);
 }
 
@@ -393,15 +445,19 @@ fn an_object_that_inflates_past_its_size_is_an_integrity_failure() {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, enc.finish().unwrap()).unwrap();
     env.write("k8s/role.yaml", &ROLE.replace("get", "list"));
-    for cmd in ["check", "diff"] {
-        let r = env.run(&[cmd]);
-        r.expect_code(3);
-        assert!(
-            r.stderr.contains("object inflates past the"),
-            "{cmd}: {}",
-            r.transcript()
-        );
-    }
+    insta::assert_snapshot!(env.transcripts(&[&["check"], &["diff"]]), @"
+    $ driftgate check
+    --- stderr ---
+    error: integrity failure in `[ROOT]/.driftgate/objects/c4/908f804373296b6999135053710fcf20ea8cc938e9d8bc083d2f499ed4adb7`: object inflates past the 184 bytes it may hold
+    hint: run `driftgate verify` to see what is broken
+    [exit: 3]
+
+    $ driftgate diff
+    --- stderr ---
+    error: integrity failure in `[ROOT]/.driftgate/objects/c4/908f804373296b6999135053710fcf20ea8cc938e9d8bc083d2f499ed4adb7`: object inflates past the 184 bytes it may hold
+    hint: run `driftgate verify` to see what is broken
+    [exit: 3]
+    ");
 }
 
 #[test]

@@ -306,6 +306,16 @@ impl TestEnv {
         self.run_in(&self.root, args)
     }
 
+    /// Runs each of `commands` in the root, in order; returns their transcripts, each
+    /// under a `$ driftgate ARGS` line, for one snapshot of several commands.
+    pub fn transcripts(&self, commands: &[&[&str]]) -> String {
+        commands
+            .iter()
+            .map(|args| format!("$ driftgate {}\n{}\n", args.join(" "), self.run(args)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// Runs the binary with `args` in `dir`, stdin closed.
     pub fn run_in(&self, dir: &Path, args: &[&str]) -> Run {
         let out = self
