@@ -116,19 +116,25 @@ fn a_crafted_proposal_id_never_reaches_outside_the_state_directory() {
         "\"id\": \"../../../home/victim\"",
     );
     env.write(&path, &text);
-    for args in [
-        vec!["reject", &id[..4], "-m", "stale", "--as", "bob"],
-        vec!["accept", &id[..4], "--as", "bob"],
-        vec!["proposals"],
-    ] {
-        let r = env.run(&args);
-        r.expect_code(3);
-        assert!(
-            r.stderr.contains("is not the one its file name gives"),
-            "{}",
-            r.transcript()
-        );
-    }
+    insta::assert_snapshot!(env.transcripts(&[&["reject", &id[..4], "-m", "stale", "--as", "bob"], &["accept", &id[..4], "--as", "bob"], &["proposals"]]), @"
+    $ driftgate reject 0e79 -m stale --as bob
+    --- stderr ---
+    error: integrity failure in `[ROOT]/.driftgate/proposals/0e798e30f35c.json`: its id `../../../home/victim` is not the one its file name gives
+    hint: run `driftgate verify` to see what is broken
+    [exit: 3]
+
+    $ driftgate accept 0e79 --as bob
+    --- stderr ---
+    error: integrity failure in `[ROOT]/.driftgate/proposals/0e798e30f35c.json`: its id `../../../home/victim` is not the one its file name gives
+    hint: run `driftgate verify` to see what is broken
+    [exit: 3]
+
+    $ driftgate proposals
+    --- stderr ---
+    error: integrity failure in `[ROOT]/.driftgate/proposals/0e798e30f35c.json`: its id `../../../home/victim` is not the one its file name gives
+    hint: run `driftgate verify` to see what is broken
+    [exit: 3]
+    ");
     assert!(victim.exists());
 }
 
@@ -233,18 +239,19 @@ fn reports_are_never_written_into_the_state_directory() {
     env.write("a.txt", "y\n");
     std::fs::create_dir_all(env.root.join("sub")).unwrap();
     let before = env.state();
-    for target in [
-        ".driftgate/baseline.json",
-        "sub/../.driftgate/baseline.json",
-    ] {
-        let r = env.run(&["check", "--output", &format!("json={target}")]);
-        r.expect_code(2);
-        assert!(
-            r.stderr.contains("reports are never written there"),
-            "{}",
-            r.transcript()
-        );
-    }
+    insta::assert_snapshot!(env.transcripts(&[&["check", "--output", "json=.driftgate/baseline.json"], &["check", "--output", "json=sub/../.driftgate/baseline.json"]]), @"
+    $ driftgate check --output json=.driftgate/baseline.json
+    --- stderr ---
+    error: `.driftgate/baseline.json` is inside `.driftgate`: reports are never written there
+    hint: write reports outside the tree, e.g. into the CI's temp directory
+    [exit: 2]
+
+    $ driftgate check --output json=sub/../.driftgate/baseline.json
+    --- stderr ---
+    error: `sub/../.driftgate/baseline.json` is inside `.driftgate`: reports are never written there
+    hint: write reports outside the tree, e.g. into the CI's temp directory
+    [exit: 2]
+    ");
     assert_eq!(env.state(), before);
 }
 
