@@ -16,22 +16,11 @@ fn second_proposal(env: &TestEnv, requester: &str, signers: &[&str]) -> String {
     env.propose(requester, "scale up")
 }
 
-/// Checks that the forged acceptance of `id` is caught by `verify` and `check` with
-/// exit 3 and `needle` in the message.
-fn forged_accept_is_caught(env: &TestEnv, id: &str, needle: &str) {
+/// Forges the acceptance of `id` (see `forge_accept`); returns the transcripts of
+/// `verify` and `check`, which must both catch it (exit 3).
+fn forged_accept_is_caught(env: &TestEnv, id: &str) -> String {
     env.forge_accept(id);
-    let r = env.run(&["verify"]);
-    r.expect_code(3);
-    assert!(r.stderr.contains(needle), "verify:\n{}", r.transcript());
-    assert!(
-        r.stderr
-            .contains("not approved under the policy and allowed_signers of its parent"),
-        "{}",
-        r.transcript()
-    );
-    let r = env.run(&["check"]);
-    r.expect_code(3);
-    assert!(r.stderr.contains(needle), "check:\n{}", r.transcript());
+    env.transcripts(&[&["verify"], &["check"]])
 }
 
 #[test]
@@ -71,9 +60,19 @@ fn attack_self_approval() {
     see `driftgate explain [H1]` for who may approve it; nothing written
     [exit: 1]
     ");
-    let why = "approval by alice does not count: `alice` requested this proposal, and self-approval is not allowed";
     assert_eq!(env.state(), before);
-    forged_accept_is_caught(&env, &id, why);
+    insta::assert_snapshot!(forged_accept_is_caught(&env, &id), @"
+    $ driftgate verify
+    --- stderr ---
+    error: baseline [H3] (`[ROOT]/.driftgate/history/[H3:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 0 of 1 required approvals count; approval by alice does not count: `alice` requested this proposal, and self-approval is not allowed
+    [exit: 3]
+
+    $ driftgate check
+    --- stderr ---
+    error: baseline [H3] (`[ROOT]/.driftgate/history/[H3:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 0 of 1 required approvals count; approval by alice does not count: `alice` requested this proposal, and self-approval is not allowed
+    hint: run `driftgate verify` to see the whole chain
+    [exit: 3]
+    ");
 }
 
 #[test]
@@ -91,7 +90,6 @@ fn attack_key_not_in_allowed_signers() {
     hint: the allowed_signers in force are those of the parent baseline [H2]; a new key is added by a proposal that existing signers approve
     [exit: 2]
     ");
-    let listed = format!("key {} is not listed in allowed_signers", stranger.shown());
     assert_eq!(env.state(), before);
 
     env.forge_statement(&id, "bob", &stranger);
@@ -104,7 +102,18 @@ fn attack_key_not_in_allowed_signers() {
     see `driftgate explain [H1]` for who may approve it; nothing written
     [exit: 1]
     ");
-    forged_accept_is_caught(&env, &id, &listed);
+    insta::assert_snapshot!(forged_accept_is_caught(&env, &id), @"
+    $ driftgate verify
+    --- stderr ---
+    error: baseline [H3] (`[ROOT]/.driftgate/history/[H3:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 0 of 1 required approvals count; approval by bob does not count: its key [KEY:stranger] is not listed in allowed_signers
+    [exit: 3]
+
+    $ driftgate check
+    --- stderr ---
+    error: baseline [H3] (`[ROOT]/.driftgate/history/[H3:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 0 of 1 required approvals count; approval by bob does not count: its key [KEY:stranger] is not listed in allowed_signers
+    hint: run `driftgate verify` to see the whole chain
+    [exit: 3]
+    ");
 }
 
 #[test]
@@ -141,7 +150,6 @@ fn attack_new_key_approves_its_own_admission() {
     hint: the allowed_signers in force are those of the parent baseline [H2]; a new key is added by a proposal that existing signers approve
     [exit: 2]
     ");
-    let listed = format!("key {} is not listed in allowed_signers", mallory.shown());
     assert_eq!(env.state(), before);
 
     // Signed without driftgate, the new key's approval still does not count.
@@ -170,7 +178,18 @@ fn attack_new_key_approves_its_own_admission() {
     missing: 0 of 1 required approvals count
     [exit: 1]
     ");
-    forged_accept_is_caught(&env, &id, &listed);
+    insta::assert_snapshot!(forged_accept_is_caught(&env, &id), @"
+    $ driftgate verify
+    --- stderr ---
+    error: baseline [H3] (`[ROOT]/.driftgate/history/[H3:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 0 of 1 required approvals count; approval by mallory does not count: its key [KEY:mallory] is not listed in allowed_signers
+    [exit: 3]
+
+    $ driftgate check
+    --- stderr ---
+    error: baseline [H3] (`[ROOT]/.driftgate/history/[H3:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 0 of 1 required approvals count; approval by mallory does not count: its key [KEY:mallory] is not listed in allowed_signers
+    hint: run `driftgate verify` to see the whole chain
+    [exit: 3]
+    ");
 }
 
 #[test]
@@ -225,7 +244,18 @@ fn attack_policy_change_lowering_the_quorum() {
     missing: 1 of 2 required approvals count
     [exit: 1]
     ");
-    forged_accept_is_caught(&env, &id, "1 of 2 required approvals count");
+    insta::assert_snapshot!(forged_accept_is_caught(&env, &id), @"
+    $ driftgate verify
+    --- stderr ---
+    error: baseline [H3] (`[ROOT]/.driftgate/history/[H3:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 1 of 2 required approvals count
+    [exit: 3]
+
+    $ driftgate check
+    --- stderr ---
+    error: baseline [H3] (`[ROOT]/.driftgate/history/[H3:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 1 of 2 required approvals count
+    hint: run `driftgate verify` to see the whole chain
+    [exit: 3]
+    ");
 }
 
 #[test]
@@ -280,7 +310,18 @@ fn attack_statement_replayed_onto_another_proposal() {
     see `driftgate explain [H1]` for who may approve it; nothing written
     [exit: 1]
     ");
-    forged_accept_is_caught(&env, &other, "its signature does not match the statement");
+    insta::assert_snapshot!(forged_accept_is_caught(&env, &other), @"
+    $ driftgate verify
+    --- stderr ---
+    error: baseline [H4] (`[ROOT]/.driftgate/history/[H4:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 0 of 1 required approvals count; approval by bob does not count: its signature does not match the statement (changed after signing?)
+    [exit: 3]
+
+    $ driftgate check
+    --- stderr ---
+    error: baseline [H4] (`[ROOT]/.driftgate/history/[H4:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 0 of 1 required approvals count; approval by bob does not count: its signature does not match the statement (changed after signing?)
+    hint: run `driftgate verify` to see the whole chain
+    [exit: 3]
+    ");
 }
 
 #[test]
@@ -300,8 +341,18 @@ fn attack_signature_with_the_wrong_namespace() {
     see `driftgate explain [H1]` for who may approve it; nothing written
     [exit: 1]
     ");
-    let why = "its signature was made for namespace `git`, not `driftgate`";
-    forged_accept_is_caught(&env, &id, why);
+    insta::assert_snapshot!(forged_accept_is_caught(&env, &id), @"
+    $ driftgate verify
+    --- stderr ---
+    error: baseline [H3] (`[ROOT]/.driftgate/history/[H3:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 0 of 1 required approvals count; approval by bob does not count: its signature was made for namespace `git`, not `driftgate`
+    [exit: 3]
+
+    $ driftgate check
+    --- stderr ---
+    error: baseline [H3] (`[ROOT]/.driftgate/history/[H3:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 0 of 1 required approvals count; approval by bob does not count: its signature was made for namespace `git`, not `driftgate`
+    hint: run `driftgate verify` to see the whole chain
+    [exit: 3]
+    ");
 }
 
 #[test]
@@ -319,10 +370,6 @@ fn attack_expired_key() {
     hint: the allowed_signers in force are those of the parent baseline [H2]; a new key is added by a proposal that existing signers approve
     [exit: 2]
     ");
-    let why = format!(
-        "key {} expired at 2020-01-01T00:00:00Z (`valid-before`",
-        bob.shown()
-    );
     assert_eq!(env.state(), before);
 
     env.keygen_approve(&id, "bob", &bob, "driftgate");
@@ -335,7 +382,18 @@ fn attack_expired_key() {
     see `driftgate explain [H1]` for who may approve it; nothing written
     [exit: 1]
     ");
-    forged_accept_is_caught(&env, &id, &why);
+    insta::assert_snapshot!(forged_accept_is_caught(&env, &id), @"
+    $ driftgate verify
+    --- stderr ---
+    error: baseline [H3] (`[ROOT]/.driftgate/history/[H3:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 0 of 1 required approvals count; approval by bob does not count: its key [KEY:bob] expired at 2020-01-01T00:00:00Z (`valid-before`; checked at 2026-12-01T10:00:00Z)
+    [exit: 3]
+
+    $ driftgate check
+    --- stderr ---
+    error: baseline [H3] (`[ROOT]/.driftgate/history/[H3:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 0 of 1 required approvals count; approval by bob does not count: its key [KEY:bob] expired at 2020-01-01T00:00:00Z (`valid-before`; checked at 2026-12-01T10:00:00Z)
+    hint: run `driftgate verify` to see the whole chain
+    [exit: 3]
+    ");
 }
 
 #[test]
@@ -359,5 +417,16 @@ fn attack_one_key_listed_twice_counts_once() {
     [exit: 1]
     ");
     assert_eq!(env.state(), before);
-    forged_accept_is_caught(&env, &id, "one key counts once");
+    insta::assert_snapshot!(forged_accept_is_caught(&env, &id), @"
+    $ driftgate verify
+    --- stderr ---
+    error: baseline [H3] (`[ROOT]/.driftgate/history/[H3:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 1 of 2 required approvals count; approval by carol does not count: key [KEY:shared] is already counted for `bob`: one key counts once
+    [exit: 3]
+
+    $ driftgate check
+    --- stderr ---
+    error: baseline [H3] (`[ROOT]/.driftgate/history/[H3:64].json`): not approved under the policy and allowed_signers of its parent [H2]: 1 of 2 required approvals count; approval by carol does not count: key [KEY:shared] is already counted for `bob`: one key counts once
+    hint: run `driftgate verify` to see the whole chain
+    [exit: 3]
+    ");
 }
