@@ -19,6 +19,7 @@ mod corpus;
 mod demo;
 mod diff;
 mod evidence;
+mod explain;
 mod hook;
 mod init;
 mod large;
