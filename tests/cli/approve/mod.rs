@@ -1,6 +1,7 @@
 //! `driftgate approve`: what it refuses (no terminal, the requester, a declined prompt),
-//! what it writes, and the review it shows first (`review`) and the signing routes
-//! (`signing`). Attacks on signatures are in `attacks::signing`.
+//! what it writes, and the review it shows first (`review`), the signing routes
+//! (`signing`) and ssh-agent and passphrases (`agent`). Attacks on signatures are in
+//! `attacks::signing`.
 
 mod agent;
 pub(crate) mod review;

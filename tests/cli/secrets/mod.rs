@@ -1,6 +1,7 @@
 //! Secrets (issue 10): every shape the detector knows is reported when it changes and
 //! never shown or stored; harmless values under secret-looking keys are shown; display
 //! tokens never stand in for a secret in a comparison; private files are not stored.
+//! Redaction in what each command shows is in `redaction`.
 
 mod redaction;
 
