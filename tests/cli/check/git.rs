@@ -247,24 +247,58 @@ fn excluded_files_are_not_part_of_git_trees_but_tracked_ignored_files_are() {
     // git sees a forced file, and so does whoever deploys the commit: so does driftgate.
     env.git(&["add", "-f", "build/out.json"]);
     env.commit_all("docs and a forced build file");
-    for args in [
-        &["check"][..],
-        &["check", "--staged"],
-        &["check", "--rev", "HEAD"],
-    ] {
-        let r = env.run(args);
-        r.expect_code(1);
-        assert!(
-            r.stdout.contains("build/out.json"),
-            "{args:?}\n{}",
-            r.transcript()
-        );
-        assert!(
-            !r.stdout.contains("docs/guide.md"),
-            "{args:?}\n{}",
-            r.transcript()
-        );
-    }
+    insta::assert_snapshot!(env.transcripts(&[&["check"], &["check", "--staged"], &["check", "--rev", "HEAD"]]), @"
+    $ driftgate check
+    unapproved drift: 1 medium change in 1 file
+    baseline 217df04040db, accepted 2026-12-01T10:00:00Z
+
+    ┌────────────────┬────────┬────────┬──────────┬─────────┐
+    │ file           ┆ status ┆ format ┆ severity ┆ changes │
+    ╞════════════════╪════════╪════════╪══════════╪═════════╡
+    │ build/out.json ┆ added  ┆ json   ┆ medium   ┆ 1       │
+    └────────────────┴────────┴────────┴──────────┴─────────┘
+    1 file differs: 1 added, 0 removed, 0 modified, 0 cosmetic; 1 change
+
+    build/out.json (added, medium)
+      + (file) (line 1): {}  [medium]
+
+    unapproved drift: 1 medium change in 1 file
+    [exit: 1]
+
+    $ driftgate check --staged
+    unapproved drift: 1 medium change in 1 file
+    baseline 217df04040db, accepted 2026-12-01T10:00:00Z
+
+    ┌────────────────┬────────┬────────┬──────────┬─────────┐
+    │ file           ┆ status ┆ format ┆ severity ┆ changes │
+    ╞════════════════╪════════╪════════╪══════════╪═════════╡
+    │ build/out.json ┆ added  ┆ json   ┆ medium   ┆ 1       │
+    └────────────────┴────────┴────────┴──────────┴─────────┘
+    1 file differs: 1 added, 0 removed, 0 modified, 0 cosmetic; 1 change
+
+    build/out.json (added, medium)
+      + (file) (line 1): {}  [medium]
+
+    unapproved drift: 1 medium change in 1 file
+    [exit: 1]
+
+    $ driftgate check --rev HEAD
+    unapproved drift: 1 medium change in 1 file
+    baseline 217df04040db, accepted 2026-12-01T10:00:00Z
+
+    ┌────────────────┬────────┬────────┬──────────┬─────────┐
+    │ file           ┆ status ┆ format ┆ severity ┆ changes │
+    ╞════════════════╪════════╪════════╪══════════╪═════════╡
+    │ build/out.json ┆ added  ┆ json   ┆ medium   ┆ 1       │
+    └────────────────┴────────┴────────┴──────────┴─────────┘
+    1 file differs: 1 added, 0 removed, 0 modified, 0 cosmetic; 1 change
+
+    build/out.json (added, medium)
+      + (file) (line 1): {}  [medium]
+
+    unapproved drift: 1 medium change in 1 file
+    [exit: 1]
+    ");
 }
 
 #[test]
