@@ -9,8 +9,8 @@ use std::process::{Command, Stdio};
 use driftgate::attest::dsse;
 
 use crate::common::TestEnv;
+use crate::common::keys::{Agent, keygen_sign};
 use crate::evidence::signed_history;
-use crate::keys::{Agent, keygen_sign};
 
 /// Parses `envelope` with securesystemslib's DSSE `Envelope` and the payload with
 /// in-toto-attestation's `Statement` (validated); writes the PAE the library computes
@@ -104,15 +104,11 @@ fn third_party_libraries_read_the_envelope_and_ssh_keygen_verifies_its_pae() {
     let root = env.root_hash();
     let (file, arg) = out(&env, "bob.intoto.json");
     let r = env.run(&["attest", "--sign", bob.arg(), "--out", &arg]);
-    r.expect_code(0);
-    assert!(
-        r.stderr.contains(&format!(
-            "attested by bob@example.com with key {}",
-            bob.fingerprint
-        )),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    wrote `../home/bob.intoto.json`: baseline [H1] attested by bob@example.com with key [KEY:bob]
+    [exit: 0]
+    ");
     assert_eq!(r.stdout, "");
 
     let dir = env.home.join("read");
@@ -173,7 +169,7 @@ fn third_party_libraries_read_the_envelope_and_ssh_keygen_verifies_its_pae() {
         format!(
             "verified attestation `{arg}`: baseline {} approved by bob@example.com, dave@example.com, attested by bob@example.com (key {})\n",
             &root[..12],
-            bob.fingerprint
+            bob.shown()
         )
     );
 }
@@ -206,22 +202,22 @@ fn each_approver_signs_an_envelope_and_tampering_is_detected() {
     assert_eq!(b["payload"], d["payload"]);
     assert_ne!(b["signatures"], d["signatures"]);
     let r = env.run(&["verify", "--attestation", &dave_arg]);
-    r.expect_code(0);
-    assert!(
-        r.stdout.contains("attested by dave@example.com"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    verified attestation `../home/dave.json`: baseline [H1] approved by bob@example.com, dave@example.com, attested by dave@example.com (key [KEY:dave])
+    [exit: 0]
+    ");
     let r = env.run(&["verify", "--attestation", &dave_arg, "--format", "json"]);
     r.expect_code(0);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["schema"], "driftgate.verify-attestation/v1");
     assert_eq!(v["root_hash"], env.root_hash());
     assert_eq!(v["signers"][0]["principal"], "dave@example.com");
-    assert_eq!(v["signers"][0]["key"], dave.fingerprint);
+    assert_eq!(v["signers"][0]["key"], dave.shown());
     let r = env.run(&["verify", "--attestation", &old_arg]);
-    r.expect_code(0);
-    assert!(r.stdout.contains(&first[..12]), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    verified attestation `../home/first.json`: baseline [H2] approved by bob@example.com, attested by bob@example.com (key [KEY:bob])
+    [exit: 0]
+    ");
 
     let (forged, forged_arg) = out(&env, "forged.json");
     let refuse = |v: &serde_json::Value, needle: &str| {
@@ -288,13 +284,12 @@ fn only_an_approver_can_attest() {
     let mallory = env.key("mallory", "ed25519");
     let (file, arg) = out(&env, "m.json");
     let r = env.run(&["attest", "--sign", mallory.arg(), "--out", &arg]);
-    r.expect_code(2);
-    assert!(
-        r.stderr
-            .contains("may not sign for any approver (bob@example.com, dave@example.com)"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: key [KEY:mallory] may not sign for any approver (bob@example.com, dave@example.com) of baseline [H1] under the allowed_signers of the parent baseline [H2]
+    hint: an attestation is signed by one of the people who approved the baseline
+    [exit: 2]
+    ");
     assert!(!file.exists());
     let r = env.run(&[
         "attest",
@@ -303,19 +298,19 @@ fn only_an_approver_can_attest() {
         "--out",
         ".driftgate/a.json",
     ]);
-    r.expect_code(2);
-    assert!(
-        r.stderr.contains("exports are never written there"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: `.driftgate/a.json` is inside `.driftgate`: exports are never written there
+    hint: write it outside the tree, e.g. into the CI's artifacts directory
+    [exit: 2]
+    ");
     let r = env.run(&["attest", "ffff", "--sign", mallory.arg()]);
-    r.expect_code(2);
-    assert!(
-        r.stderr.contains("no accepted baseline `ffff`"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: no accepted baseline `ffff`
+    hint: `driftgate verify` lists the accepted baselines; `ls .driftgate/history/` names them
+    [exit: 2]
+    ");
 }
 
 #[test]
@@ -327,8 +322,11 @@ fn a_key_held_by_ssh_agent_attests_through_its_public_half() {
     let (file, arg) = out(&env, "agent.json");
     // Without an agent, a public key cannot sign.
     let r = env.run(&["attest", "--sign", &pub_arg, "--out", &arg]);
-    r.expect_code(2);
-    assert!(r.stderr.contains("SSH_AUTH_SOCK"), "{}", r.transcript());
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: `[HOME]/.ssh/bob.pub` is a public key, and `SSH_AUTH_SOCK` is not set to reach the ssh-agent holding its private key
+    [exit: 2]
+    ");
     assert!(!file.exists());
     let agent = Agent::start(&env);
     agent.add(&bob);
@@ -337,13 +335,8 @@ fn a_key_held_by_ssh_agent_attests_through_its_public_half() {
     env.run(&["attest", "--sign", &pub_arg, "--out", &arg])
         .expect_code(0);
     let r = env.run(&["verify", "--attestation", &arg]);
-    r.expect_code(0);
-    assert!(
-        r.stdout.contains(&format!(
-            "attested by bob@example.com (key {})",
-            bob.fingerprint
-        )),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    verified attestation `../home/agent.json`: baseline [H1] approved by bob@example.com, dave@example.com, attested by bob@example.com (key [KEY:bob])
+    [exit: 0]
+    ");
 }

@@ -6,17 +6,16 @@
 //! `DRIFTGATE_REGENERATE=1 cargo test --test cli completions`, then review the new
 //! `--help` snapshots (`.snap.new` files) and rename them to `.snap`.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
+use crate::common::TestEnv;
 use clap::CommandFactory;
 use clap_complete::{Generator, Shell};
 use driftgate::cli::Cli;
-
-use crate::common::TestEnv;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// The environment variable that makes the staleness test rewrite `completions/`.
 const REGENERATE: &str = "DRIFTGATE_REGENERATE";
+
 const SHELLS: [Shell; 5] = [
     Shell::Bash,
     Shell::Zsh,
@@ -212,4 +211,41 @@ fn completion_scripts_know_the_new_commands_and_options() {
     }
     let r = env.run(&["completions", "tcsh"]);
     r.expect_code(2);
+}
+
+#[test]
+fn every_command_has_examples_in_its_help() {
+    let env = TestEnv::new();
+    let commands: &[&[&str]] = &[
+        &[],
+        &["init"],
+        &["check"],
+        &["diff"],
+        &["snapshot"],
+        &["approve"],
+        &["accept"],
+        &["reject"],
+        &["proposals"],
+        &["explain"],
+        &["log"],
+        &["rules"],
+        &["verify"],
+        &["hook", "install"],
+        &["hook", "uninstall"],
+        &["evidence"],
+        &["attest"],
+        &["notify", "test"],
+        &["completions"],
+    ];
+    for cmd in commands {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let r = env.run(&args);
+        r.expect_code(0);
+        assert!(
+            r.stdout.contains("\nExamples:\n  driftgate "),
+            "{cmd:?}:\n{}",
+            r.stdout
+        );
+    }
 }

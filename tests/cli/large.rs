@@ -6,8 +6,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::approve::review::{screen_with, strip};
 use crate::common::TestEnv;
-use crate::review::{screen_with, strip};
 
 /// Severities for the monorepo: documentation is info, service tuning low.
 const CONFIG: &str = r#"

@@ -89,7 +89,7 @@ fn the_first_change_moves_objects_into_a_pack_and_chains_a_new_baseline() {
     // Judged by the v1 parent's policy: pending until approved.
     env.run(&["explain", &id]).expect_code(1);
     assert_eq!(env.approve_pty(&id, "bob", "ok"), 0);
-    env.run(&["accept", &id, "--as", "carol"]).expect_code(0);
+    env.accept(&id, "carol").expect_code(0);
     let b: serde_json::Value = serde_json::from_str(&env.read(".driftgate/baseline.json")).unwrap();
     assert_eq!(b["schema"], "driftgate.baseline/v2");
     assert_eq!(
