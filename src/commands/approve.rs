@@ -418,7 +418,12 @@ fn sign_with_file(
             Err(e) => return Err(e.into()),
         }
     }
-    let hint = format!("load the key with `ssh-add {}`", k.path.display());
+    // ssh-add loads the private key: name it, not the public one given.
+    let private = match k.path.extension() {
+        Some(e) if e == "pub" => k.path.with_extension(""),
+        _ => k.path.clone(),
+    };
+    let hint = format!("load the key with `ssh-add {}`", private.display());
     let add_hint = |e: Error| e.hint(hint.clone());
     if agent_only {
         return Err(add_hint(match (socket, k.fingerprint()) {

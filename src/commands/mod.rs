@@ -90,8 +90,14 @@ impl Context {
             .map(|c| absolute(&cwd, c))
             .unwrap_or_else(|| root.join(config::CONFIG_FILE));
         let (config, rules) = config::ValidConfig::load(&config_path)?.into_parts();
-        let store = Store::open(&root)
-            .map_err(|e| Error::from(e).hint("run `driftgate init` in the root"))?;
+        let store = Store::open(&root).map_err(|e| match e {
+            // Only a missing state directory is a project not set up yet; a broken
+            // one is an integrity failure with its own advice.
+            crate::store::StoreError::Missing { .. } => {
+                Error::from(e).hint("run `driftgate init` in the root")
+            }
+            e => Error::from(e),
+        })?;
         let secret_key = store
             .secret_key()?
             .map(crate::semantic::SecretKey::new)

@@ -95,9 +95,15 @@ pub fn parse_ttl(text: &str) -> Result<SignedDuration, String> {
         "h" => 3600,
         "d" => 86_400,
         "w" => 604_800,
-        _ => {
+        "" => {
             return Err(format!(
                 "`{text}` has no unit: use s, m, h, d or w (`72h`, `7d`)"
+            ));
+        }
+        other => {
+            return Err(format!(
+                "`{text}` has an unknown unit `{}`: use s, m, h, d or w (`72h`, `7d`)",
+                other.trim()
             ));
         }
     };

@@ -399,11 +399,11 @@ fn bad_actor_declarations_and_ttls_are_input_errors() {
     env.write("driftgate.toml", "[policy]\napproval_ttl = \"3 days\"\n");
     let r = env.run(&["snapshot", "--as", "alice"]);
     r.expect_code(2);
-    assert!(
-        r.stderr.contains("`policy.approval_ttl`"),
-        "{}",
-        r.transcript()
-    );
+    insta::assert_snapshot!(r, @"
+    --- stderr ---
+    error: invalid `[ROOT]/driftgate.toml`: `policy.approval_ttl`: `3 days` has an unknown unit `days`: use s, m, h, d or w (`72h`, `7d`)
+    [exit: 2]
+    ");
 }
 
 #[test]

@@ -226,6 +226,13 @@ fn ssh_agent_signs_rsa_and_ed25519_keys() {
         "{}",
         r.transcript()
     );
+    // ssh-add takes the private key: the hint names it, not the public file given.
+    assert!(
+        r.stderr
+            .contains("hint: load the key with `ssh-add [HOME]/.ssh/bob`\n"),
+        "{}",
+        r.transcript()
+    );
     assert_eq!(env.state(), before);
 }
 

@@ -267,5 +267,7 @@ fn symlinks_in_the_state_directory_are_refused() {
     let r = env.run(&["check"]);
     r.expect_code(3);
     assert!(r.stderr.contains("never symlinks"), "{}", r.transcript());
+    // A broken state directory is not one to set up again.
+    assert!(!r.stderr.contains("driftgate init"), "{}", r.transcript());
     assert!(!outside.join("stat.bin").exists());
 }
