@@ -495,7 +495,7 @@ impl<'a> Comparer<'a> {
             return Ok((whole(), none));
         };
         if of.is_structured() && nf.is_structured() && old.error.is_none() {
-            let (Some(o), Some(n)) = (load(oc, of), load(nc, nf)) else {
+            let (Some(o), Some(n)) = rayon::join(|| load(oc, of), || load(nc, nf)) else {
                 return Ok((whole(), none));
             };
             let (_, changes) = self.changes_between(&new.path, Side::Parsed(&o), Side::Parsed(&n));

@@ -2,6 +2,8 @@
 //! (the change itself or the keys inside its values), and the predicates on values,
 //! secrets and neighbouring keys (`where`, `where_not`).
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::compile::Rule;
@@ -26,11 +28,14 @@ impl Rule {
             .all(|(set, field)| set.as_ref().is_none_or(|s| s.is_match(field)))
     }
 
-    /// Returns whether the rule matches `view` of a change in file `path`.
-    pub(super) fn matches(&self, path: &str, view: &View<'_>, secret_keys: &[String]) -> bool {
-        if self.paths.as_ref().is_some_and(|s| !s.is_match(path)) {
-            return false;
-        }
+    /// Returns whether the rule's path globs select file `path`.
+    pub(super) fn selects_path(&self, path: &str) -> bool {
+        self.paths.as_ref().is_none_or(|s| s.is_match(path))
+    }
+
+    /// Returns whether the rule matches `view` of a change in a file its path globs
+    /// select.
+    pub(super) fn matches_in_file(&self, view: &View<'_>, secret_keys: &[String]) -> bool {
         if !self.selects_document(view.identity.as_deref()) {
             return false;
         }
@@ -41,9 +46,9 @@ impl Rule {
 
     /// Returns the changes this rule's key patterns pick out of `view`: the view itself
     /// when it is at or below a targeted key, and the targeted keys inside its values.
-    fn targets<'v>(&self, view: &View<'v>, secret_keys: &[String]) -> Vec<Target<'v>> {
+    fn targets<'a>(&self, view: &'a View<'a>, secret_keys: &[String]) -> Vec<Target<'a>> {
         let whole = Target {
-            path: view.path.clone(),
+            path: Cow::Borrowed(&view.path),
             kind: view.kind,
             old: view.old,
             new: view.new,
@@ -151,13 +156,15 @@ fn is_secret(t: &Target<'_>, view: &View<'_>, secret_keys: &[String]) -> bool {
         .any(|seg| is_secret_key(seg, secret_keys))
         || t.old.is_some_and(semantic::is_redacted)
         || t.new.is_some_and(semantic::is_redacted)
-        || (view.secret_lines && t.path == view.path)
+        || (view.secret_lines && *t.path == view.path)
 }
 
 /// A change as one rule sees it: the reported change or one inside its values.
 #[derive(Debug, Clone)]
 struct Target<'v> {
-    path: KeyPath,
+    /// Borrowed for the reported change itself: rules look at every change, and most
+    /// look no deeper.
+    path: Cow<'v, KeyPath>,
     kind: ChangeKind,
     old: Option<&'v Value>,
     new: Option<&'v Value>,
@@ -186,7 +193,7 @@ impl<'v> SecretWalk<'_, 'v> {
                 _ => ChangeKind::Changed,
             };
             self.out.push(Target {
-                path: self.path.clone(),
+                path: Cow::Owned(self.path.clone()),
                 kind,
                 old,
                 new,
@@ -255,7 +262,7 @@ fn inner_changes<'v>(rest: &KeyPattern, view: &View<'v>) -> Vec<Target<'v>> {
             let mut path = view.path.clone();
             path.segments.extend(rel.segments);
             Some(Target {
-                path,
+                path: Cow::Owned(path),
                 kind,
                 old,
                 new,

@@ -244,10 +244,27 @@ impl RuleSet {
 
     /// Returns the rules matching `change` in file `path`, in rule order.
     pub fn matching(&self, path: &str, change: &Change, data: Option<&FileData>) -> Vec<&Rule> {
+        let candidates: Vec<&Rule> = self.rules.iter().filter(|r| r.selects_path(path)).collect();
+        self.matching_among(&candidates, change, data)
+    }
+
+    /// Returns the rules of `candidates` (rules whose path globs select the change's
+    /// file) that match `change`, in order.
+    fn matching_among<'r>(
+        &self,
+        candidates: &[&'r Rule],
+        change: &Change,
+        data: Option<&FileData>,
+    ) -> Vec<&'r Rule> {
         let views = views(change, data);
-        self.rules
+        candidates
             .iter()
-            .filter(|r| views.iter().any(|v| r.matches(path, v, &self.secret_keys)))
+            .copied()
+            .filter(|r| {
+                views
+                    .iter()
+                    .any(|v| r.matches_in_file(v, &self.secret_keys))
+            })
             .collect()
     }
 
@@ -262,8 +279,12 @@ impl RuleSet {
     /// Like [`RuleSet::apply`], with path globs matched against `path` instead of the
     /// file's own (two files compared outside the tree).
     pub fn apply_at(&self, path: &str, file: &mut FileReport, data: Option<&FileData>) {
-        for change in &mut file.changes {
-            let mut matched = self.matching(path, change, data);
+        // Path globs are matched once per file, not once per change.
+        let candidates: Vec<&Rule> = self.rules.iter().filter(|r| r.selects_path(path)).collect();
+        use rayon::prelude::*;
+        // Each change is rated on its own: a file of many changes uses every core.
+        file.changes.par_iter_mut().for_each(|change| {
+            let mut matched = self.matching_among(&candidates, change, data);
             if let Some([old, new]) = &change.yaml11 {
                 let read_11 = Change {
                     old: old.clone(),
@@ -272,7 +293,7 @@ impl RuleSet {
                     ..change.clone()
                 };
                 let before = matched.iter().map(|r| r.severity()).max();
-                for r in self.matching(path, &read_11, data) {
+                for r in self.matching_among(&candidates, &read_11, data) {
                     if !matched.iter().any(|m| std::ptr::eq(*m, r)) {
                         matched.push(r);
                     }
@@ -302,7 +323,7 @@ impl RuleSet {
             let controls: std::collections::BTreeSet<&String> =
                 matched.iter().flat_map(|r| &r.spec.controls.0).collect();
             change.controls = controls.into_iter().cloned().collect();
-        }
+        });
         // A file without listed changes is judged by what it is: formatting only is
         // informational; anything else (a file whose content cannot be compared) gets
         // the default.

@@ -475,7 +475,9 @@ pub(crate) fn document_values(
             })
             .collect()
     };
-    [values(old), values(new)]
+    // The two sides are independent; a large file's take as long as its comparison.
+    let (o, n) = rayon::join(|| values(old), || values(new));
+    [o, n]
 }
 
 /// Returns the documents' identities with their positions, when every non-empty

@@ -29,16 +29,14 @@ impl KeyPattern {
 
     /// Returns whether the pattern matches all of `path`.
     pub fn matches(&self, path: &KeyPath) -> bool {
-        self.match_lengths(&path.segments)
-            .last()
-            .copied()
-            .unwrap_or(false)
+        let lengths = self.match_lengths(&path.segments);
+        lengths.at(path.segments.len())
     }
 
     /// Returns whether the pattern matches `path` or one of its ancestors (a change
     /// under an ignored key is ignored too).
     pub fn matches_prefix(&self, path: &KeyPath) -> bool {
-        self.match_lengths(&path.segments).iter().any(|&m| m)
+        self.match_lengths(&path.segments).any()
     }
 
     /// Returns the rests of the pattern that may still match below `path`: for a change
@@ -62,8 +60,8 @@ impl KeyPattern {
             .match_lengths(&path.segments);
             // `**` stays open below the path if it started anywhere along it.
             let open = match part {
-                Part::StarStar => reach.iter().any(|&r| r),
-                _ => reach.get(n).copied().unwrap_or(false),
+                Part::StarStar => reach.any(),
+                _ => reach.at(n),
             };
             // `**.R` already matches whatever `R` does (`**` may be empty), so the
             // rest right after a kept `**` adds nothing.
@@ -102,9 +100,47 @@ impl KeyPattern {
 
     /// Returns, for each `k` in `0..=len`, whether the pattern matches the first `k`
     /// segments: dynamic programming over parts, so `**` never backtracks.
-    fn match_lengths(&self, path: &[Segment]) -> Vec<bool> {
+    fn match_lengths(&self, path: &[Segment]) -> Lengths {
         let n = path.len();
-        // reach[k]: the parts so far can consume exactly the first k segments.
+        if n >= 128 {
+            return Lengths::Long(self.match_lengths_long(path));
+        }
+        // Bit k of `reach`: the parts so far can consume exactly the first k segments.
+        // Rules match every change against their patterns, so no allocation here.
+        let all = if n == 127 {
+            u128::MAX
+        } else {
+            (1u128 << (n + 1)) - 1
+        };
+        let mut reach: u128 = 1;
+        for part in &self.parts {
+            reach = match part {
+                Part::StarStar if reach == 0 => 0,
+                // From the shortest length reached on, every longer one is.
+                Part::StarStar => all & !((1u128 << reach.trailing_zeros()) - 1),
+                _ => {
+                    let mut next = 0u128;
+                    let mut bits = reach & (all >> 1);
+                    while bits != 0 {
+                        let k = bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        if path.get(k).is_some_and(|s| part_matches(part, s)) {
+                            next |= 1u128 << (k + 1);
+                        }
+                    }
+                    next
+                }
+            };
+            if reach == 0 {
+                break;
+            }
+        }
+        Lengths::Short(reach, n)
+    }
+
+    /// [`KeyPattern::match_lengths`] for paths of 128 segments or more.
+    fn match_lengths_long(&self, path: &[Segment]) -> Vec<bool> {
+        let n = path.len();
         let mut reach = vec![false; n + 1];
         if let Some(r) = reach.first_mut() {
             *r = true;
@@ -224,5 +260,32 @@ fn part_matches(part: &Part, seg: &Segment) -> bool {
         Part::StarStar => true,
         Part::AnyItem => !matches!(seg, Segment::Key(_)),
         Part::Seg(p) => p == seg,
+    }
+}
+
+/// Which prefix lengths of a path a pattern matches: a bit set for paths shorter than
+/// 128 segments (every real one), a list beyond.
+enum Lengths {
+    /// Bit `k` set: the first `k` of `n` segments match.
+    Short(u128, usize),
+    /// Entry `k` true: the first `k` segments match.
+    Long(Vec<bool>),
+}
+
+impl Lengths {
+    /// Returns whether the first `k` segments match.
+    fn at(&self, k: usize) -> bool {
+        match self {
+            Lengths::Short(bits, n) => k <= *n && k < 128 && bits & (1u128 << k) != 0,
+            Lengths::Long(v) => v.get(k).copied().unwrap_or(false),
+        }
+    }
+
+    /// Returns whether any prefix (the empty one included) matches.
+    fn any(&self) -> bool {
+        match self {
+            Lengths::Short(bits, _) => *bits != 0,
+            Lengths::Long(v) => v.iter().any(|&m| m),
+        }
     }
 }

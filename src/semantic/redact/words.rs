@@ -91,13 +91,24 @@ impl SecretWords {
         if self.phrases.is_empty() || key.is_empty() {
             return None;
         }
-        // Most keys mention no secret word at all: skip splitting them.
-        let lower = key.to_lowercase();
-        if !self
-            .phrases
-            .iter()
-            .any(|p| p.first().is_some_and(|w| lower.contains(w.as_str())))
-        {
+        // Most keys mention no secret word at all: skip splitting them. An ASCII key is
+        // searched as it is (its lowercase is ASCII too, and words are lowercase), so
+        // the common case allocates nothing.
+        let mentions = if key.is_ascii() {
+            let key = key.as_bytes();
+            self.phrases.iter().any(|p| {
+                p.first().is_some_and(|w| {
+                    let w = w.as_bytes();
+                    !w.is_empty() && key.windows(w.len()).any(|k| k.eq_ignore_ascii_case(w))
+                })
+            })
+        } else {
+            let lower = key.to_lowercase();
+            self.phrases
+                .iter()
+                .any(|p| p.first().is_some_and(|w| lower.contains(w.as_str())))
+        };
+        if !mentions {
             return None;
         }
         let words = split(key);
