@@ -104,6 +104,7 @@ impl Context {
             .unwrap_or_default();
         let settings = config.settings().with_secret_key(secret_key);
         Ok(Context {
+            shown_root: Context::shown(&root, &cwd),
             root,
             config,
             settings,

@@ -247,10 +247,12 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     let changes = crate::lifecycle::propose::changes(
         ui,
         &cx,
-        current.as_ref(),
-        in_force_book.as_ref(),
-        (&old_tree, &new_tree),
-        &tree,
+        (current.as_ref(), in_force_book.as_ref()),
+        crate::lifecycle::propose::Trees {
+            old: &old_tree,
+            new: &new_tree,
+            whole: &tree,
+        },
         objects.as_ref(),
         contents.as_ref(),
     )?;

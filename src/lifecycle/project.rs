@@ -26,6 +26,9 @@ pub struct Project {
     pub secret_key: crate::semantic::SecretKey,
     /// The time of day every record and expiry reads.
     pub clock: crate::clock::Clock,
+    /// The root as reports show it: relative to the working directory when inside it
+    /// (the command layer knows the working directory; the lifecycle does not read it).
+    pub shown_root: String,
 }
 
 impl Project {
@@ -70,6 +73,7 @@ impl Project {
             rules,
             secret_key: self.secret_key,
             clock: self.clock,
+            shown_root: self.shown_root.clone(),
         })
     }
 
@@ -104,13 +108,18 @@ impl Project {
         self.with_config(config)
     }
 
-    /// Returns the root as shown in reports: relative to the working directory if inside.
+    /// Returns the root as shown in reports.
     pub fn display_root(&self) -> String {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        match self.root.strip_prefix(&cwd) {
+        self.shown_root.clone()
+    }
+
+    /// Returns `root` as reports show it, seen from working directory `cwd`: relative
+    /// when inside it.
+    pub fn shown(root: &std::path::Path, cwd: &std::path::Path) -> String {
+        match root.strip_prefix(cwd) {
             Ok(p) if p.as_os_str().is_empty() => ".".to_string(),
             Ok(p) => p.to_string_lossy().replace('\\', "/"),
-            Err(_) => self.root.to_string_lossy().into_owned(),
+            Err(_) => root.to_string_lossy().into_owned(),
         }
     }
 }

@@ -18,21 +18,34 @@ use crate::rules::RuleBook;
 use crate::store::{self, Objects};
 use crate::tree::{self, FileData, TRUST_FILE, Tree};
 
-/// Returns the change set of a proposal: `trees` (the accepted baseline's and the
-/// candidate's, where they differ) compared with the severities that will judge it
-/// (the accepted baseline's rules, or a first baseline's own) and the ignore rules of
-/// `in_force_book`, as reviewers see it; and a line saying how much was compared.
-#[allow(clippy::too_many_arguments)]
+/// The trees a proposal's change set is made of.
+#[derive(Clone, Copy)]
+pub struct Trees<'a> {
+    /// The accepted baseline's entries where they differ from the candidate's.
+    pub old: &'a Tree,
+    /// The candidate's entries where they differ from the accepted baseline's.
+    pub new: &'a Tree,
+    /// The whole candidate tree.
+    pub whole: &'a Tree,
+}
+
+/// Returns the change set of a proposal: `trees` compared with the severities that will
+/// judge it (the accepted baseline's rules, or a first baseline's own) and the ignore
+/// rules of `in_force_book`, as reviewers see it; and a line saying how much was
+/// compared.
 pub fn changes(
     obs: &mut dyn Observer,
     cx: &Project,
-    current: Option<&Baseline>,
-    in_force_book: Option<&RuleBook>,
-    (old_tree, new_tree): (&Tree, &Tree),
-    tree: &Tree,
+    (current, in_force_book): (Option<&Baseline>, Option<&RuleBook>),
+    trees: Trees<'_>,
     objects: &Objects,
     contents: &dyn Contents,
 ) -> Result<(Report, String), LifecycleError> {
+    let Trees {
+        old: old_tree,
+        new: new_tree,
+        whole: tree,
+    } = trees;
     let in_force = match current {
         Some(b) => super::source::rules_in_force(cx, b)?,
         None => cx.rules.clone(),
