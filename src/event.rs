@@ -457,7 +457,7 @@ mod schema_check;
 mod tests {
     use super::schema_check::schema_errors;
     use super::*;
-    use crate::report::model::{Change, ChangeKind, FileReport, FileStatus};
+    use crate::change::{Change, ChangeKind, FileReport, FileStatus};
 
     fn report(n: usize) -> Report {
         let changes = (0..n)

@@ -4,11 +4,11 @@ use super::{Context, env_var, identity, outbox};
 use crate::actor::Actor;
 use crate::change::Report;
 use crate::change::Severity;
+use crate::change::{Change, ChangeKind, FileReport, FileStatus};
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
 use crate::event::{Event, EventType, ProposalInfo};
 use crate::notify;
-use crate::report::model::{Change, ChangeKind, FileReport, FileStatus};
 use crate::ui::Ui;
 
 /// The `notify` subcommands.

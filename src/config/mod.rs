@@ -166,7 +166,7 @@ mod tests {
     #[test]
     fn default_text_parses_to_defaults() {
         let c = ValidConfig::parse(&default_text(false), Path::new("driftgate.toml")).unwrap();
-        assert_eq!(*c.config(), Config::default());
+        assert_eq!(*c, Config::default());
         let solo = ValidConfig::parse(&default_text(true), Path::new("driftgate.toml")).unwrap();
         assert!(solo.policy.allow_self_approval);
     }

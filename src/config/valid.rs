@@ -88,16 +88,6 @@ impl ValidConfig {
         }
     }
 
-    /// Returns the configuration.
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    /// Returns the compiled rule set of the configuration.
-    pub fn rules(&self) -> &RuleSet {
-        &self.rules
-    }
-
     /// Returns the configuration and its rule set.
     pub fn into_parts(self) -> (Config, RuleSet) {
         (self.config, self.rules)

@@ -6,10 +6,4 @@ pub mod breakdown;
 pub mod render;
 pub mod review;
 
-/// The report model, where it has always been named: it lives in [`crate::change`].
-pub mod model {
-    pub use crate::change::report::*;
-    pub use crate::change::{Change, ChangeKind, FileReport, FileStatus, Severity};
-}
-
-pub use model::{Change, ChangeKind, FileReport, FileStatus, Report, Severity, Summary};
+pub use crate::change::{Change, ChangeKind, FileReport, FileStatus, Report, Severity, Summary};

@@ -408,7 +408,7 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::report::model::BaselineRef;
+    use crate::change::BaselineRef;
 
     pub(crate) fn change(kind: ChangeKind, path: &str) -> Change {
         Change {
