@@ -102,7 +102,9 @@ pub fn build_report(
         None,
         base.tree.as_deref().map(|b| (b, &delta)),
     )?;
-    let scanned = full.len();
+    // With the stat cache's delta, `full` holds only the entries that may differ.
+    let listed = delta.scanned.get();
+    let scanned = listed.map_or(full.len(), Vec::len);
     // Only what may differ from the baseline is compared: the paths the stat cache says
     // may differ, else the directories whose manifests differ from the baseline's.
     let (mut old, mut current) = match delta.paths.get() {
@@ -129,8 +131,12 @@ pub fn build_report(
         // Like diff(1), a path that names nothing is an error, not "no difference".
         for f in filters {
             let one = std::slice::from_ref(f);
-            let known = |t: &tree::Tree| t.keys().any(|p| crate::compare::path_selected(p, one));
-            if !known(&full) && !known(&old) {
+            let hit = |p: &String| crate::compare::path_selected(p, one);
+            let scanned = match listed {
+                Some(all) => all.iter().any(hit),
+                None => full.keys().any(hit),
+            };
+            if !scanned && !old.keys().any(hit) {
                 return Err(LifecycleError::input(format!(
                     "`{f}` is in neither the tree nor the baseline"
                 )));
@@ -236,7 +242,7 @@ pub fn scan(
 ) -> Result<Tree, LifecycleError> {
     let bar = obs.progress(0, "finding files");
     let progress = |p: ScanProgress| match p {
-        ScanProgress::Walked => bar.inc_length(1),
+        ScanProgress::Walked(n) => bar.inc_length(n),
         ScanProgress::Found(n) => {
             bar.set_length(n);
             bar.set_message("hashing");

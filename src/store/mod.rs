@@ -304,6 +304,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 /// torn object after a crash is reported, never trusted, and syncing thousands of small
 /// files would dominate a snapshot's time.
 pub fn write_atomic_with(path: &Path, bytes: &[u8], durable: bool) -> Result<(), StoreError> {
+    write_atomic_parts(path, &[bytes], durable)
+}
+
+/// Like [`write_atomic_with`], the file's content given as consecutive `parts`.
+pub fn write_atomic_parts(path: &Path, parts: &[&[u8]], durable: bool) -> Result<(), StoreError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(StoreError::io("create", dir))?;
     // Keep the mode of the file being replaced; new files are world-readable like
@@ -320,7 +325,9 @@ pub fn write_atomic_with(path: &Path, bytes: &[u8], durable: bool) -> Result<(),
     let mut tmp = builder
         .tempfile_in(dir)
         .map_err(StoreError::io("create a temp file in", dir))?;
-    tmp.write_all(bytes)
+    parts
+        .iter()
+        .try_for_each(|p| tmp.write_all(p))
         .and_then(|()| {
             if durable {
                 tmp.as_file().sync_all()

@@ -1,19 +1,22 @@
 //! The stat cache: entries of files whose size, mtime, ctime, inode and mode have not
 //! changed are reused without reading the file.
 //!
-//! Derived data in `.driftgate/cache/stat.bin`; safe to delete. A compact binary
-//! file, since a warm `check` of a large tree reads little else. Entries of files
-//! modified within the last two seconds are not cached, so an edit in the same
-//! timestamp tick as the scan is never missed (git's "racy clean" problem).
+//! Derived data in `.driftgate/cache/stat.bin`; safe to delete. A compact binary file
+//! of records sorted by path, read as one buffer and decoded only where a file needs
+//! its entry: a warm `check` of a large tree reads little else, and compares it with
+//! the walk's sorted paths in one merge. Entries of files modified within the last two
+//! seconds are recorded under a key no `stat` gives, so an edit in the same timestamp
+//! tick as the scan is never missed (git's "racy clean" problem).
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use super::Entry;
+use super::{Entry, EntryKind};
 
 const CACHE_FILE: &str = "stat.bin";
-const MAGIC: &[u8; 8] = b"DGSTAT4\n";
+const MAGIC: &[u8; 8] = b"DGSTAT5\n";
+/// Bytes of a record's stat key.
+const KEY_LEN: usize = 8 + 16 + 16 + 8 + 4;
 
 /// The identity of a file's state as `stat` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,89 +79,202 @@ impl StatKey {
         let limit = (now.saturating_sub(Duration::from_secs(2))).as_nanos() as i128;
         self.mtime_ns < limit && self.ctime_ns < limit
     }
+
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.size.to_le_bytes());
+        out.extend_from_slice(&self.mtime_ns.to_le_bytes());
+        out.extend_from_slice(&self.ctime_ns.to_le_bytes());
+        out.extend_from_slice(&self.ino.to_le_bytes());
+        out.extend_from_slice(&self.mode.to_le_bytes());
+    }
+
+    fn read(b: &[u8; KEY_LEN]) -> StatKey {
+        let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
+        let i128_at = |i: usize| i128::from_le_bytes(b[i..i + 16].try_into().unwrap_or_default());
+        StatKey {
+            size: u64_at(0),
+            mtime_ns: i128_at(8),
+            ctime_ns: i128_at(24),
+            ino: u64_at(40),
+            mode: u32::from_le_bytes(b[48..52].try_into().unwrap_or_default()),
+        }
+    }
 }
 
-#[derive(Debug, Clone)]
-struct Cached {
-    key: StatKey,
-    entry: Entry,
-}
-
-/// Cached entries by relative path, valid for one settings fingerprint.
-#[derive(Debug, Default)]
-pub struct StatCache {
-    fingerprint: String,
+/// A stat cache as read from `.driftgate/cache/`, valid for one settings fingerprint.
+#[derive(Debug)]
+pub struct CacheFile {
     /// The baseline (root manifest hash) the tree was compared with when the cache was
     /// written, and every path whose entry may differ from that baseline's (`delta`):
     /// a file the cache still vouches for is outside `delta` equal to the baseline's.
     pub base: Option<String>,
     /// See `base`.
     pub delta: Vec<String>,
-    files: HashMap<String, Cached>,
+    bytes: Vec<u8>,
+    records: usize,
 }
 
-impl StatCache {
-    /// Returns an empty cache for `fingerprint`.
-    pub fn new(fingerprint: &str) -> StatCache {
-        StatCache {
-            fingerprint: fingerprint.to_string(),
-            base: None,
-            delta: Vec::new(),
-            files: HashMap::new(),
-        }
-    }
+/// One file of a [`CacheFile`]: its path and stat key, its entry decoded on demand.
+#[derive(Debug, Clone, Copy)]
+pub struct Record<'a> {
+    /// The relative path.
+    pub path: &'a str,
+    /// The stat key the entry was recorded under.
+    pub key: StatKey,
+    whole: &'a [u8],
+    entry: &'a [u8],
+}
 
-    /// Returns the cache in `dir`, or an empty one if it is missing, unreadable or was
-    /// written under other settings.
-    pub fn load(dir: &Path, fingerprint: &str) -> StatCache {
-        std::fs::read(dir.join(CACHE_FILE))
-            .ok()
-            .and_then(|b| decode(&b))
-            .filter(|c| c.fingerprint == fingerprint)
-            .unwrap_or_else(|| StatCache::new(fingerprint))
+impl Record<'_> {
+    /// Returns the entry, or `None` if its bytes do not decode (the file is then hashed
+    /// again, as if it were not cached).
+    pub fn entry(&self) -> Option<Entry> {
+        decode_entry(self.path, self.entry)
     }
+}
 
-    /// Returns the cached entry of `path` if its stat key is unchanged.
-    #[cfg(test)]
-    pub fn get(&self, path: &str, key: &StatKey) -> Option<&Entry> {
-        self.files
-            .get(path)
-            .filter(|c| c.key == *key)
-            .map(|c| &c.entry)
-    }
-
-    /// Takes the cached entry of `path` out of the cache if its stat key is unchanged.
-    pub fn take(&mut self, path: &str, key: &StatKey) -> Option<Entry> {
-        if self.files.get(path)?.key != *key {
+impl CacheFile {
+    /// Returns the cache in `dir`, or `None` if it is missing, unreadable, malformed
+    /// (records cut, out of order, paths not UTF-8) or was written under other settings.
+    pub fn load(dir: &Path, fingerprint: &str) -> Option<CacheFile> {
+        let bytes = std::fs::read(dir.join(CACHE_FILE)).ok()?;
+        // Records are found by 32-bit offsets.
+        if u32::try_from(bytes.len()).is_err() {
             return None;
         }
-        self.files.remove(path).map(|c| c.entry)
+        let mut r = Reader {
+            bytes: bytes.strip_prefix(MAGIC)?,
+        };
+        if r.string()? != fingerprint {
+            return None;
+        }
+        let base = r.opt()?;
+        let n = r.u64()?;
+        let mut delta = Vec::with_capacity(n.min(1 << 20) as usize);
+        for _ in 0..n {
+            delta.push(r.string()?);
+        }
+        let count = r.u64()?;
+        let records = bytes.len() - r.bytes.len();
+        let file = CacheFile {
+            base,
+            delta,
+            bytes,
+            records,
+        };
+        // Every record is framed and in order: the merge with the walk relies on it.
+        let mut seen = 0u64;
+        let mut last: Option<&str> = None;
+        let mut at = file.records;
+        while at < file.bytes.len() {
+            let (rec, next) = file.record_at(at)?;
+            if last.is_some_and(|l| l >= rec.path) {
+                return None;
+            }
+            last = Some(rec.path);
+            at = next;
+            seen += 1;
+        }
+        (seen == count).then_some(file)
     }
 
-    /// Returns how many files it holds.
-    pub(crate) fn len(&self) -> usize {
-        self.files.len()
+    /// Returns the records in path order, each with where it starts (see
+    /// [`CacheFile::record`]).
+    pub fn records(&self) -> impl Iterator<Item = (u32, Record<'_>)> {
+        let mut at = self.records;
+        std::iter::from_fn(move || {
+            let (rec, next) = self.record_at(at)?;
+            let start = at as u32;
+            at = next;
+            Some((start, rec))
+        })
     }
 
-    /// Returns the paths it holds.
-    pub(crate) fn paths(&self) -> impl Iterator<Item = &String> {
-        self.files.keys()
+    /// Returns the record starting at `at`.
+    pub fn record(&self, at: u32) -> Option<Record<'_>> {
+        self.record_at(at as usize).map(|(r, _)| r)
     }
 
-    /// Records the entry of `path`.
-    pub fn insert(&mut self, path: String, key: StatKey, entry: Entry) {
-        self.files.insert(path, Cached { key, entry });
-    }
-
-    /// Writes the cache into `dir` atomically.
-    pub fn save(&self, dir: &Path) -> Result<(), crate::store::StoreError> {
-        std::fs::create_dir_all(dir).map_err(crate::store::StoreError::io("create", dir))?;
-        crate::store::write_atomic(&dir.join(CACHE_FILE), &encode(self))
+    fn record_at(&self, at: usize) -> Option<(Record<'_>, usize)> {
+        let mut r = Reader {
+            bytes: self.bytes.get(at..)?,
+        };
+        let n = u16::from_le_bytes(r.take(2)?.try_into().ok()?) as usize;
+        let path = std::str::from_utf8(r.take(n)?).ok()?;
+        let key = StatKey::read(r.take(KEY_LEN)?.try_into().ok()?);
+        let len = r.u32()? as usize;
+        let entry = r.take(len)?;
+        let end = at + 2 + n + KEY_LEN + 4 + len;
+        Some((
+            Record {
+                path,
+                key,
+                whole: &self.bytes[at..end],
+                entry,
+            },
+            end,
+        ))
     }
 }
 
-// The file: MAGIC, the fingerprint, the count, then per file its path, stat key and
-// entry; strings are length-prefixed, optional values flagged.
+/// A stat cache being written: records added in path order.
+#[derive(Debug, Default)]
+pub struct CacheWriter {
+    records: Vec<u8>,
+    count: u64,
+}
+
+impl CacheWriter {
+    /// Adds `record` as it was read (its file is unchanged).
+    pub fn copy(&mut self, record: &Record<'_>) {
+        self.records.extend_from_slice(record.whole);
+        self.count += 1;
+    }
+
+    /// Adds the entry of a file stat'ed as `key`.
+    pub fn add(&mut self, entry: &Entry, key: &StatKey) {
+        let path = entry.path.as_bytes();
+        let Ok(n) = u16::try_from(path.len()) else {
+            return; // a path this long is hashed every time
+        };
+        self.records.extend_from_slice(&n.to_le_bytes());
+        self.records.extend_from_slice(path);
+        key.put(&mut self.records);
+        let at = self.records.len();
+        self.records.extend_from_slice(&[0; 4]);
+        encode_entry(&mut self.records, entry);
+        let len = (self.records.len() - at - 4) as u32;
+        self.records[at..at + 4].copy_from_slice(&len.to_le_bytes());
+        self.count += 1;
+    }
+
+    /// Writes the cache into `dir` atomically, recording that outside `delta` the tree
+    /// was the baseline `base`.
+    pub fn save(
+        &self,
+        dir: &Path,
+        fingerprint: &str,
+        base: Option<&str>,
+        delta: &[String],
+    ) -> Result<(), crate::store::StoreError> {
+        let mut out = Vec::with_capacity(256);
+        out.extend_from_slice(MAGIC);
+        put_str(&mut out, fingerprint);
+        put_opt(&mut out, base);
+        out.extend_from_slice(&(delta.len() as u64).to_le_bytes());
+        for p in delta {
+            put_str(&mut out, p);
+        }
+        out.extend_from_slice(&self.count.to_le_bytes());
+        // Derived data: not synced to disk (a torn file after a crash fails its checks
+        // and is rebuilt).
+        crate::store::write_atomic_parts(&dir.join(CACHE_FILE), &[&out, &self.records], false)
+    }
+}
+
+// The file: MAGIC, the fingerprint, the baseline and delta, the record count, then the
+// records sorted by path: path (u16 length), stat key, entry (u32 length). Strings are
+// length-prefixed, optional values flagged; hashes are kept as their 32 bytes.
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&(s.len() as u32).to_le_bytes());
@@ -175,52 +291,95 @@ fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
     }
 }
 
-fn encode(c: &StatCache) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 + c.files.len() * 320);
-    out.extend_from_slice(MAGIC);
-    put_str(&mut out, &c.fingerprint);
-    put_opt(&mut out, c.base.as_deref());
-    out.extend_from_slice(&(c.delta.len() as u64).to_le_bytes());
-    for p in &c.delta {
-        put_str(&mut out, p);
+/// A hash: flag 0 none, 1 its 32 bytes (a 64-digit lowercase hex string), 2 any other
+/// string as written.
+fn put_hash(out: &mut Vec<u8>, s: Option<&str>) {
+    let Some(s) = s else {
+        out.push(0);
+        return;
+    };
+    if let Some(raw) = lower_hex32(s) {
+        out.push(1);
+        out.extend_from_slice(&raw);
+    } else {
+        out.push(2);
+        put_str(out, s);
     }
-    out.extend_from_slice(&(c.files.len() as u64).to_le_bytes());
-    for (path, Cached { key, entry }) in &c.files {
-        put_str(&mut out, path);
-        out.extend_from_slice(&key.size.to_le_bytes());
-        out.extend_from_slice(&key.mtime_ns.to_le_bytes());
-        out.extend_from_slice(&key.ctime_ns.to_le_bytes());
-        out.extend_from_slice(&key.ino.to_le_bytes());
-        out.extend_from_slice(&key.mode.to_le_bytes());
-        out.push(match entry.kind {
-            super::EntryKind::File => 0,
-            super::EntryKind::Executable => 1,
-            super::EntryKind::Symlink => 2,
-        });
-        out.extend_from_slice(&entry.size.to_le_bytes());
-        put_str(&mut out, &entry.blake3);
-        put_str(&mut out, &entry.format);
-        put_opt(&mut out, entry.canonical.as_deref());
-        put_opt(&mut out, entry.object.as_deref());
-        match entry.object_size {
-            Some(n) => {
-                out.push(1);
-                out.extend_from_slice(&n.to_le_bytes());
-            }
-            None => out.push(0),
+}
+
+/// Returns the 32 bytes a 64-digit lowercase hex string spells.
+fn lower_hex32(s: &str) -> Option<[u8; 32]> {
+    let digit = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    let s = s.as_bytes();
+    if s.len() != 64 {
+        return None;
+    }
+    let mut raw = [0u8; 32];
+    for (o, pair) in raw.iter_mut().zip(s.chunks(2)) {
+        *o = digit(pair[0])? << 4 | digit(pair[1])?;
+    }
+    Some(raw)
+}
+
+fn encode_entry(out: &mut Vec<u8>, e: &Entry) {
+    out.push(match e.kind {
+        EntryKind::File => 0,
+        EntryKind::Executable => 1,
+        EntryKind::Symlink => 2,
+    });
+    out.extend_from_slice(&e.size.to_le_bytes());
+    put_hash(out, Some(&e.blake3));
+    put_str(out, &e.format);
+    put_hash(out, e.canonical.as_deref());
+    put_hash(out, e.object.as_deref());
+    match e.object_size {
+        Some(n) => {
+            out.push(1);
+            out.extend_from_slice(&n.to_le_bytes());
         }
-        put_opt(&mut out, entry.target.as_deref());
-        put_opt(&mut out, entry.error.as_deref());
+        None => out.push(0),
     }
-    out
+    put_opt(out, e.target.as_deref());
+    put_opt(out, e.error.as_deref());
+}
+
+fn decode_entry(path: &str, bytes: &[u8]) -> Option<Entry> {
+    let mut r = Reader { bytes };
+    let kind = match r.u8()? {
+        0 => EntryKind::File,
+        1 => EntryKind::Executable,
+        2 => EntryKind::Symlink,
+        _ => return None,
+    };
+    let entry = Entry {
+        path: path.to_string(),
+        kind,
+        size: r.u64()?,
+        blake3: r.hash()??,
+        format: r.string()?,
+        canonical: r.hash()?,
+        object: r.hash()?,
+        object_size: match r.u8()? {
+            0 => None,
+            1 => Some(r.u64()?),
+            _ => return None,
+        },
+        target: r.opt()?,
+        error: r.opt()?,
+    };
+    r.bytes.is_empty().then_some(entry)
 }
 
 struct Reader<'a> {
     bytes: &'a [u8],
 }
 
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         if self.bytes.len() < n {
             return None;
         }
@@ -241,10 +400,6 @@ impl Reader<'_> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
 
-    fn i128(&mut self) -> Option<i128> {
-        Some(i128::from_le_bytes(self.take(16)?.try_into().ok()?))
-    }
-
     fn string(&mut self) -> Option<String> {
         let n = self.u32()? as usize;
         String::from_utf8(self.take(n)?.to_vec()).ok()
@@ -257,93 +412,88 @@ impl Reader<'_> {
             _ => None,
         }
     }
-}
 
-fn decode(bytes: &[u8]) -> Option<StatCache> {
-    let mut r = Reader {
-        bytes: bytes.strip_prefix(MAGIC)?,
-    };
-    let fingerprint = r.string()?;
-    let base = r.opt()?;
-    let n = r.u64()?;
-    let mut delta = Vec::with_capacity(n.min(1 << 20) as usize);
-    for _ in 0..n {
-        delta.push(r.string()?);
+    fn hash(&mut self) -> Option<Option<String>> {
+        match self.u8()? {
+            0 => Some(None),
+            1 => {
+                let raw = self.take(32)?;
+                let mut s = String::with_capacity(64);
+                for b in raw {
+                    s.push(char::from(b"0123456789abcdef"[(b >> 4) as usize]));
+                    s.push(char::from(b"0123456789abcdef"[(b & 15) as usize]));
+                }
+                Some(Some(s))
+            }
+            2 => Some(Some(self.string()?)),
+            _ => None,
+        }
     }
-    let count = r.u64()?;
-    let mut files = HashMap::with_capacity(count.min(1 << 24) as usize);
-    for _ in 0..count {
-        let path = r.string()?;
-        let key = StatKey {
-            size: r.u64()?,
-            mtime_ns: r.i128()?,
-            ctime_ns: r.i128()?,
-            ino: r.u64()?,
-            mode: r.u32()?,
-        };
-        let kind = match r.u8()? {
-            0 => super::EntryKind::File,
-            1 => super::EntryKind::Executable,
-            2 => super::EntryKind::Symlink,
-            _ => return None,
-        };
-        let entry = Entry {
-            path: path.clone(),
-            kind,
-            size: r.u64()?,
-            blake3: r.string()?,
-            format: r.string()?,
-            canonical: r.opt()?,
-            object: r.opt()?,
-            object_size: match r.u8()? {
-                0 => None,
-                1 => Some(r.u64()?),
-                _ => return None,
-            },
-            target: r.opt()?,
-            error: r.opt()?,
-        };
-        files.insert(path, Cached { key, entry });
-    }
-    r.bytes.is_empty().then_some(StatCache {
-        fingerprint,
-        base,
-        delta,
-        files,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_cache_file_round_trips_and_a_cut_one_is_ignored() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut c = StatCache::new("fp");
-        let meta = std::fs::metadata(dir.path()).unwrap();
-        let key = StatKey::of(&meta);
-        let entry = Entry {
-            path: "k8s/a.yaml".into(),
-            kind: super::super::EntryKind::Executable,
+    fn entry(path: &str) -> Entry {
+        Entry {
+            path: path.into(),
+            kind: EntryKind::Executable,
             size: 12,
             blake3: "ab".repeat(32),
             format: "yaml".into(),
             canonical: Some("cd".repeat(32)),
-            object: None,
+            object: Some("not-hex".into()),
             object_size: Some(40),
             target: None,
             error: Some("line 3: bad".into()),
-        };
-        c.insert("k8s/a.yaml".into(), key, entry.clone());
-        c.save(dir.path()).unwrap();
-        let back = StatCache::load(dir.path(), "fp");
-        assert_eq!(back.get("k8s/a.yaml", &key), Some(&entry));
-        assert_eq!(StatCache::load(dir.path(), "other").len(), 0);
+        }
+    }
+
+    #[test]
+    fn the_cache_file_round_trips_and_a_cut_one_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let meta = std::fs::metadata(dir.path()).unwrap();
+        let key = StatKey::of(&meta);
+        let mut w = CacheWriter::default();
+        w.add(&entry("k8s/a.yaml"), &key);
+        w.add(&entry("k8s/b.yaml"), &StatKey::unsettled());
+        w.save(dir.path(), "fp", Some("base"), &["k8s/b.yaml".into()])
+            .unwrap();
+        let back = CacheFile::load(dir.path(), "fp").unwrap();
+        assert_eq!(back.base.as_deref(), Some("base"));
+        assert_eq!(back.delta, ["k8s/b.yaml"]);
+        let recs: Vec<_> = back.records().map(|(_, r)| r).collect();
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[0].path, "k8s/a.yaml");
+        assert_eq!(recs[0].key, key);
+        assert_eq!(recs[0].entry(), Some(entry("k8s/a.yaml")));
+        assert_eq!(recs[1].key, StatKey::unsettled());
+        // A copied record reads back the same.
+        let mut w2 = CacheWriter::default();
+        w2.copy(&recs[0]);
+        w2.save(dir.path(), "fp", None, &[]).unwrap();
+        let again = CacheFile::load(dir.path(), "fp").unwrap();
+        assert_eq!(
+            again.records().next().unwrap().1.entry(),
+            Some(entry("k8s/a.yaml"))
+        );
+        assert!(CacheFile::load(dir.path(), "other").is_none());
         let file = dir.path().join(CACHE_FILE);
         let bytes = std::fs::read(&file).unwrap();
         std::fs::write(&file, &bytes[..bytes.len() - 3]).unwrap();
-        assert_eq!(StatCache::load(dir.path(), "fp").len(), 0);
+        assert!(CacheFile::load(dir.path(), "fp").is_none());
+    }
+
+    #[test]
+    fn records_out_of_order_make_no_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = StatKey::unsettled();
+        let mut w = CacheWriter::default();
+        w.add(&entry("b"), &key);
+        w.add(&entry("a"), &key);
+        w.save(dir.path(), "fp", None, &[]).unwrap();
+        assert!(CacheFile::load(dir.path(), "fp").is_none());
     }
 
     #[test]

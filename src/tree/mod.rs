@@ -7,6 +7,7 @@
 mod cache;
 pub mod cfg;
 mod hash;
+mod scan;
 mod walk;
 
 use std::collections::BTreeMap;
@@ -17,9 +18,8 @@ use serde::{Deserialize, Serialize};
 use crate::semantic::{self, Format};
 
 pub use hash::{FileData, Hashed, hash_file, hash_file_known, symlink_entry};
-pub use walk::{
-    Delta, DiskSource, Known, ScanOptions, ScanProgress, Selector, TRUST_FILE, scan_disk,
-};
+pub use scan::{Delta, Known, ScanOptions, ScanProgress, Tracked, scan_disk};
+pub use walk::{DiskSource, Selector, TRUST_FILE};
 
 /// Errors reading a tree.
 #[derive(Debug, thiserror::Error)]

@@ -1,15 +1,20 @@
-//! The working tree as a source: walking it (honouring `.gitignore` and the config's
-//! globs) and hashing its files in parallel.
+//! Walking the working tree: which files it holds, honouring `.gitignore` files and the
+//! config's globs, each with the `stat` the stat cache compares.
+//!
+//! Directories are read in parallel; each file costs one `fstatat` relative to its
+//! open directory, as `git status` costs one `lstat` per file.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
+use ignore::Match;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rayon::prelude::*;
 
-use super::cache::{StatCache, StatKey};
+use super::cache::StatKey;
 use super::cfg::{CONFIG_FILE, TreeConfig};
-use super::hash::{FileData, hash_file_known, symlink_entry};
-use super::{Entry, EntryKind, Settings, Tree, TreeError, normalize};
+use super::{EntryKind, TreeError, normalize};
 use crate::store::STATE_DIR;
 
 /// The trust file, relative to the root; part of every tree although it lives in
@@ -18,11 +23,13 @@ pub const TRUST_FILE: &str = ".driftgate/allowed_signers";
 
 /// A file found by the walk, before hashing.
 #[derive(Debug)]
-struct Found {
-    rel: String,
-    abs: PathBuf,
-    kind: EntryKind,
-    key: Option<StatKey>,
+pub(super) struct Found {
+    /// The relative path.
+    pub rel: String,
+    /// File, executable or symlink.
+    pub kind: EntryKind,
+    /// Its `stat`.
+    pub key: StatKey,
 }
 
 /// The working tree under a root.
@@ -66,6 +73,8 @@ fn build_globset(globs: &[String]) -> Result<globset::GlobSet, TreeError> {
 #[derive(Debug, Clone)]
 pub struct Selector {
     include: globset::GlobSet,
+    /// `include` holds `**`: every path is included (no glob need be matched).
+    include_all: bool,
     exclude: globset::GlobSet,
 }
 
@@ -74,6 +83,7 @@ impl Selector {
     pub fn new(config: &TreeConfig) -> Result<Selector, TreeError> {
         Ok(Selector {
             include: build_globset(&config.include)?,
+            include_all: config.include.iter().any(|g| g == "**"),
             exclude: build_globset(&config.exclude)?,
         })
     }
@@ -86,221 +96,229 @@ impl Selector {
         if rel == CONFIG_FILE || rel == TRUST_FILE {
             return true;
         }
-        if rel == STATE_DIR || rel.starts_with(&format!("{STATE_DIR}/")) {
+        if rel
+            .strip_prefix(STATE_DIR)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        {
             return false;
         }
-        self.include.is_match(rel) && !self.exclude.is_match(rel)
+        (self.include_all || self.include.is_match(rel))
+            && (self.exclude.is_empty() || !self.exclude.is_match(rel))
     }
 }
 
 /// The ignore files the walk honours: always scanned, part of every baseline.
 pub const IGNORE_FILE: &str = ".gitignore";
 
-/// Returns every file of the tree under `root`.
+/// Returns every file of the tree under `root`, sorted by path.
 ///
 /// What is skipped is decided by what was approved: only `.gitignore` files inside the
 /// tree apply (not git's global or per-clone excludes, not `.gitignore` above the root,
 /// not tool-specific `.ignore`/`.rgignore`); every `.gitignore` is itself part of the
 /// tree, even one that ignores itself; and a file git tracks is never hidden.
-fn walk(
+pub(super) fn walk(
     root: &Path,
     config: &TreeConfig,
     no_ignore: bool,
-    tracked: Option<&Tracked<'_>>,
-    progress: &(dyn Fn(ScanProgress) + Sync),
+    tracked: Option<&super::Tracked<'_>>,
+    progress: &(dyn Fn(super::ScanProgress) + Sync),
 ) -> Result<Vec<Found>, TreeError> {
     let selector = Selector::new(config)?;
-    let gitignore = config.gitignore && !no_ignore;
-    let state_dir = root.join(STATE_DIR);
-    let mut builder = ignore::WalkBuilder::new(root);
-    builder
-        .hidden(false)
-        .follow_links(false)
-        .parents(false)
-        .ignore(false)
-        .git_ignore(gitignore)
-        .git_global(false)
-        .git_exclude(false)
-        .require_git(false)
-        .threads(rayon::current_num_threads().min(8))
-        .filter_entry(move |e| {
-            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && (e.file_name() == ".git" || e.path() == state_dir))
-        });
-    // Each walker thread collects into its own list; the lists are joined at the end.
-    struct Part {
-        found: Vec<Found>,
-        dirs: Vec<PathBuf>,
-        error: Option<TreeError>,
+    let walker = Walker {
+        root,
+        selector: &selector,
+        gitignore: config.gitignore && !no_ignore,
+        progress,
+        found: Mutex::new(Vec::new()),
+        error: Mutex::new(None),
+        has_ignore_file: AtomicBool::new(false),
+    };
+    rayon::scope(|s| walker.dir(s, String::new(), None));
+    if let Some(e) = walker.error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e);
     }
-    let parts: Mutex<Vec<Part>> = Mutex::new(Vec::new());
-    {
-        struct Collector<'s> {
-            part: Part,
-            parts: &'s Mutex<Vec<Part>>,
-            root: &'s Path,
-            selector: &'s Selector,
-            gitignore: bool,
-            progress: &'s (dyn Fn(ScanProgress) + Sync),
-        }
-        impl Collector<'_> {
-            fn visit(
-                &mut self,
-                item: Result<ignore::DirEntry, ignore::Error>,
-            ) -> Result<(), TreeError> {
-                let item = item.map_err(|e| TreeError::Walk(e.to_string()))?;
-                let Some(ft) = item.file_type() else {
-                    return Ok(());
-                };
-                if ft.is_dir() {
-                    if self.gitignore {
-                        self.part.dirs.push(item.path().join(IGNORE_FILE));
-                    }
-                    return Ok(());
-                }
-                let abs = item.path().to_path_buf();
-                let rel_path = abs.strip_prefix(self.root).unwrap_or(&abs).to_path_buf();
-                let rel = normalize(&rel_path)?;
-                if !self.selector.selects(&rel) {
-                    return Ok(());
-                }
-                let meta = std::fs::symlink_metadata(&abs).map_err(|source| TreeError::Io {
-                    path: abs.clone(),
-                    source,
-                })?;
-                if !(meta.is_file() || meta.file_type().is_symlink()) {
-                    return Ok(()); // sockets, fifos, devices: not configuration
-                }
-                self.part.found.push(Found {
-                    rel,
-                    abs,
-                    kind: kind_of(&meta),
-                    key: Some(StatKey::of(&meta)),
-                });
-                (self.progress)(ScanProgress::Walked);
-                Ok(())
-            }
-        }
-        impl ignore::ParallelVisitor for Collector<'_> {
-            fn visit(
-                &mut self,
-                item: Result<ignore::DirEntry, ignore::Error>,
-            ) -> ignore::WalkState {
-                match Collector::visit(self, item) {
-                    Ok(()) => ignore::WalkState::Continue,
-                    Err(e) => {
-                        self.part.error = Some(e);
-                        ignore::WalkState::Quit
-                    }
-                }
-            }
-        }
-        impl Drop for Collector<'_> {
-            fn drop(&mut self) {
-                let part = std::mem::replace(
-                    &mut self.part,
-                    Part {
-                        found: Vec::new(),
-                        dirs: Vec::new(),
-                        error: None,
-                    },
-                );
-                if let Ok(mut parts) = self.parts.lock() {
-                    parts.push(part);
-                }
-            }
-        }
-        struct Builder<'s> {
-            parts: &'s Mutex<Vec<Part>>,
-            root: &'s Path,
-            selector: &'s Selector,
-            gitignore: bool,
-            progress: &'s (dyn Fn(ScanProgress) + Sync),
-        }
-        impl<'s> ignore::ParallelVisitorBuilder<'s> for Builder<'s> {
-            fn build(&mut self) -> Box<dyn ignore::ParallelVisitor + 's> {
-                Box::new(Collector {
-                    part: Part {
-                        found: Vec::new(),
-                        dirs: Vec::new(),
-                        error: None,
-                    },
-                    parts: self.parts,
-                    root: self.root,
-                    selector: self.selector,
-                    gitignore: self.gitignore,
-                    progress: self.progress,
-                })
-            }
-        }
-        builder.build_parallel().visit(&mut Builder {
-            parts: &parts,
-            root,
-            selector: &selector,
-            gitignore,
-            progress,
-        });
+    let parts = walker.found.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut found: Vec<Found> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for mut part in parts {
+        found.append(&mut part);
     }
-    let mut found = Vec::new();
-    // Files the ignore rules would hide but that are part of the tree all the same.
-    let mut forced: Vec<PathBuf> = Vec::new();
-    for part in parts.into_inner().unwrap_or_default() {
-        if let Some(e) = part.error {
-            return Err(e);
-        }
-        found.extend(part.found);
-        forced.extend(part.dirs);
-    }
-    let mut seen: std::collections::HashSet<String> = found.iter().map(|f| f.rel.clone()).collect();
-    // Only `.gitignore` files inside the tree hide anything: without one, no tracked
-    // file can be hidden and git's index need not be read.
-    let ignores = gitignore && forced.iter().any(|p| p.exists());
-    if ignores
+    found.par_sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
+    let has =
+        |found: &[Found], rel: &str| found.binary_search_by(|f| f.rel.as_str().cmp(rel)).is_ok();
+    // Files the ignore rules would hide but that are part of the tree all the same:
+    // what git tracks (only `.gitignore` files inside the tree hide anything, so without
+    // one git's index need not be read), and driftgate.toml.
+    let mut forced: Vec<String> = Vec::new();
+    if walker.has_ignore_file.load(Ordering::Relaxed)
         && let Some(tracked) = tracked
         && let Some(t) = tracked().map_err(TreeError::Git)?
     {
-        forced.extend(
-            t.iter()
-                .filter(|rel| !seen.contains(rel.as_str()))
-                .map(|rel| root.join(rel)),
-        );
+        forced.extend(t.into_iter().filter(|rel| !has(&found, rel)));
     }
-    // driftgate.toml is part of every tree, even if an ignore file names it.
-    forced.push(root.join(CONFIG_FILE));
-    for abs in forced {
-        let Ok(meta) = std::fs::symlink_metadata(&abs) else {
-            continue; // a directory without an ignore file, a tracked file deleted
+    forced.push(CONFIG_FILE.to_string());
+    let mut extra = Vec::new();
+    for rel in forced {
+        // Nothing inside `.git/` (or a symlinked directory) is a tracked file of the tree.
+        if !selector.selects(&rel)
+            || rel.starts_with(&format!("{STATE_DIR}/"))
+            || rel.split('/').any(|c| c == ".git")
+            || has(&found, &rel)
+        {
+            continue;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(root.join(&rel)) else {
+            continue; // a tracked file deleted
         };
         if !(meta.is_file() || meta.file_type().is_symlink()) {
             continue;
         }
-        let rel = normalize(abs.strip_prefix(root).unwrap_or(&abs))?;
-        if !selector.selects(&rel) || rel.starts_with(&format!("{STATE_DIR}/")) {
-            continue;
-        }
-        // Nothing inside `.git/` (or a symlinked directory) is a tracked file of the tree.
-        if rel.split('/').any(|c| c == ".git") || !seen.insert(rel.clone()) {
-            continue;
-        }
-        found.push(Found {
+        let rel = normalize(Path::new(&rel))?;
+        extra.push(Found {
             rel,
             kind: kind_of(&meta),
-            key: Some(StatKey::of(&meta)),
-            abs,
+            key: StatKey::of(&meta),
         });
     }
-    let trust = root.join(TRUST_FILE);
-    if let Ok(meta) = std::fs::symlink_metadata(&trust)
+    if let Ok(meta) = std::fs::symlink_metadata(root.join(TRUST_FILE))
         && meta.is_file()
     {
-        found.push(Found {
+        extra.push(Found {
             rel: TRUST_FILE.to_string(),
-            abs: trust,
             kind: kind_of(&meta),
-            key: Some(StatKey::of(&meta)),
+            key: StatKey::of(&meta),
         });
     }
+    for f in extra {
+        if let Err(at) = found.binary_search_by(|g| g.rel.cmp(&f.rel)) {
+            found.insert(at, f);
+        }
+    }
     Ok(found)
+}
+
+/// The `.gitignore` rules in force in a directory: its own, then its parents'.
+struct Rules {
+    own: Gitignore,
+    parent: Option<Arc<Rules>>,
+}
+
+/// Returns whether `rules` ignore `path`: the innermost file that says anything decides.
+fn ignored(rules: Option<&Arc<Rules>>, path: &Path, is_dir: bool) -> bool {
+    let mut at = rules;
+    while let Some(r) = at {
+        match r.own.matched(path, is_dir) {
+            Match::Ignore(_) => return true,
+            Match::Whitelist(_) => return false,
+            Match::None => at = r.parent.as_ref(),
+        }
+    }
+    false
+}
+
+struct Walker<'a> {
+    root: &'a Path,
+    selector: &'a Selector,
+    gitignore: bool,
+    progress: &'a (dyn Fn(super::ScanProgress) + Sync),
+    found: Mutex<Vec<Vec<Found>>>,
+    error: Mutex<Option<TreeError>>,
+    has_ignore_file: AtomicBool,
+}
+
+impl<'a> Walker<'a> {
+    /// Reads the directory at `rel` ("" for the root), spawning its subdirectories; the
+    /// first error stops the walk.
+    fn dir<'s>(&'s self, scope: &rayon::Scope<'s>, rel: String, rules: Option<Arc<Rules>>) {
+        let stopped = || self.error.lock().map_or(true, |e| e.is_some());
+        if stopped() {
+            return;
+        }
+        if let Err(e) = self.read_dir(scope, &rel, rules)
+            && let Ok(mut slot) = self.error.lock()
+            && slot.is_none()
+        {
+            *slot = Some(e);
+        }
+    }
+
+    fn read_dir<'s>(
+        &'s self,
+        scope: &rayon::Scope<'s>,
+        rel: &str,
+        rules: Option<Arc<Rules>>,
+    ) -> Result<(), TreeError> {
+        let abs = self.root.join(rel);
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| TreeError::Io { path, source }
+        };
+        let items = std::fs::read_dir(&abs)
+            .map_err(io(&abs))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(io(&abs))?;
+        let mut rules = rules;
+        if self.gitignore && items.iter().any(|e| e.file_name() == IGNORE_FILE) {
+            self.has_ignore_file.store(true, Ordering::Relaxed);
+            let mut b = GitignoreBuilder::new(&abs);
+            if let Some(e) = b.add(abs.join(IGNORE_FILE)) {
+                return Err(TreeError::Walk(e.to_string()));
+            }
+            let own = b.build().map_err(|e| TreeError::Walk(e.to_string()))?;
+            rules = Some(Arc::new(Rules { own, parent: rules }));
+        }
+        let mut found = Vec::new();
+        for item in items {
+            let name = item.file_name();
+            let Some(name) = name.to_str() else {
+                return Err(TreeError::BadPath {
+                    path: Path::new(rel).join(&name),
+                    message: "the path is not UTF-8".into(),
+                });
+            };
+            let child = if rel.is_empty() {
+                name.to_string()
+            } else {
+                format!("{rel}/{name}")
+            };
+            let ft = item.file_type().map_err(io(&item.path()))?;
+            if ft.is_dir() {
+                if name == ".git" || child == STATE_DIR {
+                    continue;
+                }
+                if rules.is_some() && ignored(rules.as_ref(), &item.path(), true) {
+                    continue;
+                }
+                let rules = rules.clone();
+                scope.spawn(move |s| self.dir(s, child, rules));
+                continue;
+            }
+            if rules.is_some()
+                && name != IGNORE_FILE
+                && ignored(rules.as_ref(), &item.path(), false)
+            {
+                continue;
+            }
+            if !self.selector.selects(&child) {
+                continue;
+            }
+            // `DirEntry::metadata` does not follow symlinks and looks the name up in
+            // the open directory, not along the whole path again.
+            let meta = item.metadata().map_err(io(&item.path()))?;
+            if !(meta.is_file() || meta.file_type().is_symlink()) {
+                continue; // sockets, fifos, devices: not configuration
+            }
+            found.push(Found {
+                rel: child,
+                kind: kind_of(&meta),
+                key: StatKey::of(&meta),
+            });
+        }
+        (self.progress)(super::ScanProgress::Walked(found.len() as u64));
+        if let Ok(mut all) = self.found.lock() {
+            all.push(found);
+        }
+        Ok(())
+    }
 }
 
 fn kind_of(meta: &std::fs::Metadata) -> EntryKind {
@@ -317,221 +335,96 @@ fn kind_of(meta: &std::fs::Metadata) -> EntryKind {
     EntryKind::File
 }
 
-/// How to scan the working tree.
-pub struct ScanOptions<'a> {
-    /// Turn off `.gitignore` handling (`--no-ignore`).
-    pub no_ignore: bool,
-    /// `.driftgate/cache/`, for the stat cache; `None` to neither read nor write it.
-    pub cache_dir: Option<&'a Path>,
-    /// Called once per file hashed, for a progress bar; gets the file count first.
-    pub progress: &'a (dyn Fn(ScanProgress) + Sync),
-    /// The files git tracks under the root (relative paths), if it is in a repository:
-    /// part of the tree even where an ignore file would hide them. Asked for only when
-    /// the tree has an ignore file.
-    pub tracked: Option<&'a Tracked<'a>>,
-    /// Entries an accepted baseline vouches for: a file whose bytes hash as its known
-    /// entry says is not parsed again.
-    pub known: Option<&'a Known<'a>>,
-    /// Where to put the stored form of each file hashed, as it is hashed (`snapshot`),
-    /// so no file is read or parsed twice.
-    pub store: Option<&'a crate::store::Objects>,
-    /// The baseline the tree is compared with (its root manifest hash), and where the
-    /// scan says which paths may differ from it, when the stat cache knows: an unchanged
-    /// tree is then known to match without comparing any file.
-    pub delta: Option<(&'a str, &'a Delta)>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// What a scan learns from the stat cache about the difference from a baseline.
-#[derive(Debug, Default)]
-pub struct Delta {
-    /// Every path whose entry may differ from the baseline's, when the cache knows.
-    pub paths: std::sync::OnceLock<std::collections::BTreeSet<String>>,
-    /// The cache to write once the caller knows the difference (see [`Delta::save`]).
-    pending: Mutex<Option<(PathBuf, StatCache)>>,
-}
-
-impl Delta {
-    /// Writes the stat cache the scan left, recording that outside `paths` the tree is
-    /// the baseline `base`. It is derived data: failing to write it costs only speed.
-    pub fn save(&self, base: &str, paths: impl IntoIterator<Item = String>) {
-        if let Some((dir, mut cache)) = self.pending.lock().ok().and_then(|mut p| p.take()) {
-            cache.base = Some(base.to_string());
-            cache.delta = paths.into_iter().collect();
-            let _ = cache.save(&dir);
-        }
-    }
-}
-
-/// Returns the files git tracks (`None` outside a repository), or why it cannot.
-pub type Tracked<'a> =
-    dyn Fn() -> Result<Option<std::collections::HashSet<String>>, String> + Sync + 'a;
-
-/// Entries an accepted baseline vouches for, looked up as files need them (a scan that
-/// the stat cache answers looks up none).
-pub struct Known<'a> {
-    get: Box<Lookup<'a>>,
-}
-
-/// Returns the entry a baseline records for a path.
-type Lookup<'a> = dyn Fn(&str) -> Option<Entry> + Send + Sync + 'a;
-
-impl<'a> Known<'a> {
-    /// Returns the entries `get` gives by path.
-    pub fn new(get: impl Fn(&str) -> Option<Entry> + Send + Sync + 'a) -> Known<'a> {
-        Known { get: Box::new(get) }
-    }
-
-    /// Returns the known entry of `path`.
-    pub fn get(&self, path: &str) -> Option<Entry> {
-        (self.get)(path)
-    }
-}
-
-/// Progress events of a scan.
-#[derive(Debug, Clone, Copy)]
-pub enum ScanProgress {
-    /// The walk found one more file.
-    Walked,
-    /// The walk found this many files.
-    Found(u64),
-    /// One more file was hashed.
-    Hashed,
-}
-
-/// Returns the entries of the working tree under `root`, hashed in parallel.
-pub fn scan_disk(
-    root: &Path,
-    config: &TreeConfig,
-    settings: &Settings,
-    options: &ScanOptions<'_>,
-) -> Result<Tree, TreeError> {
-    let found = walk(
-        root,
-        config,
-        options.no_ignore,
-        options.tracked,
-        options.progress,
-    )?;
-    (options.progress)(ScanProgress::Found(found.len() as u64));
-    let cache = options
-        .cache_dir
-        .map(|d| StatCache::load(d, &settings.fingerprint))
-        .unwrap_or_default();
-    let now = std::time::SystemTime::now();
-    // The cache's entries move into the tree (no copy); the misses are hashed.
-    let mut cache = cache;
-    let cached_files = cache.len();
-    let taken: Vec<Option<Entry>> = found
-        .iter()
-        .map(|f| f.key.as_ref().and_then(|k| cache.take(&f.rel, k)))
-        .collect();
-    let hashed: Vec<Option<Entry>> = found
-        .par_iter()
-        .zip(&taken)
-        .map(|(f, hit)| {
-            let fresh = match hit {
-                Some(_) => None,
-                None => Some(hash_found(f, settings, options)?),
-            };
-            (options.progress)(ScanProgress::Hashed);
-            Ok(fresh)
-        })
-        .collect::<Result<_, TreeError>>()?;
-    let mut misses: Vec<&Found> = Vec::new();
-    let mut entries = Tree::new();
-    for ((f, hit), fresh) in found.iter().zip(taken).zip(hashed) {
-        let entry = match (hit, fresh) {
-            (Some(e), _) => e,
-            (None, Some(e)) => {
-                misses.push(f);
-                e
-            }
-            (None, None) => continue,
-        };
-        entries.insert(f.rel.clone(), entry);
-    }
-    if let Some(dir) = options.cache_dir {
-        // Gone: files the cache had that are not here now (none when every file it had
-        // was found); what is left in the cache is those and the misses' old entries.
-        let hits = found.len() - misses.len();
-        let gone: Vec<&String> = if hits == cached_files {
-            Vec::new()
-        } else {
-            cache
-                .paths()
-                .filter(|p| !entries.contains_key(*p))
-                .collect()
-        };
-        let dirty = !misses.is_empty() || !gone.is_empty();
-        // Outside the paths the cache says may differ from the baseline, and the files
-        // it did not vouch for now, the tree is the baseline.
-        let known = options
-            .delta
-            .filter(|(base, _)| cache.base.as_deref() == Some(*base))
-            .map(|(_, _)| {
-                let mut paths: std::collections::BTreeSet<String> =
-                    cache.delta.iter().cloned().collect();
-                paths.extend(misses.iter().map(|f| f.rel.clone()));
-                paths.extend(gone.iter().map(|p| (*p).clone()));
-                paths
-            });
-        if dirty || known.is_none() {
-            let mut fresh = StatCache::new(&settings.fingerprint);
-            for f in &found {
-                if let Some(e) = entries.get(&f.rel) {
-                    // Files changed within the timestamp tick of the scan are recorded
-                    // under a key no stat matches: hashed again next time (racy).
-                    let key = f
-                        .key
-                        .filter(|k| k.is_settled(now))
-                        .unwrap_or_else(StatKey::unsettled);
-                    fresh.insert(f.rel.clone(), key, e.clone());
+    /// The files the `ignore` crate's walker finds with the rules this walk follows
+    /// (only `.gitignore` files inside the tree, `.git/` and the state directory never
+    /// entered), plus what is always part of the tree: every `.gitignore`,
+    /// driftgate.toml and the trust file.
+    fn reference(root: &Path) -> Vec<String> {
+        let state_dir = root.join(STATE_DIR);
+        let mut out = std::collections::BTreeSet::new();
+        let walk = ignore::WalkBuilder::new(root)
+            .hidden(false)
+            .follow_links(false)
+            .parents(false)
+            .ignore(false)
+            .git_ignore(true)
+            .git_global(false)
+            .git_exclude(false)
+            .require_git(false)
+            .filter_entry(move |e| {
+                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                !(is_dir && (e.file_name() == ".git" || e.path() == state_dir))
+            })
+            .build();
+        for item in walk {
+            let item = item.unwrap();
+            let rel = |p: &Path| normalize(p.strip_prefix(root).unwrap()).unwrap();
+            if item.file_type().is_some_and(|t| t.is_dir()) {
+                let ig = item.path().join(IGNORE_FILE);
+                if ig.is_file() {
+                    out.insert(rel(&ig));
                 }
-            }
-            match options.delta {
-                Some((_, out)) => {
-                    if let Ok(mut p) = out.pending.lock() {
-                        *p = Some((dir.to_path_buf(), fresh));
-                    }
-                }
-                None => {
-                    let _ = fresh.save(dir);
-                }
+            } else {
+                out.insert(rel(item.path()));
             }
         }
-        if let (Some((_, out)), Some(paths)) = (options.delta, known) {
-            let _ = out.paths.set(paths);
+        for always in [CONFIG_FILE, TRUST_FILE] {
+            if root.join(always).is_file() {
+                out.insert(always.to_string());
+            }
         }
+        out.into_iter().collect()
     }
-    Ok(entries)
-}
 
-fn hash_found(
-    f: &Found,
-    settings: &Settings,
-    options: &ScanOptions<'_>,
-) -> Result<Entry, TreeError> {
-    if f.kind == EntryKind::Symlink {
-        let target = std::fs::read_link(&f.abs).map_err(|source| TreeError::Io {
-            path: f.abs.clone(),
-            source,
-        })?;
-        let target = target.to_str().ok_or_else(|| TreeError::BadPath {
-            path: f.abs.clone(),
-            message: "the symlink target is not UTF-8".into(),
-        })?;
-        return Ok(symlink_entry(f.rel.clone(), target));
+    #[test]
+    fn the_walk_sees_what_gits_ignore_rules_leave() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let files = [
+            (
+                ".gitignore",
+                "*.log\nbuild/\n!keep.log\n/rootonly.txt\ndriftgate.toml\n",
+            ),
+            ("driftgate.toml", ""),
+            ("keep.log", "x"),
+            ("drop.log", "x"),
+            ("rootonly.txt", "x"),
+            ("build/out.yaml", "a: 1"),
+            ("a/rootonly.txt", "x"),
+            ("a/.gitignore", "!*.log\nsecret/\n"),
+            ("a/x.log", "x"),
+            ("a/secret/s.yaml", "a: 1"),
+            ("a/b/.gitignore", "c.log\n"),
+            ("a/b/c.log", "x"),
+            ("a/b/d.log", "x"),
+            ("a/b/build/deep.yaml", "a: 1"),
+            ("k/.gitignore", ".gitignore\nx.yaml\n"),
+            ("k/x.yaml", "a: 1"),
+            ("k/y.yaml", "a: 1"),
+            ("nested/.git/config", "x"),
+            ("nested/z.log", "x"),
+            ("nested/inner/.gitignore", "*.yaml\n"),
+            ("nested/inner/w.yaml", "a: 1"),
+            (".git/config", "x"),
+            (".driftgate/allowed_signers", "x"),
+            (".driftgate/baseline.json", "{}"),
+            ("sub/.driftgate/kept.yaml", "a: 1"),
+        ];
+        for (path, body) in files {
+            let p = root.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, body).unwrap();
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("a", root.join("link")).unwrap();
+        let config = TreeConfig::default();
+        let found = walk(root, &config, false, None, &|_| {}).unwrap();
+        let got: Vec<String> = found.into_iter().map(|f| f.rel).collect();
+        assert_eq!(got, reference(root));
+        assert!(!got.contains(&"drop.log".to_string()));
     }
-    let known = options.known.and_then(|k| k.get(&f.rel));
-    let hashed = hash_file_known(
-        f.rel.clone(),
-        f.kind,
-        FileData::Disk(&f.abs),
-        settings,
-        known.as_ref(),
-    )?;
-    if let (Some(objects), Some(bytes)) = (options.store, &hashed.stored) {
-        objects.put(bytes)?;
-    }
-    Ok(hashed.entry)
 }
