@@ -204,7 +204,7 @@ impl Objects {
 
     /// Returns whether a pack, written or being written, holds the object `key`.
     fn has(&self, key: &[u8; 32]) -> Result<bool, StoreError> {
-        Ok(self.packs()?.objects.contains_key(key)
+        Ok(self.packs()?.contains(key)
             || self
                 .writer
                 .lock()

@@ -15,7 +15,6 @@
 //! never half a pack.
 //! Packs are cut at [`PACK_LIMIT`] bytes so none grows past what git hosts accept.
 
-use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -40,12 +39,16 @@ pub struct Location {
 }
 
 /// Every object of every pack in a directory, by hash.
+///
+/// Each pack's index is kept as read, its 48-byte records sorted by hash, and searched
+/// by bisection: a store of 100,000 objects costs its index files' bytes in memory and
+/// nothing to build.
 #[derive(Debug, Default)]
 pub struct PackIndex {
     /// The `.pack` files, in the order `Location::pack` counts.
     pub packs: Vec<PathBuf>,
-    /// Where each object is.
-    pub objects: HashMap<[u8; 32], Location>,
+    /// Each pack's index records, sorted by hash.
+    tables: Vec<Vec<u8>>,
 }
 
 impl PackIndex {
@@ -67,37 +70,66 @@ impl PackIndex {
         names.sort();
         for idx in names {
             let pack = idx.with_extension("pack");
-            let n = index.packs.len() as u32;
-            let bytes = fs::read(&idx).map_err(StoreError::io("read", &idx))?;
+            let mut bytes = fs::read(&idx).map_err(StoreError::io("read", &idx))?;
             let corrupt = |message: &str| StoreError::Integrity {
                 path: idx.clone(),
                 message: message.to_string(),
             };
-            let body = bytes
-                .strip_prefix(IDX_MAGIC)
-                .ok_or_else(|| corrupt("not a driftgate pack index"))?;
-            if body.len() % RECORD != 0 {
+            if !bytes.starts_with(IDX_MAGIC) {
+                return Err(corrupt("not a driftgate pack index"));
+            }
+            bytes.drain(..IDX_MAGIC.len());
+            if bytes.len() % RECORD != 0 {
                 return Err(corrupt("the pack index is cut short"));
             }
-            for r in body.chunks_exact(RECORD) {
-                let mut hash = [0u8; 32];
-                hash.copy_from_slice(&r[..32]);
-                let offset = u64::from_le_bytes(r[32..40].try_into().unwrap_or_default());
-                let len = u64::from_le_bytes(r[40..48].try_into().unwrap_or_default());
-                index.objects.entry(hash).or_insert(Location {
-                    pack: n,
-                    offset,
-                    len,
-                });
+            let sorted = bytes
+                .chunks_exact(RECORD)
+                .zip(bytes.chunks_exact(RECORD).skip(1))
+                .all(|(a, b)| a[..32] <= b[..32]);
+            if !sorted {
+                // Written sorted; an index edited out of order is still read right.
+                let mut records: Vec<&[u8]> = bytes.chunks_exact(RECORD).collect();
+                records.sort_by(|a, b| a[..32].cmp(&b[..32]));
+                bytes = records.concat();
             }
+            index.tables.push(bytes);
             index.packs.push(pack);
         }
         Ok(index)
     }
 
+    /// Returns where the object `hash` is: in the first pack (by name) that holds it.
+    pub fn locate(&self, hash: &[u8; 32]) -> Option<Location> {
+        self.tables.iter().enumerate().find_map(|(pack, table)| {
+            let n = table.len() / RECORD;
+            let at = |i: usize| &table[i * RECORD..(i + 1) * RECORD];
+            // The first record of `hash`, as the first one read used to win.
+            let (mut lo, mut hi) = (0, n);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                if at(mid)[..32] < hash[..] {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            let r = (lo < n).then(|| at(lo)).filter(|r| r[..32] == hash[..])?;
+            Some(Location {
+                pack: pack as u32,
+                offset: u64::from_le_bytes(r[32..40].try_into().unwrap_or_default()),
+                len: u64::from_le_bytes(r[40..48].try_into().unwrap_or_default()),
+            })
+        })
+    }
+
+    /// Returns whether a pack holds the object `hash`.
+    pub fn contains(&self, hash: &[u8; 32]) -> bool {
+        self.locate(hash).is_some()
+    }
+
     /// Returns the compressed stream of the object `hash`, if a pack holds it.
     pub fn read(&self, hash: &[u8; 32]) -> Result<Option<(Vec<u8>, &Path)>, StoreError> {
-        let Some(loc) = self.objects.get(hash) else {
+        let Some(loc) = self.locate(hash) else {
             return Ok(None);
         };
         let path = &self.packs[loc.pack as usize];
@@ -242,5 +274,41 @@ impl Drop for PackWriter {
     fn drop(&mut self) {
         // Unfinished: nothing refers to what it holds.
         let _ = fs::remove_file(&self.tmp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_are_found_by_bisection_even_in_an_index_written_out_of_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = PackWriter::create(dir.path()).unwrap();
+        let keys: Vec<[u8; 32]> = (0u8..50).map(|i| [i.wrapping_mul(37); 32]).collect();
+        for (i, k) in keys.iter().enumerate() {
+            w.add(*k, &[i as u8; 3]).unwrap();
+        }
+        w.finish().unwrap();
+        let index = PackIndex::load(dir.path()).unwrap();
+        for (i, k) in keys.iter().enumerate() {
+            let (bytes, _) = index.read(k).unwrap().unwrap();
+            assert_eq!(bytes, [i as u8; 3]);
+        }
+        assert!(!index.contains(&[1; 32]));
+        // Reverse the index's records: still read right.
+        let idx = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|x| x == "idx"))
+            .unwrap();
+        let bytes = std::fs::read(&idx).unwrap();
+        let mut records: Vec<&[u8]> = bytes[IDX_MAGIC.len()..].chunks(RECORD).collect();
+        records.reverse();
+        std::fs::write(&idx, [&IDX_MAGIC[..], &records.concat()].concat()).unwrap();
+        let index = PackIndex::load(dir.path()).unwrap();
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(index.read(k).unwrap().unwrap().0, [i as u8; 3]);
+        }
     }
 }

@@ -14,18 +14,24 @@ use std::time::{Duration, SystemTime};
 use super::{Entry, EntryKind};
 
 const CACHE_FILE: &str = "stat.bin";
-const MAGIC: &[u8; 8] = b"DGSTAT5\n";
+const MAGIC: &[u8; 8] = b"DGSTAT6\n";
 /// Bytes of a record's stat key.
-const KEY_LEN: usize = 8 + 16 + 16 + 8 + 4;
+const KEY_LEN: usize = 8 + 8 + 8 + 8 + 4;
 
 /// The identity of a file's state as `stat` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatKey {
     size: u64,
-    mtime_ns: i128,
-    ctime_ns: i128,
+    /// Nanoseconds since the epoch (saturated: an `i64` reaches the year 2262).
+    mtime_ns: i64,
+    ctime_ns: i64,
     ino: u64,
     mode: u32,
+}
+
+/// Returns `secs` and `nsec` as nanoseconds since the epoch, saturated to an `i64`.
+fn nanos(secs: i64, nsec: i64) -> i64 {
+    secs.saturating_mul(1_000_000_000).saturating_add(nsec)
 }
 
 impl StatKey {
@@ -36,8 +42,8 @@ impl StatKey {
             use std::os::unix::fs::MetadataExt;
             StatKey {
                 size: meta.len(),
-                mtime_ns: meta.mtime() as i128 * 1_000_000_000 + meta.mtime_nsec() as i128,
-                ctime_ns: meta.ctime() as i128 * 1_000_000_000 + meta.ctime_nsec() as i128,
+                mtime_ns: nanos(meta.mtime(), meta.mtime_nsec()),
+                ctime_ns: nanos(meta.ctime(), meta.ctime_nsec()),
                 ino: meta.ino(),
                 mode: meta.mode(),
             }
@@ -48,7 +54,7 @@ impl StatKey {
                 .modified()
                 .ok()
                 .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos() as i128);
+                .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
             StatKey {
                 size: meta.len(),
                 mtime_ns,
@@ -64,8 +70,8 @@ impl StatKey {
     pub fn unsettled() -> StatKey {
         StatKey {
             size: u64::MAX,
-            mtime_ns: i128::MIN,
-            ctime_ns: i128::MIN,
+            mtime_ns: i64::MIN,
+            ctime_ns: i64::MIN,
             ino: 0,
             mode: 0,
         }
@@ -76,7 +82,8 @@ impl StatKey {
         let Ok(now) = now.duration_since(SystemTime::UNIX_EPOCH) else {
             return false;
         };
-        let limit = (now.saturating_sub(Duration::from_secs(2))).as_nanos() as i128;
+        let limit = i64::try_from(now.saturating_sub(Duration::from_secs(2)).as_nanos())
+            .unwrap_or(i64::MAX);
         self.mtime_ns < limit && self.ctime_ns < limit
     }
 
@@ -90,13 +97,12 @@ impl StatKey {
 
     fn read(b: &[u8; KEY_LEN]) -> StatKey {
         let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
-        let i128_at = |i: usize| i128::from_le_bytes(b[i..i + 16].try_into().unwrap_or_default());
         StatKey {
             size: u64_at(0),
-            mtime_ns: i128_at(8),
-            ctime_ns: i128_at(24),
-            ino: u64_at(40),
-            mode: u32::from_le_bytes(b[48..52].try_into().unwrap_or_default()),
+            mtime_ns: u64_at(8) as i64,
+            ctime_ns: u64_at(16) as i64,
+            ino: u64_at(24),
+            mode: u32::from_le_bytes(b[32..36].try_into().unwrap_or_default()),
         }
     }
 }
@@ -117,8 +123,9 @@ pub struct CacheFile {
 /// One file of a [`CacheFile`]: its path and stat key, its entry decoded on demand.
 #[derive(Debug, Clone, Copy)]
 pub struct Record<'a> {
-    /// The relative path.
-    pub path: &'a str,
+    /// The relative path's bytes (UTF-8 unless the file was damaged: see
+    /// [`Record::entry`]).
+    pub path: &'a [u8],
     /// The stat key the entry was recorded under.
     pub key: StatKey,
     whole: &'a [u8],
@@ -129,7 +136,7 @@ impl Record<'_> {
     /// Returns the entry, or `None` if its bytes do not decode (the file is then hashed
     /// again, as if it were not cached).
     pub fn entry(&self) -> Option<Entry> {
-        decode_entry(self.path, self.entry)
+        decode_entry(std::str::from_utf8(self.path).ok()?, self.entry)
     }
 }
 
@@ -164,7 +171,7 @@ impl CacheFile {
         };
         // Every record is framed and in order: the merge with the walk relies on it.
         let mut seen = 0u64;
-        let mut last: Option<&str> = None;
+        let mut last: Option<&[u8]> = None;
         let mut at = file.records;
         while at < file.bytes.len() {
             let (rec, next) = file.record_at(at)?;
@@ -200,7 +207,7 @@ impl CacheFile {
             bytes: self.bytes.get(at..)?,
         };
         let n = u16::from_le_bytes(r.take(2)?.try_into().ok()?) as usize;
-        let path = std::str::from_utf8(r.take(n)?).ok()?;
+        let path = r.take(n)?;
         let key = StatKey::read(r.take(KEY_LEN)?.try_into().ok()?);
         let len = r.u32()? as usize;
         let entry = r.take(len)?;
@@ -465,7 +472,7 @@ mod tests {
         assert_eq!(back.delta, ["k8s/b.yaml"]);
         let recs: Vec<_> = back.records().map(|(_, r)| r).collect();
         assert_eq!(recs.len(), 2);
-        assert_eq!(recs[0].path, "k8s/a.yaml");
+        assert_eq!(recs[0].path, b"k8s/a.yaml");
         assert_eq!(recs[0].key, key);
         assert_eq!(recs[0].entry(), Some(entry("k8s/a.yaml")));
         assert_eq!(recs[1].key, StatKey::unsettled());
@@ -503,7 +510,7 @@ mod tests {
             let t = (now - Duration::from_millis(ago))
                 .duration_since(SystemTime::UNIX_EPOCH)
                 .unwrap()
-                .as_nanos() as i128;
+                .as_nanos() as i64;
             StatKey {
                 size: 1,
                 mtime_ns: t,

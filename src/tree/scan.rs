@@ -125,9 +125,9 @@ pub fn scan_disk(
         .cache_dir
         .and_then(|d| CacheFile::load(d, &settings.fingerprint));
     // The paths that may differ from the baseline compared with, if the cache knows.
-    let vouched: Option<Vec<&str>> = match (options.delta, &cache) {
+    let vouched: Option<Vec<&[u8]>> = match (options.delta, &cache) {
         (Some((base, _)), Some(c)) if c.base.as_deref() == Some(base) => {
-            let mut d: Vec<&str> = c.delta.iter().map(String::as_str).collect();
+            let mut d: Vec<&[u8]> = c.delta.iter().map(String::as_bytes).collect();
             d.sort_unstable();
             Some(d)
         }
@@ -137,16 +137,16 @@ pub fn scan_disk(
     // the offset of the file's record.
     const MISS: u32 = u32::MAX;
     let mut hits: Vec<u32> = Vec::with_capacity(found.len());
-    let mut gone: Vec<&str> = Vec::new();
+    let mut gone: Vec<&[u8]> = Vec::new();
     match &cache {
         Some(c) => {
             let mut records = c.records().peekable();
             for f in &found {
-                while let Some((_, r)) = records.next_if(|(_, r)| r.path < f.rel.as_str()) {
+                while let Some((_, r)) = records.next_if(|(_, r)| r.path < f.rel.as_bytes()) {
                     gone.push(r.path);
                 }
                 let hit = records
-                    .next_if(|(_, r)| r.path == f.rel)
+                    .next_if(|(_, r)| r.path == f.rel.as_bytes())
                     .filter(|(_, r)| r.key == f.key);
                 hits.push(hit.map_or(MISS, |(at, _)| at));
             }
@@ -235,7 +235,7 @@ pub fn scan_disk(
             .map(|c| c.delta.iter().cloned().collect())
             .unwrap_or_default();
         paths.extend(rehashed.iter().map(|&i| found[i].rel.clone()));
-        paths.extend(gone.iter().map(|p| p.to_string()));
+        paths.extend(gone.iter().map(|p| String::from_utf8_lossy(p).into_owned()));
         let _ = out.paths.set(paths);
         let _ = out.scanned.set(found.into_iter().map(|f| f.rel).collect());
     }
