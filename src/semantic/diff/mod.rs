@@ -31,6 +31,12 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Returns the changes from `old` to `new`.
 pub(crate) fn compare(old: &Doc, new: &Doc, options: &Options) -> Vec<Change> {
+    compare_with(old, new, options, true)
+}
+
+/// Like [`compare`]; without `fast`, list items are always hashed by their secret forms
+/// (the reference the fast path is tested against).
+fn compare_with(old: &Doc, new: &Doc, options: &Options, fast: bool) -> Vec<Change> {
     let ignore = options
         .ignore_keys
         .iter()
@@ -46,6 +52,7 @@ pub(crate) fn compare(old: &Doc, new: &Doc, options: &Options) -> Vec<Change> {
         path: Vec::new(),
         document: None,
         out: Vec::new(),
+        raw: (!fast).then_some(false),
     };
     cx.documents();
     cx.out
@@ -77,6 +84,8 @@ struct Cx<'a> {
     path: Vec<Step<'a>>,
     document: Option<String>,
     out: Vec<Change>,
+    /// Whether neither side holds stored secret forms, found on first use.
+    raw: Option<bool>,
 }
 
 /// The category of a value: a change across categories is `type_changed`.
@@ -119,7 +128,26 @@ fn k8s_identity(doc: &Doc, n: &Node) -> Option<String> {
     })
 }
 
+/// Returns whether `doc` holds secrets in their stored forms (a canonical form's
+/// `Redacted` and `Masked` values), which only the canonical reader makes.
+fn holds_stored_forms(doc: &Doc) -> bool {
+    doc.nodes
+        .iter()
+        .chain(&doc.roots)
+        .any(|n| matches!(n.kind, Kind::Redacted | Kind::Masked))
+}
+
 impl<'a> Cx<'a> {
+    /// Returns whether both sides were loaded from their raw text, so that their
+    /// strings are not yet masked and list items may be hashed by their text (see
+    /// `align::hash_into`).
+    fn raw_strings(&mut self) -> bool {
+        let (old, new) = (self.old, self.new);
+        *self
+            .raw
+            .get_or_insert_with(|| !holds_stored_forms(old) && !holds_stored_forms(new))
+    }
+
     // ---- documents ------------------------------------------------------------
 
     fn documents(&mut self) {
@@ -549,3 +577,6 @@ fn line_diff(old: &str, new: &str) -> String {
         .map(|h| h.text)
         .collect()
 }
+
+#[cfg(test)]
+mod tests;
