@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::Options;
-use super::keypath::{KeyPath, KeyPattern, Segment};
+use super::keypath::{self, KeyPath, KeyPattern, Segment};
 use super::redact::{self, Form, Redactor};
 use super::value::{Doc, Kind, Node};
 use crate::change::{Change, ChangeKind};
@@ -42,11 +42,16 @@ fn compare_with(old: &Doc, new: &Doc, options: &Options, fast: bool) -> Vec<Chan
         .iter()
         .filter_map(|p| KeyPattern::parse(p).ok())
         .collect();
+    // Each side's keys are classified once, both sides at a time.
+    let (old_redact, new_redact) = rayon::join(
+        || Redactor::new(old, options),
+        || Redactor::new(new, options),
+    );
     let mut cx = Cx {
         old,
         new,
-        old_redact: Redactor::new(old, options),
-        new_redact: Redactor::new(new, options),
+        old_redact,
+        new_redact,
         identity_keys: &options.identity_keys,
         ignore,
         path: Vec::new(),
@@ -367,19 +372,54 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn ignored(&self, path: &KeyPath) -> bool {
-        self.ignore.iter().any(|p| p.matches_prefix(path))
+    /// Returns the current path as a report writes it (`KeyPath`'s `Display`), or
+    /// `None` when an ignore pattern covers it.
+    ///
+    /// Written straight from the steps: a file may have 100,000 changes, and a
+    /// `KeyPath` of owned segments for each costs more than the change itself.
+    fn shown_path(&self) -> Option<String> {
+        if !self.ignore.is_empty() {
+            let path = self.key_path();
+            return (!self.ignore.iter().any(|p| p.matches_prefix(&path)))
+                .then(|| path.to_string());
+        }
+        use std::fmt::Write;
+        let mut out = String::new();
+        for (i, s) in self.path.iter().enumerate() {
+            // Writing to a String cannot fail.
+            let _ = match s {
+                Step::Key(k) => {
+                    if i > 0 {
+                        out.push('.');
+                    }
+                    keypath::write_key(&mut out, k)
+                }
+                Step::Index(n) => write!(out, "[{n}]"),
+                Step::Match(k, v) => {
+                    out.push('[');
+                    let _ = keypath::write_bracketed(&mut out, k);
+                    out.push('=');
+                    let _ = keypath::write_bracketed(&mut out, v);
+                    out.write_char(']')
+                }
+                Step::Object(id) => {
+                    out.push('[');
+                    let _ = keypath::write_bracketed(&mut out, id);
+                    out.write_char(']')
+                }
+            };
+        }
+        Some(out)
     }
 
     fn moved(&mut self, from: usize, to: usize, line: u32) {
-        let path = self.key_path();
-        if self.ignored(&path) {
+        let Some(path) = self.shown_path() else {
             return;
-        }
+        };
         let mut change = Change::new(
             ChangeKind::Moved,
             self.document.clone(),
-            path.to_string(),
+            path,
             Some(Value::from(from)),
             Some(Value::from(to)),
         );
@@ -388,10 +428,9 @@ impl<'a> Cx<'a> {
     }
 
     fn emit(&mut self, kind: ChangeKind, o: Option<Side<'a>>, n: Option<Side<'a>>, line: u32) {
-        let path = self.key_path();
-        if self.ignored(&path) {
+        let Some(path) = self.shown_path() else {
             return;
-        }
+        };
         let line = match (kind, o, n) {
             (ChangeKind::Removed, Some(o), _) => o.node.line,
             _ => line,
@@ -414,7 +453,7 @@ impl<'a> Cx<'a> {
         };
         let old = o.map(|s| to_json(self.old, &self.old_redact, s.node, s.secret));
         let new = n.map(|s| to_json(self.new, &self.new_redact, s.node, s.secret));
-        let mut change = Change::new(kind, self.document.clone(), path.to_string(), old, new);
+        let mut change = Change::new(kind, self.document.clone(), path, old, new);
         change.line = (line > 0).then_some(line);
         change.diff = diff;
         if let (Some(o), Some(n)) = (o, n) {

@@ -218,6 +218,13 @@ fn fast_and_slow_comparisons_agree_on_corpus_pairs() {
                 let fast = compare_with(&x.doc, &y.doc, &options, true);
                 let slow = compare_with(&x.doc, &y.doc, &options, false);
                 assert_eq!(fast, slow, "{} vs {}", a.display(), b.display());
+                // With an ignore pattern, paths are written through `KeyPath`.
+                let ignoring = Options {
+                    ignore_keys: vec!["no.such.key".into()],
+                    ..options.clone()
+                };
+                let through_key_paths = compare_with(&x.doc, &y.doc, &ignoring, true);
+                assert_eq!(fast, through_key_paths, "{}", a.display());
             }
         }
     }
