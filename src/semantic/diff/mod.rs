@@ -42,16 +42,11 @@ fn compare_with(old: &Doc, new: &Doc, options: &Options, fast: bool) -> Vec<Chan
         .iter()
         .filter_map(|p| KeyPattern::parse(p).ok())
         .collect();
-    // Each side's keys are classified once, both sides at a time.
-    let (old_redact, new_redact) = rayon::join(
-        || Redactor::new(old, options),
-        || Redactor::new(new, options),
-    );
     let mut cx = Cx {
         old,
         new,
-        old_redact,
-        new_redact,
+        old_redact: Redactor::new(old, options),
+        new_redact: Redactor::new(new, options),
         identity_keys: &options.identity_keys,
         ignore,
         path: Vec::new(),
