@@ -201,14 +201,21 @@ impl<'a> Cx<'a> {
     fn seq_aligned(&mut self, o: Side<'a>, n: Side<'a>) {
         let (old, new) = (self.old, self.new);
         let (oc, nc) = (old.children(o.node), new.children(n.node));
-        let oh: Vec<u128> = oc
-            .iter()
-            .map(|x| item_hash(old, &self.old_redact, x, o.secret))
-            .collect();
-        let nh: Vec<u128> = nc
-            .iter()
-            .map(|x| item_hash(new, &self.new_redact, x, n.secret))
-            .collect();
+        let raw = self.raw_strings();
+        let hashes = |doc: &Doc, redactor: &Redactor, items: &[Node], secret: bool| {
+            use rayon::prelude::*;
+            let hash = |x: &Node| item_hash(doc, redactor, x, secret, raw);
+            // Hashing is most of the time a long list costs; its items are independent.
+            if items.len() < PARALLEL_ITEMS {
+                items.iter().map(hash).collect::<Vec<u128>>()
+            } else {
+                items.par_iter().map(hash).collect()
+            }
+        };
+        let (oh, nh) = rayon::join(
+            || hashes(old, &self.old_redact, oc, o.secret),
+            || hashes(new, &self.new_redact, nc, n.secret),
+        );
         // Old and new indices that the alignment left unmatched, per hunk.
         let hunks = align(&oh, &nh);
         // An item deleted in one place and inserted in another is moved.
@@ -385,18 +392,54 @@ fn longest_increasing(seq: &[usize]) -> Vec<bool> {
     keep
 }
 
+/// Lists of at least this many items are hashed in parallel.
+const PARALLEL_ITEMS: usize = 256;
+
 /// Returns a 128-bit hash of an item's canonical form, secrets by their hash, so that
 /// a redacted stored item and its raw counterpart hash alike.
-fn item_hash(doc: &Doc, redactor: &Redactor, node: &Node, secret: bool) -> u128 {
+///
+/// With `raw` (neither side holds stored secret forms, see [`Cx::raw_strings`]),
+/// strings are hashed by their text instead of their masked form; see [`hash_into`].
+pub(super) fn item_hash(
+    doc: &Doc,
+    redactor: &Redactor,
+    node: &Node,
+    secret: bool,
+    raw: bool,
+) -> u128 {
     let mut h = blake3::Hasher::new();
-    hash_into(&mut h, doc, redactor, node, secret);
+    hash_into(&mut h, doc, redactor, node, secret, raw);
     let bytes = h.finalize();
     let mut first = [0u8; 16];
     first.copy_from_slice(&bytes.as_bytes()[..16]);
     u128::from_le_bytes(first)
 }
 
-fn hash_into(h: &mut blake3::Hasher, doc: &Doc, redactor: &Redactor, n: &Node, secret: bool) {
+/// Feeds the hash of `n` to `h`.
+///
+/// Only which items hash alike matters (equal hashes align as the same item), and with
+/// `raw` that is decided without looking for secrets inside strings, which is most of
+/// the cost of a long list. A string that is not a secret as a whole has the masked
+/// form of its text when the text holds secrets, else its canonical text, and the
+/// masked form is one-to-one with the text it masks (same words, same key: one
+/// `Options` for both sides). So two such strings have the same form exactly when
+/// they have the same text, except that a YAML 1.1 reading tells plain strings apart
+/// and not masked ones: a string with a reading is hashed as the slow path does, but
+/// when its form is masked, by its text like the others (tag `t`). Stored forms
+/// (`Redacted`, `Masked` nodes) would hash by form on one side and by text on the
+/// other, which is why `raw` requires that neither side holds any.
+fn hash_into(
+    h: &mut blake3::Hasher,
+    doc: &Doc,
+    redactor: &Redactor,
+    n: &Node,
+    secret: bool,
+    raw: bool,
+) {
+    let whole = || (secret || redactor.is_secret_alias(n)) && redact::is_leaf(doc, n);
+    if raw && n.kind == Kind::Str && n.y11 == 0 && !whole() {
+        return hash_text(h, doc.str(n));
+    }
     match redactor.form(doc, n, secret) {
         Form::Plain => {}
         Form::Whole(hash) => {
@@ -404,6 +447,7 @@ fn hash_into(h: &mut blake3::Hasher, doc: &Doc, redactor: &Redactor, n: &Node, s
             h.update(hash.as_bytes());
             return;
         }
+        Form::Masked(_) if raw => return hash_text(h, doc.str(n)),
         Form::Masked(m) => {
             h.update(b"M");
             h.update(&(m.len() as u64).to_le_bytes());
@@ -420,13 +464,8 @@ fn hash_into(h: &mut blake3::Hasher, doc: &Doc, redactor: &Redactor, n: &Node, s
                 let key = doc.key(c);
                 h.update(&(key.len() as u64).to_le_bytes());
                 h.update(key.as_bytes());
-                hash_into(
-                    h,
-                    doc,
-                    redactor,
-                    c,
-                    redactor.child_secret(doc, n, c, secret),
-                );
+                let secret = redactor.child_secret(doc, n, c, secret);
+                hash_into(h, doc, redactor, c, secret, raw);
             }
         }
         Kind::Seq => {
@@ -434,7 +473,7 @@ fn hash_into(h: &mut blake3::Hasher, doc: &Doc, redactor: &Redactor, n: &Node, s
             h.update(b"[");
             h.update(&(children.len() as u64).to_le_bytes());
             for c in children {
-                hash_into(h, doc, redactor, c, secret);
+                hash_into(h, doc, redactor, c, secret, raw);
             }
         }
         Kind::Tagged => {
@@ -443,7 +482,7 @@ fn hash_into(h: &mut blake3::Hasher, doc: &Doc, redactor: &Redactor, n: &Node, s
             h.update(&(name.len() as u64).to_le_bytes());
             h.update(name.as_bytes());
             let secret = secret && redact::tag_keeps_secret(doc, n);
-            hash_into(h, doc, redactor, &doc.tagged(n), secret);
+            hash_into(h, doc, redactor, &doc.tagged(n), secret, raw);
         }
         _ => {
             let text = canonical_text::node_text(doc, n);
@@ -452,6 +491,13 @@ fn hash_into(h: &mut blake3::Hasher, doc: &Doc, redactor: &Redactor, n: &Node, s
             h.update(text.as_bytes());
         }
     }
+}
+
+/// Feeds a string that is not secret as a whole to `h` by its text (see [`hash_into`]).
+fn hash_text(h: &mut blake3::Hasher, text: &str) {
+    h.update(b"t");
+    h.update(&(text.len() as u64).to_le_bytes());
+    h.update(text.as_bytes());
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::Options;
-use super::keypath::{KeyPath, KeyPattern, Segment};
+use super::keypath::{self, KeyPath, KeyPattern, Segment};
 use super::redact::{self, Form, Redactor};
 use super::value::{Doc, Kind, Node};
 use crate::change::{Change, ChangeKind};
@@ -31,6 +31,12 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Returns the changes from `old` to `new`.
 pub(crate) fn compare(old: &Doc, new: &Doc, options: &Options) -> Vec<Change> {
+    compare_with(old, new, options, true)
+}
+
+/// Like [`compare`]; without `fast`, list items are always hashed by their secret forms
+/// (the reference the fast path is tested against).
+fn compare_with(old: &Doc, new: &Doc, options: &Options, fast: bool) -> Vec<Change> {
     let ignore = options
         .ignore_keys
         .iter()
@@ -46,6 +52,7 @@ pub(crate) fn compare(old: &Doc, new: &Doc, options: &Options) -> Vec<Change> {
         path: Vec::new(),
         document: None,
         out: Vec::new(),
+        raw: (!fast).then_some(false),
     };
     cx.documents();
     cx.out
@@ -77,6 +84,8 @@ struct Cx<'a> {
     path: Vec<Step<'a>>,
     document: Option<String>,
     out: Vec<Change>,
+    /// Whether neither side holds stored secret forms, found on first use.
+    raw: Option<bool>,
 }
 
 /// The category of a value: a change across categories is `type_changed`.
@@ -119,7 +128,26 @@ fn k8s_identity(doc: &Doc, n: &Node) -> Option<String> {
     })
 }
 
+/// Returns whether `doc` holds secrets in their stored forms (a canonical form's
+/// `Redacted` and `Masked` values), which only the canonical reader makes.
+fn holds_stored_forms(doc: &Doc) -> bool {
+    doc.nodes
+        .iter()
+        .chain(&doc.roots)
+        .any(|n| matches!(n.kind, Kind::Redacted | Kind::Masked))
+}
+
 impl<'a> Cx<'a> {
+    /// Returns whether both sides were loaded from their raw text, so that their
+    /// strings are not yet masked and list items may be hashed by their text (see
+    /// `align::hash_into`).
+    fn raw_strings(&mut self) -> bool {
+        let (old, new) = (self.old, self.new);
+        *self
+            .raw
+            .get_or_insert_with(|| !holds_stored_forms(old) && !holds_stored_forms(new))
+    }
+
     // ---- documents ------------------------------------------------------------
 
     fn documents(&mut self) {
@@ -339,19 +367,54 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn ignored(&self, path: &KeyPath) -> bool {
-        self.ignore.iter().any(|p| p.matches_prefix(path))
+    /// Returns the current path as a report writes it (`KeyPath`'s `Display`), or
+    /// `None` when an ignore pattern covers it.
+    ///
+    /// Written straight from the steps: a file may have 100,000 changes, and a
+    /// `KeyPath` of owned segments for each costs more than the change itself.
+    fn shown_path(&self) -> Option<String> {
+        if !self.ignore.is_empty() {
+            let path = self.key_path();
+            return (!self.ignore.iter().any(|p| p.matches_prefix(&path)))
+                .then(|| path.to_string());
+        }
+        use std::fmt::Write;
+        let mut out = String::new();
+        for (i, s) in self.path.iter().enumerate() {
+            // Writing to a String cannot fail.
+            let _ = match s {
+                Step::Key(k) => {
+                    if i > 0 {
+                        out.push('.');
+                    }
+                    keypath::write_key(&mut out, k)
+                }
+                Step::Index(n) => write!(out, "[{n}]"),
+                Step::Match(k, v) => {
+                    out.push('[');
+                    let _ = keypath::write_bracketed(&mut out, k);
+                    out.push('=');
+                    let _ = keypath::write_bracketed(&mut out, v);
+                    out.write_char(']')
+                }
+                Step::Object(id) => {
+                    out.push('[');
+                    let _ = keypath::write_bracketed(&mut out, id);
+                    out.write_char(']')
+                }
+            };
+        }
+        Some(out)
     }
 
     fn moved(&mut self, from: usize, to: usize, line: u32) {
-        let path = self.key_path();
-        if self.ignored(&path) {
+        let Some(path) = self.shown_path() else {
             return;
-        }
+        };
         let mut change = Change::new(
             ChangeKind::Moved,
             self.document.clone(),
-            path.to_string(),
+            path,
             Some(Value::from(from)),
             Some(Value::from(to)),
         );
@@ -360,10 +423,9 @@ impl<'a> Cx<'a> {
     }
 
     fn emit(&mut self, kind: ChangeKind, o: Option<Side<'a>>, n: Option<Side<'a>>, line: u32) {
-        let path = self.key_path();
-        if self.ignored(&path) {
+        let Some(path) = self.shown_path() else {
             return;
-        }
+        };
         let line = match (kind, o, n) {
             (ChangeKind::Removed, Some(o), _) => o.node.line,
             _ => line,
@@ -386,7 +448,7 @@ impl<'a> Cx<'a> {
         };
         let old = o.map(|s| to_json(self.old, &self.old_redact, s.node, s.secret));
         let new = n.map(|s| to_json(self.new, &self.new_redact, s.node, s.secret));
-        let mut change = Change::new(kind, self.document.clone(), path.to_string(), old, new);
+        let mut change = Change::new(kind, self.document.clone(), path, old, new);
         change.line = (line > 0).then_some(line);
         change.diff = diff;
         if let (Some(o), Some(n)) = (o, n) {
@@ -549,3 +611,6 @@ fn line_diff(old: &str, new: &str) -> String {
         .map(|h| h.text)
         .collect()
 }
+
+#[cfg(test)]
+mod tests;
