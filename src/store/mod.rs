@@ -3,6 +3,7 @@
 //! Owns where things live on disk and how they are written safely; does not know what
 //! a baseline or proposal means (see `baseline`, `approval`).
 
+mod codec;
 mod objects;
 mod pack;
 
