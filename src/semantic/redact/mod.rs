@@ -196,7 +196,7 @@ impl Redactor {
             let class = if is_authorization(name) {
                 Some(true)
             } else {
-                r.words.classify(name)
+                r.words.classify_remembered(name)
             };
             r.secret_names.push(class);
         }

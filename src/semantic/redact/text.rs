@@ -72,7 +72,15 @@ struct Triggers {
     scheme: bool,
     /// `-----`, where a PEM block can begin.
     pem: bool,
+    /// One of [`AUTH_TRIGGERS`]: `Authorization` and `Bearer` credentials.
+    auth: bool,
+    /// The start of a token prefix (see [`shapes::find_prefixed`]).
+    shape: bool,
 }
+
+/// What an `Authorization` header or a `Bearer` credential has in it, in the two cases
+/// people write.
+const AUTH_TRIGGERS: [&str; 4] = ["earer", "EARER", "uthoriz", "UTHORIZ"];
 
 impl Triggers {
     /// Returns the triggers of `line`, in one pass over its bytes: every string of a
@@ -85,6 +93,8 @@ impl Triggers {
             dashes: false,
             scheme: false,
             pem: false,
+            auth: false,
+            shape: false,
         };
         let bytes = line.as_bytes();
         let mut run = 0;
@@ -96,14 +106,22 @@ impl Triggers {
                 continue;
             }
             run = 0;
+            let rest = || &bytes[i..];
             match b {
                 b'=' => t.eq = true,
                 b':' => {
                     t.colon = true;
                     t.scheme |= bytes.get(i + 1..i + 3) == Some(b"//");
                 }
+                b'e' | b'E' | b'u' | b'U' => {
+                    t.auth = t.auth
+                        || AUTH_TRIGGERS
+                            .iter()
+                            .any(|n| rest().starts_with(n.as_bytes()));
+                }
                 _ => {}
             }
+            t.shape = t.shape || shapes::may_start_at(bytes, i);
         }
         t
     }
@@ -118,6 +136,8 @@ impl Triggers {
             dashes: line.contains("--"),
             scheme: line.contains("://"),
             pem: line.contains("-----"),
+            auth: AUTH_TRIGGERS.iter().any(|n| line.contains(n)),
+            shape: shapes::has_prefix_start(line),
         }
     }
 }
@@ -189,17 +209,16 @@ fn line_spans(
             add(r);
         }
     }
-    static AUTH: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::new(["earer", "EARER", "uthoriz", "UTHORIZ"])
-            .expect("fixed patterns build")
-    });
-    if AUTH.is_match(line) {
+    if found.auth {
         for r in authorization(line) {
             add(r);
         }
     }
     let mut shaped = Vec::new();
-    shapes::find(line, &mut shaped);
+    if found.shape {
+        shapes::find_prefixed(line, &mut shaped);
+    }
+    shapes::find_unprefixed(line, &mut shaped);
     for r in shaped {
         add(r);
     }

@@ -166,6 +166,37 @@ impl SecretWords {
         mentioned.then_some(false)
     }
 
+    /// Returns [`SecretWords::classify`] of `key`, remembered per thread: documents of
+    /// one tree share most of their keys (`apiVersion`, `metadata`, `name`, ...).
+    pub fn classify_remembered(&self, key: &str) -> Option<bool> {
+        /// Keys remembered before the memo starts over, so it stays small.
+        const MEMO_LIMIT: usize = 1 << 14;
+        type Memo = (
+            Option<Arc<Phrases>>,
+            std::collections::HashMap<Box<str>, Option<bool>, foldhash::fast::FixedState>,
+        );
+        thread_local! {
+            static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Default::default());
+        }
+        MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            let (owner, known) = &mut *memo;
+            if !owner.as_ref().is_some_and(|o| Arc::ptr_eq(o, &self.inner)) {
+                *owner = Some(Arc::clone(&self.inner));
+                known.clear();
+            }
+            if let Some(&class) = known.get(key) {
+                return class;
+            }
+            let class = self.classify(key);
+            if known.len() >= MEMO_LIMIT {
+                known.clear();
+            }
+            known.insert(key.into(), class);
+            class
+        })
+    }
+
     /// Returns whether the ASCII `key` holds the first word of a phrase, in any case:
     /// looked for only where such a word can start.
     fn mentions_ascii(&self, key: &[u8]) -> bool {
@@ -359,5 +390,18 @@ mod tests {
         let other = SecretWords::of(&["token".to_string()]);
         assert!(other.matches("token") && !other.matches("password"));
         assert!(SecretWords::of(&words).matches("password"));
+        // The memo is the matcher's own.
+        let mine = SecretWords::of(&words);
+        for key in [
+            "password",
+            "tokenUrl",
+            "name",
+            "password",
+            "token",
+            "passwordFile",
+        ] {
+            assert_eq!(mine.classify_remembered(key), mine.classify(key), "{key}");
+            assert_eq!(other.classify_remembered(key), other.classify(key), "{key}");
+        }
     }
 }
