@@ -108,7 +108,7 @@ pub fn write(
 ) -> Result<String, LifecycleError> {
     // The objects and manifests it refers to last before the proposal does.
     objects.flush()?;
-    store::write_atomic(path, &store::to_json_bytes(proposal))?;
+    store::write_json_atomic(path, proposal)?;
     let action = audit::Action::Proposed {
         reason: proposal.reason.clone(),
         files: proposal.changes.files.len(),

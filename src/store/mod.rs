@@ -3,6 +3,7 @@
 //! Owns where things live on disk and how they are written safely; does not know what
 //! a baseline or proposal means (see `baseline`, `approval`).
 
+mod codec;
 mod objects;
 mod pack;
 
@@ -304,11 +305,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 /// torn object after a crash is reported, never trusted, and syncing thousands of small
 /// files would dominate a snapshot's time.
 pub fn write_atomic_with(path: &Path, bytes: &[u8], durable: bool) -> Result<(), StoreError> {
-    write_atomic_parts(path, &[bytes], durable)
+    write_atomic_by(path, durable, &mut |w| w.write_all(bytes))
+}
+
+/// Writes the pretty JSON of `value` to `path` atomically, as [`to_json_bytes`] gives
+/// it, without holding those bytes in memory: a proposal of a large tree is tens of
+/// megabytes of JSON.
+pub fn write_json_atomic<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
+    write_atomic_by(path, true, &mut |w| {
+        serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::from)?;
+        w.write_all(b"\n")
+    })
 }
 
 /// Like [`write_atomic_with`], the file's content given as consecutive `parts`.
 pub fn write_atomic_parts(path: &Path, parts: &[&[u8]], durable: bool) -> Result<(), StoreError> {
+    write_atomic_by(path, durable, &mut |w| {
+        parts.iter().try_for_each(|p| w.write_all(p))
+    })
+}
+
+/// Like [`write_atomic_with`], with the content written by `write`.
+fn write_atomic_by(
+    path: &Path,
+    durable: bool,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), StoreError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(StoreError::io("create", dir))?;
     // Keep the mode of the file being replaced; new files are world-readable like
@@ -325,9 +347,11 @@ pub fn write_atomic_parts(path: &Path, parts: &[&[u8]], durable: bool) -> Result
     let mut tmp = builder
         .tempfile_in(dir)
         .map_err(StoreError::io("create a temp file in", dir))?;
-    parts
-        .iter()
-        .try_for_each(|p| tmp.write_all(p))
+    let written = {
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut buffered).and_then(|()| buffered.flush())
+    };
+    written
         .and_then(|()| {
             if durable {
                 tmp.as_file().sync_all()
@@ -388,6 +412,16 @@ mod tests {
         write_atomic(&p, b"one").unwrap();
         write_atomic(&p, b"two").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn json_is_written_as_to_json_bytes_gives_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.json");
+        let value = serde_json::json!({"b": [1, 2, {"c": "x\ny"}], "a": null, "s": "é"});
+        write_json_atomic(&p, &value).unwrap();
+        assert_eq!(fs::read(&p).unwrap(), to_json_bytes(&value));
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

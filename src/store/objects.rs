@@ -1,5 +1,5 @@
 //! The content store, keyed by the blake3 of the stored (uncompressed) bytes, so equal
-//! contents are stored once; each object is a zlib stream.
+//! contents are stored once; each object is a compressed stream (see [`super::codec`]).
 //!
 //! Objects are written into packs (`objects/pack/`, see [`super::pack`]): a snapshot of a
 //! large tree adds a few files, not one per object. Loose objects (`objects/<2 hex>/<rest>`,
@@ -8,15 +8,11 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use flate2::Compression;
-use flate2::read::ZlibDecoder;
-use flate2::write::ZlibEncoder;
-
 use super::StoreError;
+use super::codec::{compress, inflate};
 use super::pack::{PACK_LIMIT, PackIndex, PackWriter};
 
 /// Largest uncompressed object read back (1 GiB).
@@ -94,20 +90,13 @@ impl Objects {
         let hash = blake3::hash(bytes);
         let hex = hash.to_hex().to_string();
         let key = *hash.as_bytes();
+        // A loose object of the same hash is not looked for: the lock packs every loose
+        // object that matches its hash, so one left is corrupt, and a packed copy (read
+        // first) is what it needs.
         if self.has(&key)? {
             return Ok(hex);
         }
-        if self.path(&hex).is_some_and(|p| p.exists()) {
-            return Ok(hex);
-        }
-        let mut enc = ZlibEncoder::new(
-            Vec::with_capacity(bytes.len() / 3 + 64),
-            Compression::fast(),
-        );
-        let compressed = enc
-            .write_all(bytes)
-            .and_then(|_| enc.finish())
-            .map_err(StoreError::io("compress", &self.dir))?;
+        let compressed = compress(bytes).map_err(StoreError::io("compress", &self.dir))?;
         self.add_compressed(key, &compressed)?;
         Ok(hex)
     }
@@ -320,23 +309,12 @@ impl Objects {
     }
 }
 
-/// Inflates `compressed`, stopping one byte past `max`: a crafted stream could inflate
-/// to gigabytes, and anything longer than the object may be is what it is.
-fn inflate(compressed: &[u8], max: u64) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    ZlibDecoder::new(compressed)
-        .take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("does not decompress: {e}"))?;
-    if bytes.len() as u64 > max {
-        return Err(format!("inflates past the {max} bytes it may hold"));
-    }
-    Ok(bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use flate2::Compression;
+    use flate2::write::ZlibEncoder;
+    use std::io::Write;
 
     fn packs(dir: &std::path::Path) -> Vec<String> {
         let mut v: Vec<String> = fs::read_dir(dir.join("pack"))
@@ -441,9 +419,7 @@ mod tests {
         );
         let mut bytes = fs::read(&pack).unwrap();
         // Replace the stream with another object's stream of the same length.
-        let mut enc = ZlibEncoder::new(Vec::new(), Compression::fast());
-        enc.write_all(b"jello hello hello").unwrap();
-        let other = enc.finish().unwrap();
+        let other = compress(b"jello hello hello").unwrap();
         let n = bytes.len();
         if other.len() == n - 8 {
             bytes[8..].copy_from_slice(&other);

@@ -2,7 +2,8 @@
 //!
 //! A pack is two files under `objects/pack/`, written once and never changed:
 //!
-//! - `<name>.pack`: the magic `DGPACK1\n`, then each object's zlib stream, back to back;
+//! - `<name>.pack`: the magic `DGPACK1\n`, then each object's compressed stream (see
+//!   [`super::codec`]), back to back;
 //! - `<name>.idx`: the magic `DGIDX01\n`, then one 48-byte record per object, sorted by
 //!   hash: the raw 32-byte blake3 of the uncompressed bytes, the stream's offset in the
 //!   pack (u64, little-endian) and its compressed length (u64).
@@ -32,7 +33,7 @@ pub const PACK_LIMIT: u64 = 48 * 1024 * 1024;
 pub struct Location {
     /// Which pack (an index into [`PackIndex::packs`]).
     pub pack: u32,
-    /// The offset of its zlib stream.
+    /// The offset of its compressed stream.
     pub offset: u64,
     /// The stream's length.
     pub len: u64,
@@ -226,7 +227,7 @@ impl PackWriter {
         Ok(buf)
     }
 
-    /// Appends one object's zlib stream; returns its offset.
+    /// Appends one object's compressed stream; returns its offset.
     pub fn add(&mut self, hash: [u8; 32], compressed: &[u8]) -> Result<u64, StoreError> {
         if let Some(f) = self.file.as_mut() {
             f.write_all(compressed)

@@ -174,7 +174,7 @@ pub(crate) struct Redactor {
 impl Redactor {
     /// Returns the detector for `doc` with the words and key of `options`.
     pub fn new(doc: &Doc, options: &Options) -> Redactor {
-        let words = SecretWords::new(&options.redact_keys);
+        let words = SecretWords::of(&options.redact_keys);
         let mut r = Redactor {
             words,
             key: options.secret_key,
@@ -196,7 +196,7 @@ impl Redactor {
             let class = if is_authorization(name) {
                 Some(true)
             } else {
-                r.words.classify(name)
+                r.words.classify_remembered(name)
             };
             r.secret_names.push(class);
         }
@@ -335,8 +335,12 @@ pub(crate) fn is_leaf(doc: &Doc, node: &Node) -> bool {
 /// Returns whether `key` names an HTTP authorization header (`Authorization`,
 /// `Proxy-Authorization`).
 fn is_authorization(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    k == "authorization" || k.ends_with("-authorization")
+    const SUFFIX: &[u8] = b"-authorization";
+    let k = key.as_bytes();
+    k.eq_ignore_ascii_case(&SUFFIX[1..])
+        || k.len()
+            .checked_sub(SUFFIX.len())
+            .is_some_and(|at| k[at..].eq_ignore_ascii_case(SUFFIX))
 }
 
 /// Returns whether the scalar of tagged `node` can be secret: not when the tag makes
@@ -481,23 +485,13 @@ fn is_short_hash(h: &str) -> bool {
 /// Returns whether `key` names a secret under the configured `words`.
 pub fn key_looks_secret(key: &str, words: &[String]) -> bool {
     // Rules ask for every key of the values they look into, always with the same words.
-    thread_local! {
-        static LAST: std::cell::RefCell<(Vec<String>, SecretWords)> =
-            std::cell::RefCell::new((Vec::new(), SecretWords::default()));
-    }
-    LAST.with(|last| {
-        let mut last = last.borrow_mut();
-        if last.0 != words {
-            *last = (words.to_vec(), SecretWords::new(words));
-        }
-        last.1.matches(key)
-    })
+    SecretWords::of(words).matches(key)
 }
 
 /// Returns `message` (an error message, a reason) with the secrets it quotes replaced
 /// by their display tokens.
 pub fn redact_message(message: &str, options: &Options) -> String {
-    let words = SecretWords::new(&options.redact_keys);
+    let words = SecretWords::of(&options.redact_keys);
     let spans = text::spans(message, &words);
     if spans.is_empty() {
         return message.to_string();
@@ -509,7 +503,7 @@ pub fn redact_message(message: &str, options: &Options) -> String {
 /// themselves when they hold no secret, else [`TEXT_HEADER`] and the masked text.
 /// `None` when it cannot be stored without a secret (not UTF-8, and a secret found).
 pub fn stored_text(bytes: &[u8], options: &Options) -> Option<Vec<u8>> {
-    let words = SecretWords::new(&options.redact_keys);
+    let words = SecretWords::of(&options.redact_keys);
     match std::str::from_utf8(bytes) {
         Ok(t) => {
             let spans = text::spans(t, &words);
@@ -538,7 +532,7 @@ pub fn masked_text(bytes: &[u8], stored: bool, options: &Options) -> String {
     }
     mask(
         &text,
-        &SecretWords::new(&options.redact_keys),
+        &SecretWords::of(&options.redact_keys),
         &options.secret_key,
     )
 }

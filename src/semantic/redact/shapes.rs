@@ -87,28 +87,51 @@ pub(crate) const SHAPES: &[Shape] = &[
     },
 ];
 
-/// Returns the byte ranges of well-known tokens in `text`.
-pub(crate) fn find(text: &str, out: &mut Vec<Range<usize>>) {
-    // Every prefix starts with one of these: one pass of an automaton instead of a look
-    // at every byte per prefix (every string of a 50 MB file passes through here).
-    static NEEDLES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+/// Every prefix starts with one of these (`sk_live_` one byte before its needle).
+const NEEDLES: [&str; 9] = [
+    "gh",
+    "github_pat_",
+    "gl",
+    "AKIA",
+    "ASIA",
+    "xox",
+    "k_live_",
+    "k_test_",
+    "eyJ",
+];
+
+/// Returns whether one of the needles every prefix starts with starts at `i` of `bytes`:
+/// a text where none does holds no prefixed token.
+pub(crate) fn may_start_at(bytes: &[u8], i: usize) -> bool {
+    let rest = &bytes[i..];
+    match bytes[i] {
+        b'g' => matches!(rest.get(1), Some(b'h' | b'l')) || rest.starts_with(b"github_pat_"),
+        b'A' => rest.starts_with(b"AKIA") || rest.starts_with(b"ASIA"),
+        b'x' => rest.starts_with(b"xox"),
+        b'k' => rest.starts_with(b"k_live_") || rest.starts_with(b"k_test_"),
+        b'e' => rest.starts_with(b"eyJ"),
+        _ => false,
+    }
+}
+
+/// Returns whether a needle occurs in `text`, by a substring search for each: what
+/// [`may_start_at`] must always agree with.
+#[cfg(test)]
+pub(crate) fn has_prefix_start(text: &str) -> bool {
+    NEEDLES.iter().any(|n| text.contains(n))
+}
+
+/// Adds the byte ranges of the tokens with a fixed prefix in `text`.
+pub(crate) fn find_prefixed(text: &str, out: &mut Vec<Range<usize>>) {
+    // One pass of an automaton instead of a look at every byte per prefix (every string
+    // of a 50 MB file passes through here).
+    static AUTOMATON: std::sync::LazyLock<aho_corasick::AhoCorasick> =
         std::sync::LazyLock::new(|| {
-            aho_corasick::AhoCorasick::new([
-                "gh",
-                "github_pat_",
-                "gl",
-                "AKIA",
-                "ASIA",
-                "xox",
-                "k_live_",
-                "k_test_",
-                "eyJ",
-            ])
-            .expect("fixed patterns build")
+            aho_corasick::AhoCorasick::new(NEEDLES).expect("fixed patterns build")
         });
     let bytes = text.as_bytes();
     let mut found: Vec<Range<usize>> = Vec::new();
-    for m in NEEDLES.find_overlapping_iter(text) {
+    for m in AUTOMATON.find_overlapping_iter(text) {
         let pos = m.start();
         // `sk_live_`, `rk_test_`: the needle starts one byte into the prefix.
         let start = if bytes.get(pos) == Some(&b'k') && bytes.get(pos + 1) == Some(&b'_') {
@@ -128,6 +151,11 @@ pub(crate) fn find(text: &str, out: &mut Vec<Range<usize>>) {
         }
     }
     out.extend(found);
+}
+
+/// Adds the byte ranges of the tokens without a prefix in `text` (AWS secret keys).
+pub(crate) fn find_unprefixed(text: &str, out: &mut Vec<Range<usize>>) {
+    let bytes = text.as_bytes();
     if bytes.len() >= 40 {
         aws_secret_keys(bytes, out);
     }

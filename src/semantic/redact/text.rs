@@ -13,6 +13,16 @@ use super::words::SecretWords;
 
 /// Returns the sorted, disjoint byte ranges of the secrets in `text`.
 pub(crate) fn spans(text: &str, words: &SecretWords) -> Vec<Range<usize>> {
+    spans_with(text, words, Triggers::of)
+}
+
+/// Returns the spans of `text` like [`spans`], with the triggers of each line found by
+/// `triggers`.
+fn spans_with(
+    text: &str,
+    words: &SecretWords,
+    triggers: fn(&str) -> Triggers,
+) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let prose = !text.contains('\n');
     let mut in_pem = false;
@@ -30,7 +40,10 @@ pub(crate) fn spans(text: &str, words: &SecretWords) -> Vec<Range<usize>> {
             }
             continue;
         }
-        if let Some(begin) = pem_begin(body) {
+        let found = triggers(body);
+        if found.pem
+            && let Some(begin) = pem_begin(body)
+        {
             match body[begin..].find("-----END ") {
                 // A whole key on one line.
                 Some(end) => push_trimmed(body, base, begin..begin + end, &mut out),
@@ -41,9 +54,92 @@ pub(crate) fn spans(text: &str, words: &SecretWords) -> Vec<Range<usize>> {
             }
             continue;
         }
-        line_spans(body, base, words, prose, &mut out);
+        line_spans(body, base, words, prose, &found, &mut out);
     }
     merge(out)
+}
+
+/// What a line holds that a detector needs before it can find anything there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Triggers {
+    /// `=`: assignments.
+    eq: bool,
+    /// `:`: `NAME: value`.
+    colon: bool,
+    /// `--`: long flags.
+    dashes: bool,
+    /// `://`: URLs.
+    scheme: bool,
+    /// `-----`, where a PEM block can begin.
+    pem: bool,
+    /// One of [`AUTH_TRIGGERS`]: `Authorization` and `Bearer` credentials.
+    auth: bool,
+    /// The start of a token prefix (see [`shapes::find_prefixed`]).
+    shape: bool,
+}
+
+/// What an `Authorization` header or a `Bearer` credential has in it, in the two cases
+/// people write.
+const AUTH_TRIGGERS: [&str; 4] = ["earer", "EARER", "uthoriz", "UTHORIZ"];
+
+impl Triggers {
+    /// Returns the triggers of `line`, in one pass over its bytes: every string of a
+    /// large file passes through here, most of them short, where a substring search
+    /// per detector costs more than the look itself.
+    fn of(line: &str) -> Triggers {
+        let mut t = Triggers {
+            eq: false,
+            colon: false,
+            dashes: false,
+            scheme: false,
+            pem: false,
+            auth: false,
+            shape: false,
+        };
+        let bytes = line.as_bytes();
+        let mut run = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'-' {
+                run += 1;
+                t.dashes |= run >= 2;
+                t.pem |= run >= 5;
+                continue;
+            }
+            run = 0;
+            let rest = || &bytes[i..];
+            match b {
+                b'=' => t.eq = true,
+                b':' => {
+                    t.colon = true;
+                    t.scheme |= bytes.get(i + 1..i + 3) == Some(b"//");
+                }
+                b'e' | b'E' | b'u' | b'U' => {
+                    t.auth = t.auth
+                        || AUTH_TRIGGERS
+                            .iter()
+                            .any(|n| rest().starts_with(n.as_bytes()));
+                }
+                _ => {}
+            }
+            t.shape = t.shape || shapes::may_start_at(bytes, i);
+        }
+        t
+    }
+
+    /// Returns the triggers of `line` by a substring search for each: what
+    /// [`Triggers::of`] must always agree with.
+    #[cfg(test)]
+    fn searched(line: &str) -> Triggers {
+        Triggers {
+            eq: line.contains('='),
+            colon: line.contains(':'),
+            dashes: line.contains("--"),
+            scheme: line.contains("://"),
+            pem: line.contains("-----"),
+            auth: AUTH_TRIGGERS.iter().any(|n| line.contains(n)),
+            shape: shapes::has_prefix_start(line),
+        }
+    }
 }
 
 /// Returns where the body of a PEM private key starts, if `line` opens one.
@@ -69,7 +165,7 @@ fn push_trimmed(line: &str, base: usize, range: Range<usize>, out: &mut Vec<Rang
     }
 }
 
-/// Adds the secrets of one line (without its line break).
+/// Adds the secrets of one line (without its line break), whose triggers are `found`.
 /// `one_line` is set for a text of one line (a string value), where `token: ...` is
 /// more often a sentence than an assignment.
 fn line_spans(
@@ -77,6 +173,7 @@ fn line_spans(
     base: usize,
     words: &SecretWords,
     one_line: bool,
+    found: &Triggers,
     out: &mut Vec<Range<usize>>,
 ) {
     if line.len() < 4 {
@@ -90,40 +187,38 @@ fn line_spans(
     };
     // Each detector runs only when its trigger is in the line: every string of a
     // 50 MB file passes through here.
-    let has_eq = line.contains('=');
     if !words.is_empty() {
-        if (has_eq || line.contains(':'))
+        if (found.eq || found.colon)
             && let Some(r) = leading_assignment(line, words, one_line)
         {
             add(r);
         }
-        if has_eq {
+        if found.eq {
             for r in inline_assignments(line, words) {
                 add(r);
             }
         }
-        if line.contains("--") {
+        if found.dashes {
             for r in flag_values(line, words) {
                 add(r);
             }
         }
     }
-    if line.contains("://") {
+    if found.scheme {
         for r in url_passwords(line) {
             add(r);
         }
     }
-    static AUTH: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::new(["earer", "EARER", "uthoriz", "UTHORIZ"])
-            .expect("fixed patterns build")
-    });
-    if AUTH.is_match(line) {
+    if found.auth {
         for r in authorization(line) {
             add(r);
         }
     }
     let mut shaped = Vec::new();
-    shapes::find(line, &mut shaped);
+    if found.shape {
+        shapes::find_prefixed(line, &mut shaped);
+    }
+    shapes::find_unprefixed(line, &mut shaped);
     for r in shaped {
         add(r);
     }
@@ -373,4 +468,79 @@ fn merge(mut spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every line of every text file and every string of every structured file in the
+    /// real-world corpus (`../shared/corpus`), when it is present.
+    fn corpus_texts() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        let mut out = Vec::new();
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Ok(bytes) = std::fs::read(&p)
+                    && bytes.len() < 4 << 20
+                {
+                    out.push(String::from_utf8_lossy(&bytes).into_owned());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    #[allow(clippy::disallowed_macros)]
+    fn one_pass_finds_the_triggers_each_search_finds() {
+        let texts = corpus_texts();
+        if texts.is_empty() {
+            eprintln!("skipped: the corpus is absent");
+        }
+        let words = SecretWords::new(
+            &super::super::DEFAULT_SECRET_WORDS
+                .iter()
+                .map(|w| w.to_string())
+                .collect::<Vec<_>>(),
+        );
+        let made = [
+            "",
+            "-",
+            "--",
+            "---",
+            "----",
+            "-----",
+            "a-b--c",
+            "x:/",
+            "x://",
+            "x:/:/",
+            ":",
+            "=",
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "a:-//",
+            "--=",
+            "----:--//",
+        ];
+        let mut lines = 0;
+        for text in texts.iter().map(String::as_str).chain(made) {
+            for line in text.split_inclusive('\n') {
+                let body = line.trim_end_matches(['\n', '\r']);
+                assert_eq!(Triggers::of(body), Triggers::searched(body), "{body:?}");
+                lines += 1;
+            }
+            assert_eq!(
+                spans(text, &words),
+                spans_with(text, &words, Triggers::searched)
+            );
+        }
+        eprintln!("{lines} lines");
+    }
 }

@@ -12,6 +12,8 @@
 //! - what precedes them must not make the key a switch or a permission
 //!   (`automountServiceAccountToken`, the workflow permission `id-token`).
 
+use std::sync::Arc;
+
 /// Words that may follow a matched secret word and still name the secret itself.
 const SECRET_SUFFIXES: &[&str] = &[
     "id",
@@ -57,26 +59,72 @@ const NOT_SECRET_PREFIXES: &[&str] = &[
 ];
 
 /// The configured secret words, each split into words.
+///
+/// Cheap to clone: every document's redactor shares the matcher of its configuration
+/// (see [`SecretWords::of`]).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SecretWords {
+    inner: Arc<Phrases>,
+}
+
+#[derive(Debug, Default)]
+struct Phrases {
     phrases: Vec<Vec<String>>,
+    /// The lowercase first bytes of the phrases' first words, as a bit set: a key
+    /// mentions a phrase only where one of these bytes is.
+    starts: [u64; 4],
 }
 
 impl SecretWords {
     /// Returns the matcher for the configured `words` (any case and spelling).
     pub fn new(words: &[String]) -> SecretWords {
-        SecretWords {
-            phrases: words
-                .iter()
-                .map(|w| split(w))
-                .filter(|p| !p.is_empty())
-                .collect(),
+        let phrases: Vec<Vec<String>> = words
+            .iter()
+            .map(|w| split(w))
+            .filter(|p| !p.is_empty())
+            .collect();
+        let mut starts = [0u64; 4];
+        for b in phrases
+            .iter()
+            .filter_map(|p| p.first()?.bytes().next())
+            .map(|b| b.to_ascii_lowercase())
+        {
+            starts[usize::from(b >> 6)] |= 1 << (b & 63);
         }
+        SecretWords {
+            inner: Arc::new(Phrases { phrases, starts }),
+        }
+    }
+
+    /// Returns the matcher for `words` like [`SecretWords::new`], made once per thread
+    /// for the configuration in use: every document and every text asks with the same
+    /// words.
+    pub fn of(words: &[String]) -> SecretWords {
+        thread_local! {
+            static LAST: std::cell::RefCell<Option<(Vec<String>, SecretWords)>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            match last.as_ref() {
+                Some((w, m)) if w == words => m.clone(),
+                _ => {
+                    let m = SecretWords::new(words);
+                    *last = Some((words.to_vec(), m.clone()));
+                    m
+                }
+            }
+        })
+    }
+
+    fn may_start(&self, b: u8) -> bool {
+        let b = b.to_ascii_lowercase();
+        self.inner.starts[usize::from(b >> 6)] & (1 << (b & 63)) != 0
     }
 
     /// Returns whether no word is configured.
     pub fn is_empty(&self) -> bool {
-        self.phrases.is_empty()
+        self.inner.phrases.is_empty()
     }
 
     /// Returns whether `key` names a secret.
@@ -88,23 +136,18 @@ impl SecretWords {
     /// a secret word only to qualify it (`secretName`, `password_file`,
     /// `automountServiceAccountToken`), `None` when it mentions none.
     pub fn classify(&self, key: &str) -> Option<bool> {
-        if self.phrases.is_empty() || key.is_empty() {
+        let phrases = &self.inner.phrases;
+        if phrases.is_empty() || key.is_empty() {
             return None;
         }
         // Most keys mention no secret word at all: skip splitting them. An ASCII key is
         // searched as it is (its lowercase is ASCII too, and words are lowercase), so
-        // the common case allocates nothing.
+        // the common case allocates nothing, and only where a first word can start.
         let mentions = if key.is_ascii() {
-            let key = key.as_bytes();
-            self.phrases.iter().any(|p| {
-                p.first().is_some_and(|w| {
-                    let w = w.as_bytes();
-                    !w.is_empty() && key.windows(w.len()).any(|k| k.eq_ignore_ascii_case(w))
-                })
-            })
+            self.mentions_ascii(key.as_bytes())
         } else {
             let lower = key.to_lowercase();
-            self.phrases
+            phrases
                 .iter()
                 .any(|p| p.first().is_some_and(|w| lower.contains(w.as_str())))
         };
@@ -113,7 +156,7 @@ impl SecretWords {
         }
         let words = split(key);
         let mut mentioned = false;
-        for p in &self.phrases {
+        for p in phrases {
             match phrase_names_secret(&words, p) {
                 Some(true) => return Some(true),
                 Some(false) => mentioned = true,
@@ -121,6 +164,66 @@ impl SecretWords {
             }
         }
         mentioned.then_some(false)
+    }
+
+    /// Returns [`SecretWords::classify`] of `key`, remembered per thread: documents of
+    /// one tree share most of their keys (`apiVersion`, `metadata`, `name`, ...).
+    pub fn classify_remembered(&self, key: &str) -> Option<bool> {
+        /// Keys remembered before the memo starts over, so it stays small.
+        const MEMO_LIMIT: usize = 1 << 14;
+        type Memo = (
+            Option<Arc<Phrases>>,
+            std::collections::HashMap<Box<str>, Option<bool>, foldhash::fast::FixedState>,
+        );
+        thread_local! {
+            static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Default::default());
+        }
+        MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            let (owner, known) = &mut *memo;
+            if !owner.as_ref().is_some_and(|o| Arc::ptr_eq(o, &self.inner)) {
+                *owner = Some(Arc::clone(&self.inner));
+                known.clear();
+            }
+            if let Some(&class) = known.get(key) {
+                return class;
+            }
+            let class = self.classify(key);
+            if known.len() >= MEMO_LIMIT {
+                known.clear();
+            }
+            known.insert(key.into(), class);
+            class
+        })
+    }
+
+    /// Returns whether the ASCII `key` holds the first word of a phrase, in any case:
+    /// looked for only where such a word can start.
+    fn mentions_ascii(&self, key: &[u8]) -> bool {
+        (0..key.len()).any(|i| {
+            self.may_start(key[i])
+                && self.inner.phrases.iter().any(|p| {
+                    p.first().is_some_and(|w| {
+                        let w = w.as_bytes();
+                        !w.is_empty()
+                            && key
+                                .get(i..i + w.len())
+                                .is_some_and(|k| k.eq_ignore_ascii_case(w))
+                    })
+                })
+        })
+    }
+
+    /// Returns what [`SecretWords::mentions_ascii`] returns, by comparing every window
+    /// of `key` with every first word.
+    #[cfg(test)]
+    fn mentions_slowly(&self, key: &[u8]) -> bool {
+        self.inner.phrases.iter().any(|p| {
+            p.first().is_some_and(|w| {
+                let w = w.as_bytes();
+                !w.is_empty() && key.windows(w.len()).any(|k| k.eq_ignore_ascii_case(w))
+            })
+        })
     }
 }
 
@@ -208,5 +311,97 @@ mod tests {
             ["http", "server", "password", "2"]
         );
         assert_eq!(split("db.password"), ["db", "password"]);
+    }
+
+    #[test]
+    fn looking_only_where_a_word_can_start_finds_what_every_window_finds() {
+        let words: Vec<String> = crate::semantic::redact::DEFAULT_SECRET_WORDS
+            .iter()
+            .map(|w| w.to_string())
+            .chain(["pin", "x", "Über", "API-KEY"].map(String::from))
+            .collect();
+        let mut keys: Vec<String> = [
+            "",
+            "p",
+            "PASSWORD",
+            "db_Password",
+            "xpassword",
+            "apiKEY",
+            "Api-Key",
+            "tok",
+            "TOKEN_",
+            "sPIN",
+            "ACCESS_KEY_ID",
+            "a",
+            "nothing",
+            "credentialsFile",
+            "X",
+            "pa$$word",
+            "passwd2",
+            "Xx",
+            "tokentoken",
+        ]
+        .map(String::from)
+        .to_vec();
+        // Every name-like run and every `key:` of the real-world corpus, when present.
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real");
+        let mut stack = vec![corpus];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let text =
+                    String::from_utf8_lossy(&std::fs::read(&p).unwrap_or_default()).into_owned();
+                for line in text.lines() {
+                    if let Some((k, _)) = line.split_once([':', '=']) {
+                        keys.push(k.trim().to_string());
+                    }
+                    keys.extend(
+                        line.split(|c: char| !(c.is_ascii_alphanumeric() || "_-.".contains(c)))
+                            .map(String::from),
+                    );
+                }
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        for words in [words, Vec::new(), vec!["".to_string()]] {
+            let m = SecretWords::new(&words);
+            for k in keys.iter().filter(|k| k.is_ascii()) {
+                assert_eq!(
+                    m.mentions_ascii(k.as_bytes()),
+                    m.mentions_slowly(k.as_bytes()),
+                    "{k}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_matcher_of_a_configuration_is_made_once_per_thread() {
+        let words = vec!["password".to_string()];
+        assert!(Arc::ptr_eq(
+            &SecretWords::of(&words).inner,
+            &SecretWords::of(&words).inner
+        ));
+        let other = SecretWords::of(&["token".to_string()]);
+        assert!(other.matches("token") && !other.matches("password"));
+        assert!(SecretWords::of(&words).matches("password"));
+        // The memo is the matcher's own.
+        let mine = SecretWords::of(&words);
+        for key in [
+            "password",
+            "tokenUrl",
+            "name",
+            "password",
+            "token",
+            "passwordFile",
+        ] {
+            assert_eq!(mine.classify_remembered(key), mine.classify(key), "{key}");
+            assert_eq!(other.classify_remembered(key), other.classify(key), "{key}");
+        }
     }
 }

@@ -409,6 +409,11 @@ impl TestEnv {
     pub fn stored_texts(&self) -> Vec<(String, String)> {
         use std::io::Read;
         let inflate = |bytes: &[u8]| {
+            // LZ4 objects: `DGL4`, the length (u32 LE), the block; older ones are zlib.
+            if let Some(rest) = bytes.strip_prefix(b"DGL4") {
+                let len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+                return lz4_flex::block::decompress(&rest[4..], len).ok();
+            }
             let mut plain = Vec::new();
             flate2::read::ZlibDecoder::new(bytes)
                 .read_to_end(&mut plain)
