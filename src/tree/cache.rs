@@ -14,7 +14,8 @@ use std::time::{Duration, SystemTime};
 use super::{Entry, EntryKind};
 
 const CACHE_FILE: &str = "stat.bin";
-const MAGIC: &[u8; 8] = b"DGSTAT6\n";
+const ENTRIES_FILE: &str = "stat-entries.bin";
+const MAGIC: &[u8; 8] = b"DGSTAT7\n";
 /// Bytes of a record's stat key.
 const KEY_LEN: usize = 8 + 8 + 8 + 8 + 4;
 
@@ -108,6 +109,10 @@ impl StatKey {
 }
 
 /// A stat cache as read from `.driftgate/cache/`, valid for one settings fingerprint.
+///
+/// Two files: `stat.bin` holds the records (path, stat key, where the entry is) and is
+/// read whole; `stat-entries.bin` holds the entries and is read only when an entry is
+/// wanted (an unchanged tree compared with the baseline the cache knows wants none).
 #[derive(Debug)]
 pub struct CacheFile {
     /// The baseline (root manifest hash) the tree was compared with when the cache was
@@ -118,9 +123,12 @@ pub struct CacheFile {
     pub delta: Vec<String>,
     bytes: Vec<u8>,
     records: usize,
+    entries_file: std::path::PathBuf,
+    entries_hash: [u8; 32],
+    entries: std::sync::OnceLock<Option<Vec<u8>>>,
 }
 
-/// One file of a [`CacheFile`]: its path and stat key, its entry decoded on demand.
+/// One file of a [`CacheFile`]: its path and stat key, its entry read on demand.
 #[derive(Debug, Clone, Copy)]
 pub struct Record<'a> {
     /// The relative path's bytes (UTF-8 unless the file was damaged: see
@@ -128,21 +136,26 @@ pub struct Record<'a> {
     pub path: &'a [u8],
     /// The stat key the entry was recorded under.
     pub key: StatKey,
-    whole: &'a [u8],
-    entry: &'a [u8],
+    entry: (u32, u32),
+    file: &'a CacheFile,
 }
 
-impl Record<'_> {
-    /// Returns the entry, or `None` if its bytes do not decode (the file is then hashed
-    /// again, as if it were not cached).
+impl<'a> Record<'a> {
+    /// Returns the entry, or `None` if it cannot be read or decoded (the file is then
+    /// hashed again, as if it were not cached).
     pub fn entry(&self) -> Option<Entry> {
-        decode_entry(std::str::from_utf8(self.path).ok()?, self.entry)
+        decode_entry(std::str::from_utf8(self.path).ok()?, self.entry_bytes()?)
+    }
+
+    fn entry_bytes(&self) -> Option<&'a [u8]> {
+        let (at, len) = (self.entry.0 as usize, self.entry.1 as usize);
+        self.file.entries()?.get(at..at.checked_add(len)?)
     }
 }
 
 impl CacheFile {
     /// Returns the cache in `dir`, or `None` if it is missing, unreadable, malformed
-    /// (records cut, out of order, paths not UTF-8) or was written under other settings.
+    /// (records cut or out of order) or was written under other settings.
     pub fn load(dir: &Path, fingerprint: &str) -> Option<CacheFile> {
         let bytes = std::fs::read(dir.join(CACHE_FILE)).ok()?;
         // Records are found by 32-bit offsets.
@@ -161,6 +174,7 @@ impl CacheFile {
         for _ in 0..n {
             delta.push(r.string()?);
         }
+        let entries_hash: [u8; 32] = r.take(32)?.try_into().ok()?;
         let count = r.u64()?;
         let records = bytes.len() - r.bytes.len();
         let file = CacheFile {
@@ -168,6 +182,9 @@ impl CacheFile {
             delta,
             bytes,
             records,
+            entries_file: dir.join(ENTRIES_FILE),
+            entries_hash,
+            entries: std::sync::OnceLock::new(),
         };
         // Every record is framed and in order: the merge with the walk relies on it.
         let mut seen = 0u64;
@@ -183,6 +200,17 @@ impl CacheFile {
             seen += 1;
         }
         (seen == count).then_some(file)
+    }
+
+    /// Returns the entries file's bytes, read once, if they are the ones the records
+    /// were written with.
+    fn entries(&self) -> Option<&[u8]> {
+        self.entries
+            .get_or_init(|| {
+                let bytes = std::fs::read(&self.entries_file).ok()?;
+                (blake3::hash(&bytes).as_bytes() == &self.entries_hash).then_some(bytes)
+            })
+            .as_deref()
     }
 
     /// Returns the records in path order, each with where it starts (see
@@ -209,15 +237,14 @@ impl CacheFile {
         let n = u16::from_le_bytes(r.take(2)?.try_into().ok()?) as usize;
         let path = r.take(n)?;
         let key = StatKey::read(r.take(KEY_LEN)?.try_into().ok()?);
-        let len = r.u32()? as usize;
-        let entry = r.take(len)?;
-        let end = at + 2 + n + KEY_LEN + 4 + len;
+        let entry = (r.u32()?, r.u32()?);
+        let end = at + 2 + n + KEY_LEN + 8;
         Some((
             Record {
                 path,
                 key,
-                whole: &self.bytes[at..end],
                 entry,
+                file: self,
             },
             end,
         ))
@@ -228,35 +255,46 @@ impl CacheFile {
 #[derive(Debug, Default)]
 pub struct CacheWriter {
     records: Vec<u8>,
+    entries: Vec<u8>,
     count: u64,
 }
 
 impl CacheWriter {
-    /// Adds `record` as it was read (its file is unchanged).
+    /// Adds `record` as it was read (its file is unchanged); a record whose entry
+    /// cannot be read is left out (its file is hashed next time).
     pub fn copy(&mut self, record: &Record<'_>) {
-        self.records.extend_from_slice(record.whole);
-        self.count += 1;
+        if let Some(entry) = record.entry_bytes() {
+            self.push(record.path, &record.key, |out| out.extend_from_slice(entry));
+        }
     }
 
     /// Adds the entry of a file stat'ed as `key`.
     pub fn add(&mut self, entry: &Entry, key: &StatKey) {
-        let path = entry.path.as_bytes();
+        self.push(entry.path.as_bytes(), key, |out| encode_entry(out, entry));
+    }
+
+    fn push(&mut self, path: &[u8], key: &StatKey, entry: impl FnOnce(&mut Vec<u8>)) {
         let Ok(n) = u16::try_from(path.len()) else {
             return; // a path this long is hashed every time
+        };
+        let at = self.entries.len();
+        entry(&mut self.entries);
+        let (Ok(at32), Ok(len)) = (u32::try_from(at), u32::try_from(self.entries.len() - at))
+        else {
+            self.entries.truncate(at);
+            return;
         };
         self.records.extend_from_slice(&n.to_le_bytes());
         self.records.extend_from_slice(path);
         key.put(&mut self.records);
-        let at = self.records.len();
-        self.records.extend_from_slice(&[0; 4]);
-        encode_entry(&mut self.records, entry);
-        let len = (self.records.len() - at - 4) as u32;
-        self.records[at..at + 4].copy_from_slice(&len.to_le_bytes());
+        self.records.extend_from_slice(&at32.to_le_bytes());
+        self.records.extend_from_slice(&len.to_le_bytes());
         self.count += 1;
     }
 
-    /// Writes the cache into `dir` atomically, recording that outside `delta` the tree
-    /// was the baseline `base`.
+    /// Writes the cache into `dir` atomically (the entries first, then the records that
+    /// name them by hash), recording that outside `delta` the tree was the baseline
+    /// `base`.
     pub fn save(
         &self,
         dir: &Path,
@@ -264,6 +302,9 @@ impl CacheWriter {
         base: Option<&str>,
         delta: &[String],
     ) -> Result<(), crate::store::StoreError> {
+        // Derived data: not synced to disk (a torn file after a crash fails its checks
+        // and is rebuilt).
+        crate::store::write_atomic_parts(&dir.join(ENTRIES_FILE), &[&self.entries], false)?;
         let mut out = Vec::with_capacity(256);
         out.extend_from_slice(MAGIC);
         put_str(&mut out, fingerprint);
@@ -272,16 +313,16 @@ impl CacheWriter {
         for p in delta {
             put_str(&mut out, p);
         }
+        out.extend_from_slice(blake3::hash(&self.entries).as_bytes());
         out.extend_from_slice(&self.count.to_le_bytes());
-        // Derived data: not synced to disk (a torn file after a crash fails its checks
-        // and is rebuilt).
         crate::store::write_atomic_parts(&dir.join(CACHE_FILE), &[&out, &self.records], false)
     }
 }
 
-// The file: MAGIC, the fingerprint, the baseline and delta, the record count, then the
-// records sorted by path: path (u16 length), stat key, entry (u32 length). Strings are
-// length-prefixed, optional values flagged; hashes are kept as their 32 bytes.
+// stat.bin: MAGIC, the fingerprint, the baseline and delta, the blake3 of the entries
+// file, the record count, then the records sorted by path: path (u16 length), stat key,
+// the entry's offset and length in the entries file (u32 each). Strings are
+// length-prefixed, optional values flagged; hashes in entries are kept as 32 bytes.
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&(s.len() as u32).to_le_bytes());
@@ -486,6 +527,10 @@ mod tests {
             Some(entry("k8s/a.yaml"))
         );
         assert!(CacheFile::load(dir.path(), "other").is_none());
+        // Entries that are not the ones the records name are not used: hashed again.
+        std::fs::write(dir.path().join(ENTRIES_FILE), b"other").unwrap();
+        let torn = CacheFile::load(dir.path(), "fp").unwrap();
+        assert_eq!(torn.records().next().unwrap().1.entry(), None);
         let file = dir.path().join(CACHE_FILE);
         let bytes = std::fs::read(&file).unwrap();
         std::fs::write(&file, &bytes[..bytes.len() - 3]).unwrap();
