@@ -19,6 +19,8 @@ pub mod keypath;
 mod lines;
 mod number;
 mod redact;
+#[cfg(test)]
+mod test_corpus;
 mod toml;
 mod value;
 mod yaml;

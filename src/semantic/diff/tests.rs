@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::align::item_hash;
 use super::compare_with;
 use crate::semantic::redact::Redactor;
+use crate::semantic::test_corpus::corpus;
 use crate::semantic::value::{Doc, Kind, Node};
 use crate::semantic::{DEFAULT_SECRET_WORDS, Format, Options, Parsed, parse};
 
@@ -18,41 +19,9 @@ fn options() -> Options {
     }
 }
 
-// Tests say which corpus suites they skip.
-#[allow(clippy::disallowed_macros)]
-fn corpus(sub: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus")
-        .join(sub);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: the corpus folder `{sub}` is absent");
-        None
-    }
-}
-
 /// Returns the structured files under `dir` up to `max` bytes, sorted.
 fn files(dir: &Path, max: u64) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if Format::from_extension(&p).is_some()
-                && e.metadata().is_ok_and(|m| m.len() <= max)
-            {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    crate::semantic::test_corpus::files(dir, max, |p| Format::from_extension(p).is_some())
 }
 
 fn load(path: &Path) -> Option<Parsed> {

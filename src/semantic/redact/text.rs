@@ -474,28 +474,17 @@ fn merge(mut spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
 mod tests {
     use super::*;
 
-    /// Every line of every text file and every string of every structured file in the
-    /// real-world corpus (`../shared/corpus`), when it is present.
+    /// Every file of the real-world corpus (`../shared/corpus`) under 4 MiB, as text,
+    /// when it is present.
     fn corpus_texts() -> Vec<String> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-        let mut out = Vec::new();
-        let mut stack = vec![dir];
-        while let Some(d) = stack.pop() {
-            let Ok(rd) = std::fs::read_dir(&d) else {
-                continue;
-            };
-            for e in rd.flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if let Ok(bytes) = std::fs::read(&p)
-                    && bytes.len() < 4 << 20
-                {
-                    out.push(String::from_utf8_lossy(&bytes).into_owned());
-                }
-            }
-        }
-        out
+        let Some(dir) = crate::semantic::test_corpus::corpus("") else {
+            return Vec::new();
+        };
+        crate::semantic::test_corpus::files(&dir, (4 << 20) - 1, |_| true)
+            .iter()
+            .filter_map(|p| std::fs::read(p).ok())
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .collect()
     }
 
     #[test]
