@@ -312,9 +312,9 @@ impl Event {
 
     /// Returns the event with its proposal's context: requester, reason, the judge's
     /// decision (when judged) and the `link_template` link.
-    pub fn with_proposal(
+    pub fn with_proposal<C>(
         mut self,
-        proposal: &Proposal,
+        proposal: &Proposal<C>,
         decision: Option<&Decision>,
         link: Option<String>,
     ) -> Event {

@@ -5,6 +5,12 @@
 //! [`Store`]. Does not decide whether a proposal may be accepted (see `policy`).
 
 pub mod manifest;
+mod pending;
+
+pub use pending::{
+    ChangeSet, PickError, Unread, files_changed, list_pending, list_proposals, load_proposal,
+    pick_pending, pick_proposal,
+};
 
 use std::path::PathBuf;
 
@@ -268,9 +274,12 @@ pub fn proposal_id(root_hash: &str, parent: Option<&str>) -> String {
 }
 
 /// A pending proposal: the baseline it would accept, why, by whom, and what it changes.
+///
+/// `C` is its change set: the [`Report`], or [`Unread`] where only the rest is wanted
+/// (the change set of a first baseline of a large tree is tens of megabytes of JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Proposal {
+pub struct Proposal<C = Report> {
     /// Always [`PROPOSAL_SCHEMA`].
     pub schema: String,
     /// Derived from `baseline.root_hash` and `baseline.parent`.
@@ -294,10 +303,10 @@ pub struct Proposal {
     /// The baseline that accepting it would write.
     pub baseline: Baseline,
     /// The change set from the parent baseline, secrets redacted.
-    pub changes: Report,
+    pub changes: C,
 }
 
-impl Proposal {
+impl<C> Proposal<C> {
     /// Returns a statement approving this proposal as `principal`.
     pub fn statement(&self, principal: &str, time: String, reason: String) -> Statement {
         Statement::new(
@@ -428,94 +437,6 @@ pub fn remove_proposal(store: &Store, id: &str) -> Result<(), StoreError> {
     let file = proposal_path(store, id);
     std::fs::remove_file(&file).map_err(StoreError::io("remove", &file))?;
     Ok(())
-}
-
-/// Returns every pending proposal, oldest first.
-pub fn list_proposals(store: &Store) -> Result<Vec<Proposal>, StoreError> {
-    let dir = store.proposals_dir();
-    let mut out = Vec::new();
-    let rd = match std::fs::read_dir(&dir) {
-        Ok(rd) => rd,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(StoreError::io("read", &dir)(e)),
-    };
-    for item in rd {
-        let item = item.map_err(StoreError::io("read", &dir))?;
-        let p = item.path();
-        if p.extension().is_some_and(|x| x == "json") {
-            let proposal = store::read_json::<Proposal>(&p)?;
-            // Ids become file names (the approvals directory, removal on accept and
-            // reject): only the form driftgate writes, matching the file's own name, is
-            // ever used, so a crafted id cannot point outside `.driftgate/proposals/`.
-            let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-            if !is_proposal_id(&proposal.id) || proposal.id != stem {
-                return Err(StoreError::Integrity {
-                    path: p.clone(),
-                    message: format!(
-                        "its id `{}` is not the one its file name gives",
-                        proposal.id.escape_debug()
-                    ),
-                });
-            }
-            out.push(proposal);
-        }
-    }
-    out.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
-    Ok(out)
-}
-
-/// Errors choosing a proposal.
-#[derive(Debug, thiserror::Error)]
-pub enum PickError {
-    /// No proposal is pending.
-    #[error("no pending proposal")]
-    None,
-    /// Several are pending and no id was given.
-    #[error("{0} proposals are pending; name one: {1}")]
-    Ambiguous(usize, String),
-    /// The id matches none.
-    #[error("no pending proposal `{0}`")]
-    NotFound(String),
-    /// Reading failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// Returns the proposal named by `id` (a unique prefix), or the only pending one.
-pub fn pick_proposal(store: &Store, id: Option<&str>) -> Result<Proposal, PickError> {
-    let all = list_proposals(store)?;
-    match id {
-        Some(id) => {
-            let mut m: Vec<Proposal> = all.into_iter().filter(|p| p.id.starts_with(id)).collect();
-            match m.len() {
-                1 => Ok(m.remove(0)),
-                0 => Err(PickError::NotFound(id.to_string())),
-                n => Err(PickError::Ambiguous(
-                    n,
-                    m.iter()
-                        .map(|p| p.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                )),
-            }
-        }
-        None => match all.len() {
-            0 => Err(PickError::None),
-            1 => Ok(all.into_iter().next().ok_or(PickError::None)?),
-            n => Err(PickError::Ambiguous(
-                n,
-                all.iter()
-                    .map(|p| p.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )),
-        },
-    }
-}
-
-/// Returns the count of changed files per status of a proposal, for listings.
-pub fn files_changed(p: &Proposal) -> usize {
-    p.changes.files.len()
 }
 
 /// A baseline's entries looked up by path: through its manifests, reading only those on

@@ -83,10 +83,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &AcceptArgs) -> Result<Exit, Error
         || {
             let event = outbox::logged(&cx, Some(&hash), EventType::Accepted, &actor);
             let event = event.with_proposal(&proposal, Some(decision), None);
-            match crate::lifecycle::proposal::proposal_report(&cx, &proposal, false) {
-                Ok(report) => event.with_report(&report, Some(&cx.rules)),
-                Err(_) => event.with_report(&proposal.changes, Some(&cx.rules)),
-            }
+            outbox::with_changes(&cx, event, &proposal)
         },
     );
     ui.verdict(format!(

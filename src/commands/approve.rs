@@ -8,7 +8,7 @@ use crate::actor::Actor;
 use crate::approval::Approval;
 use crate::approval::signers::fingerprint;
 use crate::approval::sshsig::{self, KeyFile};
-use crate::baseline::Proposal;
+use crate::baseline::{Proposal, Unread};
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Exit};
 use crate::event::EventType;
@@ -170,7 +170,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
 fn review(
     ui: &mut Ui,
     cx: &Context,
-    proposal: &Proposal,
+    proposal: &Proposal<Unread>,
     requirement: &policy::Requirement,
     all: bool,
 ) -> Result<(), Error> {
@@ -208,7 +208,7 @@ fn review(
 fn confirmed(
     ui: &mut Ui,
     args: &ApproveArgs,
-    proposal: &Proposal,
+    proposal: &Proposal<Unread>,
     principal: &str,
 ) -> Result<bool, Error> {
     if args.yes {
@@ -229,7 +229,7 @@ fn confirmed(
 }
 
 /// Returns the refusal of a signed approval without a terminal and without `--yes`.
-fn no_terminal(proposal: &Proposal) -> Error {
+fn no_terminal(proposal: &Proposal<Unread>) -> Error {
     Error::input(format!(
         "approving {} without a terminal to ask on needs `--yes`",
         proposal.id
@@ -244,7 +244,7 @@ fn interactive(
     ui: &mut Ui,
     cx: &Context,
     args: &ApproveArgs,
-    proposal: &Proposal,
+    proposal: &Proposal<Unread>,
     requirement: &policy::Requirement,
     actor: &Actor,
 ) -> Result<Exit, Error> {
@@ -275,7 +275,7 @@ fn statement_only(
     ui: &mut Ui,
     cx: &Context,
     args: &ApproveArgs,
-    proposal: &Proposal,
+    proposal: &Proposal<Unread>,
     actor: &Actor,
 ) -> Result<Exit, Error> {
     let principal = actor.principal.as_str();
@@ -306,7 +306,7 @@ fn signed(
     ui: &mut Ui,
     cx: &Context,
     args: &ApproveArgs,
-    proposal: &Proposal,
+    proposal: &Proposal<Unread>,
     case: &Case,
     requirement: &policy::Requirement,
     actor: &Actor,
@@ -510,7 +510,7 @@ fn announce(
     ui: &mut Ui,
     cx: &Context,
     args: &ApproveArgs,
-    proposal: &Proposal,
+    proposal: &Proposal<Unread>,
     hash: &str,
     actor: &Actor,
 ) {

@@ -150,7 +150,7 @@ fn hook_advice(ui: &mut Ui, cx: &Context, exit: Exit) {
     if exit != Exit::Drift {
         return;
     }
-    let pending = baseline::list_proposals(&cx.store).unwrap_or_default();
+    let pending = baseline::list_pending(&cx.store).unwrap_or_default();
     // With one proposal pending, `approve` and `accept` find it without an id.
     let id = match pending.as_slice() {
         [one] => format!(" {}", one.id),

@@ -10,7 +10,7 @@ use std::time::Duration;
 use super::{Context, RunArgs, env_var};
 use crate::actor::Actor;
 use crate::audit::{self, EventKind};
-use crate::baseline::{self, Proposal};
+use crate::baseline::{self, ChangeSet, Proposal};
 use crate::event::{Event, EventType};
 use crate::lifecycle::proposal::judge;
 use crate::notify;
@@ -68,12 +68,24 @@ pub fn logged(cx: &Context, hash: Option<&str>, kind: EventType, actor: &Actor) 
 
 /// Returns `event` with the context of `proposal`: its requester, the judge's
 /// decision and its changes recomputed from hashed data.
-pub fn with_proposal(cx: &Context, event: Event, proposal: &Proposal) -> Event {
+pub fn with_proposal<C: ChangeSet>(cx: &Context, event: Event, proposal: &Proposal<C>) -> Event {
     let decision = judge(cx, proposal).ok().map(|j| j.decision);
     let event = event.with_proposal(proposal, decision.as_ref(), None);
-    match crate::lifecycle::proposal::proposal_report(cx, proposal, false) {
-        Ok(report) => event.with_report(&report, Some(&cx.rules)),
-        Err(_) => event.with_report(&proposal.changes, Some(&cx.rules)),
+    with_changes(cx, event, proposal)
+}
+
+/// Returns `event` with the changes of `proposal` recomputed from hashed data, or else
+/// the change set its file stores (read now if it was left out and is still pending).
+pub fn with_changes<C: ChangeSet>(cx: &Context, event: Event, proposal: &Proposal<C>) -> Event {
+    if let Ok(report) = crate::lifecycle::proposal::proposal_report(cx, proposal, false) {
+        return event.with_report(&report, Some(&cx.rules));
+    }
+    match proposal.changes.stored() {
+        Some(stored) => event.with_report(stored, Some(&cx.rules)),
+        None => match baseline::load_proposal(&cx.store, &proposal.id) {
+            Ok(full) => event.with_report(&full.changes, Some(&cx.rules)),
+            Err(_) => event,
+        },
     }
 }
 
@@ -155,13 +167,14 @@ fn record_failure(
 pub fn expired(cx: &Context) -> Result<Vec<(Proposal, String)>, crate::error::Error> {
     let at = cx.clock.now();
     let mut out = Vec::new();
-    for p in baseline::list_proposals(&cx.store)? {
+    // Change sets are read only for the proposals that expired.
+    for p in baseline::list_pending(&cx.store)? {
         let Ok(in_force) = crate::lifecycle::judge::in_force(&cx.store, &p.baseline) else {
             continue;
         };
         let made = p.requested_at();
         if let Some(why) = actors::proposal_expired(&in_force.policy, &made, at) {
-            out.push((p, why));
+            out.push((baseline::load_proposal(&cx.store, &p.id)?, why));
         }
     }
     Ok(out)

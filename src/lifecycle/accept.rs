@@ -19,7 +19,7 @@ pub struct Accepted {
 
 /// Fails unless `proposal` was made on the accepted baseline: one made on an older
 /// baseline would undo what was accepted since.
-pub fn on_current(cx: &Project, proposal: &Proposal) -> Result<(), LifecycleError> {
+pub fn on_current<C>(cx: &Project, proposal: &Proposal<C>) -> Result<(), LifecycleError> {
     let current = baseline::load_baseline(&cx.store)?;
     let current_root = current.as_ref().map(|b| b.root_hash.clone());
     if proposal.baseline.parent != current_root {
@@ -44,9 +44,9 @@ pub fn on_current(cx: &Project, proposal: &Proposal) -> Result<(), LifecycleErro
 /// Order matters for a killed run: approvals made outside driftgate are logged first,
 /// then the history record (harmless alone), then the baseline (the commit point),
 /// then the log's `accepted` line and the proposal's removal.
-pub fn commit(
+pub fn commit<C>(
     cx: &Project,
-    proposal: &Proposal,
+    proposal: &Proposal<C>,
     judged: &Judgement,
     actor: &Actor,
 ) -> Result<Accepted, LifecycleError> {

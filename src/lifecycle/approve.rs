@@ -12,9 +12,9 @@ use crate::baseline::{self, Proposal};
 /// Writes a statement to be signed elsewhere, under the lock; returns its file.
 ///
 /// No `approved` event: nothing is approved until it is signed.
-pub fn write_only(
+pub fn write_only<C>(
     cx: &Project,
-    proposal: &Proposal,
+    proposal: &Proposal<C>,
     statement: &Statement,
 ) -> Result<PathBuf, LifecycleError> {
     let _lock = cx.store.lock()?;
@@ -24,7 +24,7 @@ pub fn write_only(
 
 /// Fails unless `proposal` is still pending: accepted or rejected meanwhile, a
 /// statement for it would approve nothing.
-fn still_pending(cx: &Project, proposal: &Proposal) -> Result<(), LifecycleError> {
+fn still_pending<C>(cx: &Project, proposal: &Proposal<C>) -> Result<(), LifecycleError> {
     if !baseline::proposal_path(&cx.store, &proposal.id).exists() {
         return Err(LifecycleError::input(format!(
             "proposal {} was accepted or rejected meanwhile; nothing written",
@@ -36,9 +36,9 @@ fn still_pending(cx: &Project, proposal: &Proposal) -> Result<(), LifecycleError
 
 /// Writes the statement (and signature) under the lock and logs the approval; returns
 /// the statement file and the audit line's hash.
-pub fn record(
+pub fn record<C>(
     cx: &Project,
-    proposal: &Proposal,
+    proposal: &Proposal<C>,
     statement: &Statement,
     signature: Option<(&str, Option<&str>)>,
 ) -> Result<(PathBuf, String), LifecycleError> {

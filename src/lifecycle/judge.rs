@@ -203,9 +203,9 @@ impl Judgement {
 
 /// Returns proposal `id` judged at `now` with `approvals` (what its approvals directory
 /// holds): keys must be valid at their statement's time and now.
-pub fn pending(
+pub fn pending<C>(
     store: &Store,
-    proposal: &crate::baseline::Proposal,
+    proposal: &crate::baseline::Proposal<C>,
     approvals: Vec<Approval>,
     events: &[Event],
     now: Timestamp,

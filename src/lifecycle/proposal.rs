@@ -9,8 +9,14 @@ use crate::baseline::{self, Proposal};
 
 /// Returns the proposal named by `id` (or the only pending one), after checking that
 /// its baseline matches its root hash and its id matches both hashes.
-pub fn checked_proposal(cx: &Project, id: Option<&str>) -> Result<Proposal, LifecycleError> {
-    let proposal = baseline::pick_proposal(&cx.store, id)?;
+///
+/// Its stored change set is not read: what a reviewer approves is recomputed from
+/// hashed data (see [`proposal_report`]).
+pub fn checked_proposal(
+    cx: &Project,
+    id: Option<&str>,
+) -> Result<Proposal<baseline::Unread>, LifecycleError> {
+    let proposal = baseline::pick_pending(&cx.store, id)?;
     let file = baseline::proposal_path(&cx.store, &proposal.id);
     proposal.baseline.check_integrity(&file)?;
     if baseline::proposal_id(
@@ -35,9 +41,9 @@ pub fn checked_proposal(cx: &Project, id: Option<&str>) -> Result<Proposal, Life
 ///
 /// A first baseline of more than [`crate::compare::UNREAD_FIRST_BASELINE`] files is
 /// listed without reading its files again, unless `all` asks for every document.
-pub fn proposal_report(
+pub fn proposal_report<C>(
     cx: &Project,
-    proposal: &Proposal,
+    proposal: &Proposal<C>,
     all: bool,
 ) -> Result<crate::change::Report, LifecycleError> {
     let parent = match &proposal.baseline.parent {
@@ -123,7 +129,10 @@ impl crate::compare::Contents for SameOnDisk<'_> {
 }
 
 /// Returns `proposal` judged now by the judge, with the approvals its directory holds.
-pub fn judge(cx: &Project, proposal: &Proposal) -> Result<super::judge::Judgement, LifecycleError> {
+pub fn judge<C>(
+    cx: &Project,
+    proposal: &Proposal<C>,
+) -> Result<super::judge::Judgement, LifecycleError> {
     let (events, _) = crate::audit::read_verified(&cx.store.audit_path())?;
     let approvals = approval::load_approvals(&cx.store, &proposal.id)?;
     Ok(super::judge::pending(

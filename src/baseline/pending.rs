@@ -1,0 +1,198 @@
+//! Pending proposals on disk: listing them (with or without their change sets),
+//! choosing one by id prefix, and reading one whole.
+
+use serde::Deserialize;
+
+use super::{Proposal, is_proposal_id, proposal_path};
+use crate::change::Report;
+use crate::store::{self, Store, StoreError};
+
+/// A proposal's change set, skipped when read: see [`list_pending`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unread;
+
+impl<'de> Deserialize<'de> for Unread {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Unread, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| Unread)
+    }
+}
+
+/// A proposal's change set as read: the stored report, if it was.
+pub trait ChangeSet {
+    /// Returns the stored report, if it was read.
+    fn stored(&self) -> Option<&Report>;
+}
+
+impl ChangeSet for Report {
+    fn stored(&self) -> Option<&Report> {
+        Some(self)
+    }
+}
+
+impl ChangeSet for Unread {
+    fn stored(&self) -> Option<&Report> {
+        None
+    }
+}
+
+/// Returns every pending proposal, oldest first.
+pub fn list_proposals(store: &Store) -> Result<Vec<Proposal>, StoreError> {
+    read_proposals(store)
+}
+
+/// Returns the pending proposals like [`list_proposals`], without reading their change
+/// sets: to choose one, or to see which have expired.
+pub fn list_pending(store: &Store) -> Result<Vec<Proposal<Unread>>, StoreError> {
+    read_proposals(store)
+}
+
+fn read_proposals<C: serde::de::DeserializeOwned>(
+    store: &Store,
+) -> Result<Vec<Proposal<C>>, StoreError> {
+    let dir = store.proposals_dir();
+    let mut out = Vec::new();
+    let rd = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(StoreError::io("read", &dir)(e)),
+    };
+    for item in rd {
+        let item = item.map_err(StoreError::io("read", &dir))?;
+        let p = item.path();
+        if p.extension().is_some_and(|x| x == "json") {
+            out.push(read_proposal(&p)?);
+        }
+    }
+    out.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+/// Returns the proposal in file `p`, whose id must be the one its name gives.
+fn read_proposal<C: serde::de::DeserializeOwned>(
+    p: &std::path::Path,
+) -> Result<Proposal<C>, StoreError> {
+    let proposal = store::read_json::<Proposal<C>>(p)?;
+    // Ids become file names (the approvals directory, removal on accept and
+    // reject): only the form driftgate writes, matching the file's own name, is
+    // ever used, so a crafted id cannot point outside `.driftgate/proposals/`.
+    let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    if !is_proposal_id(&proposal.id) || proposal.id != stem {
+        return Err(StoreError::Integrity {
+            path: p.to_path_buf(),
+            message: format!(
+                "its id `{}` is not the one its file name gives",
+                proposal.id.escape_debug()
+            ),
+        });
+    }
+    Ok(proposal)
+}
+
+/// Returns the pending proposal `id` (as [`list_pending`] gave it) with its change set.
+pub fn load_proposal(store: &Store, id: &str) -> Result<Proposal, StoreError> {
+    read_proposal(&proposal_path(store, id))
+}
+
+/// Errors choosing a proposal.
+#[derive(Debug, thiserror::Error)]
+pub enum PickError {
+    /// No proposal is pending.
+    #[error("no pending proposal")]
+    None,
+    /// Several are pending and no id was given.
+    #[error("{0} proposals are pending; name one: {1}")]
+    Ambiguous(usize, String),
+    /// The id matches none.
+    #[error("no pending proposal `{0}`")]
+    NotFound(String),
+    /// Reading failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Returns the proposal named by `id` (a unique prefix), or the only pending one.
+pub fn pick_proposal(store: &Store, id: Option<&str>) -> Result<Proposal, PickError> {
+    let chosen = pick_pending(store, id)?;
+    Ok(load_proposal(store, &chosen.id)?)
+}
+
+/// Chooses like [`pick_proposal`], without reading the change set.
+pub fn pick_pending(store: &Store, id: Option<&str>) -> Result<Proposal<Unread>, PickError> {
+    let all = list_pending(store)?;
+    match id {
+        Some(id) => {
+            let mut m: Vec<Proposal<Unread>> =
+                all.into_iter().filter(|p| p.id.starts_with(id)).collect();
+            match m.len() {
+                1 => Ok(m.remove(0)),
+                0 => Err(PickError::NotFound(id.to_string())),
+                n => Err(PickError::Ambiguous(
+                    n,
+                    m.iter()
+                        .map(|p| p.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )),
+            }
+        }
+        None => match all.len() {
+            0 => Err(PickError::None),
+            1 => Ok(all.into_iter().next().ok_or(PickError::None)?),
+            n => Err(PickError::Ambiguous(
+                n,
+                all.iter()
+                    .map(|p| p.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )),
+        },
+    }
+}
+
+/// Returns the count of changed files per status of a proposal, for listings.
+pub fn files_changed(p: &Proposal) -> usize {
+    p.changes.files.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::tree;
+    use super::super::{Baseline, PROPOSAL_SCHEMA, proposal_id};
+    use super::*;
+    use crate::policy::cfg::PolicyConfig;
+
+    #[test]
+    fn a_proposal_read_without_its_change_set_is_the_same_proposal() {
+        let b = Baseline::new(
+            &tree(&[("a", "1")]),
+            None,
+            PolicyConfig::default(),
+            "r".into(),
+        );
+        let full = Proposal {
+            schema: PROPOSAL_SCHEMA.into(),
+            id: proposal_id(&b.root_hash, None),
+            requester: "alice".into(),
+            reason: "why".into(),
+            created_at: "2026-01-01T00:00:00Z".into(),
+            requester_kind: None,
+            requester_tool: None,
+            request: None,
+            baseline: b,
+            changes: Report::new(".".into(), None, Vec::new(), false),
+        };
+        let bytes = store::to_json_bytes(&full);
+        let head: Proposal<Unread> = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            (&head.id, &head.baseline, Unread),
+            (&full.id, &full.baseline, head.changes)
+        );
+        // Unknown fields are refused either way, and the change set must be there.
+        let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        v["extra"] = serde_json::json!(1);
+        assert!(serde_json::from_value::<Proposal<Unread>>(v.clone()).is_err());
+        v.as_object_mut().unwrap().remove("extra");
+        v.as_object_mut().unwrap().remove("changes");
+        assert!(serde_json::from_value::<Proposal<Unread>>(v).is_err());
+    }
+}
