@@ -271,3 +271,42 @@ fn symlinks_in_the_state_directory_are_refused() {
     assert!(!r.stderr.contains("driftgate init"), "{}", r.transcript());
     assert!(!outside.join("stat.bin").exists());
 }
+
+/// The stat cache vouches for a file only under the `stat` it was recorded with: an
+/// edit that keeps the size and puts the mtime back still changes the ctime, and a
+/// cache written before the edit (restored, or brought in with the repository) vouches
+/// for nothing the files no longer match.
+#[test]
+fn an_edit_hidden_from_mtime_and_size_is_drift_whatever_the_stat_cache_says() {
+    let env = TestEnv::init(&[]);
+    env.write("k8s/role.yaml", "verbs: [get]\n");
+    env.accept_current("first");
+    // Only files settled for two seconds are cached (racy timestamps).
+    std::thread::sleep(std::time::Duration::from_millis(2300));
+    env.run(&["check"]).expect_code(0);
+    let cache = env.root.join(".driftgate/cache");
+    let saved: Vec<(std::path::PathBuf, Vec<u8>)> = ["stat.bin", "stat-entries.bin"]
+        .iter()
+        .map(|n| (cache.join(n), std::fs::read(cache.join(n)).unwrap()))
+        .collect();
+    let file = env.root.join("k8s/role.yaml");
+    let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
+    env.write("k8s/role.yaml", "verbs: [del]\n");
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    assert_eq!(std::fs::metadata(&file).unwrap().modified().unwrap(), mtime);
+    let r = env.run(&["check"]);
+    r.expect_code(1);
+    assert!(r.stdout.contains("k8s/role.yaml"), "{}", r.transcript());
+    // The cache that vouched for the old bytes, put back.
+    for (path, bytes) in &saved {
+        std::fs::write(path, bytes).unwrap();
+    }
+    let r = env.run(&["check"]);
+    r.expect_code(1);
+    assert!(r.stdout.contains("k8s/role.yaml"), "{}", r.transcript());
+}
