@@ -101,6 +101,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ApproveArgs) -> Result<Exit, Erro
         &proposal.requester,
         &proposal.baseline,
         &events,
+        true,
     )?;
     case.subject = case.subject.requested(
         proposal.requester_kind,

@@ -1,5 +1,6 @@
 //! `driftgate snapshot`: propose the current tree as the next baseline.
 
+use std::borrow::Cow;
 use std::io::Write as _;
 
 use serde::Serialize;
@@ -240,9 +241,16 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     objects.put(&book.to_bytes())?;
     baseline::manifest::put(&built, &objects)?;
     // Only the directories that differ from the accepted baseline are compared.
-    let (old_tree, new_tree) = match current.as_ref().and_then(|b| b.tree.as_deref()) {
-        Some(root) => baseline::manifest::differing_built(Some(root), &built, &objects)?,
-        None => baseline::differing_tree(current.as_ref(), &tree, &objects)?,
+    // A first baseline differs in every file: the tree itself is compared, not a copy.
+    let (old_tree, new_tree) = match current.as_ref() {
+        None => (Cow::Owned(Tree::new()), Cow::Borrowed(&tree)),
+        Some(b) => {
+            let (old, new) = match b.tree.as_deref() {
+                Some(root) => baseline::manifest::differing_built(Some(root), &built, &objects)?,
+                None => baseline::differing_tree(Some(b), &tree, &objects)?,
+            };
+            (Cow::Owned(old), Cow::Owned(new))
+        }
     };
     let changes = crate::lifecycle::propose::changes(
         ui,
@@ -333,12 +341,15 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     if !ui.quiet {
         // What the judge will ask of this proposal: the same count `approve` shows.
         let (events, _) = audit::read_verified(&cx.store.audit_path())?;
+        // Only the count: the paths of a first baseline are not read unless a path
+        // rule of its policy needs them.
         let case = crate::lifecycle::judge::case(
             &cx.store,
             &proposal.id,
             &proposal.requester,
             &proposal.baseline,
             &events,
+            false,
         )?;
         let approvals = case.subject.requirement(&case.in_force.policy).approvals;
         let options = TextOptions {

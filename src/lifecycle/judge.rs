@@ -140,16 +140,18 @@ pub struct Case {
 }
 
 /// Returns the case of proposal `id` (by `requester`, of `candidate`), with the audit
-/// log's `events` telling whether it was rejected.
+/// log's `events` telling whether it was rejected. The changed paths of a first
+/// baseline are read when `paths` is set or a path rule of its policy needs them.
 pub fn case(
     store: &Store,
     id: &str,
     requester: &str,
     candidate: &Baseline,
     events: &[Event],
+    paths: bool,
 ) -> Result<Case, ChainError> {
     let in_force = in_force(store, candidate)?;
-    let subject = subject(store, id, requester, candidate, &in_force, true)?;
+    let subject = subject(store, id, requester, candidate, &in_force, paths)?;
     Ok(Case {
         in_force,
         subject,
@@ -216,6 +218,7 @@ pub fn pending<C>(
         &proposal.requester,
         &proposal.baseline,
         events,
+        true,
     )?;
     case.subject = case.subject.requested(
         proposal.requester_kind,

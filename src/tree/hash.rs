@@ -76,25 +76,48 @@ pub fn hash_file_known(
     settings: &Settings,
     known: Option<&Entry>,
 ) -> Result<Hashed, TreeError> {
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |source| TreeError::Io { path: p, source }
+    let disk = match data {
+        FileData::Bytes(bytes) => return Ok(derive(path, kind, bytes, false, settings, known)),
+        FileData::Disk(disk) => disk,
     };
-    let owned;
-    let mut private = false;
-    let bytes: &[u8] = match data {
-        FileData::Bytes(b) => b,
-        FileData::Disk(disk) => {
-            let meta = std::fs::metadata(disk).map_err(io(disk))?;
-            let size = meta.len();
-            if size > settings.store_max_size {
-                return hash_large(path, kind, disk, size, settings);
-            }
-            private = !world_readable(&meta);
-            owned = std::fs::read(disk).map_err(io(disk))?;
-            &owned
-        }
+    let io = |source| TreeError::Io {
+        path: disk.to_path_buf(),
+        source,
     };
+    let mut file = std::fs::File::open(disk).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if meta.len() > settings.store_max_size {
+        return hash_large(path, kind, disk, meta.len(), settings);
+    }
+    // One read buffer per thread, taken while in use (a nested task on the same
+    // thread gets a new one): files are read without an allocation each.
+    let mut buf = READ_BUFFER.take();
+    buf.clear();
+    let read = file.read_to_end(&mut buf).map_err(io);
+    let hashed = read.map(|_| derive(path, kind, &buf, !world_readable(&meta), settings, known));
+    if buf.capacity() <= KEPT_BUFFER {
+        READ_BUFFER.set(buf);
+    }
+    hashed
+}
+
+/// The largest read buffer a thread keeps between files.
+const KEPT_BUFFER: usize = 1024 * 1024;
+
+thread_local! {
+    static READ_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Returns the entry of a regular file of `bytes` (see [`hash_file_known`]); `private`
+/// when the file is not world-readable (then nothing is stored).
+fn derive(
+    path: String,
+    kind: EntryKind,
+    bytes: &[u8],
+    private: bool,
+    settings: &Settings,
+    known: Option<&Entry>,
+) -> Hashed {
     let size = bytes.len() as u64;
     let format = settings.format_of(&path, &bytes[..bytes.len().min(SNIFF_LEN)]);
     let raw = blake3::hash(bytes).to_hex().to_string();
@@ -111,10 +134,10 @@ pub fn hash_file_known(
             && format != Format::Binary
             && size <= settings.store_max_size)
     {
-        return Ok(Hashed {
+        return Hashed {
             entry: k.clone(),
             stored: None,
-        });
+        };
     }
     let mut entry = Entry {
         path,
@@ -129,10 +152,10 @@ pub fn hash_file_known(
         error: None,
     };
     if size > settings.store_max_size {
-        return Ok(Hashed {
+        return Hashed {
             entry,
             stored: None,
-        });
+        };
     }
     let stored = match format {
         Format::Binary => None,
@@ -155,7 +178,7 @@ pub fn hash_file_known(
         entry.object = Some(blake3::hash(s).to_hex().to_string());
         entry.object_size = Some(s.len() as u64);
     }
-    Ok(Hashed { entry, stored })
+    Hashed { entry, stored }
 }
 
 #[cfg(unix)]
