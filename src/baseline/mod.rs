@@ -8,8 +8,8 @@ pub mod manifest;
 mod pending;
 
 pub use pending::{
-    ChangeSet, PickError, Unread, files_changed, list_pending, list_proposals, load_proposal,
-    pick_pending, pick_proposal,
+    ChangeSet, Counted, PickError, Unread, list_counted, list_pending, load_proposal, pick_pending,
+    pick_proposal,
 };
 
 use std::path::PathBuf;

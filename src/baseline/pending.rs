@@ -17,6 +17,61 @@ impl<'de> Deserialize<'de> for Unread {
     }
 }
 
+/// A proposal's change set read only for the number of files it lists: see
+/// [`list_counted`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    /// How many files the change set lists.
+    pub files: usize,
+}
+
+impl<'de> Deserialize<'de> for Counted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Counted, D::Error> {
+        use serde::de::{Error, IgnoredAny, MapAccess, SeqAccess, Visitor};
+        /// The length of a list whose items are skipped.
+        struct Len(usize);
+        impl<'de> Deserialize<'de> for Len {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Len, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = Len;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a list of files")
+                    }
+                    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Len, A::Error> {
+                        let mut n = 0;
+                        while seq.next_element::<IgnoredAny>()?.is_some() {
+                            n += 1;
+                        }
+                        Ok(Len(n))
+                    }
+                }
+                d.deserialize_seq(V)
+            }
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Counted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a change report")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Counted, A::Error> {
+                let mut files = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "files" {
+                        files = Some(map.next_value::<Len>()?.0);
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                let files = files.ok_or_else(|| A::Error::missing_field("files"))?;
+                Ok(Counted { files })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
 /// A proposal's change set as read: the stored report, if it was.
 pub trait ChangeSet {
     /// Returns the stored report, if it was read.
@@ -35,14 +90,21 @@ impl ChangeSet for Unread {
     }
 }
 
-/// Returns every pending proposal, oldest first.
-pub fn list_proposals(store: &Store) -> Result<Vec<Proposal>, StoreError> {
+impl ChangeSet for Counted {
+    fn stored(&self) -> Option<&Report> {
+        None
+    }
+}
+
+/// Returns every pending proposal, oldest first, without reading their change sets:
+/// to choose one, or to see which have expired.
+pub fn list_pending(store: &Store) -> Result<Vec<Proposal<Unread>>, StoreError> {
     read_proposals(store)
 }
 
-/// Returns the pending proposals like [`list_proposals`], without reading their change
-/// sets: to choose one, or to see which have expired.
-pub fn list_pending(store: &Store) -> Result<Vec<Proposal<Unread>>, StoreError> {
+/// Returns every pending proposal, oldest first, with the number of files each
+/// changes instead of its change set: for listings.
+pub fn list_counted(store: &Store) -> Result<Vec<Proposal<Counted>>, StoreError> {
     read_proposals(store)
 }
 
@@ -149,11 +211,6 @@ pub fn pick_pending(store: &Store, id: Option<&str>) -> Result<Proposal<Unread>,
     }
 }
 
-/// Returns the count of changed files per status of a proposal, for listings.
-pub fn files_changed(p: &Proposal) -> usize {
-    p.changes.files.len()
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::tests::tree;
@@ -194,5 +251,37 @@ mod tests {
         v.as_object_mut().unwrap().remove("extra");
         v.as_object_mut().unwrap().remove("changes");
         assert!(serde_json::from_value::<Proposal<Unread>>(v).is_err());
+    }
+
+    #[test]
+    fn a_listing_counts_the_files_of_a_change_set_without_keeping_them() {
+        let b = Baseline::new(
+            &tree(&[("a", "1")]),
+            None,
+            PolicyConfig::default(),
+            "r".into(),
+        );
+        let full = Proposal {
+            schema: PROPOSAL_SCHEMA.into(),
+            id: proposal_id(&b.root_hash, None),
+            requester: "alice".into(),
+            reason: "why".into(),
+            created_at: "2026-01-01T00:00:00Z".into(),
+            requester_kind: None,
+            requester_tool: None,
+            request: None,
+            baseline: b,
+            changes: Report::new(".".into(), None, Vec::new(), false),
+        };
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&store::to_json_bytes(&full)).unwrap();
+        let counted: Proposal<Counted> = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(counted.changes, Counted { files: 0 });
+        v["changes"]["files"] = serde_json::json!([{"path": "a"}, {"path": "b"}, {}]);
+        let counted: Proposal<Counted> = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(counted.changes, Counted { files: 3 });
+        // A change set without its list of files is not a change set.
+        v["changes"].as_object_mut().unwrap().remove("files");
+        assert!(serde_json::from_value::<Proposal<Counted>>(v).is_err());
     }
 }

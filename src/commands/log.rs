@@ -217,9 +217,13 @@ impl Proposals {
         if !baseline::is_proposal_id(id) {
             return Ok(None);
         }
-        let pending = baseline::list_proposals(&cx.store)?
-            .into_iter()
-            .find(|p| p.id == id);
+        // Only the proposal asked about is read whole.
+        let listed = baseline::list_pending(&cx.store)?;
+        let pending = if listed.iter().any(|p| p.id == id) {
+            Some(baseline::load_proposal(&cx.store, id)?)
+        } else {
+            None
+        };
         let proposal = match pending {
             Some(p) => p,
             None => {

@@ -50,13 +50,13 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &ProposalsArgs) -> Result<Exit, Er
         .map(|(p, _)| p.id)
         .collect();
     let mut rows = Vec::new();
-    for p in baseline::list_proposals(&cx.store)? {
+    for p in baseline::list_counted(&cx.store)? {
         let approvals = approval::load_approvals(&cx.store, &p.id)?
             .into_iter()
             .map(|a| a.statement.principal)
             .collect();
         rows.push(Row {
-            files: baseline::files_changed(&p),
+            files: p.changes.files,
             expired: expired.contains(&p.id),
             requester_kind: p.requester_kind.unwrap_or_default(),
             id: p.id,
