@@ -349,11 +349,18 @@ impl<'a> Comparer<'a> {
         new: Option<&Parsed>,
     ) {
         let data = (old.is_some() || new.is_some()).then(|| {
+            // Pruned to the changed paths when they are few; with changes as many as a
+            // quarter of the values, the documents are cheaper to read whole (the
+            // rules see the same values either way).
+            let values = old.map_or(0, Parsed::values) + new.map_or(0, Parsed::values);
+            let keep = (report.changes.len().saturating_mul(4) < values)
+                .then(|| crate::rules::paths_to_keep(report))
+                .flatten();
             FileData::from_values(semantic::document_values(
                 old,
                 new,
                 &self.options_for(path),
-                crate::rules::paths_to_keep(report).as_deref(),
+                keep.as_deref(),
             ))
         });
         self.rules.apply_at(path, report, data.as_ref());

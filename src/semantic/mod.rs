@@ -233,6 +233,11 @@ impl Parsed {
         self.doc.roots.len()
     }
 
+    /// Returns how many values (scalars and collections) the documents hold.
+    pub fn values(&self) -> usize {
+        self.doc.nodes.len() + self.doc.roots.len()
+    }
+
     /// Returns the same data as a YAML 1.2 reader alone sees it: what YAML 1.1 readers
     /// would read differently is forgotten (test suites that define data by YAML 1.2).
     pub fn yaml12(&self) -> Parsed {
