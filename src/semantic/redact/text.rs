@@ -82,6 +82,19 @@ struct Triggers {
 /// people write.
 const AUTH_TRIGGERS: [&str; 4] = ["earer", "EARER", "uthoriz", "UTHORIZ"];
 
+/// The bytes [`Triggers::of`] looks at: the triggers' own, the first bytes of
+/// [`AUTH_TRIGGERS`], and those [`shapes::may_start_at`] starts a needle with.
+const INTERESTING: [bool; 256] = {
+    let mut t = [false; 256];
+    let bytes = b"-=:eEuUgAxk";
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 impl Triggers {
     /// Returns the triggers of `line`, in one pass over its bytes: every string of a
     /// large file passes through here, most of them short, where a substring search
@@ -99,6 +112,11 @@ impl Triggers {
         let bytes = line.as_bytes();
         let mut run = 0;
         for (i, &b) in bytes.iter().enumerate() {
+            // Most bytes start nothing: one table look each.
+            if !INTERESTING[usize::from(b)] {
+                run = 0;
+                continue;
+            }
             if b == b'-' {
                 run += 1;
                 t.dashes |= run >= 2;
@@ -106,19 +124,18 @@ impl Triggers {
                 continue;
             }
             run = 0;
-            let rest = || &bytes[i..];
+            let rest = &bytes[i..];
             match b {
                 b'=' => t.eq = true,
                 b':' => {
                     t.colon = true;
                     t.scheme |= bytes.get(i + 1..i + 3) == Some(b"//");
                 }
-                b'e' | b'E' | b'u' | b'U' => {
-                    t.auth = t.auth
-                        || AUTH_TRIGGERS
-                            .iter()
-                            .any(|n| rest().starts_with(n.as_bytes()));
-                }
+                // Each of AUTH_TRIGGERS starts with its own byte.
+                b'e' => t.auth |= rest.starts_with(AUTH_TRIGGERS[0].as_bytes()),
+                b'E' => t.auth |= rest.starts_with(AUTH_TRIGGERS[1].as_bytes()),
+                b'u' => t.auth |= rest.starts_with(AUTH_TRIGGERS[2].as_bytes()),
+                b'U' => t.auth |= rest.starts_with(AUTH_TRIGGERS[3].as_bytes()),
                 _ => {}
             }
             t.shape = t.shape || shapes::may_start_at(bytes, i);
