@@ -218,15 +218,15 @@ mod tests {
     use super::*;
     use crate::policy::cfg::PolicyConfig;
 
-    #[test]
-    fn a_proposal_read_without_its_change_set_is_the_same_proposal() {
+    /// A proposal of one file, with an empty change set.
+    fn proposal() -> Proposal {
         let b = Baseline::new(
             &tree(&[("a", "1")]),
             None,
             PolicyConfig::default(),
             "r".into(),
         );
-        let full = Proposal {
+        Proposal {
             schema: PROPOSAL_SCHEMA.into(),
             id: proposal_id(&b.root_hash, None),
             requester: "alice".into(),
@@ -237,7 +237,12 @@ mod tests {
             request: None,
             baseline: b,
             changes: Report::new(".".into(), None, Vec::new(), false),
-        };
+        }
+    }
+
+    #[test]
+    fn a_proposal_read_without_its_change_set_is_the_same_proposal() {
+        let full = proposal();
         let bytes = store::to_json_bytes(&full);
         let head: Proposal<Unread> = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(
@@ -255,24 +260,7 @@ mod tests {
 
     #[test]
     fn a_listing_counts_the_files_of_a_change_set_without_keeping_them() {
-        let b = Baseline::new(
-            &tree(&[("a", "1")]),
-            None,
-            PolicyConfig::default(),
-            "r".into(),
-        );
-        let full = Proposal {
-            schema: PROPOSAL_SCHEMA.into(),
-            id: proposal_id(&b.root_hash, None),
-            requester: "alice".into(),
-            reason: "why".into(),
-            created_at: "2026-01-01T00:00:00Z".into(),
-            requester_kind: None,
-            requester_tool: None,
-            request: None,
-            baseline: b,
-            changes: Report::new(".".into(), None, Vec::new(), false),
-        };
+        let full = proposal();
         let mut v: serde_json::Value =
             serde_json::from_slice(&store::to_json_bytes(&full)).unwrap();
         let counted: Proposal<Counted> = serde_json::from_value(v.clone()).unwrap();
