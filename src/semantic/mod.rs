@@ -4,7 +4,8 @@
 //! parsed files into key-path changes. No I/O, no printing, no configuration files.
 //!
 //! - `value`: the compact arena model every format loads into;
-//! - `yaml`, `json`, `toml`: the loaders (`number`: exact numbers for all three);
+//! - `yaml`, `json`, `toml`: the loaders (`number`: exact numbers for all three;
+//!   `yaml_block`: the fast event source for block-style YAML);
 //! - `canonical`: the canonical form, its hash is the semantic hash (`canonical_text`:
 //!   the text of one node); `redact`: secrets;
 //! - `diff`: the comparison (`lines`: line diffs of texts); `keypath`: key paths and
@@ -25,6 +26,7 @@ mod toml;
 mod value;
 mod yaml;
 mod yaml11;
+mod yaml_block;
 
 use std::fmt;
 use std::path::Path;

@@ -294,6 +294,8 @@ impl Builder {
         let mut b = Builder::default();
         b.doc.nodes.reserve(len / 8);
         b.doc.text.reserve(len / 2);
+        // Grown step by step, the key table was rehashed several times per small file.
+        b.interned.reserve((len / 64).clamp(16, 1 << 14));
         b
     }
 

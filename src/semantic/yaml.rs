@@ -1,5 +1,9 @@
 //! YAML: saphyr-parser's events loaded into the value model (DESIGN §3).
 //!
+//! The events come from `yaml_block` when the input is in its block subset (most
+//! Kubernetes and Helm files; it yields exactly saphyr's events, several times faster),
+//! and from saphyr's parser for everything else.
+//!
 //! saphyr-parser does the YAML 1.2 syntax (it passes the yaml-test-suite); this loader
 //! does the rest, because it needs what a ready-made tree loses: the raw text and style
 //! of each scalar (so `"1"` stays a string and `1.10` stays exact), tags, positions,
@@ -24,6 +28,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use super::ParseError;
 use super::number::{self, Number};
 use super::value::{Builder, Doc, Kind, MAX_INPUT, Node};
+use super::yaml_block;
 
 /// Nodes that aliases may add on top of the input's own, before the file is refused.
 const ALIAS_BUDGET_BASE: u64 = 1_000_000;
@@ -42,30 +47,85 @@ struct Open {
 }
 
 /// Returns the documents of the YAML stream `bytes`.
+///
+/// Block-style input in the subset `yaml_block` knows is read by that scanner; anything
+/// else, and any input that fails to load, is read again from the start by saphyr, so
+/// both the result and every error are saphyr's.
 pub(crate) fn parse(bytes: &[u8]) -> Result<Doc, ParseError> {
     if bytes.len() > MAX_INPUT {
         return Err(ParseError::new("file too large to parse"));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| invalid_utf8(bytes, e.valid_up_to()))?;
-    let mut parser = Parser::new_from_str(text);
-    let mut b = Builder::with_input_len(bytes.len());
-    let mut open: Vec<Open> = Vec::new();
-    let mut anchors: Vec<Option<(Node, u64)>> = Vec::new();
-    let mut expanded: u64 = 0;
-    let mut events: u64 = 0;
-    while let Some(next) = parser.next_event() {
+    match parse_block(text) {
+        Some(doc) => Ok(doc),
+        None => parse_with_saphyr(text),
+    }
+}
+
+/// Returns the documents of `text` read by the block scanner, or `None` when the text
+/// is not in its subset or does not load (saphyr then says why).
+fn parse_block(text: &str) -> Option<Doc> {
+    let mut loader = Loader::new(text.len());
+    yaml_block::read(text, |event, line, col| {
+        loader.event(event, line, col).ok().map(drop)
+    })?;
+    loader.finish().ok()
+}
+
+/// Returns the documents of `text` as saphyr's parser reads them.
+pub(crate) fn parse_with_saphyr(text: &str) -> Result<Doc, ParseError> {
+    let mut loader = Loader::new(text.len());
+    for next in Parser::new_from_str(text) {
         let (event, span) = next.map_err(|e| ParseError {
             message: e.info().to_string(),
             line: Some(e.marker().line()),
             column: Some(e.marker().col() + 1),
         })?;
-        events += 1;
-        let line = u32::try_from(span.start.line()).unwrap_or(u32::MAX);
-        let col = u32::try_from(span.start.col() + 1).unwrap_or(u32::MAX);
+        if loader.event(event, span.start.line(), span.start.col())? {
+            break;
+        }
+    }
+    loader.finish()
+}
+
+/// Loads a stream of events into the value model, whichever source they come from
+/// (saphyr's parser, or `yaml_block`, which gives the same events).
+struct Loader {
+    b: Builder,
+    open: Vec<Open>,
+    anchors: Vec<Option<(Node, u64)>>,
+    /// Nodes that aliases have added so far.
+    expanded: u64,
+    /// Events taken so far.
+    events: u64,
+}
+
+impl Loader {
+    /// Returns a loader for an input of `len` bytes.
+    fn new(len: usize) -> Loader {
+        Loader {
+            b: Builder::with_input_len(len),
+            open: Vec::new(),
+            anchors: Vec::new(),
+            expanded: 0,
+            events: 0,
+        }
+    }
+
+    /// Takes the next event, which starts at `line` (from 1) and `col` (from 0, in
+    /// characters) as saphyr counts them; returns whether it ended the stream.
+    // Inlined where the block scanner builds its events, which then need not be
+    // moved through memory: that move cost more than reading the event.
+    #[inline(always)]
+    fn event(&mut self, event: Event<'_>, line: usize, col: usize) -> Result<bool, ParseError> {
+        self.events += 1;
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        let col = u32::try_from(col + 1).unwrap_or(u32::MAX);
+        let b = &mut self.b;
         let is_map = matches!(event, Event::MappingStart(..));
         match event {
-            Event::StreamEnd => break,
-            Event::DocumentStart(_) => anchors.clear(),
+            Event::StreamEnd => return Ok(true),
+            Event::DocumentStart(_) => self.anchors.clear(),
             Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
             Event::Scalar(value, style, anchor, tag) => {
                 let tag = tag.as_deref().map(tag_name);
@@ -76,27 +136,27 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Doc, ParseError> {
                         b.key(&value, line, col);
                     }
                     if anchor > 0 {
-                        let node = scalar(&mut b, &value, style, tag.as_deref(), line, col)?;
-                        remember(&mut anchors, anchor, node, 1);
+                        let node = scalar(b, &value, style, tag.as_deref(), line, col)?;
+                        remember(&mut self.anchors, anchor, node, 1);
                     }
-                    continue;
+                    return Ok(false);
                 }
-                let node = scalar(&mut b, &value, style, tag.as_deref(), line, col)?;
-                remember(&mut anchors, anchor, node, 1);
+                let node = scalar(b, &value, style, tag.as_deref(), line, col)?;
+                remember(&mut self.anchors, anchor, node, 1);
                 b.value(node, 1);
             }
             Event::Alias(id) => {
-                let Some(&Some((node, size))) = anchors.get(id) else {
+                let Some(&Some((node, size))) = self.anchors.get(id) else {
                     return Err(ParseError::at(
                         "alias to an unknown anchor, or to a node that contains it",
                         line,
                         col,
                     ));
                 };
-                expanded = expanded.saturating_add(size);
-                let budget =
-                    ALIAS_BUDGET_BASE.saturating_add(events.saturating_mul(ALIAS_BUDGET_FACTOR));
-                if expanded > budget {
+                self.expanded = self.expanded.saturating_add(size);
+                let budget = ALIAS_BUDGET_BASE
+                    .saturating_add(self.events.saturating_mul(ALIAS_BUDGET_FACTOR));
+                if self.expanded > budget {
                     return Err(ParseError::at(
                         format!("aliases expand to more than {budget} nodes (an alias bomb?)"),
                         line,
@@ -113,7 +173,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Doc, ParseError> {
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
                 let is_key = b.expecting_key();
                 b.begin(is_map, line, col)?;
-                open.push(Open {
+                self.open.push(Open {
                     anchor,
                     tag: tag.as_deref().map(tag_name),
                     is_key,
@@ -121,14 +181,14 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Doc, ParseError> {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, size) = b.end()?;
-                let Some(o) = open.pop() else {
+                let Some(o) = self.open.pop() else {
                     return Err(ParseError::at("unbalanced collection end", line, col));
                 };
                 let node = match o.tag.as_deref() {
                     Some(t) if is_custom(t) => b.tag(t, node),
                     _ => node,
                 };
-                remember(&mut anchors, o.anchor, node, size);
+                remember(&mut self.anchors, o.anchor, node, size);
                 if o.is_key {
                     let key = key_text(&b.doc, &node);
                     b.key(&key, node.line, u32::from(node.col));
@@ -137,8 +197,13 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Doc, ParseError> {
                 }
             }
         }
+        Ok(false)
     }
-    b.finish()
+
+    /// Returns the documents read; fails if a collection is still open.
+    fn finish(self) -> Result<Doc, ParseError> {
+        self.b.finish()
+    }
 }
 
 fn invalid_utf8(bytes: &[u8], at: usize) -> ParseError {
