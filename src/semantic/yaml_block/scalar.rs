@@ -285,6 +285,26 @@ fn indentation(bytes: &[u8], i: usize, max: usize) -> usize {
     n
 }
 
+/// Skips the lines from `pos` that hold nothing but up to `indent` spaces, counting them
+/// in `breaks` and `line`; returns the spaces consumed on the line it stops at.
+fn skip_blank_lines(
+    bytes: &[u8],
+    indent: usize,
+    pos: &mut usize,
+    line: &mut usize,
+    breaks: &mut usize,
+) -> usize {
+    loop {
+        let col = indentation(bytes, *pos, indent);
+        if !(*pos + col < bytes.len() && at(bytes, *pos + col) == b'\n') {
+            return col;
+        }
+        *breaks += 1;
+        *pos += col + 1;
+        *line += 1;
+    }
+}
+
 /// Reads the content of the block scalar with header `h`, from `pos`, the start of the
 /// line after the header (line number `line`); `parent` is the indentation of the
 /// collection the scalar is in, `indicator` the position of `|` or `>`.
@@ -311,15 +331,7 @@ pub(super) fn block(
     let is_break = |i: usize| i < len && at(bytes, i) == b'\n';
     if h.increment > 0 {
         indent = parent + h.increment;
-        loop {
-            col = indentation(bytes, pos, indent);
-            if !is_break(pos + col) {
-                break;
-            }
-            breaks += 1;
-            pos += col + 1;
-            line += 1;
-        }
+        col = skip_blank_lines(bytes, indent, &mut pos, &mut line, &mut breaks);
     } else {
         let mut max = 0;
         loop {
@@ -385,15 +397,7 @@ pub(super) fn block(
         leading_break = 1;
         pos = end + 1;
         line += 1;
-        loop {
-            col = indentation(bytes, pos, indent);
-            if !is_break(pos + col) {
-                break;
-            }
-            breaks += 1;
-            pos += col + 1;
-            line += 1;
-        }
+        col = skip_blank_lines(bytes, indent, &mut pos, &mut line, &mut breaks);
     }
     if h.chomping != Chomping::Strip {
         push_breaks(&mut out, leading_break);
