@@ -315,3 +315,46 @@ fn quiet_prints_the_verdict_and_verbose_explains() {
     let plain = env.run(&["check"]);
     insta::assert_snapshot!("plain_check_of_the_demo", plain);
 }
+
+/// A rule that looks beside the changed key (`iam-wildcard`: `where = { Effect =
+/// "Allow" }`) decides the same whether the file changes in one place or in most of its
+/// values (when the rules read its documents whole instead of along the changed paths).
+#[test]
+fn a_rule_reading_beside_the_change_decides_the_same_however_much_else_changed() {
+    let policy = |action: &str, tag: &str| {
+        let tags: serde_json::Map<String, serde_json::Value> = (0..40)
+            .map(|i| (format!("tag{i:02}"), serde_json::json!(format!("{tag}{i}"))))
+            .collect();
+        serde_json::json!({
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": action, "Resource": "arn:aws:s3:::b/*"}],
+            },
+            "Tags": tags,
+        })
+        .to_string()
+    };
+    let env = TestEnv::init(&[]);
+    env.write("policy.json", &policy("s3:GetObject", "a"));
+    env.accept_current("the policy");
+    for (tag, changes) in [("a", 1), ("b", 41)] {
+        env.write("policy.json", &policy("*", tag));
+        let r = env.run(&["check", "--format", "json"]);
+        r.expect_code(1);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let all = v["files"][0]["changes"].as_array().unwrap();
+        assert_eq!(all.len(), changes, "{v:#}");
+        let action = all
+            .iter()
+            .find(|c| c["path"].as_str().unwrap().ends_with("Action"))
+            .unwrap();
+        assert_eq!(
+            action["rule"], "iam-wildcard",
+            "{changes} changes: {action:#}"
+        );
+        assert_eq!(
+            action["severity"], "critical",
+            "{changes} changes: {action:#}"
+        );
+    }
+}
