@@ -114,8 +114,15 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         Some(&objects),
         None,
     )?;
-    if !args.staged {
-        warn_untracked(ui, &cx, &tree);
+    // Which files git does not track is asked of git's index while the candidate's
+    // manifests are built: neither waits for the other.
+    let (untracked, built) = std::thread::scope(|s| {
+        let untracked = s.spawn(|| (!args.staged).then(|| untracked(&cx, &tree)).flatten());
+        let built = baseline::manifest::build(&tree);
+        (untracked.join().ok().flatten(), built)
+    });
+    if let Some(untracked) = untracked {
+        warn_untracked(ui, &untracked);
     }
     for e in tree.values() {
         if let Some(message) = &e.error {
@@ -157,8 +164,7 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         None => None,
     };
     let book = cx.rules.book(&cx.config.compare);
-    // Built once: the candidate's root, its stored manifests and the comparison.
-    let built = baseline::manifest::build(&tree);
+    // Built once (above): the candidate's root, its stored manifests and the comparison.
     let candidate = Baseline::of_built(
         &tree,
         &built,
@@ -411,17 +417,20 @@ fn print_json(ui: &mut Ui, printed: &Printed<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Warns about files the proposal includes that git does not track: a commit leaves
-/// them out, so the hook (and a fresh clone) would see them as removed.
-fn warn_untracked(ui: &mut Ui, cx: &Context, tree: &Tree) {
+/// Returns the files of `tree` git does not track, `None` outside a repository (or when
+/// git's index cannot be read: the warning is advice).
+fn untracked(cx: &Context, tree: &Tree) -> Option<Vec<String>> {
     let state = format!("{}/", crate::store::STATE_DIR);
     let paths = tree
         .keys()
         .map(String::as_str)
         .filter(|p| !p.starts_with(&state));
-    let Ok(Some(untracked)) = crate::git::untracked(&cx.root, paths) else {
-        return;
-    };
+    crate::git::untracked(&cx.root, paths).ok().flatten()
+}
+
+/// Warns about files the proposal includes that git does not track: a commit leaves
+/// them out, so the hook (and a fresh clone) would see them as removed.
+fn warn_untracked(ui: &mut Ui, untracked: &[String]) {
     if untracked.is_empty() {
         return;
     }

@@ -201,8 +201,8 @@ pub fn store_objects(
             if h.entry != **e {
                 return Err(tree::TreeError::Changed(e.path.clone()).into());
             }
-            if let Some(bytes) = h.stored {
-                objects.put(&bytes)?;
+            if let Some(s) = h.stored {
+                objects.put_hashed(&s.hash, &s.bytes)?;
             }
             Ok(())
         })

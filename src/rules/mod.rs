@@ -73,6 +73,42 @@ pub struct RuleSet {
     disabled: Vec<RuleConfig>,
     default: Severity,
     secret_keys: Vec<String>,
+    paths: PathIndex,
+}
+
+/// The path globs of every rule in one set: a file's path is matched once, not once per
+/// rule (every file of a first baseline is rated).
+#[derive(Debug, Clone)]
+struct PathIndex {
+    /// Every path glob of every rule; `None` when the set cannot be built, and each
+    /// rule's own globs are tried instead.
+    set: Option<globset::GlobSet>,
+    /// The rule of each glob of `set`.
+    owner: Vec<usize>,
+}
+
+impl PathIndex {
+    fn of(rules: &[Rule]) -> PathIndex {
+        let mut b = globset::GlobSetBuilder::new();
+        let mut owner = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            for g in &r.spec.paths.0 {
+                // Each glob compiled once already, for the rule itself.
+                let Ok(glob) = globset::Glob::new(g) else {
+                    return PathIndex {
+                        set: None,
+                        owner: Vec::new(),
+                    };
+                };
+                b.add(glob);
+                owner.push(i);
+            }
+        }
+        PathIndex {
+            set: b.build().ok(),
+            owner,
+        }
+    }
 }
 
 impl RuleSet {
@@ -134,6 +170,7 @@ impl RuleSet {
             })?);
         }
         Ok(RuleSet {
+            paths: PathIndex::of(&rules),
             rules,
             disabled,
             default: config.default_severity,
@@ -161,6 +198,7 @@ impl RuleSet {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(RuleSet {
+            paths: PathIndex::of(&rules),
             rules,
             disabled: Vec::new(),
             default: book.default_severity,
@@ -191,6 +229,23 @@ impl RuleSet {
         &self.rules
     }
 
+    /// Returns the rules whose path globs select file `path` (those without path globs
+    /// select every file), in rule order.
+    fn selecting(&self, path: &str) -> Vec<&Rule> {
+        let Some(set) = &self.paths.set else {
+            return self.rules.iter().filter(|r| r.selects_path(path)).collect();
+        };
+        let mut selected: Vec<bool> = self.rules.iter().map(|r| r.paths.is_none()).collect();
+        for g in set.matches(path) {
+            selected[self.paths.owner[g]] = true;
+        }
+        self.rules
+            .iter()
+            .zip(selected)
+            .filter_map(|(r, s)| s.then_some(r))
+            .collect()
+    }
+
     /// Returns the built-in rules that are turned off.
     pub fn disabled(&self) -> &[RuleConfig] {
         &self.disabled
@@ -204,16 +259,15 @@ impl RuleSet {
     /// Returns whether some rule may need the documents of file `path` to decide:
     /// one that looks at keys, documents or values.
     pub fn wants_documents(&self, path: &str) -> bool {
-        self.rules.iter().any(|r| {
-            r.paths.as_ref().is_none_or(|s| s.is_match(path))
-                && (!r.keys.is_empty()
-                    || r.spec.secret
-                    || !r.where_.is_empty()
-                    || !r.where_not.is_empty()
-                    || r.kind.is_some()
-                    || r.api_version.is_some()
-                    || r.namespace.is_some()
-                    || r.name.is_some())
+        self.selecting(path).into_iter().any(|r| {
+            !r.keys.is_empty()
+                || r.spec.secret
+                || !r.where_.is_empty()
+                || !r.where_not.is_empty()
+                || r.kind.is_some()
+                || r.api_version.is_some()
+                || r.namespace.is_some()
+                || r.name.is_some()
         })
     }
 
@@ -222,9 +276,8 @@ impl RuleSet {
     /// cap, binary, unparseable, a symlink, not stored). Rules that look inside
     /// documents count only for `structured` files, the only ones they could match.
     pub fn ceiling(&self, path: &str, structured: bool) -> Severity {
-        self.rules
-            .iter()
-            .filter(|r| r.paths.as_ref().is_none_or(|s| s.is_match(path)))
+        self.selecting(path)
+            .into_iter()
             .filter(|r| {
                 structured
                     || r.spec.secret
@@ -244,8 +297,7 @@ impl RuleSet {
 
     /// Returns the rules matching `change` in file `path`, in rule order.
     pub fn matching(&self, path: &str, change: &Change, data: Option<&FileData>) -> Vec<&Rule> {
-        let candidates: Vec<&Rule> = self.rules.iter().filter(|r| r.selects_path(path)).collect();
-        self.matching_among(&candidates, change, data)
+        self.matching_among(&self.selecting(path), change, data)
     }
 
     /// Returns the rules of `candidates` (rules whose path globs select the change's
@@ -280,7 +332,7 @@ impl RuleSet {
     /// file's own (two files compared outside the tree).
     pub fn apply_at(&self, path: &str, file: &mut FileReport, data: Option<&FileData>) {
         // Path globs are matched once per file, not once per change.
-        let candidates: Vec<&Rule> = self.rules.iter().filter(|r| r.selects_path(path)).collect();
+        let candidates = self.selecting(path);
         use rayon::prelude::*;
         // Each change is rated on its own: a file of many changes uses every core.
         file.changes.par_iter_mut().for_each(|change| {

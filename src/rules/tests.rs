@@ -641,3 +641,60 @@ fn bad_rules_are_config_errors_with_line() {
         }
     }
 }
+
+#[test]
+fn the_path_index_selects_the_rules_each_rules_own_globs_select() {
+    let set = rule_set(&config(
+        r#"
+[[rule]]
+id = "two-globs"
+severity = "low"
+paths = ["k8s/prod/**", "*.tf"]
+keys = "spec.replicas"
+
+[[rule]]
+id = "no-globs"
+severity = "info"
+keys = "**.debug"
+
+[[rule]]
+id = "one-file"
+severity = "high"
+paths = "iam/admin.json"
+"#,
+    ))
+    .unwrap();
+    let paths = [
+        "k8s/prod/app.yaml",
+        "k8s/prod/deep/er/x.yml",
+        "k8s/staging/app.yaml",
+        "main.tf",
+        "modules/main.tf",
+        "iam/admin.json",
+        "iam/admin.json.bak",
+        ".github/workflows/ci.yml",
+        "Dockerfile",
+        "",
+    ];
+    let mut selected_somewhere = [false; 3];
+    for path in paths {
+        let own: Vec<&str> = set
+            .rules()
+            .iter()
+            .filter(|r| r.selects_path(path))
+            .map(Rule::id)
+            .collect();
+        let indexed: Vec<&str> = set.selecting(path).into_iter().map(Rule::id).collect();
+        assert_eq!(indexed, own, "{path}");
+        for (i, id) in ["two-globs", "no-globs", "one-file"].iter().enumerate() {
+            selected_somewhere[i] |= indexed.contains(id);
+        }
+    }
+    // Not one path selecting nothing or everything: the comparison can tell.
+    assert_eq!(selected_somewhere, [true; 3]);
+    assert!(
+        !set.selecting("k8s/staging/app.yaml")
+            .iter()
+            .any(|r| r.id() == "two-globs")
+    );
+}

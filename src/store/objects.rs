@@ -88,17 +88,23 @@ impl Objects {
     /// Stores `bytes` and returns their hash; an existing object is not written again.
     pub fn put(&self, bytes: &[u8]) -> Result<String, StoreError> {
         let hash = blake3::hash(bytes);
-        let hex = hash.to_hex().to_string();
+        self.put_hashed(&hash, bytes)?;
+        Ok(hash.to_hex().to_string())
+    }
+
+    /// Stores `bytes`, whose blake3 the caller has just computed as `hash` (a file's
+    /// canonical form is hashed once, for its entry and its object).
+    pub fn put_hashed(&self, hash: &blake3::Hash, bytes: &[u8]) -> Result<(), StoreError> {
+        debug_assert_eq!(*hash, blake3::hash(bytes));
         let key = *hash.as_bytes();
         // A loose object of the same hash is not looked for: the lock packs every loose
         // object that matches its hash, so one left is corrupt, and a packed copy (read
         // first) is what it needs.
         if self.has(&key)? {
-            return Ok(hex);
+            return Ok(());
         }
         let compressed = compress(bytes).map_err(StoreError::io("compress", &self.dir))?;
-        self.add_compressed(key, &compressed)?;
-        Ok(hex)
+        self.add_compressed(key, &compressed)
     }
 
     fn add_compressed(&self, key: [u8; 32], compressed: &[u8]) -> Result<(), StoreError> {

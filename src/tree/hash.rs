@@ -29,7 +29,16 @@ pub struct Hashed {
     /// What the object store keeps, if within the cap and world-readable: the text
     /// (secrets masked, see `semantic::stored_text`) or the canonical form, secrets
     /// replaced by their keyed hash.
-    pub stored: Option<Vec<u8>>,
+    pub stored: Option<Stored>,
+}
+
+/// The bytes the object store keeps for a file, with their hash (the object's name).
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// The blake3 of `bytes`.
+    pub hash: blake3::Hash,
+    /// The bytes.
+    pub bytes: Vec<u8>,
 }
 
 /// Returns the entry of a symlink at `path` pointing to `target`.
@@ -157,13 +166,17 @@ fn derive(
             stored: None,
         };
     }
+    // The canonical form is what the store keeps of a structured file: one hash names both.
+    let mut canonical_hash = None;
     let stored = match format {
         Format::Binary => None,
         Format::Text => semantic::stored_text(bytes, &settings.semantic),
         Format::Yaml | Format::Json | Format::Toml => match semantic::parse(bytes, format) {
             Ok(parsed) => {
                 let canonical = parsed.canonical(&settings.semantic);
-                entry.canonical = Some(blake3::hash(&canonical).to_hex().to_string());
+                let hash = blake3::hash(&canonical);
+                entry.canonical = Some(hash.to_hex().to_string());
+                canonical_hash = Some(hash);
                 Some(canonical)
             }
             Err(e) => {
@@ -173,11 +186,12 @@ fn derive(
             }
         },
     };
-    let stored = stored.filter(|_| !private);
-    if let Some(s) = &stored {
-        entry.object = Some(blake3::hash(s).to_hex().to_string());
-        entry.object_size = Some(s.len() as u64);
-    }
+    let stored = stored.filter(|_| !private).map(|bytes| {
+        let hash = canonical_hash.unwrap_or_else(|| blake3::hash(&bytes));
+        entry.object = Some(hash.to_hex().to_string());
+        entry.object_size = Some(bytes.len() as u64);
+        Stored { hash, bytes }
+    });
     Hashed { entry, stored }
 }
 
@@ -260,7 +274,7 @@ mod tests {
     fn text_is_stored_raw() {
         let s = Config::default().settings();
         let h = hash_file("a.txt".into(), EntryKind::File, FileData::Bytes(b"x\n"), &s).unwrap();
-        assert_eq!(h.stored.as_deref(), Some(&b"x\n"[..]));
+        assert_eq!(h.stored.map(|s| s.bytes).as_deref(), Some(&b"x\n"[..]));
         assert_eq!(h.entry.object.as_deref(), Some(h.entry.blake3.as_str()));
     }
 }

@@ -268,8 +268,8 @@ fn hash_found(
         settings,
         known.as_ref(),
     )?;
-    if let (Some(objects), Some(bytes)) = (options.store, &hashed.stored) {
-        objects.put(bytes)?;
+    if let (Some(objects), Some(s)) = (options.store, &hashed.stored) {
+        objects.put_hashed(&s.hash, &s.bytes)?;
     }
     Ok(hashed.entry)
 }

@@ -13,7 +13,27 @@ use super::words::SecretWords;
 
 /// Returns the sorted, disjoint byte ranges of the secrets in `text`.
 pub(crate) fn spans(text: &str, words: &SecretWords) -> Vec<Range<usize>> {
+    // Most strings of a configuration file are short names and words: one look at
+    // their bytes settles that they hold nothing.
+    if text.len() < SHORTEST_UNASSIGNED && !may_assign(text.as_bytes()) {
+        return Vec::new();
+    }
     spans_with(text, words, Triggers::of)
+}
+
+/// The shortest text that can hold a secret without `=`, `:`, `--` or a line break:
+/// a token of a known shape (an `xoxb-` Slack token of 10 more bytes, the shortest of
+/// [`shapes::SHAPES`]) or a `Bearer` credential (`bearer ` and 8 bytes). Every other
+/// detector needs one of those bytes: assignments, flags, URLs, `Authorization:`
+/// headers, PEM blocks.
+const SHORTEST_UNASSIGNED: usize = 15;
+
+/// Returns whether `bytes` holds `=`, `:`, `--` or a line break.
+fn may_assign(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .any(|b| matches!(b, b'=' | b':' | b'\n' | b'\r'))
+        || bytes.windows(2).any(|w| w == b"--")
 }
 
 /// Returns the spans of `text` like [`spans`], with the triggers of each line found by
@@ -548,5 +568,66 @@ mod tests {
             );
         }
         eprintln!("{lines} lines");
+    }
+
+    /// The shortcut for short texts in [`spans`] finds what the detectors find, on every
+    /// piece shorter than [`SHORTEST_UNASSIGNED`] of every corpus line and on pieces
+    /// that hold a secret, where leaving a byte out of [`may_assign`] or raising the
+    /// bound would lose it.
+    #[test]
+    #[allow(clippy::disallowed_macros)]
+    fn short_texts_are_passed_over_only_when_no_detector_finds_anything() {
+        let words = SecretWords::new(
+            &super::super::DEFAULT_SECRET_WORDS
+                .iter()
+                .map(|w| w.to_string())
+                .collect::<Vec<_>>(),
+        );
+        // Each needs the byte `may_assign` looks for.
+        let secrets = [
+            "password=abc1",
+            "token: abc1",
+            "--token abc1",
+            "a://u:pw@host",
+            "token=abc1\ny",
+            "a\rtoken=abc1",
+        ];
+        for s in secrets {
+            assert!(s.len() < SHORTEST_UNASSIGNED, "{s:?}");
+            assert!(!spans_with(s, &words, Triggers::of).is_empty(), "{s:?}");
+            assert!(!spans(s, &words).is_empty(), "{s:?}");
+        }
+        // The shortest token of a known shape is as long as the bound.
+        let slack = "xoxb-1234567890";
+        assert_eq!(slack.len(), SHORTEST_UNASSIGNED);
+        assert_eq!(spans(slack, &words), vec![0..slack.len()]);
+        assert!(spans(&slack[..slack.len() - 1], &words).is_empty());
+        let texts = corpus_texts();
+        if texts.is_empty() {
+            eprintln!("skipped the corpus: it is absent");
+        }
+        // Every seventh line, up to a bound that keeps the test quick.
+        let mut pieces = 0;
+        for line in texts.iter().flat_map(|t| t.lines()).step_by(7) {
+            if pieces > 200_000 {
+                break;
+            }
+            let mut cut = |piece: &str| {
+                assert_eq!(
+                    spans(piece, &words),
+                    spans_with(piece, &words, Triggers::of),
+                    "{piece:?}"
+                );
+                pieces += 1;
+            };
+            // Windows of each length below the bound, at every character of the line.
+            for (at, _) in line.char_indices() {
+                let rest = &line[at..];
+                for (end, _) in rest.char_indices().skip(1).take(SHORTEST_UNASSIGNED) {
+                    cut(&rest[..end]);
+                }
+            }
+        }
+        eprintln!("{pieces} pieces");
     }
 }
