@@ -6,6 +6,7 @@
 //! spellings change only with a schema bump.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 pub mod report;
 
@@ -90,7 +91,7 @@ pub struct Change {
     /// Why the change is reported or rated as it is, when that is not obvious: readers
     /// that disagree about a value, content that could not be rated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Cow<'static, str>>,
     /// The old and new values as YAML 1.1 readers see them, when some scalar in them
     /// reads differently: rules rate both readings. Not part of the report.
     #[serde(skip)]

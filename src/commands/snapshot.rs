@@ -258,6 +258,8 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
             (Cow::Owned(old), Cow::Owned(new))
         }
     };
+    // The manifests are in the store: their bytes are not held through the comparison.
+    drop(built);
     let changes = crate::lifecycle::propose::changes(
         ui,
         &cx,

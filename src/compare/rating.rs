@@ -9,6 +9,7 @@ use crate::semantic::cfg::RedactConfig;
 use crate::store::Objects;
 use crate::tree::cfg::{CONFIG_FILE, TreeConfig};
 use crate::tree::{Entry, EntryKind, Settings, TRUST_FILE, Tree};
+use std::borrow::Cow;
 
 /// Raises the severity of what the rules could not see into (DESIGN §4, fail closed):
 /// a change whose content is unavailable takes the highest severity any rule for its
@@ -45,11 +46,12 @@ pub(super) fn fail_closed(
         if c.severity < floor {
             c.severity = floor;
             c.note = Some(if protected {
-                "driftgate's own policy or trust file: always critical".into()
+                Cow::Borrowed("driftgate's own policy or trust file: always critical")
             } else {
-                "the content could not be rated (binary, unparseable, over the size cap, a \
-                 symlink or not stored): rated as the strictest rule for this path could"
-                    .into()
+                Cow::Borrowed(
+                    "the content could not be rated (binary, unparseable, over the size cap, \
+                     a symlink or not stored): rated as the strictest rule for this path could",
+                )
             });
         }
     }

@@ -174,7 +174,8 @@ pub fn store_objects(
 ) -> Result<(), LifecycleError> {
     use rayon::prelude::*;
     let wanted: Vec<_> = tree
-        .values()
+        .par_iter()
+        .map(|(_, e)| e)
         .filter(|e| e.object.as_deref().is_some_and(|h| !objects.contains(h)))
         .collect();
     if wanted.is_empty() {

@@ -17,6 +17,7 @@ mod compile;
 mod index;
 mod k8s;
 mod matcher;
+mod paths;
 mod view;
 
 pub use book::{BOOK_SCHEMA, BUILTIN, BookRule, RuleBook, builtin_description, describe};
@@ -28,6 +29,7 @@ use crate::change::{Change, FileReport, FileStatus, Severity};
 use crate::semantic::cfg::{CompareConfig, RedactConfig};
 use book::builtin_specs;
 use cfg::{RuleConfig, RulesConfig};
+use paths::PathIndex;
 use view::views;
 
 /// Errors building the rule set.
@@ -74,41 +76,6 @@ pub struct RuleSet {
     default: Severity,
     secret_keys: Vec<String>,
     paths: PathIndex,
-}
-
-/// The path globs of every rule in one set: a file's path is matched once, not once per
-/// rule (every file of a first baseline is rated).
-#[derive(Debug, Clone)]
-struct PathIndex {
-    /// Every path glob of every rule; `None` when the set cannot be built, and each
-    /// rule's own globs are tried instead.
-    set: Option<globset::GlobSet>,
-    /// The rule of each glob of `set`.
-    owner: Vec<usize>,
-}
-
-impl PathIndex {
-    fn of(rules: &[Rule]) -> PathIndex {
-        let mut b = globset::GlobSetBuilder::new();
-        let mut owner = Vec::new();
-        for (i, r) in rules.iter().enumerate() {
-            for g in &r.spec.paths.0 {
-                // Each glob compiled once already, for the rule itself.
-                let Ok(glob) = globset::Glob::new(g) else {
-                    return PathIndex {
-                        set: None,
-                        owner: Vec::new(),
-                    };
-                };
-                b.add(glob);
-                owner.push(i);
-            }
-        }
-        PathIndex {
-            set: b.build().ok(),
-            owner,
-        }
-    }
 }
 
 impl RuleSet {
@@ -232,18 +199,7 @@ impl RuleSet {
     /// Returns the rules whose path globs select file `path` (those without path globs
     /// select every file), in rule order.
     fn selecting(&self, path: &str) -> Vec<&Rule> {
-        let Some(set) = &self.paths.set else {
-            return self.rules.iter().filter(|r| r.selects_path(path)).collect();
-        };
-        let mut selected: Vec<bool> = self.rules.iter().map(|r| r.paths.is_none()).collect();
-        for g in set.matches(path) {
-            selected[self.paths.owner[g]] = true;
-        }
-        self.rules
-            .iter()
-            .zip(selected)
-            .filter_map(|(r, s)| s.then_some(r))
-            .collect()
+        self.paths.select(&self.rules, path)
     }
 
     /// Returns the built-in rules that are turned off.
@@ -335,7 +291,7 @@ impl RuleSet {
         let candidates = self.selecting(path);
         use rayon::prelude::*;
         // Each change is rated on its own: a file of many changes uses every core.
-        file.changes.par_iter_mut().for_each(|change| {
+        let rate = |change: &mut Change| {
             let mut matched = self.matching_among(&candidates, change, data);
             if let Some([old, new]) = &change.yaml11 {
                 let read_11 = Change {
@@ -360,8 +316,8 @@ impl RuleSet {
                         rule.id()
                     );
                     change.note = Some(match change.note.take() {
-                        Some(n) => format!("{n}; {why}"),
-                        None => why,
+                        Some(n) => format!("{n}; {why}").into(),
+                        None => why.into(),
                     });
                 }
             }
@@ -375,7 +331,13 @@ impl RuleSet {
             let controls: std::collections::BTreeSet<&String> =
                 matched.iter().flat_map(|r| &r.spec.controls.0).collect();
             change.controls = controls.into_iter().cloned().collect();
-        });
+        };
+        // A few changes are rated in turn: splitting them costs more than it saves.
+        if file.changes.len() > 16 {
+            file.changes.par_iter_mut().for_each(rate);
+        } else {
+            file.changes.iter_mut().for_each(rate);
+        }
         // A file without listed changes is judged by what it is: formatting only is
         // informational; anything else (a file whose content cannot be compared) gets
         // the default.

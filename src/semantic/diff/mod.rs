@@ -455,7 +455,8 @@ impl<'a> Cx<'a> {
             change.note = super::yaml11::note(
                 super::yaml11::Reading::of(o.node.y11),
                 super::yaml11::Reading::of(n.node.y11),
-            );
+            )
+            .map(Into::into);
         }
         // Rules rate the values as YAML 1.1 readers see them too: `privileged: yes` is
         // `true` to Kubernetes tooling.

@@ -127,9 +127,10 @@ impl SecretWords {
         self.inner.phrases.is_empty()
     }
 
-    /// Returns whether `key` names a secret.
+    /// Returns whether `key` names a secret (remembered, like
+    /// [`SecretWords::classify_remembered`]: the same names come back in every file).
     pub fn matches(&self, key: &str) -> bool {
-        self.classify(key) == Some(true)
+        self.classify_remembered(key) == Some(true)
     }
 
     /// Returns `Some(true)` when `key` names a secret, `Some(false)` when it mentions
