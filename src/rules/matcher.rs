@@ -34,19 +34,15 @@ impl Rule {
     }
 
     /// Returns whether the rule matches `view` of a change in a file its path globs
-    /// select.
+    /// select: whether its predicates hold for one of the changes its key patterns
+    /// pick out of `view` (the view itself when it is at or below a targeted key, and
+    /// the targeted keys inside its values). Every change is tried against every rule:
+    /// the first that holds decides, and nothing is collected before.
     pub(super) fn matches_in_file(&self, view: &View<'_>, secret_keys: &[String]) -> bool {
         if !self.selects_document(view.identity.as_deref()) {
             return false;
         }
-        self.targets(view, secret_keys)
-            .iter()
-            .any(|t| self.predicates_hold(t, view, secret_keys))
-    }
-
-    /// Returns the changes this rule's key patterns pick out of `view`: the view itself
-    /// when it is at or below a targeted key, and the targeted keys inside its values.
-    fn targets<'a>(&self, view: &'a View<'a>, secret_keys: &[String]) -> Vec<Target<'a>> {
+        let holds = |t: &Target<'_>| self.predicates_hold(t, view, secret_keys);
         let whole = Target {
             path: Cow::Borrowed(&view.path),
             kind: view.kind,
@@ -54,8 +50,10 @@ impl Rule {
             new: view.new,
         };
         if self.keys.is_empty() {
+            if holds(&whole) {
+                return true;
+            }
             // Secret-looking keys may sit anywhere inside an added or replaced value.
-            let mut out = vec![whole];
             if self.spec.secret && view.kind != ChangeKind::Moved {
                 let mut walk = SecretWalk {
                     secret_keys,
@@ -63,19 +61,19 @@ impl Rule {
                     out: Vec::new(),
                 };
                 walk.pair(view.old, view.new, false);
-                out.extend(walk.out);
+                return walk.out.iter().any(holds);
             }
-            return out;
+            return false;
         }
-        let mut out = Vec::new();
+        // A move's values are positions, not data; scalars hold nothing below.
+        let holds_data = |v: Option<&Value>| v.is_some_and(|v| v.is_object() || v.is_array());
+        let below =
+            view.kind != ChangeKind::Moved && (holds_data(view.old) || holds_data(view.new));
         for pattern in &self.keys {
-            if pattern.matches_prefix(&view.path) {
-                out.push(whole.clone());
+            if pattern.matches_prefix(&view.path) && holds(&whole) {
+                return true;
             }
-            // A move's values are positions, not data; scalars hold nothing below.
-            let holds = |v: Option<&Value>| v.is_some_and(|v| v.is_object() || v.is_array());
-            let below = holds(view.old) || holds(view.new);
-            if view.kind == ChangeKind::Moved || !below {
+            if !below {
                 continue;
             }
             for rest in pattern.rests(&view.path) {
@@ -88,10 +86,12 @@ impl Rule {
                 {
                     continue;
                 }
-                out.extend(inner_changes(&rest, view));
+                if inner_changes(&rest, view).iter().any(holds) {
+                    return true;
+                }
             }
         }
-        out
+        false
     }
 
     fn predicates_hold(&self, t: &Target<'_>, view: &View<'_>, secret_keys: &[String]) -> bool {

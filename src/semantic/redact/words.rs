@@ -190,10 +190,15 @@ impl SecretWords {
                 return class;
             }
             let class = self.classify(key);
-            if known.len() >= MEMO_LIMIT {
-                known.clear();
+            // A key that mentions no secret word is remembered while there is room only:
+            // one look at its bytes tells, and a file of 100,000 distinct keys must not
+            // push out the names of every other file over and over.
+            if class.is_some() || known.len() < MEMO_LIMIT {
+                if known.len() >= MEMO_LIMIT {
+                    known.clear();
+                }
+                known.insert(key.into(), class);
             }
-            known.insert(key.into(), class);
             class
         })
     }
