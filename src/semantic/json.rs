@@ -432,28 +432,30 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         let start = self.pos;
         let bytes = self.bytes;
-        // Fast path: no escapes.
-        loop {
-            match bytes.get(self.pos) {
-                None => return Err(self.err("unterminated string")),
-                Some(b'"') => {
-                    let raw = bytes.get(start..self.pos).unwrap_or_default();
-                    match std::str::from_utf8(raw) {
-                        Ok(s) => {
-                            self.pos += 1;
-                            return Ok(Cow::Borrowed(s));
-                        }
-                        Err(e) => {
-                            self.pos = start + e.valid_up_to();
-                            return Err(self.err("invalid UTF-8 in a string"));
-                        }
+        // Fast path: no escapes. One tight look for the first byte that ends it.
+        let rest = bytes.get(start..).unwrap_or_default();
+        let stop = rest
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+        self.pos = start + stop.unwrap_or(rest.len());
+        match bytes.get(self.pos) {
+            None => return Err(self.err("unterminated string")),
+            Some(b'"') => {
+                let raw = bytes.get(start..self.pos).unwrap_or_default();
+                return match std::str::from_utf8(raw) {
+                    Ok(s) => {
+                        self.pos += 1;
+                        Ok(Cow::Borrowed(s))
                     }
-                }
-                Some(b'\\') => break,
-                Some(&c) if c < 0x20 => {
-                    return Err(self.err("control character in a string (escape it)"));
-                }
-                Some(_) => self.pos += 1,
+                    Err(e) => {
+                        self.pos = start + e.valid_up_to();
+                        Err(self.err("invalid UTF-8 in a string"))
+                    }
+                };
+            }
+            Some(b'\\') => {}
+            Some(_) => {
+                return Err(self.err("control character in a string (escape it)"));
             }
         }
         let mut out: Vec<u8> = bytes.get(start..self.pos).unwrap_or_default().to_vec();
