@@ -113,12 +113,13 @@ pub fn store(tree: &Tree, objects: &Objects) -> Result<String, StoreError> {
 
 /// Stores the built manifests that the store lacks.
 pub fn put(built: &Built, objects: &Objects) -> Result<(), StoreError> {
-    for (hash, bytes) in &built.manifests {
-        if !objects.contains(hash) {
-            objects.put(bytes)?;
-        }
-    }
-    Ok(())
+    use rayon::prelude::*;
+    // A first baseline has a manifest per directory: compressed on every core.
+    built
+        .manifests
+        .par_iter()
+        .filter(|(hash, _)| !objects.contains(hash))
+        .try_for_each(|(_, bytes)| objects.put(bytes).map(drop))
 }
 
 /// Reads the manifest `hash` of directory `dir`, checking that it is one driftgate

@@ -357,20 +357,31 @@ fn put_hash(out: &mut Vec<u8>, s: Option<&str>) {
 
 /// Returns the 32 bytes a 64-digit lowercase hex string spells.
 fn lower_hex32(s: &str) -> Option<[u8; 32]> {
-    let digit = |b: u8| match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        _ => None,
+    /// The value of each lowercase hex digit; 0xFF for every other byte.
+    const DIGIT: [u8; 256] = {
+        let mut t = [0xFF; 256];
+        let mut i = 0;
+        while i < 10 {
+            t[b'0' as usize + i] = i as u8;
+            i += 1;
+        }
+        let mut i = 0;
+        while i < 6 {
+            t[b'a' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        t
     };
-    let s = s.as_bytes();
-    if s.len() != 64 {
-        return None;
-    }
+    let s: &[u8; 64] = s.as_bytes().try_into().ok()?;
     let mut raw = [0u8; 32];
-    for (o, pair) in raw.iter_mut().zip(s.chunks(2)) {
-        *o = digit(pair[0])? << 4 | digit(pair[1])?;
+    let mut bad = 0u8;
+    for (o, pair) in raw.iter_mut().zip(s.chunks_exact(2)) {
+        let (hi, lo) = (DIGIT[usize::from(pair[0])], DIGIT[usize::from(pair[1])]);
+        // One check for all 64 digits: a non-digit has its high bit set.
+        bad |= hi | lo;
+        *o = hi << 4 | lo;
     }
-    Some(raw)
+    (bad & 0x80 == 0).then_some(raw)
 }
 
 fn encode_entry(out: &mut Vec<u8>, e: &Entry) {
@@ -495,6 +506,27 @@ mod tests {
             object_size: Some(40),
             target: None,
             error: Some("line 3: bad".into()),
+        }
+    }
+
+    #[test]
+    fn only_64_lowercase_hex_digits_are_kept_as_32_bytes() {
+        let hash = blake3::hash(b"x");
+        assert_eq!(lower_hex32(&hash.to_hex()), Some(*hash.as_bytes()));
+        let all: String = "0123456789abcdef".repeat(4);
+        let raw = lower_hex32(&all).unwrap();
+        assert_eq!(raw[..8], [0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef]);
+        for bad in [
+            all.to_uppercase(),
+            all[..63].to_string(),
+            format!("{all}0"),
+            format!("g{}", &all[1..]),
+            format!("{}/", &all[..63]),
+            format!("{}:", &all[..63]),
+            format!("{}`", &all[..63]),
+            String::new(),
+        ] {
+            assert_eq!(lower_hex32(&bad), None, "{bad}");
         }
     }
 

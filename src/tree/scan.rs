@@ -177,31 +177,27 @@ pub fn scan_disk(
             Ok((e, true))
         })
         .collect::<Result<_, TreeError>>()?;
-    let mut rehashed: Vec<usize> = Vec::new();
-    let mut tree = Tree::new();
-    for (&i, (e, again)) in wanted.iter().zip(got) {
-        if again {
-            rehashed.push(i);
-        }
-        tree.insert(found[i].rel.clone(), e);
-    }
-    let Some(dir) = options.cache_dir else {
-        return Ok(tree);
-    };
-    let dirty = cache.is_none() || !rehashed.is_empty() || !gone.is_empty();
-    if dirty || vouched.is_none() {
-        // Files changed within the timestamp tick of the scan are recorded under a key
-        // no stat matches: hashed again next time (racy).
-        let now = std::time::SystemTime::now();
-        let unsettled = super::cache::StatKey::unsettled();
-        let mut fresh = CacheWriter::default();
-        let mut again = rehashed.iter().peekable();
-        for (i, f) in found.iter().enumerate() {
-            let rehashed = again.next_if(|&&j| j == i).is_some();
-            match record(hits[i]) {
-                Some(r) if !rehashed => fresh.copy(&r),
-                _ => {
-                    if let Some(e) = tree.get(&f.rel) {
+    let rehashed: Vec<usize> = wanted
+        .iter()
+        .zip(&got)
+        .filter(|(_, (_, again))| *again)
+        .map(|(&i, _)| i)
+        .collect();
+    if let Some(dir) = options.cache_dir {
+        let dirty = cache.is_none() || !rehashed.is_empty() || !gone.is_empty();
+        if dirty || vouched.is_none() {
+            // Files changed within the timestamp tick of the scan are recorded under a
+            // key no stat matches: hashed again next time (racy).
+            let now = std::time::SystemTime::now();
+            let unsettled = super::cache::StatKey::unsettled();
+            let mut fresh = CacheWriter::default();
+            // The entries scanned, in the walk's order like `wanted`.
+            let mut scanned = wanted.iter().zip(&got).peekable();
+            for (i, f) in found.iter().enumerate() {
+                let entry = scanned.next_if(|(j, _)| **j == i).map(|(_, got)| got);
+                match (record(hits[i]), entry) {
+                    (Some(r), None | Some((_, false))) => fresh.copy(&r),
+                    (_, Some((e, _))) => {
                         let key = if f.key.is_settled(now) {
                             &f.key
                         } else {
@@ -209,24 +205,31 @@ pub fn scan_disk(
                         };
                         fresh.add(e, key);
                     }
+                    (None, None) => {}
                 }
             }
-        }
-        match options.delta {
-            Some((_, out)) => {
-                if let Ok(mut p) = out.pending.lock() {
-                    *p = Some(Pending {
-                        dir: dir.to_path_buf(),
-                        fingerprint: settings.fingerprint.clone(),
-                        cache: fresh,
-                    });
+            match options.delta {
+                Some((_, out)) => {
+                    if let Ok(mut p) = out.pending.lock() {
+                        *p = Some(Pending {
+                            dir: dir.to_path_buf(),
+                            fingerprint: settings.fingerprint.clone(),
+                            cache: fresh,
+                        });
+                    }
                 }
-            }
-            None => {
-                let _ = fresh.save(dir, &settings.fingerprint, None, &[]);
+                None => {
+                    let _ = fresh.save(dir, &settings.fingerprint, None, &[]);
+                }
             }
         }
     }
+    // In path order already: the map is built in one pass, not by 100,000 inserts.
+    let tree: Tree = wanted
+        .iter()
+        .zip(got)
+        .map(|(&i, (e, _))| (found[i].rel.clone(), e))
+        .collect();
     // Outside the paths the cache says may differ from the baseline, and the files it
     // did not vouch for now, the tree is the baseline.
     if let (Some((_, out)), Some(_)) = (options.delta, &vouched) {
