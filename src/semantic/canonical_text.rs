@@ -157,6 +157,12 @@ impl Writer<'_> {
     fn string(&mut self, s: &str) {
         self.out.push(b'"');
         let bytes = s.as_bytes();
+        // Most strings need no escape: one tight look, one copy.
+        if !bytes.iter().any(|&c| c == b'"' || c == b'\\' || c < 0x20) {
+            self.out.extend_from_slice(bytes);
+            self.out.push(b'"');
+            return;
+        }
         let mut run = 0;
         for (i, &c) in bytes.iter().enumerate() {
             let esc: &[u8] = match c {
