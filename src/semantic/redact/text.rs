@@ -511,6 +511,16 @@ fn merge(mut spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
 mod tests {
     use super::*;
 
+    /// The secret words driftgate uses unless configured otherwise.
+    fn default_words() -> SecretWords {
+        SecretWords::new(
+            &super::super::DEFAULT_SECRET_WORDS
+                .iter()
+                .map(|w| w.to_string())
+                .collect::<Vec<_>>(),
+        )
+    }
+
     /// Every file of the real-world corpus (`../shared/corpus`) under 4 MiB, as text,
     /// when it is present.
     fn corpus_texts() -> Vec<String> {
@@ -531,12 +541,7 @@ mod tests {
         if texts.is_empty() {
             eprintln!("skipped: the corpus is absent");
         }
-        let words = SecretWords::new(
-            &super::super::DEFAULT_SECRET_WORDS
-                .iter()
-                .map(|w| w.to_string())
-                .collect::<Vec<_>>(),
-        );
+        let words = default_words();
         let made = [
             "",
             "-",
@@ -577,12 +582,7 @@ mod tests {
     #[test]
     #[allow(clippy::disallowed_macros)]
     fn short_texts_are_passed_over_only_when_no_detector_finds_anything() {
-        let words = SecretWords::new(
-            &super::super::DEFAULT_SECRET_WORDS
-                .iter()
-                .map(|w| w.to_string())
-                .collect::<Vec<_>>(),
-        );
+        let words = default_words();
         // Each needs the byte `may_assign` looks for.
         let secrets = [
             "password=abc1",
