@@ -163,20 +163,25 @@ pub fn scan_disk(
             _ => true,
         })
         .collect();
-    (options.progress)(ScanProgress::Found(
-        hits.iter().filter(|&&h| h == MISS).count() as u64,
-    ));
-    let got: Vec<(Entry, bool)> = wanted
-        .par_iter()
-        .map(|&i| {
-            if let Some(e) = record(hits[i]).and_then(|r| r.entry()) {
-                return Ok((e, false));
-            }
-            let e = hash_found(root, &found[i], settings, options)?;
-            (options.progress)(ScanProgress::Hashed);
-            Ok((e, true))
-        })
-        .collect::<Result<_, TreeError>>()?;
+    let misses = hits.iter().filter(|&&h| h == MISS).count();
+    (options.progress)(ScanProgress::Found(misses as u64));
+    let hash_all = || {
+        wanted
+            .par_iter()
+            .map(|&i| {
+                if let Some(e) = record(hits[i]).and_then(|r| r.entry()) {
+                    return Ok((e, false));
+                }
+                let e = hash_found(root, &found[i], settings, options)?;
+                (options.progress)(ScanProgress::Hashed);
+                Ok((e, true))
+            })
+            .collect::<Result<Vec<(Entry, bool)>, TreeError>>()
+    };
+    let got = match reading_pool(misses) {
+        Some(pool) => pool.install(hash_all)?,
+        None => hash_all()?,
+    };
     let rehashed: Vec<usize> = wanted
         .iter()
         .zip(&got)
@@ -243,6 +248,23 @@ pub fn scan_disk(
         let _ = out.scanned.set(found.into_iter().map(|f| f.rel).collect());
     }
     Ok(tree)
+}
+
+/// Files to read before the scan reads with more threads than cores.
+const MANY_READS: usize = 1000;
+
+/// Returns a pool of twice as many threads as cores for reading `reads` files, when
+/// they are many and `RAYON_NUM_THREADS` does not say otherwise: a thread waiting for a
+/// file that is not in the page cache leaves its core to another, instead of idle.
+fn reading_pool(reads: usize) -> Option<rayon::ThreadPool> {
+    if reads < MANY_READS || std::env::var_os("RAYON_NUM_THREADS").is_some() {
+        return None;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(2 * cores)
+        .build()
+        .ok()
 }
 
 fn hash_found(

@@ -183,3 +183,28 @@ fn verify_finds_a_deleted_pack_or_object() {
     std::fs::remove_dir_all(env.root.join(".driftgate/cache")).unwrap();
     env.run(&["check"]).expect_code(3);
 }
+
+#[test]
+fn a_tree_read_with_more_threads_than_cores_is_proposed_the_same() {
+    // 1,000 files and more are read by twice as many threads as cores; one thread
+    // (`RAYON_NUM_THREADS=1`) reads them in turn.
+    let mut one = TestEnv::init(&[]);
+    one.vars.push(("RAYON_NUM_THREADS".into(), "1".into()));
+    let many = TestEnv::init(&[]);
+    for env in [&one, &many] {
+        wide_tree(env, 40, 26);
+    }
+    let (a, b) = (
+        one.propose("alice", "first"),
+        many.propose("alice", "first"),
+    );
+    // The proposal id is derived from the candidate's root hash.
+    assert_eq!(a, b);
+    let baseline = |env: &TestEnv, id: &str| {
+        let p: serde_json::Value =
+            serde_json::from_str(&env.read(&format!(".driftgate/proposals/{id}.json"))).unwrap();
+        (p["baseline"].clone(), p["changes"]["summary"].clone())
+    };
+    assert_eq!(baseline(&one, &a), baseline(&many, &b));
+    assert_eq!(baseline(&many, &b).1["added"], 40 * 26 + 1);
+}
