@@ -114,11 +114,11 @@ pub fn store(tree: &Tree, objects: &Objects) -> Result<String, StoreError> {
 /// Stores the built manifests that the store lacks.
 pub fn put(built: &Built, objects: &Objects) -> Result<(), StoreError> {
     use rayon::prelude::*;
-    // A first baseline has a manifest per directory: compressed on every core.
+    // A first baseline has a manifest per directory: compressed on every core. The
+    // store skips those it holds.
     built
         .manifests
         .par_iter()
-        .filter(|(hash, _)| !objects.contains(hash))
         .try_for_each(|(_, bytes)| objects.put(bytes).map(drop))
 }
 

@@ -117,9 +117,9 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
     // Which files git does not track is asked of git's index while the candidate's
     // manifests are built: neither waits for the other.
     let (untracked, built) = std::thread::scope(|s| {
-        let untracked = s.spawn(|| (!args.staged).then(|| untracked(&cx, &tree)).flatten());
+        let untracked = (!args.staged).then(|| s.spawn(|| untracked(&cx, &tree)));
         let built = baseline::manifest::build(&tree);
-        (untracked.join().ok().flatten(), built)
+        (untracked.and_then(|h| h.join().ok().flatten()), built)
     });
     if let Some(untracked) = untracked {
         warn_untracked(ui, &untracked);
