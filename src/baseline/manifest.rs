@@ -48,39 +48,72 @@ fn parent_and_name(path: &str) -> (&str, &str) {
 
 /// Builds the manifests of `tree`.
 pub fn build(tree: &Tree) -> Built {
-    // Every directory, with its files in path order.
-    let mut dirs: BTreeMap<&str, (BTreeMap<String, String>, Vec<&Entry>)> = BTreeMap::new();
-    dirs.entry("").or_default();
+    use rayon::prelude::*;
+    // Every directory, with its files in path order: an index into `files` by path.
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut files: Vec<(&str, Vec<&Entry>)> = Vec::new();
+    fn add<'t>(
+        index: &mut BTreeMap<&'t str, usize>,
+        files: &mut Vec<(&'t str, Vec<&'t Entry>)>,
+        dir: &'t str,
+    ) -> usize {
+        *index.entry(dir).or_insert_with(|| {
+            files.push((dir, Vec::new()));
+            files.len() - 1
+        })
+    }
+    add(&mut index, &mut files, "");
+    // Files of one directory mostly follow each other in path order.
+    let mut last: Option<(&str, usize)> = None;
+    let mut placed = Vec::with_capacity(tree.len());
     for (path, entry) in tree {
         let (dir, _) = parent_and_name(path);
-        dirs.entry(dir).or_default().1.push(entry);
-        let mut d = dir;
-        while !d.is_empty() {
-            let (up, _) = parent_and_name(d);
-            if dirs.contains_key(up) && dirs.contains_key(d) {
-                break;
+        let at = match last {
+            Some((d, at)) if d == dir => at,
+            _ => {
+                let at = add(&mut index, &mut files, dir);
+                let mut d = dir;
+                while !d.is_empty() {
+                    let (up, _) = parent_and_name(d);
+                    if index.contains_key(up) && index.contains_key(d) {
+                        break;
+                    }
+                    add(&mut index, &mut files, d);
+                    d = up;
+                }
+                last = Some((dir, at));
+                at
             }
-            dirs.entry(d).or_default();
-            d = up;
-        }
+        };
+        placed.push((at, entry));
     }
+    for (at, entry) in placed {
+        files[at].1.push(entry);
+    }
+    // The file lists, the bulk of a first baseline's manifests, are written on every
+    // core; each directory then only adds its subdirectories' hashes.
+    let written: Vec<Vec<u8>> = files
+        .par_iter()
+        .map(|(_, entries)| serde_json::to_vec(entries).unwrap_or_default())
+        .collect();
+    let mut subdirs: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); files.len()];
     // Deepest first, so each directory's subdirectories are hashed before it.
-    let mut order: Vec<&str> = dirs.keys().copied().collect();
-    order.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count() + usize::from(!d.is_empty())));
+    let mut order: Vec<(&str, usize)> = index.into_iter().collect();
+    order.sort_by_key(|(d, _)| {
+        std::cmp::Reverse(d.matches('/').count() + usize::from(!d.is_empty()))
+    });
+    let at: BTreeMap<&str, usize> = order.iter().copied().collect();
     let mut manifests = Vec::with_capacity(order.len());
     let mut root = String::new();
-    for dir in order {
-        let Some((subdirs, files)) = dirs.remove(dir) else {
-            continue;
-        };
-        let bytes = to_bytes(&subdirs, &files);
+    for (dir, i) in order {
+        let bytes = to_bytes(&std::mem::take(&mut subdirs[i]), &written[i]);
         let hash = blake3::hash(&bytes).to_hex().to_string();
         if dir.is_empty() {
             root = hash.clone();
         } else {
             let (up, name) = parent_and_name(dir);
-            if let Some(parent) = dirs.get_mut(up) {
-                parent.0.insert(name.to_string(), hash.clone());
+            if let Some(&p) = at.get(up) {
+                subdirs[p].insert(name.to_string(), hash.clone());
             }
         }
         manifests.push((hash, bytes));
@@ -88,20 +121,19 @@ pub fn build(tree: &Tree) -> Built {
     Built { root, manifests }
 }
 
-#[derive(Serialize)]
-struct ManifestRef<'a> {
-    schema: &'a str,
-    dirs: &'a BTreeMap<String, String>,
-    files: &'a [&'a Entry],
-}
-
-fn to_bytes(dirs: &BTreeMap<String, String>, files: &[&Entry]) -> Vec<u8> {
-    serde_json::to_vec(&ManifestRef {
-        schema: MANIFEST_SCHEMA,
-        dirs,
-        files,
-    })
-    .unwrap_or_default()
+/// Returns a manifest's bytes, the compact JSON of a [`Manifest`], its file list
+/// already written.
+fn to_bytes(dirs: &BTreeMap<String, String>, files: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(files.len() + 64 + 96 * dirs.len());
+    out.extend_from_slice(b"{\"schema\":");
+    // Strings and string maps always serialize.
+    let _ = serde_json::to_writer(&mut out, MANIFEST_SCHEMA);
+    out.extend_from_slice(b",\"dirs\":");
+    let _ = serde_json::to_writer(&mut out, dirs);
+    out.extend_from_slice(b",\"files\":");
+    out.extend_from_slice(files);
+    out.push(b'}');
+    out
 }
 
 /// Stores the manifests of `tree` that the store lacks; returns the root's hash.
@@ -373,6 +405,28 @@ mod tests {
         assert_eq!(load(&root, &objects).unwrap(), t);
         let empty = store(&Tree::new(), &objects).unwrap();
         assert_eq!(load(&empty, &objects).unwrap(), Tree::new());
+    }
+
+    #[test]
+    fn a_manifest_is_the_compact_json_of_its_directory() {
+        let t = tree(&[
+            ("a.yaml", "1"),
+            ("a/b.yaml", "2"),
+            ("a/b/c.yaml", "3"),
+            ("a/c.yaml", "4"),
+            ("a.b/d.json", "5"),
+            ("z/deep/f.txt", "6"),
+        ]);
+        let built = build(&t);
+        assert_eq!(built.manifests.len(), 6, "root, a, a/b, a.b, z, z/deep");
+        for (hash, bytes) in &built.manifests {
+            assert_eq!(*hash, blake3::hash(bytes).to_hex().to_string());
+            let m: Manifest = serde_json::from_slice(bytes).unwrap();
+            assert_eq!(serde_json::to_vec(&m).unwrap(), *bytes);
+        }
+        let root: Manifest = serde_json::from_slice(&built.manifests.last().unwrap().1).unwrap();
+        assert_eq!(root.files, vec![t["a.yaml"].clone()]);
+        assert_eq!(root.dirs.keys().collect::<Vec<_>>(), ["a", "a.b", "z"]);
     }
 
     #[test]

@@ -106,24 +106,25 @@ pub fn run(ui: &mut Ui, g: &GlobalArgs, args: &SnapshotArgs) -> Result<Exit, Err
         .filter(|b| b.settings.as_deref() == Some(cx.settings.derivation.as_str()))
         .map(|b| baseline::Entries::new(b, &objects));
     let known = tree::Known::new(|path| reusable.as_ref()?.get(path));
-    let (tree, contents) = crate::lifecycle::source::read_source(
-        ui,
-        &cx,
-        &source.source()?,
-        Some(&known),
-        Some(&objects),
-        None,
-    )?;
-    // Which files git does not track is asked of git's index while the candidate's
-    // manifests are built: neither waits for the other.
-    let (untracked, built) = std::thread::scope(|s| {
-        let untracked = (!args.staged).then(|| s.spawn(|| untracked(&cx, &tree)));
-        let built = baseline::manifest::build(&tree);
-        (untracked.and_then(|h| h.join().ok().flatten()), built)
+    let source = source.source()?;
+    // Git's index, to warn of files git does not track, is read while the tree is.
+    let (read, indexed) = std::thread::scope(|s| {
+        let indexed = (!args.staged).then(|| s.spawn(|| crate::git::Indexed::read(&cx.root)));
+        let read = crate::lifecycle::source::read_source(
+            ui,
+            &cx,
+            &source,
+            Some(&known),
+            Some(&objects),
+            None,
+        );
+        (read, indexed.and_then(|h| h.join().ok()))
     });
-    if let Some(untracked) = untracked {
-        warn_untracked(ui, &untracked);
+    let (tree, contents) = read?;
+    if let Some(Ok(Some(indexed))) = indexed {
+        warn_untracked(ui, &untracked(&indexed, &tree));
     }
+    let built = baseline::manifest::build(&tree);
     for e in tree.values() {
         if let Some(message) = &e.error {
             ui.warn(format!(
@@ -419,15 +420,16 @@ fn print_json(ui: &mut Ui, printed: &Printed<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Returns the files of `tree` git does not track, `None` outside a repository (or when
-/// git's index cannot be read: the warning is advice).
-fn untracked(cx: &Context, tree: &Tree) -> Option<Vec<String>> {
+/// Returns the files of `tree` that git's index does not hold (driftgate's own state
+/// aside). Outside a repository, or when git's index cannot be read, nothing is said:
+/// the warning is advice.
+fn untracked(indexed: &crate::git::Indexed, tree: &Tree) -> Vec<String> {
     let state = format!("{}/", crate::store::STATE_DIR);
     let paths = tree
         .keys()
         .map(String::as_str)
         .filter(|p| !p.starts_with(&state));
-    crate::git::untracked(&cx.root, paths).ok().flatten()
+    indexed.untracked(paths)
 }
 
 /// Warns about files the proposal includes that git does not track: a commit leaves

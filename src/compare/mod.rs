@@ -234,7 +234,12 @@ impl<'a> Comparer<'a> {
                     } else {
                         self.rate(p, &mut r, None, None);
                     }
-                    fail_closed(self.rules, &mut r, old.get(*p), new.get(*p));
+                    fail_closed(
+                        self.rules,
+                        &mut r,
+                        (old.get(*p), new.get(*p)),
+                        !self.contents,
+                    );
                     if !self.documents
                         && matches!(r.status, FileStatus::Added | FileStatus::Removed)
                     {
@@ -622,5 +627,41 @@ mod tests {
         assert!(path_selected("k8s/a.yaml", &["k8s".into()]));
         assert!(!path_selected("k8sx/a.yaml", &["k8s".into()]));
         assert!(path_selected("a", &[]));
+    }
+}
+
+#[cfg(test)]
+mod unread_tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::tree::{FileData, hash_file};
+
+    #[test]
+    fn an_unread_file_says_so_and_is_rated_as_one_that_could_not_be_read() {
+        let config = Config::default();
+        let settings = config.settings();
+        let rules = config.rule_set().unwrap();
+        let entry = hash_file(
+            "k8s/web.yaml".into(),
+            EntryKind::File,
+            FileData::Bytes(b"kind: Deployment\n"),
+            &settings,
+        )
+        .unwrap()
+        .entry;
+        let rated = |unread: bool| {
+            let mut r = whole(&entry, FileStatus::Added, ChangeKind::Added);
+            fail_closed(&rules, &mut r, (None, Some(&entry)), unread);
+            (r.severity, r.changes[0].note.clone().unwrap_or_default())
+        };
+        let (read_severity, read_note) = rated(false);
+        let (unread_severity, unread_note) = rated(true);
+        assert_eq!(unread_severity, read_severity);
+        assert!(read_note.starts_with("the content could not be rated"));
+        assert_eq!(
+            unread_note,
+            "a first baseline is not read file by file: rated as the strictest rule for this \
+             path could"
+        );
     }
 }

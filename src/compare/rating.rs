@@ -15,11 +15,14 @@ use std::borrow::Cow;
 /// a change whose content is unavailable takes the highest severity any rule for its
 /// path could give, at least `high`; a change to driftgate's own configuration or trust
 /// file is `critical` whatever the rules say, so no rule book can rate it down.
+///
+/// `unread` says the comparison did not read contents (a large first baseline, see
+/// `Comparer::unread`), which the note then says instead of guessing why.
 pub(super) fn fail_closed(
     rules: &RuleSet,
     file: &mut FileReport,
-    old: Option<&Entry>,
-    new: Option<&Entry>,
+    (old, new): (Option<&Entry>, Option<&Entry>),
+    unread: bool,
 ) {
     let protected = file.path == CONFIG_FILE || file.path == TRUST_FILE;
     let sides = [old, new];
@@ -47,6 +50,11 @@ pub(super) fn fail_closed(
             c.severity = floor;
             c.note = Some(if protected {
                 Cow::Borrowed("driftgate's own policy or trust file: always critical")
+            } else if unread && blind {
+                Cow::Borrowed(
+                    "a first baseline is not read file by file: rated as the strictest rule \
+                     for this path could",
+                )
             } else {
                 Cow::Borrowed(
                     "the content could not be rated (binary, unparseable, over the size cap, \

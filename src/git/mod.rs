@@ -283,36 +283,54 @@ pub fn state_at(root: &Path, rev: &str) -> Result<StateAt, GitError> {
     })
 }
 
-/// Returns which of `paths` (relative to the driftgate root `root`) are not in the
-/// git index: files a commit would leave out. `None` when `root` is not in a git
-/// working tree.
-pub fn untracked<'a>(
-    root: &Path,
-    paths: impl IntoIterator<Item = &'a str>,
-) -> Result<Option<Vec<String>>, GitError> {
-    let Ok(repo) = Repository::discover(root) else {
-        return Ok(None);
-    };
-    if repo.is_bare() {
-        return Ok(None);
+/// The paths git's index holds (at stage 0) under a driftgate root, relative to it:
+/// what [`Indexed::untracked`] compares a tree with.
+#[derive(Debug, Clone, Default)]
+pub struct Indexed {
+    /// Sorted bytewise, as git sorts them.
+    paths: Vec<Vec<u8>>,
+}
+
+impl Indexed {
+    /// Returns git's index of the repository of the driftgate root `root`; `None`
+    /// outside a working tree.
+    pub fn read(root: &Path) -> Result<Option<Indexed>, GitError> {
+        let Ok(repo) = Repository::discover(root) else {
+            return Ok(None);
+        };
+        if repo.is_bare() {
+            return Ok(None);
+        }
+        let prefix = root_prefix(&repo, root)?.map(|p| format!("{p}/").into_bytes());
+        let index = repo.index().map_err(|e| GitError::Index {
+            path: repo.path().join("index"),
+            message: e.message().to_string(),
+        })?;
+        let mut paths: Vec<Vec<u8>> = index
+            .iter()
+            .filter(|e| (e.flags >> 12) & 3 == 0)
+            .filter_map(|e| match &prefix {
+                None => Some(e.path),
+                Some(pre) => e.path.strip_prefix(pre.as_slice()).map(<[u8]>::to_vec),
+            })
+            .collect();
+        // Already in git's order; sorted again rather than trusted.
+        paths.sort_unstable();
+        Ok(Some(Indexed { paths }))
     }
-    let prefix = root_prefix(&repo, root)?;
-    let index = repo.index().map_err(|e| GitError::Index {
-        path: repo.path().join("index"),
-        message: e.message().to_string(),
-    })?;
-    let out = paths
-        .into_iter()
-        .filter(|p| {
-            let in_repo = match &prefix {
-                Some(pre) => format!("{pre}/{p}"),
-                None => (*p).to_string(),
-            };
-            index.get_path(Path::new(&in_repo), 0).is_none()
-        })
-        .map(String::from)
-        .collect();
-    Ok(Some(out))
+
+    /// Returns which of `paths`, in sorted order, the index does not hold.
+    pub fn untracked<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let mut held = self.paths.iter().map(Vec::as_slice).peekable();
+        let mut out = Vec::new();
+        for p in paths {
+            while held.next_if(|h| *h < p.as_bytes()).is_some() {}
+            if held.peek() != Some(&p.as_bytes()) {
+                out.push(p.to_string());
+            }
+        }
+        out
+    }
 }
 
 /// Returns which files under `dir` (a directory of the driftgate root `root`, such as

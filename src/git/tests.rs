@@ -130,3 +130,29 @@ fn a_missing_subtree_is_an_empty_tree() {
     std::fs::create_dir_all(&root).unwrap();
     assert!(read(&root, Source::Rev("HEAD"), None).is_empty());
 }
+
+#[test]
+fn untracked_files_are_those_the_index_does_not_hold_under_the_root() {
+    let dir = repo_with(&[
+        ("cfg/a.yaml", "1"),
+        ("cfg/b/c.yaml", "2"),
+        ("cfg.yaml", "3"),
+        ("other/d.yaml", "4"),
+    ]);
+    let root = dir.path().join("cfg");
+    let indexed = Indexed::read(&root).unwrap().unwrap();
+    // Sorted as a tree's paths are: `b.yaml` < `b/c.yaml` < `bb`.
+    let paths = ["a.yaml", "b.yaml", "b/c.yaml", "b/d.yaml", "bb", "d.yaml"];
+    assert_eq!(
+        indexed.untracked(paths),
+        ["b.yaml", "b/d.yaml", "bb", "d.yaml"]
+    );
+    // From the repository's top, the prefix is the path itself.
+    let top = Indexed::read(dir.path()).unwrap().unwrap();
+    assert_eq!(
+        top.untracked(["cfg.yaml", "cfg/a.yaml", "cfg/x", "other/d.yaml"]),
+        ["cfg/x"]
+    );
+    let outside = tempfile::tempdir().unwrap();
+    assert!(Indexed::read(outside.path()).unwrap().is_none());
+}

@@ -95,6 +95,10 @@ pub fn changes(
     Ok((report, said))
 }
 
+/// How deep a proposal file is indented: the proposal, its change set, the list of
+/// files; each file is one line.
+const PROPOSAL_LEVELS: usize = 3;
+
 /// Writes `proposal` to `path` and logs it as proposed by `actor` (`renewed` when it
 /// renews an expired proposal of the same tree); returns the audit line's hash. The
 /// caller holds the store lock.
@@ -108,7 +112,8 @@ pub fn write(
 ) -> Result<String, LifecycleError> {
     // The objects and manifests it refers to last before the proposal does.
     objects.flush()?;
-    store::write_json_atomic(path, proposal)?;
+    // Its outline indented, each file of the change set on one line.
+    store::write_json_atomic(path, proposal, PROPOSAL_LEVELS)?;
     let action = audit::Action::Proposed {
         reason: proposal.reason.clone(),
         files: proposal.changes.files.len(),

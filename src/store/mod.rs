@@ -6,6 +6,7 @@
 mod codec;
 mod objects;
 mod pack;
+mod shallow;
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -308,12 +309,17 @@ pub fn write_atomic_with(path: &Path, bytes: &[u8], durable: bool) -> Result<(),
     write_atomic_by(path, durable, &mut |w| w.write_all(bytes))
 }
 
-/// Writes the pretty JSON of `value` to `path` atomically, as [`to_json_bytes`] gives
-/// it, without holding those bytes in memory: a proposal of a large tree is tens of
-/// megabytes of JSON.
-pub fn write_json_atomic<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
+/// Writes the JSON of `value` to `path` atomically, indented for `levels` levels of
+/// nesting and compact below (see `shallow`), without holding those bytes in memory: a
+/// proposal of a large tree is tens of megabytes of JSON. With enough levels it is
+/// what [`to_json_bytes`] gives.
+pub fn write_json_atomic<T: serde::Serialize>(
+    path: &Path,
+    value: &T,
+    levels: usize,
+) -> Result<(), StoreError> {
     write_atomic_by(path, true, &mut |w| {
-        serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::from)?;
+        shallow::to_writer(&mut *w, value, levels).map_err(std::io::Error::from)?;
         w.write_all(b"\n")
     })
 }
@@ -420,7 +426,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("p.json");
         let value = serde_json::json!({"b": [1, 2, {"c": "x\ny"}], "a": null, "s": "é"});
-        write_json_atomic(&p, &value).unwrap();
+        write_json_atomic(&p, &value, usize::MAX).unwrap();
         assert_eq!(fs::read(&p).unwrap(), to_json_bytes(&value));
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }

@@ -102,12 +102,36 @@ pub fn hash_file_known(
     // thread gets a new one): files are read without an allocation each.
     let mut buf = READ_BUFFER.take();
     buf.clear();
-    let read = file.read_to_end(&mut buf).map_err(io);
+    let read = read_whole(&mut file, meta.len(), &mut buf).map_err(io);
     let hashed = read.map(|_| derive(path, kind, &buf, !world_readable(&meta), settings, known));
     if buf.capacity() <= KEPT_BUFFER {
         READ_BUFFER.set(buf);
     }
     hashed
+}
+
+/// Reads `file`, of `len` bytes when it was opened, into `buf` (empty) to its end.
+///
+/// `read_to_end` asks the file for its size and position again before reading: two
+/// system calls more per file, on a tree of 100,000 files.
+fn read_whole(file: &mut std::fs::File, len: u64, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    // One byte more than expected, so that the end is seen without growing the buffer.
+    buf.resize(usize::try_from(len).unwrap_or(usize::MAX - 1) + 1, 0);
+    let mut n = 0;
+    loop {
+        if n == buf.len() {
+            // It grew since: read on.
+            buf.resize(2 * n, 0);
+        }
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(n);
+    Ok(())
 }
 
 /// The largest read buffer a thread keeps between files.
@@ -268,6 +292,21 @@ mod tests {
         assert_eq!(h.entry.size, 5000);
         assert_eq!(h.entry.format, "text");
         assert!(h.stored.is_none() && h.entry.object.is_none());
+    }
+
+    #[test]
+    fn a_file_is_read_whole_whatever_size_it_was_said_to_have() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        let content: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&p, &content).unwrap();
+        for said in [0, 1, 99_999, 100_000, 100_001, 1 << 20] {
+            let mut buf = vec![7u8; 3];
+            buf.clear();
+            let mut f = std::fs::File::open(&p).unwrap();
+            read_whole(&mut f, said, &mut buf).unwrap();
+            assert_eq!(buf, content, "said {said}");
+        }
     }
 
     #[test]
