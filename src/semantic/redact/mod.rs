@@ -168,7 +168,7 @@ pub(crate) struct Redactor {
     value: Option<u32>,
     /// Text ranges of the strings that are secret as a whole: a YAML alias shares its
     /// anchor's text, so `note: *pass` is as secret as `password: &pass hunter2`.
-    secret_text: HashSet<(u32, u32)>,
+    secret_text: HashSet<(u32, u32), foldhash::fast::FixedState>,
 }
 
 impl Redactor {
@@ -182,7 +182,7 @@ impl Redactor {
             data: None,
             string_data: None,
             value: None,
-            secret_text: HashSet::new(),
+            secret_text: HashSet::default(),
         };
         for id in 0..doc.names.len() as u32 {
             let name = doc.name(id);
@@ -200,7 +200,16 @@ impl Redactor {
             };
             r.secret_names.push(class);
         }
-        r.collect_secret_text(doc);
+        // Strings are secret as a whole by their key, or as the argument after a
+        // secret-looking flag: a document with neither a secret name, nor a key whose
+        // secrecy depends on its siblings, nor a `--` in its text has none to find.
+        let by_key = r.secret_names.contains(&Some(true))
+            || r.data.is_some()
+            || r.string_data.is_some()
+            || r.value.is_some();
+        if by_key || doc.text.contains("--") {
+            r.collect_secret_text(doc);
+        }
         r
     }
 

@@ -498,3 +498,56 @@ fn a_stored_secret_inside_a_tagged_scalar_compares_equal_to_its_file() {
         "{shown}"
     );
 }
+
+/// The walk for strings secret as a whole is skipped only where it finds none: on every
+/// structured file of the corpus, and on made documents where each condition for the
+/// walk is the only one met.
+#[test]
+fn secret_strings_are_the_same_whether_or_not_the_walk_is_skipped() {
+    let options = Options {
+        redact_keys: defaults(),
+        ..Options::default()
+    };
+    let made = [
+        "args: [--password, hunter2]\n",
+        "password: hunter2\n",
+        "kind: Secret\ndata: {a: b}\n",
+        "kind: Secret\nstringData: {a: b}\n",
+        "env: [{name: DB_PASSWORD, value: x}]\n",
+        "a: &s --x\nb: *s\n",
+        "plain: [a, b]\n",
+    ];
+    let mut docs: Vec<(Vec<u8>, Format)> = made
+        .iter()
+        .map(|m| (m.as_bytes().to_vec(), Format::Yaml))
+        .collect();
+    if let Some(dir) = crate::semantic::test_corpus::corpus("") {
+        for p in crate::semantic::test_corpus::files(&dir, 1 << 20, |p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        }) {
+            let format = if p.extension().is_some_and(|e| e == "json") {
+                Format::Json
+            } else {
+                Format::Yaml
+            };
+            docs.push((std::fs::read(&p).unwrap(), format));
+        }
+    }
+    let mut walked = 0;
+    for (bytes, format) in &docs {
+        let Ok(parsed) = parse(bytes, *format) else {
+            continue;
+        };
+        let doc = &parsed.doc;
+        let r = Redactor::new(doc, &options);
+        let mut full = r.clone();
+        full.secret_text.clear();
+        full.collect_secret_text(doc);
+        assert_eq!(r.secret_text, full.secret_text);
+        walked += usize::from(!full.secret_text.is_empty());
+    }
+    assert!(walked >= 5, "{walked} documents with secret strings");
+}

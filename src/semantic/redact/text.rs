@@ -102,18 +102,43 @@ struct Triggers {
 /// people write.
 const AUTH_TRIGGERS: [&str; 4] = ["earer", "EARER", "uthoriz", "UTHORIZ"];
 
-/// The bytes [`Triggers::of`] looks at: the triggers' own, the first bytes of
-/// [`AUTH_TRIGGERS`], and those [`shapes::may_start_at`] starts a needle with.
-const INTERESTING: [bool; 256] = {
-    let mut t = [false; 256];
-    let bytes = b"-=:eEuUgAxk";
+/// The pairs of bytes [`Triggers::of`] looks further at, one bit each: every pair
+/// that starts with a trigger's own byte (`-`, `=`, `:`), and the first two bytes of
+/// each of [`AUTH_TRIGGERS`] and of each needle [`shapes::may_start_at`] knows.
+///
+/// Looking at pairs rather than single bytes passes over the common letters those
+/// start with (`e`, `u`, `g`, `x`, `k`) unless the next byte continues a trigger.
+const INTERESTING: [u64; 1024] = {
+    let mut t = [0u64; 1024];
+    let leading = b"-=:";
     let mut i = 0;
-    while i < bytes.len() {
-        t[bytes[i] as usize] = true;
+    while i < leading.len() {
+        let mut next = 0;
+        while next < 256 {
+            let pair = (leading[i] as usize) << 8 | next;
+            t[pair / 64] |= 1 << (pair % 64);
+            next += 1;
+        }
         i += 1;
+    }
+    let pairs: [&[u8; 2]; 12] = [
+        b"ea", b"EA", b"ut", b"UT", b"gh", b"gl", b"gi", b"AK", b"AS", b"xo", b"k_", b"ey",
+    ];
+    let mut k = 0;
+    while k < pairs.len() {
+        let pair = (pairs[k][0] as usize) << 8 | pairs[k][1] as usize;
+        t[pair / 64] |= 1 << (pair % 64);
+        k += 1;
     }
     t
 };
+
+/// Returns whether the pair `first`, `next` is in [`INTERESTING`] (`next` is 0 at the
+/// end of a line).
+fn interesting(first: u8, next: u8) -> bool {
+    let pair = usize::from(first) << 8 | usize::from(next);
+    INTERESTING[pair / 64] & (1 << (pair % 64)) != 0
+}
 
 impl Triggers {
     /// Returns the triggers of `line`, in one pass over its bytes: every string of a
@@ -133,7 +158,7 @@ impl Triggers {
         let mut run = 0;
         for (i, &b) in bytes.iter().enumerate() {
             // Most bytes start nothing: one table look each.
-            if !INTERESTING[usize::from(b)] {
+            if !interesting(b, bytes.get(i + 1).copied().unwrap_or(0)) {
                 run = 0;
                 continue;
             }
@@ -559,6 +584,28 @@ mod tests {
             "a:-//",
             "--=",
             "----:--//",
+            "e",
+            "ea",
+            "earer",
+            "xEARER",
+            "Authoriz",
+            "uthoriz",
+            "UTHORIZ",
+            "g",
+            "gh",
+            "gl",
+            "github_pat_",
+            "githu",
+            "AKIA",
+            "AS",
+            "ASIA",
+            "xo",
+            "xox",
+            "k",
+            "k_live_",
+            "sk_test_",
+            "ey",
+            "eyJ",
         ];
         let mut lines = 0;
         for text in texts.iter().map(String::as_str).chain(made) {
