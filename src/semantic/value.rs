@@ -14,8 +14,6 @@
 //! [`Builder`] is what the loaders drive: scalars, keys and collection starts and ends
 //! in document order. It enforces the depth limit and rejects duplicate keys.
 
-use std::collections::HashMap;
-
 use super::ParseError;
 use super::number::Number;
 
@@ -269,7 +267,8 @@ const MERGE_KEY: u32 = u32::MAX - 1;
 pub(crate) struct Builder {
     /// The document under construction.
     pub doc: Doc,
-    interned: HashMap<Box<str>, u32, foldhash::fast::FixedState>,
+    /// Name ids, hashed and compared by their text in `doc`.
+    interned: hashbrown::HashTable<u32>,
     frames: Vec<Frame>,
     /// Children of the open collections, innermost last.
     pending: Vec<Node>,
@@ -295,19 +294,25 @@ impl Builder {
         b.doc.nodes.reserve(len / 8);
         b.doc.text.reserve(len / 2);
         // Grown step by step, the key table was rehashed several times per small file.
-        b.interned.reserve((len / 64).clamp(16, 1 << 14));
+        b.interned = hashbrown::HashTable::with_capacity((len / 64).clamp(16, 1 << 14));
         b
     }
 
     /// Returns the id of the interned name `s`.
     pub fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.interned.get(s) {
+        use std::hash::BuildHasher;
+        let hasher = foldhash::fast::FixedState::default();
+        let hash = hasher.hash_one(s);
+        let doc = &self.doc;
+        if let Some(&id) = self.interned.find(hash, |&id| doc.name(id) == s) {
             return id;
         }
         let range = self.doc.push_text(s);
         let id = u32::try_from(self.doc.names.len()).unwrap_or(NO_KEY - 2);
         self.doc.names.push(range);
-        self.interned.insert(s.into(), id);
+        let doc = &self.doc;
+        self.interned
+            .insert_unique(hash, id, |&id| hasher.hash_one(doc.name(id)));
         id
     }
 
