@@ -11,8 +11,9 @@ pub(super) struct PathIndex {
     /// Every path glob of every rule; `None` when the set cannot be built, and each
     /// rule's own globs are tried instead.
     set: Option<GlobSet>,
-    /// The rule of each glob of `set`.
-    owner: Vec<usize>,
+    /// The rules of each glob of `set`: a glob several rules share (the built-in
+    /// rules of one kind of file list the same paths) is matched once.
+    owner: Vec<Vec<usize>>,
     /// Names this index among all built in the process (never 0), for the answers
     /// remembered in [`PathIndex::select`]; a clone has the same rules and the same id.
     id: u64,
@@ -24,9 +25,14 @@ impl PathIndex {
         static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut b = GlobSetBuilder::new();
-        let mut owner = Vec::new();
+        let mut owner: Vec<Vec<usize>> = Vec::new();
+        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (i, r) in rules.iter().enumerate() {
             for g in &r.spec.paths.0 {
+                if let Some(&at) = seen.get(g.as_str()) {
+                    owner[at].push(i);
+                    continue;
+                }
                 // Each glob compiled once already, for the rule itself.
                 let Ok(glob) = Glob::new(g) else {
                     return PathIndex {
@@ -36,7 +42,8 @@ impl PathIndex {
                     };
                 };
                 b.add(glob);
-                owner.push(i);
+                seen.insert(g, owner.len());
+                owner.push(vec![i]);
             }
         }
         PathIndex {
@@ -64,7 +71,9 @@ impl PathIndex {
             if *owner != self.id || last != path {
                 let mut selected: Vec<bool> = rules.iter().map(|r| r.paths.is_none()).collect();
                 for g in set.matches(path) {
-                    selected[self.owner[g]] = true;
+                    for &r in &self.owner[g] {
+                        selected[r] = true;
+                    }
                 }
                 picked.clear();
                 picked.extend(selected.iter().enumerate().filter(|s| *s.1).map(|s| s.0));
@@ -112,6 +121,11 @@ keys = "**.debug"
 id = "one-file"
 severity = "high"
 paths = "iam/admin.json"
+
+[[rule]]
+id = "shares-a-glob"
+severity = "medium"
+paths = ["*.tf", "iam/admin.json"]
 "#,
         );
         let paths = [
@@ -126,7 +140,7 @@ paths = "iam/admin.json"
             "Dockerfile",
             "",
         ];
-        let mut selected_somewhere = [false; 3];
+        let mut selected_somewhere = [false; 4];
         for path in paths {
             let own: Vec<&str> = set
                 .rules()
@@ -136,12 +150,13 @@ paths = "iam/admin.json"
                 .collect();
             let indexed: Vec<&str> = set.selecting(path).into_iter().map(Rule::id).collect();
             assert_eq!(indexed, own, "{path}");
-            for (i, id) in ["two-globs", "no-globs", "one-file"].iter().enumerate() {
+            let ids = ["two-globs", "no-globs", "one-file", "shares-a-glob"];
+            for (i, id) in ids.iter().enumerate() {
                 selected_somewhere[i] |= indexed.contains(id);
             }
         }
         // Not one path selecting nothing or everything: the comparison can tell.
-        assert_eq!(selected_somewhere, [true; 3]);
+        assert_eq!(selected_somewhere, [true; 4]);
         // What a thread remembers of one set's answer is not another set's.
         let other = rule_set(
             "[rules]\nbuiltin = false\n\n[[rule]]\nid = \"only\"\nseverity = \"low\"\npaths = \"k8s/**\"\n",

@@ -158,7 +158,7 @@ impl Writer<'_> {
         self.out.push(b'"');
         let bytes = s.as_bytes();
         // Most strings need no escape: one tight look, one copy.
-        if !bytes.iter().any(|&c| c == b'"' || c == b'\\' || c < 0x20) {
+        if !needs_escape(bytes) {
             self.out.extend_from_slice(bytes);
             self.out.push(b'"');
             return;
@@ -189,11 +189,61 @@ impl Writer<'_> {
     }
 }
 
+/// Returns whether `bytes` holds a byte JSON escapes: `"`, `\` or a control byte.
+/// Eight bytes are looked at at once: every string of every structured file passes
+/// through here.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Whether a byte of `x` is below `n` (exact for n <= 128): a zero byte is one
+    // below 1 (Bit Twiddling Hacks, "haszero" and "hasless").
+    let has_less = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS != 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        if has_less(x, 0x20)
+            || has_less(x ^ (ONES * u64::from(b'"')), 1)
+            || has_less(x ^ (ONES * u64::from(b'\\')), 1)
+        {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&c| c == b'"' || c == b'\\' || c < 0x20)
+}
+
 /// Returns `inf`, `-inf` or `nan` for a `Special` node.
 pub(crate) fn special_name(n: &Node) -> &'static str {
     match n.a {
         0 => "inf",
         1 => "-inf",
         _ => "nan",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_escape;
+
+    #[test]
+    fn escapes_are_found_eight_bytes_at_a_time_as_one_at_a_time() {
+        let one_by_one = |b: &[u8]| b.iter().any(|&c| c == b'"' || c == b'\\' || c < 0x20);
+        for len in 0..20 {
+            for at in 0..len {
+                for byte in 0..=255u8 {
+                    for fill in [b'a', 0x80, 0xff, b'!', b']'] {
+                        let mut s = vec![fill; len];
+                        s[at] = byte;
+                        assert_eq!(needs_escape(&s), one_by_one(&s), "{s:?}");
+                    }
+                }
+            }
+        }
+        assert!(!needs_escape("héllo wörld, 8 bytes and more".as_bytes()));
+        assert!(needs_escape("héllo wörld\n".as_bytes()));
     }
 }

@@ -21,7 +21,17 @@ use flate2::write::ZlibEncoder;
 const LZ4_MAGIC: &[u8; 4] = b"DGL4";
 
 /// Returns the stream that stores `bytes`.
+#[cfg(test)]
 pub(super) fn compress(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let n = compress_into(bytes, &mut out)?;
+    out.truncate(n);
+    Ok(out)
+}
+
+/// Writes the stream that stores `bytes` to the start of `out` and returns its length.
+/// `out` only grows: a buffer kept between objects is not zeroed again for each.
+pub(super) fn compress_into(bytes: &[u8], out: &mut Vec<u8>) -> std::io::Result<usize> {
     let Ok(len) = u32::try_from(bytes.len()) else {
         // Past what the length field holds (never a stored file under any sane cap).
         let mut enc = ZlibEncoder::new(
@@ -29,16 +39,23 @@ pub(super) fn compress(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
             Compression::fast(),
         );
         enc.write_all(bytes)?;
-        return enc.finish();
+        let z = enc.finish()?;
+        if out.len() < z.len() {
+            out.resize(z.len(), 0);
+        }
+        out[..z.len()].copy_from_slice(&z);
+        return Ok(z.len());
     };
     let head = LZ4_MAGIC.len() + 4;
-    let mut out = vec![0u8; head + lz4_flex::block::get_maximum_output_size(bytes.len())];
+    let need = head + lz4_flex::block::get_maximum_output_size(bytes.len());
+    if out.len() < need {
+        out.resize(need, 0);
+    }
     out[..LZ4_MAGIC.len()].copy_from_slice(LZ4_MAGIC);
     out[LZ4_MAGIC.len()..head].copy_from_slice(&len.to_le_bytes());
-    let n = lz4_flex::block::compress_into(bytes, &mut out[head..])
+    let n = lz4_flex::block::compress_into(bytes, &mut out[head..need])
         .map_err(|e| std::io::Error::other(e.to_string()))?;
-    out.truncate(head + n);
-    Ok(out)
+    Ok(head + n)
 }
 
 /// Returns the bytes of `stream`, inflating no further than one byte past `max`: a
@@ -92,6 +109,21 @@ mod tests {
             assert!(lz.starts_with(LZ4_MAGIC));
             assert_eq!(inflate(&lz, bytes.len() as u64).unwrap(), bytes);
             assert_eq!(inflate(&zlib(bytes), bytes.len() as u64).unwrap(), bytes);
+        }
+    }
+
+    #[test]
+    fn a_kept_buffer_gives_the_same_stream() {
+        let mut kept = vec![0xAAu8; 70_000];
+        for bytes in [
+            &b""[..],
+            b"x",
+            &b"key: value\n".repeat(1000),
+            &[7u8; 100_000],
+        ] {
+            let n = compress_into(bytes, &mut kept).unwrap();
+            assert_eq!(kept[..n], compress(bytes).unwrap());
+            assert_eq!(inflate(&kept[..n], bytes.len() as u64).unwrap(), bytes);
         }
     }
 

@@ -12,8 +12,15 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use super::StoreError;
-use super::codec::{compress, inflate};
+use super::codec::{compress_into, inflate};
 use super::pack::{PACK_LIMIT, PackIndex, PackWriter};
+
+/// The largest compression buffer a thread keeps between objects.
+const KEPT_BUFFER: usize = 1024 * 1024;
+
+thread_local! {
+    static COMPRESSED: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
 
 /// Largest uncompressed object read back (1 GiB).
 const MAX_OBJECT: u64 = 1 << 30;
@@ -103,8 +110,15 @@ impl Objects {
         if self.has(&key)? {
             return Ok(());
         }
-        let compressed = compress(bytes).map_err(StoreError::io("compress", &self.dir))?;
-        self.add_compressed(key, &compressed)
+        // One output buffer per thread, taken while in use.
+        let mut out = COMPRESSED.take();
+        let added = compress_into(bytes, &mut out)
+            .map_err(StoreError::io("compress", &self.dir))
+            .and_then(|n| self.add_compressed(key, &out[..n]));
+        if out.len() <= KEPT_BUFFER {
+            COMPRESSED.set(out);
+        }
+        added
     }
 
     fn add_compressed(&self, key: [u8; 32], compressed: &[u8]) -> Result<(), StoreError> {
@@ -318,6 +332,7 @@ impl Objects {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::codec::compress;
     use flate2::Compression;
     use flate2::write::ZlibEncoder;
     use std::io::Write;

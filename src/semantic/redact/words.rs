@@ -70,9 +70,10 @@ pub(crate) struct SecretWords {
 #[derive(Debug, Default)]
 struct Phrases {
     phrases: Vec<Vec<String>>,
-    /// The lowercase first bytes of the phrases' first words, as a bit set: a key
-    /// mentions a phrase only where one of these bytes is.
-    starts: [u64; 4],
+    /// The lowercase first two bytes of the phrases' first words, as a bit set of
+    /// pairs (a word of one byte sets every pair it starts): a key mentions a phrase
+    /// only where one of these pairs is.
+    starts: Vec<u64>,
 }
 
 impl SecretWords {
@@ -83,13 +84,17 @@ impl SecretWords {
             .map(|w| split(w))
             .filter(|p| !p.is_empty())
             .collect();
-        let mut starts = [0u64; 4];
-        for b in phrases
-            .iter()
-            .filter_map(|p| p.first()?.bytes().next())
-            .map(|b| b.to_ascii_lowercase())
-        {
-            starts[usize::from(b >> 6)] |= 1 << (b & 63);
+        let mut starts = vec![0u64; 1024];
+        let mut set = |pair: usize| starts[pair / 64] |= 1 << (pair % 64);
+        for word in phrases.iter().filter_map(|p| p.first()) {
+            let w = word.as_bytes();
+            let Some(first) = w.first().map(u8::to_ascii_lowercase) else {
+                continue;
+            };
+            match w.get(1).map(u8::to_ascii_lowercase) {
+                Some(second) => set(usize::from(first) << 8 | usize::from(second)),
+                None => (0..256).for_each(|next| set(usize::from(first) << 8 | next)),
+            }
         }
         SecretWords {
             inner: Arc::new(Phrases { phrases, starts }),
@@ -117,9 +122,14 @@ impl SecretWords {
         })
     }
 
-    fn may_start(&self, b: u8) -> bool {
-        let b = b.to_ascii_lowercase();
-        self.inner.starts[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    /// Returns whether a first word can start with `b` followed by `next` (0 at the end).
+    fn may_start(&self, b: u8, next: u8) -> bool {
+        let pair =
+            usize::from(b.to_ascii_lowercase()) << 8 | usize::from(next.to_ascii_lowercase());
+        self.inner
+            .starts
+            .get(pair / 64)
+            .is_some_and(|w| w & (1 << (pair % 64)) != 0)
     }
 
     /// Returns whether no word is configured.
@@ -207,7 +217,7 @@ impl SecretWords {
     /// looked for only where such a word can start.
     fn mentions_ascii(&self, key: &[u8]) -> bool {
         (0..key.len()).any(|i| {
-            self.may_start(key[i])
+            self.may_start(key[i], key.get(i + 1).copied().unwrap_or(0))
                 && self.inner.phrases.iter().any(|p| {
                     p.first().is_some_and(|w| {
                         let w = w.as_bytes();
