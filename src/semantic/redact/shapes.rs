@@ -193,7 +193,18 @@ fn is_jwt(t: &str) -> bool {
 /// Finds AWS secret access keys: exactly 40 characters of base64 (`A-Za-z0-9/+`) standing
 /// alone, with upper and lower case letters and a digit (so no hex digest or word).
 fn aws_secret_keys(bytes: &[u8], out: &mut Vec<Range<usize>>) {
-    let is_b64 = |b: u8| b.is_ascii_alphanumeric() || b == b'/' || b == b'+';
+    /// The base64 bytes, by table: every byte of every long string is looked up.
+    const B64: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            t[b] = c.is_ascii_alphanumeric() || c == b'/' || c == b'+';
+            b += 1;
+        }
+        t
+    };
+    let is_b64 = |b: u8| B64[usize::from(b)];
     let mut i = 0;
     while i < bytes.len() {
         if !bytes.get(i).is_some_and(|b| is_b64(*b)) {

@@ -44,12 +44,16 @@ fn spans_with(
     triggers: fn(&str) -> Triggers,
 ) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let prose = !text.contains('\n');
+    let bytes = text.as_bytes();
+    let prose = memchr::memchr(b'\n', bytes).is_none();
     let mut in_pem = false;
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    // Line by line, each with its line break (as `split_inclusive('\n')`), found by
+    // `memchr`: most strings are one line, and a text file is many.
+    while offset < bytes.len() {
         let base = offset;
-        offset += line.len();
+        offset = memchr::memchr(b'\n', &bytes[base..]).map_or(bytes.len(), |i| base + i + 1);
+        let line = text.get(base..offset).unwrap_or_default();
         let body = line.trim_end_matches(['\n', '\r']);
         if in_pem {
             if let Some(end) = body.find("-----END ") {
