@@ -184,21 +184,20 @@ impl Redactor {
             value: None,
             secret_text: HashSet::default(),
         };
-        for id in 0..doc.names.len() as u32 {
-            let name = doc.name(id);
+        let names = (0..doc.names.len() as u32).map(|id| doc.name(id));
+        let secret_names = &mut r.secret_names;
+        r.words
+            .classify_each(names.clone(), |class| secret_names.push(class));
+        for (id, name) in names.enumerate() {
+            let id = id as u32;
             match name {
                 "data" => r.data = Some(id),
                 "stringData" => r.string_data = Some(id),
                 "value" => r.value = Some(id),
+                // An HTTP `Authorization` header holds credentials whatever their scheme.
+                _ if is_authorization(name) => r.secret_names[id as usize] = Some(true),
                 _ => {}
             }
-            // An HTTP `Authorization` header holds credentials whatever their scheme.
-            let class = if is_authorization(name) {
-                Some(true)
-            } else {
-                r.words.classify_remembered(name)
-            };
-            r.secret_names.push(class);
         }
         // Strings are secret as a whole by their key, or as the argument after a
         // secret-looking flag: a document with neither a secret name, nor a key whose

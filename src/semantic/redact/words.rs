@@ -180,6 +180,18 @@ impl SecretWords {
     /// Returns [`SecretWords::classify`] of `key`, remembered per thread: documents of
     /// one tree share most of their keys (`apiVersion`, `metadata`, `name`, ...).
     pub fn classify_remembered(&self, key: &str) -> Option<bool> {
+        let mut class = None;
+        self.classify_each(std::iter::once(key), |c| class = c);
+        class
+    }
+
+    /// Gives `each` the [`SecretWords::classify_remembered`] of every key of `keys`, in
+    /// order, looking the thread's memo up once for all of them (a document's names).
+    pub fn classify_each<'k>(
+        &self,
+        keys: impl IntoIterator<Item = &'k str>,
+        mut each: impl FnMut(Option<bool>),
+    ) {
         /// Keys remembered before the memo starts over, so it stays small.
         const MEMO_LIMIT: usize = 1 << 14;
         type Memo = (
@@ -196,21 +208,24 @@ impl SecretWords {
                 *owner = Some(Arc::clone(&self.inner));
                 known.clear();
             }
-            if let Some(&class) = known.get(key) {
-                return class;
-            }
-            let class = self.classify(key);
-            // A key that mentions no secret word is remembered while there is room only:
-            // one look at its bytes tells, and a file of 100,000 distinct keys must not
-            // push out the names of every other file over and over.
-            if class.is_some() || known.len() < MEMO_LIMIT {
-                if known.len() >= MEMO_LIMIT {
-                    known.clear();
+            for key in keys {
+                if let Some(&class) = known.get(key) {
+                    each(class);
+                    continue;
                 }
-                known.insert(key.into(), class);
+                let class = self.classify(key);
+                // A key that mentions no secret word is remembered while there is room
+                // only: one look at its bytes tells, and a file of 100,000 distinct keys
+                // must not push out the names of every other file over and over.
+                if class.is_some() || known.len() < MEMO_LIMIT {
+                    if known.len() >= MEMO_LIMIT {
+                        known.clear();
+                    }
+                    known.insert(key.into(), class);
+                }
+                each(class);
             }
-            class
-        })
+        });
     }
 
     /// Returns whether the ASCII `key` holds the first word of a phrase, in any case:
