@@ -49,23 +49,22 @@ fn parent_and_name(path: &str) -> (&str, &str) {
 /// Builds the manifests of `tree`.
 pub fn build(tree: &Tree) -> Built {
     use rayon::prelude::*;
-    // Every directory, with its files in path order: an index into `files` by path.
+    // Every directory (by path, its position in `files`) with its files in path order.
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut files: Vec<(&str, Vec<&Entry>)> = Vec::new();
+    let mut files: Vec<Vec<&Entry>> = Vec::new();
     fn add<'t>(
         index: &mut BTreeMap<&'t str, usize>,
-        files: &mut Vec<(&'t str, Vec<&'t Entry>)>,
+        files: &mut Vec<Vec<&'t Entry>>,
         dir: &'t str,
     ) -> usize {
         *index.entry(dir).or_insert_with(|| {
-            files.push((dir, Vec::new()));
+            files.push(Vec::new());
             files.len() - 1
         })
     }
     add(&mut index, &mut files, "");
     // Files of one directory mostly follow each other in path order.
     let mut last: Option<(&str, usize)> = None;
-    let mut placed = Vec::with_capacity(tree.len());
     for (path, entry) in tree {
         let (dir, _) = parent_and_name(path);
         let at = match last {
@@ -85,24 +84,20 @@ pub fn build(tree: &Tree) -> Built {
                 at
             }
         };
-        placed.push((at, entry));
-    }
-    for (at, entry) in placed {
-        files[at].1.push(entry);
+        files[at].push(entry);
     }
     // The file lists, the bulk of a first baseline's manifests, are written on every
     // core; each directory then only adds its subdirectories' hashes.
     let written: Vec<Vec<u8>> = files
         .par_iter()
-        .map(|(_, entries)| serde_json::to_vec(entries).unwrap_or_default())
+        .map(|entries| serde_json::to_vec(entries).unwrap_or_default())
         .collect();
     let mut subdirs: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); files.len()];
     // Deepest first, so each directory's subdirectories are hashed before it.
-    let mut order: Vec<(&str, usize)> = index.into_iter().collect();
+    let mut order: Vec<(&str, usize)> = index.iter().map(|(d, i)| (*d, *i)).collect();
     order.sort_by_key(|(d, _)| {
         std::cmp::Reverse(d.matches('/').count() + usize::from(!d.is_empty()))
     });
-    let at: BTreeMap<&str, usize> = order.iter().copied().collect();
     let mut manifests = Vec::with_capacity(order.len());
     let mut root = String::new();
     for (dir, i) in order {
@@ -112,7 +107,7 @@ pub fn build(tree: &Tree) -> Built {
             root = hash.clone();
         } else {
             let (up, name) = parent_and_name(dir);
-            if let Some(&p) = at.get(up) {
+            if let Some(&p) = index.get(up) {
                 subdirs[p].insert(name.to_string(), hash.clone());
             }
         }

@@ -119,7 +119,31 @@ fn gitignore_is_honoured_and_state_dirs_never_scanned() {
     let p = env.read(&format!(".driftgate/proposals/{id}.json"));
     assert!(p.contains("\"kept.txt\""));
     assert!(!p.contains("build/out.txt") && !p.contains("x.log"));
-    assert!(!p.contains(".git/config") && !p.contains("\"path\": \".driftgate/proposals"));
+    let v: serde_json::Value = serde_json::from_str(&p).unwrap();
+    let paths: Vec<&str> = v["changes"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"kept.txt"), "{paths:?}");
+    assert!(
+        !paths
+            .iter()
+            .any(|p| p.starts_with(".git/") || p.starts_with(".driftgate/")),
+        "{paths:?}"
+    );
+    // Each file of the change set is one line of the proposal.
+    for path in &paths {
+        let line = format!("{{\"path\":{}", serde_json::to_string(path).unwrap());
+        assert_eq!(
+            p.lines()
+                .filter(|l| l.trim_start().starts_with(&line))
+                .count(),
+            1,
+            "{path} in {p}"
+        );
+    }
     env.run(&["reject", &id, "-m", "redo", "--as", "bob"])
         .expect_code(0);
     let r = env.run(&["snapshot", "--no-ignore", "-m", "all", "--as", "alice"]);
